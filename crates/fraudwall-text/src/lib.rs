@@ -1,0 +1,1 @@
+//! SMS text classification: normalization, features, sparse linear models. Pure: no IO.

@@ -1,0 +1,3 @@
+pub mod phone;
+pub mod sms;
+pub mod url;
