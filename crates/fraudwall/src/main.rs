@@ -2,10 +2,16 @@
 
 mod cmd;
 
+use std::process::ExitCode;
+
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "fraudwall", version, about = "anti-fraud platform against telecom and network fraud")]
+#[command(
+    name = "fraudwall",
+    version,
+    about = "anti-fraud platform against telecom and network fraud"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -13,6 +19,14 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the whole system (API server) on the embedded store
+    Serve(cmd::serve::ServeArgs),
+    /// Create, list and revoke API tokens
+    #[command(subcommand)]
+    Token(cmd::token::TokenCommand),
+    /// Check the tamper-evident audit log
+    #[command(subcommand)]
+    Audit(cmd::audit::AuditCommand),
     /// URL tools: canonicalization and Safe Browsing expressions
     #[command(subcommand)]
     Url(cmd::url::UrlCommand),
@@ -24,11 +38,21 @@ enum Command {
     Sms(cmd::sms::SmsCommand),
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Url(command) => cmd::url::run(command),
-        Command::Phone(command) => cmd::phone::run(command),
-        Command::Sms(command) => cmd::sms::run(command),
+    let outcome = match cli.command {
+        Command::Serve(args) => cmd::serve::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Token(command) => cmd::token::run(command).map(|()| ExitCode::SUCCESS),
+        Command::Audit(command) => cmd::audit::run(command),
+        Command::Url(command) => cmd::url::run(command).map(|()| ExitCode::SUCCESS),
+        Command::Phone(command) => cmd::phone::run(command).map(|()| ExitCode::SUCCESS),
+        Command::Sms(command) => cmd::sms::run(command).map(|()| ExitCode::SUCCESS),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
     }
 }

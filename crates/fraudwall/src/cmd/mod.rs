@@ -1,3 +1,6 @@
+pub mod audit;
 pub mod phone;
+pub mod serve;
 pub mod sms;
+pub mod token;
 pub mod url;

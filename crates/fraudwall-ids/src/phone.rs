@@ -1,1 +1,0 @@
-//! placeholder, filled by this crate's authors

@@ -1,0 +1,79 @@
+//! The Public Suffix List project's test vectors (`test_psl.txt`, `checkPublicSuffix(input,
+//! expected)`), read at run time from the shared data directory: `../shared/data` next to the
+//! repository, or the directory that `FRAUDWALL_SHARED_DATA` names.
+//!
+//! Inputs and expectations are compared in their punycode form: `Domain` normalizes IDNs to
+//! ASCII, so `食狮.com.cn` is expected to give the punycode of `食狮.com.cn`.
+
+use std::path::PathBuf;
+
+use fraudwall_ids::domain::Domain;
+
+fn vectors_path() -> PathBuf {
+    let dir = std::env::var_os("FRAUDWALL_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
+        });
+    dir.join("psl/test_psl.txt")
+}
+
+/// `'text'` or `null`.
+fn parse_arg(arg: &str) -> Option<Option<String>> {
+    let arg = arg.trim();
+    if arg == "null" {
+        return Some(None);
+    }
+    let inner = arg.strip_prefix('\'')?.strip_suffix('\'')?;
+    Some(Some(inner.to_owned()))
+}
+
+fn parse_line(line: &str) -> Option<(Option<String>, Option<String>)> {
+    let args = line
+        .strip_prefix("checkPublicSuffix(")?
+        .strip_suffix(");")?;
+    let (input, expected) = args.split_once(',')?;
+    Some((parse_arg(input)?, parse_arg(expected)?))
+}
+
+/// What the test file calls the public suffix check: the registrable domain, or null when the
+/// input is null, invalid, or a public suffix itself.
+fn registrable(input: Option<&str>) -> Option<String> {
+    let domain = Domain::parse(input?).ok()?;
+    domain.registrable().map(str::to_owned)
+}
+
+#[test]
+fn public_suffix_list_vectors() {
+    let path = vectors_path();
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut checked = 0;
+    let mut disabled = 0;
+    let mut failures = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("//checkPublicSuffix(") {
+            // Disabled upstream: `.local` vectors that no public suffix rule supports.
+            disabled += 1;
+            continue;
+        }
+        if !line.starts_with("checkPublicSuffix(") {
+            continue;
+        }
+        let (input, expected) =
+            parse_line(line).unwrap_or_else(|| panic!("unparsable vector: {line}"));
+        let expected = expected.map(|e| {
+            Domain::parse(&e)
+                .unwrap_or_else(|err| panic!("expected value {e:?} is no domain: {err}"))
+                .to_string()
+        });
+        let got = registrable(input.as_deref());
+        if got != expected {
+            failures.push(format!("{line}: got {got:?}, want {expected:?}"));
+        }
+        checked += 1;
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(checked, 78, "active vectors");
+    assert_eq!(checked + disabled, 82, "vector lines in {}", path.display());
+}

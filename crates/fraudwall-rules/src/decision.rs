@@ -1,0 +1,63 @@
+//! What the engine answers.
+
+use std::fmt;
+
+/// What the operator or bank should do with the event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Verdict {
+    /// Let it through.
+    Allow,
+    /// Let it through, but warn the subscriber ("suspected fraud").
+    Warn,
+    /// Stop it (a call, an SMS, a page, an app).
+    Block,
+    /// Hold a transfer for verification.
+    Hold,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Allow => "allow",
+            Verdict::Warn => "warn",
+            Verdict::Block => "block",
+            Verdict::Hold => "hold",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One machine-readable reason behind a verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    /// Stable snake_case code, such as `caller_blacklisted`.
+    pub code: &'static str,
+    /// Human-readable specifics (which list, which entry, which rule).
+    pub detail: String,
+}
+
+/// The versions of everything a decision was made with, so that any verdict can be explained
+/// and reproduced later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Versions {
+    /// The list snapshot; 0 means no lists are loaded.
+    pub lists: u64,
+    /// The rule set's version.
+    pub rules: &'static str,
+    /// The text model's version.
+    pub model: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub verdict: Verdict,
+    /// 0 (no risk seen) to 1 (certain fraud).
+    pub risk: f32,
+    pub reasons: Vec<Reason>,
+    pub versions: Versions,
+}

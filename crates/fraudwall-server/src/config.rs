@@ -1,0 +1,326 @@
+//! Server configuration: built-in defaults, overlaid by a TOML file, overlaid by `FRAUDWALL_*`
+//! environment variables. Unknown keys are rejected wherever they come from, so a typo never
+//! silently leaves a default in force.
+//!
+//! An environment variable names a key as `FRAUDWALL_<SECTION>__<KEY>`, for example
+//! `FRAUDWALL_SERVER__LISTEN=0.0.0.0:8080`. Variables without the double underscore are not
+//! configuration keys (the command line reads some of them, such as `FRAUDWALL_DATA_DIR`).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerSection,
+    pub store: StoreSection,
+    pub log: LogSection,
+    pub identifiers: IdentifiersSection,
+    pub auth: AuthSection,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerSection {
+    pub listen: SocketAddr,
+    /// Largest accepted request body. A full batch of 10,000 SMS events fits comfortably.
+    pub body_limit_bytes: usize,
+    pub request_timeout_ms: u64,
+    /// How long in-flight requests may run after a shutdown signal.
+    pub shutdown_grace_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreSection {
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogSection {
+    pub format: LogFormat,
+    /// A tracing `EnvFilter` directive, such as `info` or `fraudwall_server=debug,info`.
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IdentifiersSection {
+    /// ISO 3166 region assumed for phone numbers written without a country code.
+    pub default_region: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthSection {
+    /// How often the server looks for tokens created or revoked by other processes.
+    pub token_refresh_ms: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            server: ServerSection::default(),
+            store: StoreSection::default(),
+            log: LogSection::default(),
+            identifiers: IdentifiersSection::default(),
+            auth: AuthSection::default(),
+        }
+    }
+}
+
+impl Default for ServerSection {
+    fn default() -> Self {
+        ServerSection {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            body_limit_bytes: 32 * 1024 * 1024,
+            request_timeout_ms: 30_000,
+            shutdown_grace_ms: 10_000,
+        }
+    }
+}
+
+impl Default for StoreSection {
+    fn default() -> Self {
+        StoreSection {
+            data_dir: PathBuf::from("fraudwall-data"),
+        }
+    }
+}
+
+impl Default for LogSection {
+    fn default() -> Self {
+        LogSection {
+            format: LogFormat::Text,
+            filter: "info".to_owned(),
+        }
+    }
+}
+
+impl Default for IdentifiersSection {
+    fn default() -> Self {
+        IdentifiersSection {
+            default_region: "CN".to_owned(),
+        }
+    }
+}
+
+impl Default for AuthSection {
+    fn default() -> Self {
+        AuthSection {
+            token_refresh_ms: 250,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("invalid config file {path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("invalid environment variable {name}: {message}")]
+    Env { name: String, message: String },
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+const ENV_PREFIX: &str = "FRAUDWALL_";
+
+impl Config {
+    /// Loads the configuration from an optional file and the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        Config::load_from(file, std::env::vars())
+    }
+
+    /// Like [`Config::load`], with the environment given explicitly (for tests).
+    pub fn load_from(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let mut table = toml::Table::new();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            })?;
+            table = text
+                .parse::<toml::Table>()
+                .map_err(|err| ConfigError::File {
+                    path: path.to_owned(),
+                    message: err.message().to_owned(),
+                })?;
+            // Validate the file on its own first, so its errors name the file.
+            table
+                .clone()
+                .try_into::<Config>()
+                .map_err(|err| ConfigError::File {
+                    path: path.to_owned(),
+                    message: err.message().to_owned(),
+                })?;
+        }
+        let mut env: Vec<(String, String)> = env
+            .into_iter()
+            .filter(|(name, _)| name.starts_with(ENV_PREFIX) && name.contains("__"))
+            .collect();
+        env.sort();
+        for (name, value) in env {
+            overlay_env(&mut table, &name, &value)?;
+            // Check after each variable, so the error names the variable that caused it.
+            table
+                .clone()
+                .try_into::<Config>()
+                .map_err(|err| ConfigError::Env {
+                    name: name.clone(),
+                    message: err.message().to_owned(),
+                })?;
+        }
+        let config: Config = table
+            .try_into()
+            .map_err(|err: toml::de::Error| ConfigError::Invalid(err.message().to_owned()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let region = &self.identifiers.default_region;
+        if region.len() != 2 || !region.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(ConfigError::Invalid(format!(
+                "identifiers.default_region must be a two-letter upper-case region code, got {region:?}"
+            )));
+        }
+        if self.server.body_limit_bytes < 1024 {
+            return Err(ConfigError::Invalid(
+                "server.body_limit_bytes must be at least 1024".to_owned(),
+            ));
+        }
+        if self.server.request_timeout_ms == 0 || self.auth.token_refresh_ms == 0 {
+            return Err(ConfigError::Invalid(
+                "durations must be greater than zero".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn overlay_env(table: &mut toml::Table, name: &str, value: &str) -> Result<(), ConfigError> {
+    let env_error = |message: String| ConfigError::Env {
+        name: name.to_owned(),
+        message,
+    };
+    let path = name[ENV_PREFIX.len()..].to_ascii_lowercase();
+    let mut keys: Vec<&str> = path.split("__").collect();
+    if keys.iter().any(|key| key.is_empty()) {
+        return Err(env_error("empty key segment".to_owned()));
+    }
+    let leaf = keys.pop().unwrap_or_default();
+    let mut current = table;
+    for key in keys {
+        let entry = current
+            .entry(key.to_owned())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        current = match entry {
+            toml::Value::Table(inner) => inner,
+            _ => return Err(env_error(format!("{key} is not a section"))),
+        };
+    }
+    current.insert(leaf.to_owned(), parse_env_value(value));
+    Ok(())
+}
+
+/// Environment values are strings; numbers and booleans are recognised so that
+/// `FRAUDWALL_SERVER__REQUEST_TIMEOUT_MS=500` means the number 500.
+fn parse_env_value(value: &str) -> toml::Value {
+    if let Ok(int) = value.parse::<i64>() {
+        return toml::Value::Integer(int);
+    }
+    match value {
+        "true" => toml::Value::Boolean(true),
+        "false" => toml::Value::Boolean(false),
+        _ => toml::Value::String(value.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_hold_without_file_or_environment() {
+        let config = Config::load_from(None, env(&[])).unwrap();
+        assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fraudwall.toml");
+        std::fs::write(
+            &path,
+            "[server]\nlisten = \"0.0.0.0:9000\"\nrequest_timeout_ms = 100\n[log]\nformat = \"json\"\n",
+        )
+        .unwrap();
+        let config = Config::load_from(
+            Some(&path),
+            env(&[
+                ("FRAUDWALL_SERVER__REQUEST_TIMEOUT_MS", "500"),
+                ("FRAUDWALL_IDENTIFIERS__DEFAULT_REGION", "HK"),
+                ("FRAUDWALL_DATA_DIR", "ignored: not a config key"),
+                ("PATH", "/bin"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.server.listen.port(), 9000);
+        assert_eq!(config.server.request_timeout_ms, 500);
+        assert_eq!(config.log.format, LogFormat::Json);
+        assert_eq!(config.identifiers.default_region, "HK");
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_from_file_and_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fraudwall.toml");
+        std::fs::write(&path, "[server]\nlisten_addr = \"0.0.0.0:9000\"\n").unwrap();
+        let err = Config::load_from(Some(&path), env(&[])).unwrap_err();
+        assert!(matches!(err, ConfigError::File { .. }), "{err}");
+        assert!(err.to_string().contains("listen_addr"), "{err}");
+
+        let err = Config::load_from(None, env(&[("FRAUDWALL_SERVER__LISTN", "x")])).unwrap_err();
+        assert!(err.to_string().contains("listn"), "{err}");
+
+        let err = Config::load_from(None, env(&[("FRAUDWALL_NOPE__X", "1")])).unwrap_err();
+        assert!(err.to_string().contains("nope"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_rejected() {
+        let err = Config::load_from(None, env(&[("FRAUDWALL_SERVER__LISTEN", "nowhere")]));
+        assert!(err.is_err());
+        let err = Config::load_from(
+            None,
+            env(&[("FRAUDWALL_IDENTIFIERS__DEFAULT_REGION", "china")]),
+        );
+        assert!(err.is_err());
+    }
+}

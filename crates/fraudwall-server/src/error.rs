@@ -1,0 +1,164 @@
+//! The one table of API error codes. Each code has a stable snake_case name that clients match
+//! on, and the HTTP status it is answered with. Codes of a single batch slot (an invalid event)
+//! are listed here too; they carry 422 as their nominal status but travel inside a 200 answer.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+macro_rules! error_codes {
+    ($($variant:ident => ($name:literal, $status:ident, $user:literal)),* $(,)?) => {
+        /// Every error the API can answer with.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            pub fn status(self) -> StatusCode {
+                match self {
+                    $(Code::$variant => StatusCode::$status,)*
+                }
+            }
+
+            /// Whether the caller can fix it (a user error) or the server failed (internal).
+            pub fn is_user_error(self) -> bool {
+                match self {
+                    $(Code::$variant => $user,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    // authentication and authorization
+    MissingToken => ("missing_token", UNAUTHORIZED, true),
+    InvalidToken => ("invalid_token", UNAUTHORIZED, true),
+    ForbiddenRole => ("forbidden_role", FORBIDDEN, true),
+    // request shape
+    RouteNotFound => ("route_not_found", NOT_FOUND, true),
+    MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, true),
+    MalformedJson => ("malformed_json", BAD_REQUEST, true),
+    UnsupportedContentType => ("unsupported_content_type", UNSUPPORTED_MEDIA_TYPE, true),
+    PayloadTooLarge => ("payload_too_large", PAYLOAD_TOO_LARGE, true),
+    RequestTimeout => ("request_timeout", REQUEST_TIMEOUT, true),
+    EmptyBatch => ("empty_batch", BAD_REQUEST, true),
+    BatchTooLarge => ("batch_too_large", BAD_REQUEST, true),
+    InvalidParameter => ("invalid_parameter", BAD_REQUEST, true),
+    NotFound => ("not_found", NOT_FOUND, true),
+    // one event in a batch
+    InvalidEvent => ("invalid_event", UNPROCESSABLE_ENTITY, true),
+    UnknownEventKind => ("unknown_event_kind", UNPROCESSABLE_ENTITY, true),
+    MissingField => ("missing_field", UNPROCESSABLE_ENTITY, true),
+    UnknownField => ("unknown_field", UNPROCESSABLE_ENTITY, true),
+    InvalidFieldType => ("invalid_field_type", UNPROCESSABLE_ENTITY, true),
+    InvalidPhone => ("invalid_phone", UNPROCESSABLE_ENTITY, true),
+    InvalidUrl => ("invalid_url", UNPROCESSABLE_ENTITY, true),
+    InvalidAccount => ("invalid_account", UNPROCESSABLE_ENTITY, true),
+    InvalidPackage => ("invalid_package", UNPROCESSABLE_ENTITY, true),
+    InvalidCertificate => ("invalid_certificate", UNPROCESSABLE_ENTITY, true),
+    InvalidAttestation => ("invalid_attestation", UNPROCESSABLE_ENTITY, true),
+    InvalidAmount => ("invalid_amount", UNPROCESSABLE_ENTITY, true),
+    InvalidCurrency => ("invalid_currency", UNPROCESSABLE_ENTITY, true),
+    InvalidText => ("invalid_text", UNPROCESSABLE_ENTITY, true),
+    // the server's own failures
+    Internal => ("internal", INTERNAL_SERVER_ERROR, false),
+    StoreUnavailable => ("store_unavailable", SERVICE_UNAVAILABLE, false),
+}
+
+/// An error as it goes over the wire: `{"error": {"code": …, "message": …}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable snake_case code; see the error table in the API documentation.
+    #[schema(example = "invalid_token")]
+    pub code: &'static str,
+    /// Human-readable, lowercase explanation. Not stable: match on `code`.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: Code,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: Code, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(err: impl std::fmt::Display) -> ApiError {
+        tracing::error!(error = %err, "internal error");
+        ApiError::new(Code::Internal, "internal error; see the server log")
+    }
+
+    pub fn detail(&self) -> ErrorDetail {
+        ErrorDetail {
+            code: self.code.name(),
+            message: self.message.clone(),
+        }
+    }
+}
+
+impl From<fraudwall_store::StoreError> for ApiError {
+    fn from(err: fraudwall_store::StoreError) -> ApiError {
+        tracing::error!(error = %err, code = err.code(), "store error");
+        ApiError::new(
+            Code::StoreUnavailable,
+            "the store failed; see the server log",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.code.status();
+        let body = ErrorBody {
+            error: self.detail(),
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case_and_statuses_are_errors() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let name = code.name();
+            assert!(seen.insert(name), "duplicate code {name}");
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{name} is not snake_case"
+            );
+            assert!(code.status().is_client_error() || code.status().is_server_error());
+            assert_eq!(
+                code.is_user_error(),
+                code.status().is_client_error(),
+                "{name}"
+            );
+        }
+    }
+}

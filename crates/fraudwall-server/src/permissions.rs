@@ -1,0 +1,99 @@
+//! The one table that says which role may call which endpoint. Everything not listed here is
+//! denied; a test checks that the table and the OpenAPI document name exactly the same routes.
+
+use fraudwall_store::Role;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No token needed.
+    Public,
+    /// A valid token whose role is one of these.
+    Roles(&'static [Role]),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoutePermission {
+    pub method: &'static str,
+    /// The route as the router and the OpenAPI document write it, with `{param}` placeholders.
+    pub path: &'static str,
+    pub access: Access,
+}
+
+use Role::*;
+
+const EVERY_ROLE: &[Role] = &Role::ALL;
+const DECIDERS: &[Role] = &[Admin, Analyst, Telco, Bank];
+const ADMIN_ONLY: &[Role] = &[Admin];
+
+pub const PERMISSIONS: &[RoutePermission] = &[
+    route("GET", "/v1/health", Access::Public),
+    route("GET", "/openapi.json", Access::Roles(EVERY_ROLE)),
+    route("GET", "/metrics", Access::Roles(&[Admin, Monitor])),
+    route("GET", "/v1/whoami", Access::Roles(EVERY_ROLE)),
+    route("POST", "/v1/decisions", Access::Roles(DECIDERS)),
+    route("POST", "/v1/tokens", Access::Roles(ADMIN_ONLY)),
+    route("GET", "/v1/tokens", Access::Roles(ADMIN_ONLY)),
+    route("DELETE", "/v1/tokens/{id}", Access::Roles(ADMIN_ONLY)),
+    route("GET", "/v1/audit", Access::Roles(ADMIN_ONLY)),
+    route("GET", "/v1/audit/verify", Access::Roles(ADMIN_ONLY)),
+];
+
+const fn route(method: &'static str, path: &'static str, access: Access) -> RoutePermission {
+    RoutePermission {
+        method,
+        path,
+        access,
+    }
+}
+
+/// The access rule for a matched route; `None` means the route is not in the table and must
+/// be denied.
+pub fn lookup(method: &str, path: &str) -> Option<Access> {
+    PERMISSIONS
+        .iter()
+        .find(|p| p.method == method && p.path == path)
+        .map(|p| p.access)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_listed_once() {
+        let mut seen = std::collections::HashSet::new();
+        for p in PERMISSIONS {
+            assert!(
+                seen.insert((p.method, p.path)),
+                "{} {} listed twice",
+                p.method,
+                p.path
+            );
+        }
+    }
+
+    #[test]
+    fn only_health_is_public_and_unknown_routes_are_denied() {
+        let public: Vec<_> = PERMISSIONS
+            .iter()
+            .filter(|p| p.access == Access::Public)
+            .map(|p| p.path)
+            .collect();
+        assert_eq!(public, ["/v1/health"]);
+        assert_eq!(lookup("GET", "/v1/secrets"), None);
+        assert_eq!(lookup("POST", "/v1/health"), None);
+    }
+
+    #[test]
+    fn a_reporter_cannot_ask_for_decisions_or_manage_tokens() {
+        let Some(Access::Roles(roles)) = lookup("POST", "/v1/decisions") else {
+            panic!("decisions must need a role");
+        };
+        assert!(!roles.contains(&Reporter));
+        assert!(roles.contains(&Telco));
+        let Some(Access::Roles(roles)) = lookup("POST", "/v1/tokens") else {
+            panic!("token creation must need a role");
+        };
+        assert_eq!(roles, &[Admin]);
+    }
+}

@@ -1,0 +1,230 @@
+//! `POST /v1/decisions`: verdicts for a batch of events, in order. Each event is parsed and
+//! validated on its own, so a malformed event gets an error in its slot and never fails the
+//! others.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::error::{ApiError, Code, ErrorBody, ErrorDetail};
+use crate::extract::JsonBytes;
+use crate::telemetry;
+use crate::validate;
+
+pub const MAX_EVENTS: usize = 10_000;
+
+#[derive(Deserialize)]
+struct BatchWire<'a> {
+    #[serde(borrow)]
+    events: Option<Vec<&'a RawValue>>,
+}
+
+/// A batch of 1 to 10,000 events.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)] // documents the wire format; parsing goes event by event
+pub struct DecisionRequest {
+    pub events: Vec<EventWire>,
+}
+
+/// One event to decide on, tagged by `kind`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventWire {
+    Call(CallWire),
+    Sms(SmsWire),
+    Url(UrlWire),
+    App(AppWire),
+    Transfer(TransferWire),
+}
+
+/// A call attempt.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallWire {
+    /// The presented calling number, in any common format.
+    #[schema(example = "+8613800138000")]
+    pub caller: String,
+    #[schema(example = "13900139000")]
+    pub callee: String,
+    /// STIR/SHAKEN attestation level: A, B or C.
+    #[schema(example = "A")]
+    pub attestation: Option<String>,
+    /// The gateway the call entered through, such as `international`.
+    pub gateway: Option<String>,
+    /// Echoed back in the decision, for correlation.
+    pub id: Option<String>,
+}
+
+/// A text message.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SmsWire {
+    pub sender: String,
+    pub recipient: String,
+    pub text: String,
+    pub id: Option<String>,
+}
+
+/// A link a subscriber is about to open.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UrlWire {
+    #[schema(example = "http://example.com/login")]
+    pub url: String,
+    pub subscriber: Option<String>,
+    pub id: Option<String>,
+}
+
+/// An app a subscriber is installing or running.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppWire {
+    #[schema(example = "com.example.wallet")]
+    pub package: String,
+    /// SHA-256 of the signing certificate, hex (colons allowed).
+    pub cert_sha256: Option<String>,
+    pub subscriber: Option<String>,
+    pub id: Option<String>,
+}
+
+/// A transfer about to be executed.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferWire {
+    #[schema(example = "6222020200112233445")]
+    pub from_account: String,
+    pub to_account: String,
+    /// In major units of `currency`, such as 5000.00.
+    #[schema(example = 5000.0)]
+    pub amount: f64,
+    /// ISO 4217 code.
+    #[schema(example = "CNY")]
+    pub currency: String,
+    pub payer_phone: Option<String>,
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DecisionResponse {
+    /// One slot per event, in request order: a decision or an error.
+    pub decisions: Vec<Slot>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Slot {
+    Decision(DecisionWire),
+    Error(ErrorBody),
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DecisionWire {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// allow, warn, block or hold.
+    #[schema(example = "allow")]
+    pub verdict: &'static str,
+    /// 0 (no risk seen) to 1 (certain fraud).
+    pub risk: f32,
+    pub reasons: Vec<ReasonWire>,
+    pub versions: VersionsWire,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReasonWire {
+    #[schema(example = "caller_blacklisted")]
+    pub code: &'static str,
+    pub detail: String,
+}
+
+/// What the decision was made with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionsWire {
+    /// The list-snapshot version (0: no lists loaded).
+    pub lists: u64,
+    /// The rule-set version.
+    pub rules: String,
+    /// The text-model version.
+    pub model: String,
+}
+
+/// Decides on a batch of events.
+#[utoipa::path(post, path = "/v1/decisions", tag = "decisions",
+    request_body = DecisionRequest,
+    responses(
+        (status = 200, description = "one slot per event, in order; invalid events get an error in their slot", body = DecisionResponse),
+        (status = 400, description = "the batch itself is malformed, empty or too large", body = ErrorBody),
+        (status = 401, description = "missing or invalid token", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody),
+        (status = 413, description = "body too large", body = ErrorBody)))]
+pub async fn decide(
+    State(state): State<AppState>,
+    JsonBytes(body): JsonBytes,
+) -> Result<Json<DecisionResponse>, ApiError> {
+    let batch: BatchWire<'_> = serde_json::from_slice(&body)
+        .map_err(|err| ApiError::new(Code::MalformedJson, format!("invalid json body: {err}")))?;
+    let events = batch.events.ok_or_else(|| {
+        ApiError::new(
+            Code::MalformedJson,
+            "the body must be {\"events\": [EVENT, …]}",
+        )
+    })?;
+    if events.is_empty() {
+        return Err(ApiError::new(
+            Code::EmptyBatch,
+            "events must hold at least one event",
+        ));
+    }
+    if events.len() > MAX_EVENTS {
+        return Err(ApiError::new(
+            Code::BatchTooLarge,
+            format!(
+                "at most {MAX_EVENTS} events per batch, got {}",
+                events.len()
+            ),
+        ));
+    }
+    let engine = state.engine.load();
+    let mut slots = Vec::with_capacity(events.len());
+    let mut invalid = 0u64;
+    for raw in events {
+        let slot = match validate::event(raw.get(), &state.normalizer) {
+            Ok((event, id)) => {
+                let decision = engine.decide(&event);
+                Slot::Decision(DecisionWire {
+                    id,
+                    verdict: decision.verdict.as_str(),
+                    risk: decision.risk,
+                    reasons: decision
+                        .reasons
+                        .into_iter()
+                        .map(|reason| ReasonWire {
+                            code: reason.code,
+                            detail: reason.detail,
+                        })
+                        .collect(),
+                    versions: VersionsWire {
+                        lists: decision.versions.lists,
+                        rules: decision.versions.rules.to_string(),
+                        model: decision.versions.model.to_string(),
+                    },
+                })
+            }
+            Err(err) => {
+                invalid += 1;
+                Slot::Error(ErrorBody {
+                    error: ErrorDetail {
+                        code: err.code.name(),
+                        message: err.message,
+                    },
+                })
+            }
+        };
+        slots.push(slot);
+    }
+    telemetry::record_decisions("invalid", invalid);
+    Ok(Json(DecisionResponse { decisions: slots }))
+}

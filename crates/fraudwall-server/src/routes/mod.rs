@@ -1,0 +1,4 @@
+pub mod audit;
+pub mod decisions;
+pub mod meta;
+pub mod tokens;

@@ -1,0 +1,297 @@
+//! The edge between wire events and domain events: parse one event's JSON, normalize every
+//! identifier, and say precisely which field is wrong when something is.
+
+use fraudwall_ids::ErrorCode;
+use fraudwall_ids::account::Account;
+use fraudwall_ids::app::{CertSha256, PackageName};
+use fraudwall_ids::phone::{PhoneNormalizer, PhoneNumber};
+use fraudwall_ids::url::CanonicalUrl;
+use fraudwall_rules::{AppUse, Attestation, Call, Event, Sms, Transfer, UrlVisit};
+
+use crate::error::{ApiError, Code};
+use crate::routes::decisions::EventWire;
+
+/// Longest SMS text accepted: concatenated SMS top out near 40 KB; anything beyond is not an SMS.
+const MAX_TEXT_BYTES: usize = 64 * 1024;
+/// Largest transfer amount accepted, in major units; beyond it floating point loses cents.
+const MAX_AMOUNT: f64 = 1e13;
+
+/// Parses and normalizes one event. Returns the event and its optional correlation id.
+pub fn event(json: &str, phones: &PhoneNormalizer) -> Result<(Event, Option<String>), ApiError> {
+    if !json.trim_start().starts_with('{') {
+        return Err(ApiError::new(
+            Code::InvalidEvent,
+            "an event must be a json object",
+        ));
+    }
+    let wire: EventWire = serde_json::from_str(json).map_err(wire_error)?;
+    Ok(match wire {
+        EventWire::Call(call) => (
+            Event::Call(Call {
+                caller: phone("caller", &call.caller, phones)?,
+                callee: phone("callee", &call.callee, phones)?,
+                attestation: call
+                    .attestation
+                    .as_deref()
+                    .map(|text| {
+                        Attestation::parse(text).ok_or_else(|| {
+                            ApiError::new(
+                                Code::InvalidAttestation,
+                                format!("attestation: expected A, B or C, got {text:?}"),
+                            )
+                        })
+                    })
+                    .transpose()?,
+                gateway: call
+                    .gateway
+                    .map(|g| g.trim().to_ascii_lowercase())
+                    .filter(|g| !g.is_empty()),
+            }),
+            call.id,
+        ),
+        EventWire::Sms(sms) => {
+            if sms.text.len() > MAX_TEXT_BYTES {
+                return Err(ApiError::new(
+                    Code::InvalidText,
+                    format!("text: {} bytes, more than {MAX_TEXT_BYTES}", sms.text.len()),
+                ));
+            }
+            (
+                Event::Sms(Sms {
+                    sender: phone("sender", &sms.sender, phones)?,
+                    recipient: phone("recipient", &sms.recipient, phones)?,
+                    text: sms.text,
+                }),
+                sms.id,
+            )
+        }
+        EventWire::Url(visit) => (
+            Event::Url(UrlVisit {
+                url: CanonicalUrl::parse(&visit.url)
+                    .map_err(|err| field_error(Code::InvalidUrl, "url", &err))?,
+                subscriber: optional_phone("subscriber", visit.subscriber.as_deref(), phones)?,
+            }),
+            visit.id,
+        ),
+        EventWire::App(app) => (
+            Event::App(AppUse {
+                package: PackageName::parse(&app.package)
+                    .map_err(|err| field_error(Code::InvalidPackage, "package", &err))?,
+                cert_sha256: app
+                    .cert_sha256
+                    .as_deref()
+                    .map(|cert| {
+                        CertSha256::parse(cert).map_err(|err| {
+                            field_error(Code::InvalidCertificate, "cert_sha256", &err)
+                        })
+                    })
+                    .transpose()?,
+                subscriber: optional_phone("subscriber", app.subscriber.as_deref(), phones)?,
+            }),
+            app.id,
+        ),
+        EventWire::Transfer(transfer) => (
+            Event::Transfer(Transfer {
+                from_account: account("from_account", &transfer.from_account)?,
+                to_account: account("to_account", &transfer.to_account)?,
+                amount_minor: amount(transfer.amount)?,
+                currency: currency(&transfer.currency)?,
+                payer_phone: optional_phone(
+                    "payer_phone",
+                    transfer.payer_phone.as_deref(),
+                    phones,
+                )?,
+            }),
+            transfer.id,
+        ),
+    })
+}
+
+fn phone(field: &str, text: &str, phones: &PhoneNormalizer) -> Result<PhoneNumber, ApiError> {
+    phones
+        .normalize(text)
+        .map_err(|err| field_error(Code::InvalidPhone, field, &err))
+}
+
+fn optional_phone(
+    field: &str,
+    text: Option<&str>,
+    phones: &PhoneNormalizer,
+) -> Result<Option<PhoneNumber>, ApiError> {
+    text.map(|text| phone(field, text, phones)).transpose()
+}
+
+fn account(field: &str, text: &str) -> Result<Account, ApiError> {
+    Account::parse(text).map_err(|err| field_error(Code::InvalidAccount, field, &err))
+}
+
+fn amount(value: f64) -> Result<i64, ApiError> {
+    if !value.is_finite() || value <= 0.0 || value > MAX_AMOUNT {
+        return Err(ApiError::new(
+            Code::InvalidAmount,
+            format!("amount: must be positive and at most {MAX_AMOUNT:e}, got {value}"),
+        ));
+    }
+    let minor = (value * 100.0).round();
+    if (minor / 100.0 - value).abs() > 1e-6 * value.max(1.0) {
+        return Err(ApiError::new(
+            Code::InvalidAmount,
+            format!("amount: at most two decimal places, got {value}"),
+        ));
+    }
+    Ok(minor as i64)
+}
+
+fn currency(text: &str) -> Result<[u8; 3], ApiError> {
+    match text.trim().as_bytes() {
+        &[a, b, c] if [a, b, c].iter().all(u8::is_ascii_alphabetic) => Ok([
+            a.to_ascii_uppercase(),
+            b.to_ascii_uppercase(),
+            c.to_ascii_uppercase(),
+        ]),
+        _ => Err(ApiError::new(
+            Code::InvalidCurrency,
+            format!("currency: expected a three-letter ISO 4217 code, got {text:?}"),
+        )),
+    }
+}
+
+fn field_error<E: std::fmt::Display + ErrorCode>(code: Code, field: &str, err: &E) -> ApiError {
+    ApiError::new(code, format!("{field}: {err} ({})", err.code()))
+}
+
+/// Names serde's complaint with a stable code; the message keeps serde's wording, which says
+/// which field and what was expected.
+fn wire_error(err: serde_json::Error) -> ApiError {
+    let message = err.to_string();
+    let code = if message.starts_with("unknown variant") {
+        Code::UnknownEventKind
+    } else if message.starts_with("missing field") {
+        Code::MissingField
+    } else if message.starts_with("unknown field") {
+        Code::UnknownField
+    } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        Code::InvalidFieldType
+    } else {
+        Code::InvalidEvent
+    };
+    ApiError::new(code, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(json: &str) -> Result<Event, (&'static str, String)> {
+        event(json, &PhoneNormalizer::default())
+            .map(|(event, _)| event)
+            .map_err(|err| (err.code.name(), err.message))
+    }
+
+    fn code_of(json: &str) -> &'static str {
+        check(json).expect_err(json).0
+    }
+
+    #[test]
+    fn valid_events_of_every_kind_are_normalized() {
+        let Event::Call(call) = check(
+            r#"{"kind":"call","caller":"+86 138-0013-8000","callee":"13900139000","attestation":"c"}"#,
+        )
+        .unwrap() else {
+            panic!("not a call")
+        };
+        assert_eq!(call.caller.to_string(), "+8613800138000");
+        assert_eq!(call.attestation, Some(Attestation::C));
+
+        let Event::Url(visit) =
+            check(r#"{"kind":"url","url":"HTTP://Www.Example.COM:80/a/../b"}"#).unwrap()
+        else {
+            panic!("not a url")
+        };
+        assert_eq!(visit.url.as_str(), "http://www.example.com/b");
+
+        assert!(matches!(
+            check(
+                r#"{"kind":"sms","sender":"106900000000","recipient":"13800138000","text":"hi"}"#
+            ),
+            Ok(Event::Sms(_))
+        ));
+        assert!(matches!(
+            check(r#"{"kind":"app","package":"com.example.wallet"}"#),
+            Ok(Event::App(_))
+        ));
+        let Event::Transfer(transfer) = check(
+            r#"{"kind":"transfer","from_account":"6222020200112233445","to_account":"6217000010001234567","amount":5000.5,"currency":"cny"}"#,
+        )
+        .unwrap() else {
+            panic!("not a transfer")
+        };
+        assert_eq!(transfer.amount_minor, 500_050);
+        assert_eq!(&transfer.currency, b"CNY");
+    }
+
+    #[test]
+    fn each_bad_slot_gets_its_own_code() {
+        assert_eq!(code_of("[1,2]"), "invalid_event");
+        assert_eq!(code_of(r#"{"kind":"fax","to":"1"}"#), "unknown_event_kind");
+        assert_eq!(code_of(r#"{"caller":"1"}"#), "missing_field");
+        assert_eq!(
+            code_of(r#"{"kind":"call","caller":"13800138000"}"#),
+            "missing_field"
+        );
+        assert_eq!(
+            code_of(r#"{"kind":"call","caller":"13800138000","callee":"13800138000","calee":"1"}"#),
+            "unknown_field"
+        );
+        assert_eq!(
+            code_of(r#"{"kind":"call","caller":13800138000,"callee":"1"}"#),
+            "invalid_field_type"
+        );
+        assert_eq!(
+            code_of(r#"{"kind":"call","caller":"abc","callee":"13800138000"}"#),
+            "invalid_phone"
+        );
+        assert_eq!(
+            code_of(
+                r#"{"kind":"call","caller":"13800138000","callee":"13800138000","attestation":"D"}"#
+            ),
+            "invalid_attestation"
+        );
+        assert_eq!(code_of(r#"{"kind":"url","url":"   "}"#), "invalid_url");
+        assert_eq!(
+            code_of(r#"{"kind":"app","package":"not a package"}"#),
+            "invalid_package"
+        );
+        assert_eq!(
+            code_of(r#"{"kind":"app","package":"com.example","cert_sha256":"abc"}"#),
+            "invalid_certificate"
+        );
+        let transfer = |from: &str, amount: &str, currency: &str| {
+            format!(
+                r#"{{"kind":"transfer","from_account":"{from}","to_account":"6217000010001234567","amount":{amount},"currency":"{currency}"}}"#
+            )
+        };
+        assert_eq!(code_of(&transfer("12", "1", "CNY")), "invalid_account");
+        assert_eq!(
+            code_of(&transfer("6217000010001234567", "-1", "CNY")),
+            "invalid_amount"
+        );
+        assert_eq!(
+            code_of(&transfer("6217000010001234567", "0.001", "CNY")),
+            "invalid_amount"
+        );
+        assert_eq!(
+            code_of(&transfer("6217000010001234567", "1", "yuan")),
+            "invalid_currency"
+        );
+    }
+
+    #[test]
+    fn messages_name_the_field() {
+        let (_, message) =
+            check(r#"{"kind":"call","caller":"13800138000","callee":"abc"}"#).unwrap_err();
+        assert!(message.starts_with("callee:"), "{message}");
+        let (_, message) = check(r#"{"kind":"call","caller":"13800138000"}"#).unwrap_err();
+        assert!(message.contains("callee"), "{message}");
+    }
+}

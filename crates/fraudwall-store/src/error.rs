@@ -1,0 +1,33 @@
+use std::path::PathBuf;
+
+/// Failures of the storage layer. None of them is the caller's fault except where noted, so the
+/// server maps them to internal errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database schema version {found} is newer than this build supports ({supported})")]
+    SchemaTooNew { found: i64, supported: i64 },
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("cannot generate random token: {0}")]
+    Random(String),
+}
+
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::DataDir { .. } => "store_data_dir",
+            StoreError::Sqlite(_) => "store_database",
+            StoreError::SchemaTooNew { .. } => "store_schema_too_new",
+            StoreError::Corrupt(_) => "store_corrupt",
+            StoreError::Random(_) => "store_random",
+        }
+    }
+}

@@ -1,0 +1,575 @@
+//! Hashed sparse features of normalized text.
+//!
+//! Chinese runs give character n-grams and dictionary words; Latin runs give words, word bigrams
+//! and character n-grams of each word; placeholders and punctuation give a feature each. Every
+//! feature is hashed into a fixed number of buckets, so a model is a dense table whose size does
+//! not grow with the vocabulary, and scoring needs no vocabulary lookup.
+//!
+//! The hash functions are part of the model format: changing them needs a new
+//! [`FEATURE_HASH_VERSION`].
+
+use jieba_rs::Jieba;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::normalize::{Placeholder, is_cjk};
+
+/// Bumped whenever a feature would hash to a different bucket.
+pub const FEATURE_HASH_VERSION: u32 = 1;
+
+/// Which features to extract and how to weight them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct FeatureConfig {
+    /// The table has `2^bits` buckets.
+    pub bits: u8,
+    /// Character n-gram lengths inside CJK runs, inclusive; `[0, 0]` for none.
+    pub cjk_chars: [u8; 2],
+    /// Dictionary words (jieba) of two characters or more inside CJK runs.
+    pub cjk_words: bool,
+    /// Latin word n-grams: 0 for none, 1 for words, 2 for words and bigrams.
+    pub latin_words: u8,
+    /// Character n-gram lengths inside Latin words padded with a space, inclusive.
+    pub latin_chars: [u8; 2],
+    /// Inverse document frequency weighting, learned from the training data.
+    pub idf: bool,
+    /// Character and word features are scaled to unit length separately, so long messages'
+    /// many character n-grams do not drown their few words.
+    pub group_norm: bool,
+}
+
+impl Default for FeatureConfig {
+    fn default() -> Self {
+        FeatureConfig {
+            bits: 20,
+            cjk_chars: [1, 3],
+            cjk_words: true,
+            latin_words: 2,
+            latin_chars: [1, 4],
+            idf: true,
+            group_norm: true,
+        }
+    }
+}
+
+impl FeatureConfig {
+    pub fn buckets(&self) -> usize {
+        1usize << self.bits
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        if !(8..=24).contains(&self.bits) {
+            return Err(format!("bits must be within 8..=24, got {}", self.bits));
+        }
+        for (name, [lo, hi]) in [("cjk_chars", self.cjk_chars), ("latin_chars", self.latin_chars)] {
+            if (lo == 0) != (hi == 0) || lo > hi || hi > 8 {
+                return Err(format!("{name} must be [0, 0] or 1 <= min <= max <= 8, got [{lo}, {hi}]"));
+            }
+        }
+        if self.latin_words > 2 {
+            return Err(format!("latin_words must be 0, 1 or 2, got {}", self.latin_words));
+        }
+        Ok(())
+    }
+}
+
+/// What produced a feature, for explaining a classification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeatureKind {
+    CjkChars,
+    CjkWord,
+    LatinWord,
+    LatinBigram,
+    LatinChars,
+    Placeholder,
+    EntityKind,
+    Punctuation,
+    Length,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Source {
+    pub kind: FeatureKind,
+    /// Byte range in the normalized text.
+    pub start: u32,
+    pub end: u32,
+}
+
+const GROUP_CHARS: u8 = 0;
+const GROUP_WORDS: u8 = 1;
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Slot {
+    pub bucket: u32,
+    pub count: u32,
+    pub group: u8,
+    pub source: Source,
+}
+
+/// Reusable buffers for feature extraction.
+#[derive(Debug, Clone)]
+pub(crate) struct Extractor {
+    pub slots: Vec<Slot>,
+    table: Vec<u32>,
+    run: Vec<(u32, char)>,
+    padded: Vec<(u32, char)>,
+}
+
+impl Default for Extractor {
+    fn default() -> Self {
+        Extractor {
+            slots: Vec::with_capacity(512),
+            table: vec![0; 1024],
+            run: Vec::with_capacity(256),
+            padded: Vec::with_capacity(64),
+        }
+    }
+}
+
+const K1: u64 = 0x9E37_79B9_7F4A_7C15;
+const K2: u64 = 0xC2B2_AE3D_27D4_EB4F;
+
+#[inline]
+fn fmix(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    h ^ (h >> 33)
+}
+
+#[inline]
+fn hash_chars(seed: u64, chars: impl Iterator<Item = char>) -> u64 {
+    let mut h = seed.wrapping_mul(K1);
+    for c in chars {
+        h = (h ^ u64::from(c as u32)).wrapping_mul(K2);
+        h ^= h >> 29;
+    }
+    fmix(h)
+}
+
+#[inline]
+fn hash_str(seed: u64, s: &str) -> u64 {
+    xxh3_64_with_seed(s.as_bytes(), seed)
+}
+
+// Seeds keep features of different kinds apart: the word "qq" and the bigram "qq" differ.
+const SEED_CJK_CHARS: u64 = 0x10;
+const SEED_CJK_WORD: u64 = 0x20;
+const SEED_LATIN_WORD: u64 = 0x30;
+const SEED_LATIN_BIGRAM: u64 = 0x31;
+const SEED_LATIN_CHARS: u64 = 0x40;
+const SEED_PLACEHOLDER: u64 = 0x50;
+const SEED_ENTITY_KIND: u64 = 0x51;
+const SEED_PUNCT: u64 = 0x60;
+const SEED_LENGTH: u64 = 0x70;
+
+impl Extractor {
+    fn clear(&mut self) {
+        for slot in &self.slots {
+            let mut pos = table_pos(slot.bucket, self.table.len());
+            while self.table[pos] != 0 {
+                self.table[pos] = 0;
+                pos = (pos + 1) & (self.table.len() - 1);
+            }
+        }
+        self.slots.clear();
+    }
+
+    #[inline]
+    fn add(&mut self, bits: u8, hash: u64, group: u8, source: Source) {
+        let bucket = (hash >> (64 - u32::from(bits))) as u32;
+        let mask = self.table.len() - 1;
+        let mut pos = table_pos(bucket, self.table.len());
+        loop {
+            let entry = self.table[pos];
+            if entry == 0 {
+                break;
+            }
+            let slot = &mut self.slots[entry as usize - 1];
+            if slot.bucket == bucket {
+                slot.count += 1;
+                return;
+            }
+            pos = (pos + 1) & mask;
+        }
+        self.slots.push(Slot {
+            bucket,
+            count: 1,
+            group,
+            source,
+        });
+        self.table[pos] = self.slots.len() as u32;
+        if self.slots.len() * 2 > self.table.len() {
+            self.grow();
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = self.table.len() * 2;
+        self.table.clear();
+        self.table.resize(size, 0);
+        for (i, slot) in self.slots.iter().enumerate() {
+            let mut pos = table_pos(slot.bucket, size);
+            while self.table[pos] != 0 {
+                pos = (pos + 1) & (size - 1);
+            }
+            self.table[pos] = i as u32 + 1;
+        }
+    }
+
+    /// Extracts the features of one normalized text into `self.slots`, with their counts.
+    pub fn extract(&mut self, config: &FeatureConfig, segmenter: Option<&Jieba>, text: &str) {
+        self.clear();
+        let bits = config.bits;
+        let mut latin_start: Option<usize> = None;
+        let mut prev_token: Option<(u64, u32)> = None;
+        let mut run_start: Option<usize> = None;
+        let mut run_has_cjk = false;
+        let mut nchars = 0u32;
+        self.run.clear();
+        let mut iter = text.char_indices().peekable();
+        loop {
+            let next = iter.next();
+            let (at, c) = match next {
+                Some((at, c)) => (at, Some(c)),
+                None => (text.len(), None),
+            };
+            nchars += u32::from(c.is_some());
+            let placeholder = c.and_then(Placeholder::from_char);
+            let cjk = c.is_some_and(is_cjk);
+            let word_char = c.is_some_and(|c| c.is_alphanumeric() && !is_cjk(c)) && placeholder.is_none();
+
+            if let Some(start) = latin_start
+                && !word_char
+            {
+                self.latin_word(config, &text[start..at], start, &mut prev_token);
+                latin_start = None;
+            }
+            if let Some(start) = run_start
+                && !(cjk || placeholder.is_some())
+            {
+                if run_has_cjk {
+                    self.cjk_run(config, segmenter, text, start, at);
+                }
+                self.run.clear();
+                run_start = None;
+                run_has_cjk = false;
+            }
+            let Some(c) = c else { break };
+            if cjk || placeholder.is_some() {
+                run_start.get_or_insert(at);
+                run_has_cjk |= cjk;
+                self.run.push((at as u32, c));
+            }
+            if cjk {
+                prev_token = None;
+            }
+            let end = (at + c.len_utf8()) as u32;
+            if let Some(p) = placeholder {
+                let source = Source {
+                    kind: FeatureKind::Placeholder,
+                    start: at as u32,
+                    end,
+                };
+                let h = hash_chars(SEED_PLACEHOLDER, std::iter::once(c));
+                self.add(bits, h, GROUP_WORDS, source);
+                let kind = Source {
+                    kind: FeatureKind::EntityKind,
+                    ..source
+                };
+                self.add(bits, hash_str(SEED_ENTITY_KIND, p.kind().as_str()), GROUP_WORDS, kind);
+                if config.latin_words > 0 {
+                    self.bigram(config, h, at as u32, end, &mut prev_token);
+                }
+            } else if word_char {
+                latin_start.get_or_insert(at);
+            } else if !cjk && c != ' ' {
+                let source = Source {
+                    kind: FeatureKind::Punctuation,
+                    start: at as u32,
+                    end,
+                };
+                self.add(bits, hash_chars(SEED_PUNCT, std::iter::once(c)), GROUP_WORDS, source);
+            }
+        }
+        // message length, in powers of two: very short and very long texts behave differently
+        let length = u64::from(32 - nchars.leading_zeros());
+        let source = Source {
+            kind: FeatureKind::Length,
+            start: 0,
+            end: 0,
+        };
+        self.add(bits, fmix(SEED_LENGTH.wrapping_mul(K1) ^ length), GROUP_WORDS, source);
+    }
+
+    fn bigram(&mut self, config: &FeatureConfig, h: u64, start: u32, end: u32, prev: &mut Option<(u64, u32)>) {
+        if config.latin_words >= 2
+            && let Some((ph, pstart)) = *prev
+        {
+            let source = Source {
+                kind: FeatureKind::LatinBigram,
+                start: pstart,
+                end,
+            };
+            self.add(config.bits, fmix(SEED_LATIN_BIGRAM ^ ph.wrapping_mul(K1) ^ h.wrapping_mul(K2)), GROUP_WORDS, source);
+        }
+        *prev = Some((h, start));
+    }
+
+    fn latin_word(&mut self, config: &FeatureConfig, word: &str, start: usize, prev: &mut Option<(u64, u32)>) {
+        let end = (start + word.len()) as u32;
+        let start32 = start as u32;
+        if config.latin_words > 0 {
+            let h = hash_str(SEED_LATIN_WORD, word);
+            let source = Source {
+                kind: FeatureKind::LatinWord,
+                start: start32,
+                end,
+            };
+            self.add(config.bits, h, GROUP_WORDS, source);
+            self.bigram(config, h, start32, end, prev);
+        }
+        let [lo, hi] = config.latin_chars;
+        if lo == 0 {
+            return;
+        }
+        self.padded.clear();
+        self.padded.push((start32, ' '));
+        self.padded.extend(word.char_indices().map(|(i, c)| (start32 + i as u32, c)));
+        self.padded.push((end, ' '));
+        let padded = std::mem::take(&mut self.padded);
+        let len = padded.len();
+        for n in lo as usize..=hi as usize {
+            if len < n {
+                break;
+            }
+            let seed = SEED_LATIN_CHARS + n as u64;
+            for i in 0..=len - n {
+                // a pad alone is in every word
+                if n == 1 && (i == 0 || i == len - 1) {
+                    continue;
+                }
+                let h = hash_chars(seed, padded[i..i + n].iter().map(|(_, c)| *c));
+                let s = padded[i].0;
+                let e = if i + n >= len - 1 { end } else { padded[i + n].0 };
+                let source = Source {
+                    kind: FeatureKind::LatinChars,
+                    start: s,
+                    end: e.max(s),
+                };
+                self.add(config.bits, h, GROUP_CHARS, source);
+            }
+        }
+        self.padded = padded;
+    }
+
+    fn cjk_run(&mut self, config: &FeatureConfig, segmenter: Option<&Jieba>, text: &str, start: usize, end: usize) {
+        let [lo, hi] = config.cjk_chars;
+        let run = std::mem::take(&mut self.run);
+        if lo > 0 {
+            for n in lo as usize..=hi as usize {
+                if run.len() < n {
+                    break;
+                }
+                let seed = SEED_CJK_CHARS + n as u64;
+                for i in 0..=run.len() - n {
+                    // a lone placeholder is already a feature of its own
+                    if n == 1 && Placeholder::from_char(run[i].1).is_some() {
+                        continue;
+                    }
+                    let h = hash_chars(seed, run[i..i + n].iter().map(|(_, c)| *c));
+                    let last = run[i + n - 1];
+                    let source = Source {
+                        kind: FeatureKind::CjkChars,
+                        start: run[i].0,
+                        end: last.0 + last.1.len_utf8() as u32,
+                    };
+                    self.add(config.bits, h, GROUP_CHARS, source);
+                }
+            }
+        }
+        if config.cjk_words
+            && let Some(jieba) = segmenter
+        {
+            let block = &text[start..end];
+            for token in jieba.cut(block, false) {
+                if token.word.chars().nth(1).is_none() || token.word.chars().any(|c| !is_cjk(c)) {
+                    continue;
+                }
+                let s = (start + token.byte_start) as u32;
+                let source = Source {
+                    kind: FeatureKind::CjkWord,
+                    start: s,
+                    end: s + token.word.len() as u32,
+                };
+                self.add(config.bits, hash_str(SEED_CJK_WORD, token.word), GROUP_WORDS, source);
+            }
+        }
+        self.run = run;
+    }
+}
+
+#[inline]
+fn table_pos(bucket: u32, size: usize) -> usize {
+    (bucket.wrapping_mul(0x9E37_79B1) as usize) & (size - 1)
+}
+
+/// Turns counts into weights: sublinear term frequency, optional IDF, unit length per group.
+///
+/// `items` are `(bucket, count, group)`; `idf` maps a bucket to its inverse document frequency
+/// (1.0 when IDF is off).
+pub(crate) fn weigh<I>(items: I, group_norm: bool, idf: impl Fn(u32) -> f32, out: &mut Vec<f32>)
+where
+    I: Iterator<Item = (u32, u32, u8)> + Clone,
+{
+    out.clear();
+    let mut norms = [0f32; 2];
+    let group_of = |g: u8| if group_norm { usize::from(g.min(1)) } else { 0 };
+    for (bucket, count, group) in items.clone() {
+        let v = (1.0 + (count.max(1) as f32).ln()) * idf(bucket);
+        norms[group_of(group)] += v * v;
+        out.push(v);
+    }
+    let scale = norms.map(|n| if n > 0.0 { 1.0 / n.sqrt() } else { 0.0 });
+    for (v, (_, _, group)) in out.iter_mut().zip(items) {
+        *v *= scale[group_of(group)];
+    }
+}
+
+pub(crate) fn slot_items(slots: &[Slot]) -> impl Iterator<Item = (u32, u32, u8)> + Clone + '_ {
+    slots.iter().map(|s| (s.bucket, s.count, s.group))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    fn features(config: &FeatureConfig, text: &str) -> Vec<(FeatureKind, String, u32)> {
+        let mut ex = Extractor::default();
+        let n = normalize(text);
+        ex.extract(config, None, &n.text);
+        let mut out: Vec<_> = ex
+            .slots
+            .iter()
+            .map(|s| (s.source.kind, crate::normalize::display(&n.text[s.source.start as usize..s.source.end as usize]), s.count))
+            .collect();
+        out.sort_by(|a, b| (a.0 as u8, &a.1).cmp(&(b.0 as u8, &b.1)));
+        out
+    }
+
+    #[test]
+    fn latin_words_bigrams_and_char_ngrams() {
+        let config = FeatureConfig {
+            latin_chars: [3, 3],
+            ..FeatureConfig::default()
+        };
+        let f = features(&config, "Win win!");
+        let kinds: Vec<_> = f.iter().map(|(k, t, c)| format!("{k:?} {t} {c}")).collect();
+        assert_eq!(
+            kinds,
+            [
+                "LatinWord win 2",
+                "LatinBigram win win 1",
+                "LatinChars in 2",
+                "LatinChars wi 2",
+                "LatinChars win 2",
+                "Punctuation ! 1",
+                "Length  1",
+            ]
+        );
+    }
+
+    #[test]
+    fn cjk_runs_include_placeholder_context() {
+        let config = FeatureConfig {
+            cjk_chars: [2, 2],
+            latin_chars: [0, 0],
+            ..FeatureConfig::default()
+        };
+        let f = features(&config, "请拨打13800138000");
+        let texts: Vec<_> = f.iter().map(|(k, t, _)| format!("{k:?} {t}")).collect();
+        assert!(texts.contains(&"CjkChars 打<phone:mobile_cn>".to_string()), "{texts:?}");
+        assert!(texts.contains(&"Placeholder <phone:mobile_cn>".to_string()));
+        assert!(texts.contains(&"EntityKind <phone:mobile_cn>".to_string()));
+        assert!(texts.contains(&"CjkChars 请拨".to_string()));
+    }
+
+    #[test]
+    fn jieba_words_when_a_segmenter_is_given() {
+        let jieba = Jieba::new();
+        let mut ex = Extractor::default();
+        let text = normalize("请添加微信好友").text;
+        ex.extract(&FeatureConfig::default(), Some(&jieba), &text);
+        let words: Vec<_> = ex
+            .slots
+            .iter()
+            .filter(|s| s.source.kind == FeatureKind::CjkWord)
+            .map(|s| &text[s.source.start as usize..s.source.end as usize])
+            .collect();
+        assert!(words.contains(&"好友"), "{words:?}");
+        assert!(words.contains(&"添加"), "{words:?}");
+    }
+
+    #[test]
+    fn buckets_stay_in_range_and_counts_add_up() {
+        for bits in [8u8, 12, 20] {
+            let config = FeatureConfig {
+                bits,
+                ..FeatureConfig::default()
+            };
+            let mut ex = Extractor::default();
+            let long: String = "free entry 赢取大奖 call 0800 505060 ".repeat(300);
+            ex.extract(&config, None, &normalize(&long).text);
+            assert!(ex.slots.iter().all(|s| (s.bucket as usize) < config.buckets()));
+            let mut buckets: Vec<_> = ex.slots.iter().map(|s| s.bucket).collect();
+            buckets.sort_unstable();
+            buckets.dedup();
+            assert_eq!(buckets.len(), ex.slots.len(), "duplicate buckets after dedup");
+        }
+    }
+
+    #[test]
+    fn extraction_is_repeatable_with_a_reused_extractor() {
+        let config = FeatureConfig::default();
+        let mut ex = Extractor::default();
+        let a = normalize("URGENT! You have won a £1000 prize. Call 09061701461").text;
+        let b = normalize("您好，我是公安局的民警，请配合调查").text;
+        ex.extract(&config, None, &a);
+        let first: Vec<_> = ex.slots.iter().map(|s| (s.bucket, s.count)).collect();
+        ex.extract(&config, None, &b);
+        ex.extract(&config, None, &a);
+        let again: Vec<_> = ex.slots.iter().map(|s| (s.bucket, s.count)).collect();
+        assert_eq!(first, again);
+    }
+
+    #[test]
+    fn weights_have_unit_length_per_group() {
+        let mut ex = Extractor::default();
+        ex.extract(&FeatureConfig::default(), None, &normalize("hello there, 你好").text);
+        let mut w = Vec::new();
+        weigh(slot_items(&ex.slots), true, |_| 1.0, &mut w);
+        for group in [GROUP_CHARS, GROUP_WORDS] {
+            let n: f32 = ex.slots.iter().zip(&w).filter(|(s, _)| s.group == group).map(|(_, v)| v * v).sum();
+            assert!((n - 1.0).abs() < 1e-4, "group {group}: {n}");
+        }
+        weigh(slot_items(&ex.slots), false, |_| 1.0, &mut w);
+        let n: f32 = w.iter().map(|v| v * v).sum();
+        assert!((n - 1.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn config_validation() {
+        assert!(FeatureConfig::default().validate().is_ok());
+        let bad = FeatureConfig {
+            cjk_chars: [3, 1],
+            ..FeatureConfig::default()
+        };
+        assert!(bad.validate().is_err());
+        let bad = FeatureConfig {
+            bits: 30,
+            ..FeatureConfig::default()
+        };
+        assert!(bad.validate().is_err());
+    }
+}

@@ -1,0 +1,613 @@
+//! A trained classifier: its file format, loading, and classification with reasons.
+//!
+//! File layout (all integers little-endian):
+//!
+//! ```text
+//! "FWSMSMDL"                 magic, 8 bytes
+//! u32 format                 FORMAT_VERSION
+//! u32 n, n bytes             header: ModelInfo as JSON (classes, features, metrics, ...)
+//! u32 n, n bytes             segmentation dictionary, "word freq\n" lines, UTF-8
+//! u32 buckets, u32 stride    stride = classes + 1: each row is [idf, w_class0, w_class1, ...]
+//! f32 scale, f32 idf_scale   a stored i16 q means q * scale (q * idf_scale for the idf)
+//! f32 idf_unseen             the idf of rows not stored
+//! buckets/8 bytes            bitmap of the rows stored (the others have zero weights)
+//! rows                       stride i16 per stored row, in bucket order
+//! u64                        xxh3-64 of every byte before it
+//! ```
+//!
+//! A row holds every class's weight for one bucket, so scoring a feature reads one short run of
+//! memory. Weights are quantized to i16: the classifier's decisions do not need more, and the
+//! file stays small enough to ship in the repository.
+
+use std::sync::OnceLock;
+
+use jieba_rs::Jieba;
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::eval::Report;
+use crate::features::{Extractor, FEATURE_HASH_VERSION, FeatureConfig, FeatureKind, slot_items, weigh};
+use crate::linear::{Learner, Weights, softmax_in_place};
+use crate::normalize::{Entity, Normalized, Normalizer, display};
+use crate::{ModelError, NORMAL};
+
+const MAGIC: &[u8; 8] = b"FWSMSMDL";
+/// Bumped on any change to the layout above.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Everything about a model except its weights: stored in the file as JSON.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    /// Content-derived: two models with the same version score every text the same.
+    pub version: String,
+    pub created_by: String,
+    pub feature_hash_version: u32,
+    pub classes: Vec<String>,
+    pub features: FeatureConfig,
+    pub learner: Learner,
+    /// Probabilities are `softmax(temperature * scores)`; fitted on cross-validated scores.
+    pub temperature: f32,
+    pub bias: Vec<f32>,
+    pub training: TrainingSummary,
+    pub validation: Option<Validation>,
+}
+
+/// What the model was trained on.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSummary {
+    pub messages: usize,
+    /// Messages per class, in the order of `ModelInfo::classes`.
+    pub per_class: Vec<usize>,
+    pub sources: Vec<SourceSummary>,
+    pub dictionary_words: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceSummary {
+    pub name: String,
+    pub messages: usize,
+    pub per_class: Vec<(String, usize)>,
+}
+
+/// How the training chose its settings, and how well the chosen ones did, by cross-validation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Validation {
+    pub folds: usize,
+    pub candidates: Vec<CandidateResult>,
+    /// Of the chosen candidate, on out-of-fold predictions.
+    pub report: Report,
+    /// The same, per training source.
+    pub per_source: Vec<(String, Report)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CandidateResult {
+    pub features: FeatureConfig,
+    pub learner: Learner,
+    pub macro_f1: f64,
+    pub chosen: bool,
+}
+
+/// A token that pushed the decision, and by how much (in score units).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reason {
+    pub token: String,
+    pub kind: FeatureKind,
+    pub weight: f32,
+}
+
+/// A classification.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Prediction {
+    pub label: String,
+    /// Index of `label` in [`Model::classes`].
+    pub class: usize,
+    /// The probability of `label`.
+    pub confidence: f32,
+    /// Calibrated probabilities, in the order of [`Model::classes`].
+    pub probabilities: Vec<f32>,
+    /// The tokens that pushed most towards `label`: against `normal` when `label` is a fraud
+    /// type, against the runner-up when `label` is `normal`.
+    pub reasons: Vec<Reason>,
+    /// Links, phone numbers, amounts and numbers found in the text, for the list checks.
+    pub entities: Vec<Entity>,
+}
+
+impl Prediction {
+    /// `1 - P(normal)`: the risk that the message is not legitimate.
+    pub fn risk(&self, model: &Model) -> f32 {
+        match model.normal_class() {
+            Some(n) => 1.0 - self.probabilities[n],
+            None => 1.0,
+        }
+    }
+}
+
+/// Reusable buffers: classifying many messages with one `Scratch` allocates nothing per message
+/// on the [`Model::probabilities_with`] path.
+#[derive(Debug, Default, Clone)]
+pub struct Scratch {
+    normalizer: Normalizer,
+    normalized: Normalized,
+    extractor: Extractor,
+    values: Vec<f32>,
+    probabilities: Vec<f32>,
+    contributions: Vec<(f32, usize)>,
+}
+
+impl Scratch {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The last classified message, normalized.
+    pub fn normalized(&self) -> &Normalized {
+        &self.normalized
+    }
+}
+
+/// A trained classifier. Cheap to share (`Arc<Model>`): classification takes `&self`.
+#[derive(Debug)]
+pub struct Model {
+    info: ModelInfo,
+    dictionary: String,
+    segmenter: OnceLock<Option<Jieba>>,
+    buckets: usize,
+    stride: usize,
+    rows: Vec<i16>,
+    scale: f32,
+    idf_scale: f32,
+    idf_unseen: f32,
+    normal: Option<usize>,
+}
+
+/// Reasons given by [`Model::classify`].
+pub const DEFAULT_REASONS: usize = 5;
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        let end = self.at.checked_add(n).ok_or(ModelError::Truncated)?;
+        let slice = self.bytes.get(self.at..end).ok_or(ModelError::Truncated)?;
+        self.at = end;
+        Ok(slice)
+    }
+
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn f32(&mut self) -> Result<f32, ModelError> {
+        Ok(f32::from_bits(self.u32()?))
+    }
+}
+
+impl Model {
+    /// Loads a model file. Checks the checksum and every size before trusting them.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        if bytes.len() < MAGIC.len() + 4 + 8 {
+            return Err(ModelError::Truncated);
+        }
+        if &bytes[..8] != MAGIC {
+            return Err(ModelError::NotAModel);
+        }
+        let (body, sum) = bytes.split_at(bytes.len() - 8);
+        let mut r = Reader { bytes: body, at: 8 };
+        let format = r.u32()?;
+        if format != FORMAT_VERSION {
+            return Err(ModelError::UnsupportedFormat {
+                found: format,
+                supported: FORMAT_VERSION,
+            });
+        }
+        let stored = u64::from_le_bytes(sum.try_into().map_err(|_| ModelError::Truncated)?);
+        if xxh3_64(body) != stored {
+            return Err(ModelError::ChecksumMismatch);
+        }
+        let n = r.u32()? as usize;
+        let info: ModelInfo =
+            serde_json::from_slice(r.take(n)?).map_err(|e| ModelError::BadHeader(e.to_string()))?;
+        let n = r.u32()? as usize;
+        let dictionary = std::str::from_utf8(r.take(n)?)
+            .map_err(|_| ModelError::Inconsistent("dictionary is not UTF-8".into()))?
+            .to_owned();
+        let buckets = r.u32()? as usize;
+        let stride = r.u32()? as usize;
+        let scale = r.f32()?;
+        let idf_scale = r.f32()?;
+        let idf_unseen = r.f32()?;
+        let classes = info.classes.len();
+        if info.feature_hash_version != FEATURE_HASH_VERSION {
+            return Err(ModelError::Inconsistent(format!(
+                "features hashed with version {}, this build hashes with {FEATURE_HASH_VERSION}",
+                info.feature_hash_version
+            )));
+        }
+        info.features.validate().map_err(ModelError::Inconsistent)?;
+        if classes < 2 || stride != classes + 1 || buckets != info.features.buckets() || info.bias.len() != classes {
+            return Err(ModelError::Inconsistent(format!(
+                "{classes} classes, {} biases, stride {stride}, {buckets} buckets for {} bits",
+                info.bias.len(),
+                info.features.bits
+            )));
+        }
+        if !(scale.is_finite() && idf_scale.is_finite() && idf_unseen.is_finite() && info.temperature.is_finite()) {
+            return Err(ModelError::Inconsistent("non-finite scale".into()));
+        }
+        let bitmap = r.take(buckets.div_ceil(8))?;
+        let stored_rows: usize = bitmap.iter().map(|b| b.count_ones() as usize).sum();
+        let data = r.take(stored_rows * stride * 2)?;
+        if r.at != body.len() {
+            return Err(ModelError::Inconsistent("trailing bytes after the weights".into()));
+        }
+        let mut rows = vec![0i16; buckets * stride];
+        let unseen = quantize(idf_unseen, idf_scale);
+        let mut next = data.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]]));
+        for (bucket, row) in rows.chunks_exact_mut(stride).enumerate() {
+            if bitmap[bucket / 8] & (1 << (bucket % 8)) != 0 {
+                for slot in row {
+                    *slot = next.next().unwrap_or(0);
+                }
+            } else {
+                row[0] = unseen;
+            }
+        }
+        let normal = info.classes.iter().position(|c| c == NORMAL);
+        Ok(Model {
+            info,
+            dictionary,
+            segmenter: OnceLock::new(),
+            buckets,
+            stride,
+            rows,
+            scale,
+            idf_scale,
+            idf_unseen,
+            normal,
+        })
+    }
+
+    /// The model file's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.rows.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        let header = serde_json::to_vec(&self.info).unwrap_or_default();
+        out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        out.extend_from_slice(&header);
+        out.extend_from_slice(&(self.dictionary.len() as u32).to_le_bytes());
+        out.extend_from_slice(self.dictionary.as_bytes());
+        out.extend_from_slice(&(self.buckets as u32).to_le_bytes());
+        out.extend_from_slice(&(self.stride as u32).to_le_bytes());
+        out.extend_from_slice(&self.scale.to_le_bytes());
+        out.extend_from_slice(&self.idf_scale.to_le_bytes());
+        out.extend_from_slice(&self.idf_unseen.to_le_bytes());
+        let unseen = quantize(self.idf_unseen, self.idf_scale);
+        let mut bitmap = vec![0u8; self.buckets.div_ceil(8)];
+        let mut data = Vec::new();
+        for (bucket, row) in self.rows.chunks_exact(self.stride).enumerate() {
+            if row[0] != unseen || row[1..].iter().any(|q| *q != 0) {
+                bitmap[bucket / 8] |= 1 << (bucket % 8);
+                for q in row {
+                    data.extend_from_slice(&q.to_le_bytes());
+                }
+            }
+        }
+        out.extend_from_slice(&bitmap);
+        out.extend_from_slice(&data);
+        let sum = xxh3_64(&out);
+        out.extend_from_slice(&sum.to_le_bytes());
+        out
+    }
+
+    /// Builds a model from trained float weights, quantizing them.
+    /// `idf` holds one value per bucket and the value for buckets no training message had.
+    pub(crate) fn from_weights(mut info: ModelInfo, dictionary: String, weights: &Weights, idf: Option<(&[f32], f32)>) -> Model {
+        let classes = weights.classes;
+        let buckets = weights.buckets;
+        let stride = classes + 1;
+        let max_w = weights.w.iter().fold(0f32, |m, w| m.max(w.abs()));
+        let scale = if max_w > 0.0 { max_w / f32::from(i16::MAX) } else { 1.0 };
+        let max_idf = idf.map_or(0.0, |(v, unseen)| v.iter().fold(unseen, |m, x| m.max(*x)));
+        // zero means "no idf": every weight is then 1
+        let idf_scale = if max_idf > 0.0 { max_idf / f32::from(i16::MAX) } else { 0.0 };
+        let idf_unseen = idf.map_or(0.0, |(_, unseen)| unseen);
+        let mut rows = vec![0i16; buckets * stride];
+        for (b, row) in rows.chunks_exact_mut(stride).enumerate() {
+            row[0] = match idf {
+                Some((v, _)) => quantize(v[b], idf_scale),
+                None => 0,
+            };
+            for c in 0..classes {
+                row[c + 1] = quantize(weights.w[c * buckets + b], scale);
+            }
+        }
+        info.bias = weights.bias.clone();
+        info.feature_hash_version = FEATURE_HASH_VERSION;
+        let mut model = Model {
+            normal: info.classes.iter().position(|c| c == NORMAL),
+            info,
+            dictionary,
+            segmenter: OnceLock::new(),
+            buckets,
+            stride,
+            rows,
+            scale,
+            idf_scale,
+            idf_unseen,
+        };
+        model.info.version = String::new();
+        let digest = xxh3_64(&model.to_bytes());
+        model.info.version = format!("sms-{digest:016x}");
+        model
+    }
+
+    /// The model shipped with fraudwall: trained on the English UCI SMS Spam Collection and the
+    /// Chinese Telecom_Fraud_Texts_5 corpus. The latter is for research only, so this model is
+    /// for non-commercial demonstration; see `models/README.md`.
+    #[cfg(feature = "bundled-model")]
+    pub fn bundled() -> Result<Model, ModelError> {
+        Model::from_bytes(BUNDLED_MODEL)
+    }
+
+    pub fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    pub fn version(&self) -> &str {
+        &self.info.version
+    }
+
+    pub fn classes(&self) -> &[String] {
+        &self.info.classes
+    }
+
+    /// The index of `normal`, the legitimate class, if the model has it.
+    pub fn normal_class(&self) -> Option<usize> {
+        self.normal
+    }
+
+    fn segmenter(&self) -> Option<&Jieba> {
+        if !self.info.features.cjk_words {
+            return None;
+        }
+        self.segmenter
+            .get_or_init(|| {
+                if self.dictionary.is_empty() {
+                    return None;
+                }
+                Jieba::with_dict(&mut self.dictionary.as_bytes()).ok()
+            })
+            .as_ref()
+    }
+
+    /// Builds the word segmenter now rather than on the first Chinese message.
+    pub fn warm_up(&self) {
+        let _ = self.segmenter();
+    }
+
+    #[inline]
+    fn idf(&self, bucket: u32) -> f32 {
+        if self.idf_scale == 0.0 {
+            1.0
+        } else {
+            f32::from(self.rows[bucket as usize * self.stride]) * self.idf_scale
+        }
+    }
+
+    /// Normalizes, extracts and weighs the features of `text` into the scratch buffers.
+    fn featurize(&self, text: &str, scratch: &mut Scratch) {
+        scratch.normalizer.normalize_into(text, &mut scratch.normalized);
+        let features = &self.info.features;
+        scratch.extractor.extract(features, self.segmenter(), &scratch.normalized.text);
+        weigh(slot_items(&scratch.extractor.slots), features.group_norm, |b| self.idf(b), &mut scratch.values);
+    }
+
+    /// Calibrated class probabilities of `text`, in the order of [`Model::classes`]. Allocates
+    /// nothing once the scratch buffers have grown.
+    pub fn probabilities_with<'s>(&self, text: &str, scratch: &'s mut Scratch) -> &'s [f32] {
+        self.featurize(text, scratch);
+        let classes = self.info.classes.len();
+        let probs = &mut scratch.probabilities;
+        probs.clear();
+        probs.resize(classes, 0.0);
+        for (slot, &v) in scratch.extractor.slots.iter().zip(&scratch.values) {
+            let at = slot.bucket as usize * self.stride + 1;
+            let row = &self.rows[at..at + classes];
+            for (p, &q) in probs.iter_mut().zip(row) {
+                *p += v * f32::from(q);
+            }
+        }
+        let t = self.info.temperature;
+        for (p, b) in probs.iter_mut().zip(&self.info.bias) {
+            *p = (*p * self.scale + b) * t;
+        }
+        softmax_in_place(probs);
+        probs
+    }
+
+    /// Classifies one message. For many, use [`Model::classify_with`] and one [`Scratch`].
+    pub fn classify(&self, text: &str) -> Prediction {
+        self.classify_with(text, &mut Scratch::new(), DEFAULT_REASONS)
+    }
+
+    /// Classifies one message, with up to `reasons` reasons.
+    pub fn classify_with(&self, text: &str, scratch: &mut Scratch, reasons: usize) -> Prediction {
+        let probabilities = self.probabilities_with(text, scratch).to_vec();
+        let class = (0..probabilities.len())
+            .max_by(|a, b| probabilities[*a].total_cmp(&probabilities[*b]).then(b.cmp(a)))
+            .unwrap_or(0);
+        let reference = match self.normal {
+            Some(n) if n != class => Some(n),
+            _ => (0..probabilities.len())
+                .filter(|c| *c != class)
+                .max_by(|a, b| probabilities[*a].total_cmp(&probabilities[*b]).then(b.cmp(a))),
+        };
+        let reasons = match reference {
+            Some(reference) if reasons > 0 => self.reasons(scratch, class, reference, reasons),
+            _ => Vec::new(),
+        };
+        Prediction {
+            label: self.info.classes[class].clone(),
+            class,
+            confidence: probabilities[class],
+            probabilities,
+            reasons,
+            entities: scratch.normalized.entities.clone(),
+        }
+    }
+
+    fn reasons(&self, scratch: &mut Scratch, class: usize, reference: usize, limit: usize) -> Vec<Reason> {
+        let contributions = &mut scratch.contributions;
+        contributions.clear();
+        for (i, (slot, &v)) in scratch.extractor.slots.iter().zip(&scratch.values).enumerate() {
+            let at = slot.bucket as usize * self.stride + 1;
+            let delta = f32::from(self.rows[at + class]) - f32::from(self.rows[at + reference]);
+            let c = v * delta * self.scale;
+            if c > 0.0 {
+                contributions.push((c, i));
+            }
+        }
+        contributions.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let text = &scratch.normalized.text;
+        let mut out: Vec<Reason> = Vec::with_capacity(limit);
+        for &(weight, i) in contributions.iter() {
+            if out.len() >= limit {
+                break;
+            }
+            let source = scratch.extractor.slots[i].source;
+            let token = if source.kind == FeatureKind::Length {
+                format!("<length:{}>", text.chars().count())
+            } else {
+                display(text.get(source.start as usize..source.end as usize).unwrap_or(""))
+            };
+            if token.is_empty() || out.iter().any(|r| r.token == token) {
+                continue;
+            }
+            out.push(Reason {
+                token,
+                kind: source.kind,
+                weight,
+            });
+        }
+        out
+    }
+}
+
+fn quantize(v: f32, scale: f32) -> i16 {
+    if scale > 0.0 { (v / scale).round().clamp(-32767.0, 32767.0) as i16 } else { 0 }
+}
+
+#[cfg(feature = "bundled-model")]
+static BUNDLED_MODEL: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/sms-default.fwm"));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn tiny_model() -> Model {
+        let features = FeatureConfig {
+            bits: 16,
+            cjk_words: false,
+            ..FeatureConfig::default()
+        };
+        let info = ModelInfo {
+            version: String::new(),
+            created_by: "test".into(),
+            feature_hash_version: FEATURE_HASH_VERSION,
+            classes: vec!["normal".into(), "spam".into()],
+            features,
+            learner: Learner::LinearSvm { c: 1.0 },
+            temperature: 1.0,
+            bias: vec![0.0, 0.0],
+            training: TrainingSummary::default(),
+            validation: None,
+        };
+        let buckets = 1 << 16;
+        let mut w = Weights {
+            classes: 2,
+            buckets,
+            w: vec![0.0; 2 * buckets],
+            bias: vec![0.5, -0.5],
+        };
+        // make "prize" push towards spam
+        let mut ex = Extractor::default();
+        ex.extract(&info.features, None, "prize");
+        for s in ex.slots.iter().filter(|s| s.source.kind == FeatureKind::LatinWord) {
+            w.w[buckets + s.bucket as usize] = 3.0;
+            w.w[s.bucket as usize] = -3.0;
+        }
+        let mut idf = vec![1.5; buckets];
+        idf[0] = 1.2;
+        Model::from_weights(info, String::new(), &w, Some((&idf, 2.0)))
+    }
+
+    #[test]
+    fn round_trips_through_bytes() {
+        let m = tiny_model();
+        let bytes = m.to_bytes();
+        let back = Model::from_bytes(&bytes).expect("loads");
+        assert_eq!(back.info, m.info);
+        assert_eq!(back.rows, m.rows);
+        assert_eq!(back.to_bytes(), bytes);
+        assert!(m.version().starts_with("sms-"));
+    }
+
+    #[test]
+    fn classifies_with_reasons_and_entities() {
+        let m = tiny_model();
+        let p = m.classify("You won a PRIZE, visit www.win.com");
+        assert_eq!(p.label, "spam");
+        assert!(p.confidence > 0.5);
+        assert!((p.probabilities.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+        assert_eq!(p.reasons.len(), 1, "{:?}", p.reasons);
+        assert_eq!(p.reasons[0].token, "prize");
+        assert_eq!(p.entities.len(), 1);
+        assert!((p.risk(&m) - p.probabilities[1]).abs() < 1e-6);
+        let q = m.classify("see you at lunch");
+        assert_eq!(q.label, "normal");
+    }
+
+    #[test]
+    fn rejects_damaged_files_with_codes() {
+        let bytes = tiny_model().to_bytes();
+        let code = |b: &[u8]| Model::from_bytes(b).err().map(|e| e.code());
+        assert_eq!(code(&bytes[..10]), Some("model_truncated"));
+        assert_eq!(code(b"not a model file at all"), Some("model_not_a_model"));
+        let mut flipped = bytes.clone();
+        let mid = flipped.len() / 2;
+        flipped[mid] ^= 1;
+        assert_eq!(code(&flipped), Some("model_checksum_mismatch"));
+        let mut future = bytes.clone();
+        future[8] = 99;
+        assert_eq!(code(&future), Some("model_unsupported_format"));
+        // a consistent checksum over a cut body still fails on the sizes
+        let mut cut = bytes[..bytes.len() - 100].to_vec();
+        let sum = xxh3_64(&cut);
+        cut.extend_from_slice(&sum.to_le_bytes());
+        assert_eq!(code(&cut), Some("model_truncated"));
+    }
+
+    #[test]
+    fn never_panics_on_any_text() {
+        let m = tiny_model();
+        let mut scratch = Scratch::new();
+        for text in ["", " ", "\u{0}", "\u{E001}", "😀😀", "a\u{300}\u{300}\u{300}", &"x".repeat(100_000)] {
+            let p = m.classify_with(text, &mut scratch, 3);
+            assert!(p.confidence.is_finite());
+        }
+    }
+
+    #[cfg(feature = "bundled-model")]
+    #[test]
+    fn bundled_model_loads() {
+        let m = Model::bundled().expect("bundled model loads");
+        assert!(m.classes().iter().any(|c| c == NORMAL));
+        assert!(m.info().validation.is_some());
+    }
+}

@@ -1,0 +1,956 @@
+//! Text normalization.
+//!
+//! Fraudsters dodge keyword filters with full-width letters, look-alike letters from other scripts,
+//! invisible characters and letters spaced apart ("加 V 信", "w e i x i n"). Everything here undoes
+//! those tricks, so that the features of a disguised message are the features of the plain one.
+//! Links, phone numbers, amounts and other numbers become typed placeholders: their values rarely
+//! repeat between messages (so they teach a model nothing), while their kinds generalise well. The
+//! values themselves are returned as [`Entity`]s for the list checks.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+/// What kind of value an [`Entity`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    Url,
+    Email,
+    Phone,
+    Amount,
+    Number,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Url => "url",
+            EntityKind::Email => "email",
+            EntityKind::Phone => "phone",
+            EntityKind::Amount => "amount",
+            EntityKind::Number => "number",
+        }
+    }
+}
+
+/// The shape of an entity, as it stands in normalized text.
+///
+/// Shapes are finer than kinds because the shape carries signal that the value does not: a
+/// Chinese mobile number, a UK premium-rate number and a 400 hotline mean different things.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Placeholder {
+    Url = 1,
+    Email = 2,
+    Phone = 3,
+    MobileCn = 4,
+    PremiumRate = 5,
+    Hotline = 6,
+    Amount = 7,
+    ShortNumber = 8,
+    CodeNumber = 9,
+    LongNumber = 10,
+}
+
+/// Placeholders are private-use characters, so they survive as single characters inside Chinese
+/// runs, where character n-grams pick up their context ("拨打<phone>").
+const PLACEHOLDER_BASE: u32 = 0xE000;
+const PLACEHOLDERS: [Placeholder; 10] = [
+    Placeholder::Url,
+    Placeholder::Email,
+    Placeholder::Phone,
+    Placeholder::MobileCn,
+    Placeholder::PremiumRate,
+    Placeholder::Hotline,
+    Placeholder::Amount,
+    Placeholder::ShortNumber,
+    Placeholder::CodeNumber,
+    Placeholder::LongNumber,
+];
+
+impl Placeholder {
+    pub fn as_char(self) -> char {
+        char::from_u32(PLACEHOLDER_BASE + self as u32).unwrap_or('\u{E000}')
+    }
+
+    pub fn from_char(c: char) -> Option<Placeholder> {
+        let offset = (c as u32).checked_sub(PLACEHOLDER_BASE)?;
+        PLACEHOLDERS.iter().copied().find(|p| *p as u32 == offset)
+    }
+
+    pub fn kind(self) -> EntityKind {
+        match self {
+            Placeholder::Url => EntityKind::Url,
+            Placeholder::Email => EntityKind::Email,
+            Placeholder::Phone
+            | Placeholder::MobileCn
+            | Placeholder::PremiumRate
+            | Placeholder::Hotline => EntityKind::Phone,
+            Placeholder::Amount => EntityKind::Amount,
+            Placeholder::ShortNumber | Placeholder::CodeNumber | Placeholder::LongNumber => {
+                EntityKind::Number
+            }
+        }
+    }
+
+    /// How the placeholder is shown to people, e.g. in a classification's reasons.
+    pub fn token(self) -> &'static str {
+        match self {
+            Placeholder::Url => "<url>",
+            Placeholder::Email => "<email>",
+            Placeholder::Phone => "<phone>",
+            Placeholder::MobileCn => "<phone:mobile_cn>",
+            Placeholder::PremiumRate => "<phone:premium_rate>",
+            Placeholder::Hotline => "<phone:hotline>",
+            Placeholder::Amount => "<amount>",
+            Placeholder::ShortNumber => "<number:short>",
+            Placeholder::CodeNumber => "<number:code>",
+            Placeholder::LongNumber => "<number:long>",
+        }
+    }
+}
+
+/// A value lifted out of a message: a link, e-mail address, phone number, amount or number.
+///
+/// `raw` is the value after the character folding (NFKC, invisible characters removed, spaced
+/// letters joined) but with its case kept, since URL paths are case-sensitive.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Entity {
+    pub kind: EntityKind,
+    pub raw: String,
+}
+
+/// A normalized message: the text the features are read from, and the values taken out of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Normalized {
+    pub text: String,
+    pub entities: Vec<Entity>,
+}
+
+impl Normalized {
+    /// The text with its placeholders spelled out, for people to read.
+    pub fn display_text(&self) -> String {
+        display(&self.text)
+    }
+}
+
+/// Spells placeholders out, e.g. for reasons shown to analysts.
+pub fn display(normalized: &str) -> String {
+    let mut out = String::with_capacity(normalized.len());
+    for c in normalized.chars() {
+        match Placeholder::from_char(c) {
+            Some(p) => out.push_str(p.token()),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// Normalizes one message. For many messages, reuse a [`Normalizer`].
+pub fn normalize(input: &str) -> Normalized {
+    let mut out = Normalized::default();
+    Normalizer::default().normalize_into(input, &mut out);
+    out
+}
+
+/// Reusable buffers for normalization, so a batch allocates nothing per message.
+#[derive(Debug, Default, Clone)]
+pub struct Normalizer {
+    pre: String,
+    nfkc: String,
+    chars: Vec<char>,
+    joined: Vec<char>,
+    tokens: Vec<Unit>,
+    canon: String,
+}
+
+impl Normalizer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn normalize_into(&mut self, input: &str, out: &mut Normalized) {
+        out.text.clear();
+        out.entities.clear();
+        fold(input, &mut self.pre, &mut self.nfkc, &mut self.chars);
+        unmask_homoglyphs(&mut self.chars);
+        join_spaced(&self.chars, &mut self.tokens, &mut self.joined);
+        extract(&self.joined, out);
+        if canonicalize_obfuscations(&out.text, &mut self.canon) {
+            std::mem::swap(&mut out.text, &mut self.canon);
+        }
+    }
+}
+
+/// Full-width ASCII and the ideographic space map exactly as NFKC maps them, so folding them
+/// first lets most Chinese messages pass the NFKC quick check and skip the slow path.
+fn prefold(input: &str, out: &mut String) {
+    out.clear();
+    for c in input.chars() {
+        let u = c as u32;
+        let mapped = match u {
+            0xFF01..=0xFF5E => char::from_u32(u - 0xFEE0).unwrap_or(c),
+            0x3000 => ' ',
+            _ => c,
+        };
+        out.push(mapped);
+    }
+}
+
+fn fold(input: &str, pre: &mut String, nfkc: &mut String, chars: &mut Vec<char>) {
+    chars.clear();
+    let source: &str = if input.is_ascii() {
+        input
+    } else {
+        prefold(input, pre);
+        if is_nfkc_quick(pre.chars()) == IsNormalized::Yes {
+            pre
+        } else {
+            nfkc.clear();
+            nfkc.extend(pre.nfkc());
+            nfkc
+        }
+    };
+    let mut last_space = true;
+    for c in source.chars() {
+        if is_invisible(c) {
+            continue;
+        }
+        if c.is_whitespace() || c.is_control() {
+            if !last_space {
+                chars.push(' ');
+                last_space = true;
+            }
+            continue;
+        }
+        chars.push(c);
+        last_space = false;
+    }
+    if chars.last() == Some(&' ') {
+        chars.pop();
+    }
+}
+
+/// Characters that render as nothing: zero-width spaces and joiners, direction marks, soft
+/// hyphens, variation selectors, tags. Private-use characters go too, so that no input can
+/// forge a placeholder.
+fn is_invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0xE000..=0xF8FF | 0xE0000..=0xE0FFF
+        | 0xF0000..=0x10FFFF | 0x1D173..=0x1D17A)
+}
+
+/// Chinese, Japanese and Korean characters: written without spaces, so read as character runs.
+pub(crate) fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF
+        | 0x20000..=0x3134F)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk(c)
+}
+
+/// Cyrillic and Greek letters that look like Latin ones. They are mapped only inside words that
+/// also hold Latin letters: a mixed-script word is a disguise, an all-Cyrillic word is Russian.
+fn latin_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'α' => 'a',
+        'в' | 'β' => 'b',
+        'с' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'ε' => 'e',
+        'һ' => 'h',
+        'і' | 'ι' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'м' => 'm',
+        'п' | 'η' => 'n',
+        'о' | 'ο' | 'σ' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'г' => 'r',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'υ' => 'u',
+        'ѵ' | 'ν' => 'v',
+        'ԝ' | 'ω' => 'w',
+        'х' | 'χ' => 'x',
+        'у' | 'γ' => 'y',
+        'А' | 'Α' => 'A',
+        'В' | 'Β' => 'B',
+        'С' | 'Ϲ' => 'C',
+        'Е' | 'Ε' => 'E',
+        'Н' | 'Η' => 'H',
+        'І' | 'Ι' => 'I',
+        'Ј' => 'J',
+        'К' | 'Κ' => 'K',
+        'М' | 'Μ' => 'M',
+        'Ν' => 'N',
+        'О' | 'Ο' => 'O',
+        'Р' | 'Ρ' => 'P',
+        'Ѕ' => 'S',
+        'Т' | 'Τ' => 'T',
+        'Х' | 'Χ' => 'X',
+        'У' | 'Υ' => 'Y',
+        'Ζ' => 'Z',
+        _ => return None,
+    })
+}
+
+fn unmask_homoglyphs(chars: &mut [char]) {
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_word_char(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut latin = false;
+        let mut lookalike = false;
+        while i < chars.len() && is_word_char(chars[i]) {
+            let c = chars[i];
+            latin |= c.is_ascii_alphabetic();
+            lookalike |= !c.is_ascii() && latin_lookalike(c).is_some();
+            i += 1;
+        }
+        if latin && lookalike {
+            for c in &mut chars[start..i] {
+                if let Some(l) = latin_lookalike(*c) {
+                    *c = l;
+                }
+            }
+        }
+    }
+}
+
+/// Characters a sender puts between letters to split a keyword apart.
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '.' | '-' | '_' | '*' | '·' | '•' | '|' | '/' | '\\' | '~' | '+' | '#' | '、' | '^'
+    )
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum UnitKind {
+    Cjk,
+    Word,
+    Sep,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Unit {
+    kind: UnitKind,
+    start: usize,
+    end: usize,
+}
+
+impl Unit {
+    fn single(&self) -> bool {
+        matches!(self.kind, UnitKind::Cjk | UnitKind::Word) && self.end - self.start == 1
+    }
+}
+
+/// Longest separator run that still reads as "spacing a word apart".
+const MAX_SEPARATOR_RUN: usize = 3;
+/// "r u ok" is English; "w e i x i n" is a disguise. Four spaced single letters are the line.
+const MIN_SPACED_LATIN: usize = 4;
+
+fn join_spaced(chars: &[char], units: &mut Vec<Unit>, out: &mut Vec<char>) {
+    units.clear();
+    out.clear();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let start = i;
+        let kind = if is_cjk(c) {
+            i += 1;
+            UnitKind::Cjk
+        } else if is_word_char(c) {
+            while i < chars.len() && is_word_char(chars[i]) {
+                i += 1;
+            }
+            UnitKind::Word
+        } else if is_separator(c) {
+            while i < chars.len() && is_separator(chars[i]) {
+                i += 1;
+            }
+            UnitKind::Sep
+        } else {
+            i += 1;
+            UnitKind::Other
+        };
+        units.push(Unit {
+            kind,
+            start,
+            end: i,
+        });
+    }
+    let mut drop = vec![false; units.len()];
+    // Chinese has no spaces between words, so a separator between two CJK characters, or
+    // between a CJK character and a lone Latin letter or digit ("加 V 信"), is a disguise.
+    for t in 1..units.len().saturating_sub(1) {
+        let (l, s, r) = (units[t - 1], units[t], units[t + 1]);
+        if s.kind != UnitKind::Sep || s.end - s.start > MAX_SEPARATOR_RUN {
+            continue;
+        }
+        let cjk_pair = l.kind == UnitKind::Cjk && r.kind == UnitKind::Cjk;
+        let mixed = (l.kind == UnitKind::Cjk && r.single()) || (r.kind == UnitKind::Cjk && l.single());
+        if cjk_pair || mixed {
+            drop[t] = true;
+        }
+    }
+    // Chains of single Latin letters or digits: "w e i x i n", "1 3 8 0 0 ...".
+    let mut t = 0;
+    while t < units.len() {
+        if !(units[t].kind == UnitKind::Word && units[t].single()) {
+            t += 1;
+            continue;
+        }
+        let mut end = t;
+        let mut count = 1;
+        while end + 2 < units.len()
+            && units[end + 1].kind == UnitKind::Sep
+            && units[end + 1].end - units[end + 1].start <= MAX_SEPARATOR_RUN
+            && units[end + 2].kind == UnitKind::Word
+            && units[end + 2].single()
+        {
+            end += 2;
+            count += 1;
+        }
+        if count >= MIN_SPACED_LATIN {
+            for flag in drop.iter_mut().take(end).skip(t + 1).step_by(2) {
+                *flag = true;
+            }
+        }
+        t = end + 1;
+    }
+    for (unit, dropped) in units.iter().zip(&drop) {
+        if !dropped {
+            out.extend_from_slice(&chars[unit.start..unit.end]);
+        }
+    }
+}
+
+fn starts_with_ci(chars: &[char], at: usize, pattern: &str) -> bool {
+    let mut i = at;
+    for p in pattern.chars() {
+        match chars.get(i) {
+            Some(c) if c.to_ascii_lowercase() == p => i += 1,
+            _ => return false,
+        }
+    }
+    true
+}
+
+fn is_url_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '-' | '.'
+                | '_'
+                | '~'
+                | ':'
+                | '/'
+                | '?'
+                | '#'
+                | '['
+                | ']'
+                | '@'
+                | '!'
+                | '$'
+                | '&'
+                | '\''
+                | '('
+                | ')'
+                | '*'
+                | '+'
+                | ','
+                | ';'
+                | '='
+                | '%'
+        )
+}
+
+fn scan_url_tail(chars: &[char], mut i: usize) -> usize {
+    while i < chars.len() && is_url_char(chars[i]) {
+        i += 1;
+    }
+    // Sentence punctuation after a link belongs to the sentence.
+    while i > 0 && matches!(chars[i - 1], '.' | ',' | ';' | ':' | '!' | '?' | ')' | '\'' | ']') {
+        i -= 1;
+    }
+    i
+}
+
+/// Top-level domains that SMS links use. A closed list, because "e.g." or "no.1" must not read
+/// as hosts.
+const TLDS: &[&str] = &[
+    "com", "net", "org", "info", "biz", "cn", "uk", "co", "io", "me", "cc", "tv", "top", "xyz",
+    "vip", "club", "site", "online", "shop", "app", "ru", "hk", "tw", "jp", "kr", "in", "de",
+    "fr", "us", "ly", "gl", "gd", "link", "live", "ink", "wang", "win", "bid", "work", "ltd",
+    "mobi", "asia", "tk", "ml", "ga", "cf", "gq", "pw", "icu", "cyou", "buzz", "fun", "mo", "sg",
+    "au", "ca", "eu", "pro", "store", "tech", "website", "space", "life", "today", "cloud", "ai",
+];
+
+/// A host name with a known TLD, starting at `i`: returns its end.
+fn scan_host(chars: &[char], i: usize) -> Option<usize> {
+    let mut j = i;
+    while j < chars.len() && (chars[j].is_ascii_alphanumeric() || chars[j] == '-' || chars[j] == '.') {
+        j += 1;
+    }
+    while j > i && chars[j - 1] == '.' {
+        j -= 1;
+    }
+    let host = &chars[i..j];
+    let dots = host.iter().filter(|c| **c == '.').count();
+    if dots == 0 {
+        return None;
+    }
+    let mut labels = host.split(|c| *c == '.');
+    if labels.any(|l| l.is_empty()) {
+        return None;
+    }
+    let last_dot = host.iter().rposition(|c| *c == '.')?;
+    let tld: String = host[last_dot + 1..].iter().map(|c| c.to_ascii_lowercase()).collect();
+    if !TLDS.contains(&tld.as_str()) {
+        return None;
+    }
+    Some(j)
+}
+
+fn scan_email(chars: &[char], i: usize) -> Option<usize> {
+    let mut j = i;
+    while j < chars.len() && (chars[j].is_ascii_alphanumeric() || matches!(chars[j], '.' | '_' | '%' | '+' | '-')) {
+        j += 1;
+    }
+    if j == i || chars.get(j) != Some(&'@') {
+        return None;
+    }
+    scan_host(chars, j + 1)
+}
+
+/// Digits, allowing single spaces or hyphens between groups ("138 0013 8000", "0800-505060").
+/// Groups after the first need three digits or more, so dates ("2024-01-05") stay numbers.
+fn scan_phone(chars: &[char], i: usize) -> (usize, usize) {
+    let mut j = i;
+    let mut digits = 0;
+    while j < chars.len() && chars[j].is_ascii_digit() {
+        j += 1;
+        digits += 1;
+    }
+    if digits == 0 {
+        return (i, 0);
+    }
+    loop {
+        if j + 1 < chars.len() && matches!(chars[j], ' ' | '-') && chars[j + 1].is_ascii_digit() {
+            let mut k = j + 1;
+            while k < chars.len() && chars[k].is_ascii_digit() {
+                k += 1;
+            }
+            if k - (j + 1) >= 3 && digits + (k - j - 1) <= 15 {
+                digits += k - j - 1;
+                j = k;
+                continue;
+            }
+        }
+        break;
+    }
+    (j, digits)
+}
+
+fn scan_number(chars: &[char], i: usize) -> usize {
+    let mut j = i;
+    while j < chars.len() && chars[j].is_ascii_digit() {
+        j += 1;
+    }
+    // thousands groups and one decimal part: "1,000.50"
+    while j + 3 < chars.len()
+        && chars[j] == ','
+        && chars[j + 1..j + 4].iter().all(char::is_ascii_digit)
+        && !chars.get(j + 4).is_some_and(char::is_ascii_digit)
+    {
+        j += 4;
+    }
+    if j + 1 < chars.len() && chars[j] == '.' && chars[j + 1].is_ascii_digit() {
+        j += 1;
+        while j < chars.len() && chars[j].is_ascii_digit() {
+            j += 1;
+        }
+    }
+    j
+}
+
+const CURRENCY_SYMBOLS: &[char] = &['¥', '$', '£', '€', '₩', '₹', '฿'];
+const CURRENCY_CODES: &[&str] = &["rmb", "cny", "usd", "gbp", "hkd", "eur", "us$", "hk$"];
+/// Latin words after a number that make it an amount ("150p", "3 pounds").
+const AMOUNT_WORDS: &[&str] = &[
+    "p", "pence", "pounds", "pound", "gbp", "usd", "rmb", "dollars", "dollar", "yuan", "euros",
+    "euro", "cny", "hkd", "k",
+];
+/// CJK units after a number that make it an amount ("50元", "3万").
+const AMOUNT_CJK: &[&str] = &["万元", "美元", "英镑", "港币", "元", "块", "万", "千", "亿", "镑", "角"];
+
+fn latin_word_end(chars: &[char], i: usize) -> usize {
+    let mut j = i;
+    while j < chars.len() && chars[j].is_ascii_alphabetic() {
+        j += 1;
+    }
+    j
+}
+
+fn phone_shape(digits: &str, plus: bool) -> Placeholder {
+    let national = if plus { digits.strip_prefix("86").unwrap_or(digits) } else { digits };
+    let bytes = national.as_bytes();
+    if bytes.len() == 11 && bytes[0] == b'1' && (b'3'..=b'9').contains(&bytes[1]) {
+        return Placeholder::MobileCn;
+    }
+    if national.starts_with("400") || national.starts_with("800") || national.starts_with("0800") {
+        return Placeholder::Hotline;
+    }
+    if !plus && (national.starts_with("08") || national.starts_with("09")) {
+        return Placeholder::PremiumRate;
+    }
+    Placeholder::Phone
+}
+
+/// An entity starting at `i`, which is at the start of a word: its end and shape.
+fn match_entity(chars: &[char], i: usize) -> Option<(usize, Placeholder)> {
+    for scheme in ["http://", "https://", "www."] {
+        if starts_with_ci(chars, i, scheme) {
+            let end = scan_url_tail(chars, i + scheme.len());
+            return (end > i + scheme.len()).then_some((end, Placeholder::Url));
+        }
+    }
+    let c = chars[i];
+    if c.is_ascii_alphanumeric() {
+        if let Some(end) = scan_email(chars, i) {
+            return Some((end, Placeholder::Email));
+        }
+        if let Some(end) = scan_host(chars, i) {
+            let end = if chars.get(end).is_some_and(|c| matches!(c, '/' | ':' | '?')) {
+                scan_url_tail(chars, end)
+            } else {
+                end
+            };
+            return Some((end, Placeholder::Url));
+        }
+    }
+    let mut j = i;
+    let mut currency = false;
+    if CURRENCY_SYMBOLS.contains(&c) {
+        currency = true;
+        j += 1;
+    } else if let Some(code) = CURRENCY_CODES.iter().find(|code| starts_with_ci(chars, i, code)) {
+        currency = true;
+        j += code.chars().count();
+    }
+    if currency && chars.get(j) == Some(&' ') {
+        j += 1;
+    }
+    let plus = !currency && chars.get(j) == Some(&'+');
+    if plus {
+        j += 1;
+    }
+    if !chars.get(j).is_some_and(char::is_ascii_digit) {
+        return None;
+    }
+    if !currency {
+        let (end, digits) = scan_phone(chars, j);
+        if (7..=15).contains(&digits) && !chars.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            let digits: String = chars[j..end].iter().filter(|c| c.is_ascii_digit()).collect();
+            return Some((end, phone_shape(&digits, plus)));
+        }
+    }
+    let end = scan_number(chars, j);
+    // a Latin letter glued to the number: either a unit ("150p") or a word ("2day", "4u")
+    if chars.get(end).is_some_and(char::is_ascii_alphabetic) {
+        let word_end = latin_word_end(chars, end);
+        let word: String = chars[end..word_end].iter().map(|c| c.to_ascii_lowercase()).collect();
+        if AMOUNT_WORDS.contains(&word.as_str()) && !chars.get(word_end).is_some_and(char::is_ascii_digit) {
+            return Some((word_end, Placeholder::Amount));
+        }
+        return None;
+    }
+    if chars.get(end).is_some_and(char::is_ascii_digit) {
+        return None;
+    }
+    // a unit after a space: "3 pounds"
+    if chars.get(end) == Some(&' ') && chars.get(end + 1).is_some_and(char::is_ascii_alphabetic) {
+        let word_end = latin_word_end(chars, end + 1);
+        let word: String = chars[end + 1..word_end].iter().map(|c| c.to_ascii_lowercase()).collect();
+        if word != "p" && word != "k" && AMOUNT_WORDS.contains(&word.as_str()) && !chars.get(word_end).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            return Some((word_end, Placeholder::Amount));
+        }
+    }
+    for unit in AMOUNT_CJK {
+        let n = unit.chars().count();
+        if chars.len() >= end + n && chars[end..end + n].iter().copied().eq(unit.chars()) {
+            return Some((end + n, Placeholder::Amount));
+        }
+    }
+    if currency {
+        return Some((end, Placeholder::Amount));
+    }
+    if plus {
+        return None;
+    }
+    let digits = chars[j..end].iter().filter(|c| c.is_ascii_digit()).count();
+    let shape = match digits {
+        0..=3 => Placeholder::ShortNumber,
+        4..=6 => Placeholder::CodeNumber,
+        _ => Placeholder::LongNumber,
+    };
+    Some((end, shape))
+}
+
+fn may_start_entity(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '+' || CURRENCY_SYMBOLS.contains(&c)
+}
+
+fn extract(chars: &[char], out: &mut Normalized) {
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let word_start = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
+        if word_start && may_start_entity(c) {
+            if let Some((end, placeholder)) = match_entity(chars, i) {
+                out.entities.push(Entity {
+                    kind: placeholder.kind(),
+                    raw: chars[i..end].iter().collect(),
+                });
+                out.text.push(placeholder.as_char());
+                i = end;
+                continue;
+            }
+        }
+        if c.is_ascii() {
+            out.text.push(c.to_ascii_lowercase());
+        } else {
+            out.text.extend(c.to_lowercase());
+        }
+        i += 1;
+    }
+}
+
+/// Spellings that stand in for a keyword to slip past filters, mapped to the keyword.
+/// Latin-only spellings match only as whole words ("wx", not the "wx" inside "awx").
+const OBFUSCATIONS: &[(&str, &str)] = &[
+    ("weixin", "微信"),
+    ("vx", "微信"),
+    ("wx", "微信"),
+    ("v信", "微信"),
+    ("威信", "微信"),
+    ("薇信", "微信"),
+    ("徽信", "微信"),
+    ("危信", "微信"),
+    ("微x", "微信"),
+    ("扣扣", "qq"),
+    ("zfb", "支付宝"),
+    ("支付bao", "支付宝"),
+    ("yhk", "银行卡"),
+];
+
+static OBFUSCATION_MATCHER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(OBFUSCATIONS.iter().map(|(from, _)| from))
+        .ok()
+});
+
+fn canonicalize_obfuscations(text: &str, out: &mut String) -> bool {
+    let Some(matcher) = OBFUSCATION_MATCHER.as_ref() else {
+        return false;
+    };
+    out.clear();
+    let mut last = 0;
+    let mut changed = false;
+    for m in matcher.find_iter(text) {
+        let (from, to) = OBFUSCATIONS[m.pattern().as_usize()];
+        if from.is_ascii() {
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            if before.is_some_and(|c| c.is_ascii_alphanumeric()) || after.is_some_and(|c| c.is_ascii_alphanumeric()) {
+                continue;
+            }
+        }
+        out.push_str(&text[last..m.start()]);
+        out.push_str(to);
+        last = m.end();
+        changed = true;
+    }
+    if changed {
+        out.push_str(&text[last..]);
+    }
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn check(input: &str, text: &str) {
+        assert_eq!(normalize(input).display_text(), text, "input: {input:?}");
+    }
+
+    fn entities(input: &str) -> Vec<(EntityKind, String)> {
+        normalize(input).entities.into_iter().map(|e| (e.kind, e.raw)).collect()
+    }
+
+    #[test]
+    fn folds_width_case_and_invisible_characters() {
+        check("ＷＩＮ　ａ　ＰＲＩＺＥ！", "win a prize!");
+        check("fr\u{200b}ee ca\u{200d}sh", "free cash");
+        check("  many   spaces\t\nhere  ", "many spaces here");
+        check("𝐅𝐑𝐄𝐄 ⓦⓘⓝ", "free win");
+        check("Ｃａｆé", "café");
+    }
+
+    #[test]
+    fn unmasks_lookalike_letters_only_in_mixed_words() {
+        // Cyrillic р and а inside a Latin word
+        check("visit \u{440}\u{430}ypal now", "visit paypal now");
+        // an all-Cyrillic word is left alone
+        check("\u{43f}\u{440}\u{438}\u{432}\u{435}\u{442}", "\u{43f}\u{440}\u{438}\u{432}\u{435}\u{442}");
+    }
+
+    #[test]
+    fn joins_spaced_out_keywords() {
+        check("请加 V 信", "请加微信");
+        check("加.微.信", "加微信");
+        check("w e i x i n 好友", "微信好友");
+        check("r u ok", "r u ok");
+        check("加 微信 好友", "加微信好友");
+        check("call 1 3 8 0 0 1 3 8 0 0 0", "call <phone:mobile_cn>");
+    }
+
+    #[test]
+    fn canonicalizes_keyword_spellings() {
+        check("加VX：abc", "加微信:abc");
+        check("awx is fine", "awx is fine");
+        check("加威信有惊喜", "加微信有惊喜");
+    }
+
+    #[test]
+    fn lifts_links_and_emails() {
+        assert_eq!(
+            entities("Go to http://alto18.co.uk/wave/wave.asp?o=44345."),
+            vec![(EntityKind::Url, "http://alto18.co.uk/wave/wave.asp?o=44345".into())]
+        );
+        assert_eq!(entities("点击abc.cn/Xy领取"), vec![(EntityKind::Url, "abc.cn/Xy".into())]);
+        assert_eq!(entities("SP visionsms.com Text"), vec![(EntityKind::Url, "visionsms.com".into())]);
+        assert_eq!(entities("mail me: Bob.S@example.com"), vec![(EntityKind::Email, "Bob.S@example.com".into())]);
+        assert!(entities("e.g. no.1 file.txt").iter().all(|(k, _)| *k == EntityKind::Number));
+    }
+
+    #[test]
+    fn lifts_phones_by_shape() {
+        check("拨打１３８００１３８０００咨询", "拨打<phone:mobile_cn>咨询");
+        check("call +86 138 0013 8000", "call <phone:mobile_cn>");
+        check("call 0800 505060 now", "call <phone:hotline> now");
+        check("call 08718726270", "call <phone:premium_rate>");
+        check("tel 400-123-4567", "tel <phone:hotline>");
+        check("on 2024-01-05", "on <number:code>-<number:short>-<number:short>");
+    }
+
+    #[test]
+    fn lifts_amounts_and_numbers() {
+        check("claim £1,000.50 now", "claim <amount> now");
+        check("150p/msg", "<amount>/msg");
+        check("costs 3 pounds", "costs <amount>");
+        check("转账5万元", "转账<amount>");
+        check("￥200", "<amount>");
+        check("text WIN to 87021", "text win to <number:code>");
+        check("2day gr8 4u", "2day gr8 4u");
+        check("购买40箱", "购买<number:short>箱");
+        assert_eq!(entities("pay 500元"), vec![(EntityKind::Amount, "500元".into())]);
+    }
+
+    #[test]
+    fn input_cannot_forge_placeholders() {
+        let forged = format!("a{}b", Placeholder::Url.as_char());
+        let n = normalize(&forged);
+        assert_eq!(n.text, "ab");
+        assert!(n.entities.is_empty());
+    }
+
+    #[test]
+    fn placeholders_round_trip() {
+        for p in PLACEHOLDERS {
+            assert_eq!(Placeholder::from_char(p.as_char()), Some(p));
+        }
+        assert_eq!(Placeholder::from_char('a'), None);
+    }
+
+    #[test]
+    fn real_messages_normalize_without_surprises() {
+        let Some(rows) = crate::testdata::rows() else { return };
+        let mut normalizer = Normalizer::new();
+        let mut out = Normalized::default();
+        let mut with_entities = 0;
+        for (_, text) in &rows {
+            normalizer.normalize_into(text, &mut out);
+            assert!(!out.text.chars().any(|c| c.is_uppercase()));
+            assert!(!out.text.contains("  "));
+            let placeholders = out.text.chars().filter(|c| Placeholder::from_char(*c).is_some()).count();
+            assert_eq!(placeholders, out.entities.len());
+            with_entities += usize::from(!out.entities.is_empty());
+        }
+        // spam is full of numbers and links: a normalizer that finds none is broken
+        assert!(with_entities > rows.len() / 10, "{with_entities} of {}", rows.len());
+    }
+
+    /// The reference: NFKC on the whole text, then the same post-processing.
+    fn slow_fold(input: &str) -> Vec<char> {
+        let nfkc: String = input.nfkc().collect();
+        let mut chars = Vec::new();
+        let (mut a, mut b) = (String::new(), String::new());
+        // `fold` on text that is already NFKC must not change it further
+        fold(&nfkc, &mut a, &mut b, &mut chars);
+        chars
+    }
+
+    proptest! {
+        #[test]
+        fn fast_fold_equals_full_nfkc(input in "\\PC{0,40}") {
+            let (mut a, mut b, mut chars) = (String::new(), String::new(), Vec::new());
+            fold(&input, &mut a, &mut b, &mut chars);
+            prop_assert_eq!(chars, slow_fold(&input));
+        }
+
+        #[test]
+        fn fast_fold_equals_full_nfkc_on_wide_and_cjk(input in "[\u{FF01}-\u{FF5E}\u{3000}\u{4E00}-\u{4E20}a-z0-9 \u{0300}\u{200B}。，]{0,40}") {
+            let (mut a, mut b, mut chars) = (String::new(), String::new(), Vec::new());
+            fold(&input, &mut a, &mut b, &mut chars);
+            prop_assert_eq!(chars, slow_fold(&input));
+        }
+
+        #[test]
+        fn normalization_never_panics_and_is_tidy(input in "\\PC{0,80}") {
+            let n = normalize(&input);
+            prop_assert!(!n.text.starts_with(' ') && !n.text.ends_with(' '));
+            prop_assert!(!n.text.contains("  "));
+            let placeholders = n.text.chars().filter(|c| Placeholder::from_char(*c).is_some()).count();
+            prop_assert_eq!(placeholders, n.entities.len());
+        }
+
+        #[test]
+        fn normalization_is_idempotent_on_plain_text(input in "[a-z\u{4E00}-\u{4E20} ,!?]{0,60}") {
+            let once = normalize(&input).text;
+            prop_assert_eq!(normalize(&once).text, once);
+        }
+
+        #[test]
+        fn full_width_is_the_same_message(input in "[!-~]{1,40}") {
+            let wide: String = input.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect();
+            prop_assert_eq!(normalize(&wide), normalize(&input));
+        }
+    }
+}

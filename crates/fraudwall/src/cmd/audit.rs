@@ -1,0 +1,37 @@
+//! `fraudwall audit …`: check the tamper-evident audit log.
+
+use std::path::PathBuf;
+
+use fraudwall_store::Store;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; exits with status 1 if any entry was altered or removed
+    Verify {
+        #[arg(long, env = "FRAUDWALL_DATA_DIR")]
+        data_dir: PathBuf,
+    },
+}
+
+pub fn run(command: AuditCommand) -> anyhow::Result<std::process::ExitCode> {
+    match command {
+        AuditCommand::Verify { data_dir } => {
+            let store = super::token::open(&data_dir)?;
+            let report = store.verify_audit()?;
+            println!("{}", serde_json::to_string(&report)?);
+            match &report.first_break {
+                None => {
+                    eprintln!("audit chain intact: {} entries", report.entries);
+                    Ok(std::process::ExitCode::SUCCESS)
+                }
+                Some(broken) => {
+                    eprintln!(
+                        "audit chain broken at entry {}: {}",
+                        broken.seq, broken.reason
+                    );
+                    Ok(std::process::ExitCode::FAILURE)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! The real server, started by the real binary, over real HTTP.
+
+mod support;
+
+use support::{Server, get, post};
+
+#[test]
+fn health_needs_no_token_and_everything_else_does() {
+    let server = Server::start();
+    let health = get(&server.url("/v1/health"), None);
+    assert_eq!(health.status, 200);
+    assert_eq!(health.body["status"], "ok");
+
+    for path in [
+        "/v1/whoami",
+        "/openapi.json",
+        "/metrics",
+        "/v1/audit",
+        "/v1/tokens",
+    ] {
+        let reply = get(&server.url(path), None);
+        assert_eq!(reply.status, 401, "{path}");
+        assert_eq!(reply.body["error"]["code"], "missing_token", "{path}");
+        assert!(reply.body["error"]["message"].is_string());
+    }
+    let reply = post(&server.url("/v1/decisions"), None, r#"{"events":[]}"#);
+    assert_eq!(reply.status, 401);
+
+    let reply = get(&server.url("/v1/whoami"), Some("fw_not_a_real_token"));
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.body["error"]["code"], "invalid_token");
+    assert_eq!(server.stop().code(), Some(0));
+}
+
+#[test]
+fn roles_are_enforced_with_json_errors() {
+    let server = Server::start();
+    let reporter = server.token("reporter");
+    let telco = server.token("telco");
+    let admin = server.token("admin");
+
+    let who = get(&server.url("/v1/whoami"), Some(&reporter));
+    assert_eq!(who.status, 200);
+    assert_eq!(who.body["role"], "reporter");
+
+    let event = r#"{"events":[{"kind":"url","url":"http://example.com/"}]}"#;
+    let denied = post(&server.url("/v1/decisions"), Some(&reporter), event);
+    assert_eq!(denied.status, 403);
+    assert_eq!(denied.body["error"]["code"], "forbidden_role");
+
+    let allowed = post(&server.url("/v1/decisions"), Some(&telco), event);
+    assert_eq!(allowed.status, 200, "{}", allowed.text);
+
+    assert_eq!(get(&server.url("/v1/audit"), Some(&telco)).status, 403);
+    assert_eq!(get(&server.url("/metrics"), Some(&telco)).status, 403);
+    assert_eq!(get(&server.url("/v1/audit"), Some(&admin)).status, 200);
+
+    let unknown = get(&server.url("/v1/no-such-thing"), Some(&admin));
+    assert_eq!(unknown.status, 404);
+    assert_eq!(unknown.body["error"]["code"], "route_not_found");
+}
+
+#[test]
+fn tokens_created_while_running_work_and_revoked_ones_stop() {
+    let server = Server::start();
+    let admin = server.token("admin");
+    // created through the API: usable at once
+    let created = post(
+        &server.url("/v1/tokens"),
+        Some(&admin),
+        r#"{"role":"station","name":"gulou","territory":"350102"}"#,
+    );
+    assert_eq!(created.status, 201, "{}", created.text);
+    let station = created.body["token"].as_str().unwrap().to_owned();
+    let who = get(&server.url("/v1/whoami"), Some(&station));
+    assert_eq!(who.body["territory"], "350102");
+
+    let id = created.body["id"].as_i64().unwrap();
+    let revoked = support::agent()
+        .delete(server.url(&format!("/v1/tokens/{id}")))
+        .header("Authorization", &format!("Bearer {admin}"))
+        .call()
+        .unwrap();
+    assert_eq!(revoked.status().as_u16(), 204);
+    assert_eq!(get(&server.url("/v1/whoami"), Some(&station)).status, 401);
+
+    let bad_role = post(
+        &server.url("/v1/tokens"),
+        Some(&admin),
+        r#"{"role":"root","name":"x"}"#,
+    );
+    assert_eq!(bad_role.status, 400);
+    assert_eq!(bad_role.body["error"]["code"], "malformed_json");
+}
+
+#[test]
+fn openapi_and_metrics_describe_the_running_server() {
+    let server = Server::start();
+    let admin = server.token("admin");
+    let doc = get(&server.url("/openapi.json"), Some(&admin));
+    assert_eq!(doc.status, 200);
+    assert!(doc.body["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/v1/health", "/v1/decisions", "/openapi.json", "/metrics"] {
+        assert!(
+            doc.body["paths"].get(path).is_some(),
+            "{path} is documented"
+        );
+    }
+    get(&server.url("/v1/health"), None);
+    let metrics = get(&server.url("/metrics"), Some(&admin));
+    assert_eq!(metrics.status, 200);
+    assert!(
+        metrics.text.contains("fraudwall_http_requests_total"),
+        "{}",
+        metrics.text
+    );
+    assert!(metrics.text.contains("route=\"/v1/health\""));
+    assert!(
+        metrics
+            .text
+            .contains("fraudwall_http_request_duration_seconds_bucket")
+    );
+}
+
+#[test]
+fn audit_chain_records_actions_and_verifies() {
+    let server = Server::start();
+    let admin = server.token("admin");
+    post(
+        &server.url("/v1/tokens"),
+        Some(&admin),
+        r#"{"role":"bank","name":"icbc"}"#,
+    );
+    let entries = get(&server.url("/v1/audit"), Some(&admin));
+    assert_eq!(entries.status, 200);
+    let actions: Vec<_> = entries
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].clone())
+        .collect();
+    assert_eq!(actions, ["token.create", "token.create"]);
+
+    let report = get(&server.url("/v1/audit/verify"), Some(&admin));
+    assert_eq!(report.body["first_break"], serde_json::Value::Null);
+    // token.create ×2, plus the audit.read above
+    assert_eq!(report.body["entries"], 3);
+
+    let dir = server.data_dir.to_str().unwrap().to_owned();
+    let (code, stdout, _) = support::run(&["audit", "verify", "--data-dir", &dir], "");
+    assert_eq!(code, 0, "{stdout}");
+}
+
+#[test]
+fn oversized_and_malformed_bodies_get_coded_errors() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_in(
+        &temp.path().join("data"),
+        &[("FRAUDWALL_SERVER__BODY_LIMIT_BYTES", "2048")],
+    );
+    let telco = server.token("telco");
+    let big = format!(
+        r#"{{"events":[{{"kind":"sms","sender":"1","recipient":"2","text":"{}"}}]}}"#,
+        "x".repeat(4096)
+    );
+    let reply = post(&server.url("/v1/decisions"), Some(&telco), &big);
+    assert_eq!(reply.status, 413);
+    assert_eq!(reply.body["error"]["code"], "payload_too_large");
+
+    let reply = post(&server.url("/v1/decisions"), Some(&telco), "{not json");
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.body["error"]["code"], "malformed_json");
+}
+
+#[test]
+fn unknown_configuration_keys_stop_the_server_from_starting() {
+    let temp = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(support::binary())
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(temp.path())
+        .env("FRAUDWALL_SERVER__LISTEN_ADRESS", "127.0.0.1:1")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("FRAUDWALL_SERVER__LISTEN_ADRESS"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn decisions_answer_every_slot_in_order_and_isolate_bad_events() {
+    let server = Server::start();
+    let telco = server.token("telco");
+    let body = serde_json::json!({"events": [
+        {"kind": "call", "caller": "+86 138-0013-8000", "callee": "13900139000", "attestation": "C", "id": "c1"},
+        {"kind": "call", "caller": "not a number", "callee": "13900139000"},
+        {"kind": "url", "url": "HTTP://Login.Example.COM:8080/a/../b?x=1"},
+        {"kind": "fax"},
+        {"kind": "sms", "sender": "106900000000", "recipient": "13800138000", "text": "hello"},
+        {"kind": "app", "package": "com.example.wallet"},
+        {"kind": "transfer", "from_account": "6222020200112233445", "to_account": "6217000010001234567", "amount": 100, "currency": "CNY"}
+    ]});
+    let reply = post(
+        &server.url("/v1/decisions"),
+        Some(&telco),
+        &body.to_string(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let slots = reply.body["decisions"].as_array().unwrap();
+    assert_eq!(slots.len(), 7);
+    for index in [0, 2, 4, 5, 6] {
+        let slot = &slots[index];
+        assert_eq!(slot["verdict"], "allow", "{slot}");
+        assert_eq!(slot["reasons"][0]["code"], "no_lists_loaded");
+        assert!(slot["versions"]["lists"].is_u64());
+    }
+    assert_eq!(slots[0]["id"], "c1");
+    assert_eq!(slots[1]["error"]["code"], "invalid_phone");
+    assert_eq!(slots[3]["error"]["code"], "unknown_event_kind");
+
+    let empty = post(
+        &server.url("/v1/decisions"),
+        Some(&telco),
+        r#"{"events":[]}"#,
+    );
+    assert_eq!(empty.body["error"]["code"], "empty_batch");
+    let events: Vec<_> = (0..10_001)
+        .map(|_| serde_json::json!({"kind":"url","url":"a.b"}))
+        .collect();
+    let too_many = post(
+        &server.url("/v1/decisions"),
+        Some(&telco),
+        &serde_json::json!({"events": events}).to_string(),
+    );
+    assert_eq!(too_many.body["error"]["code"], "batch_too_large");
+}
+
+#[test]
+fn sigterm_ends_the_server_cleanly() {
+    let server = Server::start();
+    assert_eq!(get(&server.url("/v1/health"), None).status, 200);
+    let status = server.stop();
+    assert_eq!(status.code(), Some(0), "{status:?}");
+}
