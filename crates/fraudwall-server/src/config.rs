@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub server: ServerSection,
@@ -65,18 +65,6 @@ pub struct IdentifiersSection {
 pub struct AuthSection {
     /// How often the server looks for tokens created or revoked by other processes.
     pub token_refresh_ms: u64,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            server: ServerSection::default(),
-            store: StoreSection::default(),
-            log: LogSection::default(),
-            identifiers: IdentifiersSection::default(),
-            auth: AuthSection::default(),
-        }
-    }
 }
 
 impl Default for ServerSection {

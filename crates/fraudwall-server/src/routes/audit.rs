@@ -93,6 +93,6 @@ pub async fn list(
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn verify(State(state): State<AppState>) -> Result<Json<AuditReport>, ApiError> {
     Ok(Json(
-        state.blocking(|store| Ok(store.verify_audit()?)).await?,
+        state.blocking(|store| store.verify_audit()).await?,
     ))
 }

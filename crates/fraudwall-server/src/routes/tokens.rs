@@ -116,7 +116,7 @@ pub async fn create(
         (status = 401, description = "missing or invalid token", body = ErrorBody),
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<TokenInfo>>, ApiError> {
-    let records = state.blocking(|store| Ok(store.tokens()?)).await?;
+    let records = state.blocking(|store| store.tokens()).await?;
     Ok(Json(records.into_iter().map(TokenInfo::from).collect()))
 }
 
