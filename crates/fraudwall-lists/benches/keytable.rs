@@ -39,16 +39,22 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("number_checks");
     group.throughput(Throughput::Elements(queries.len() as u64));
     let mut out = Vec::new();
-    group.bench_with_input(BenchmarkId::new("keytable_get_many", listed_count), &queries, |b, q| {
-        b.iter(|| {
-            table.get_many(q, &mut out);
-            out.len()
-        })
-    });
+    group.bench_with_input(
+        BenchmarkId::new("keytable_get_many", listed_count),
+        &queries,
+        |b, q| {
+            b.iter(|| {
+                table.get_many(q, &mut out);
+                out.len()
+            })
+        },
+    );
     let std_set: std::collections::HashSet<u64> = listed.iter().copied().collect();
-    group.bench_with_input(BenchmarkId::new("std_hashset", listed_count), &queries, |b, q| {
-        b.iter(|| q.iter().filter(|k| std_set.contains(k)).count())
-    });
+    group.bench_with_input(
+        BenchmarkId::new("std_hashset", listed_count),
+        &queries,
+        |b, q| b.iter(|| q.iter().filter(|k| std_set.contains(k)).count()),
+    );
     group.finish();
 }
 

@@ -54,7 +54,7 @@ impl KeyTable {
         let mut len = 0;
         for (key, value) in pending {
             let tagged = value.min(MAX_VALUE) + 1;
-            let mut index = home(key, capacity);
+            let mut index = home_of(key, capacity);
             loop {
                 let slot = &mut slots[index];
                 if slot.tagged == 0 {
@@ -87,8 +87,13 @@ impl KeyTable {
 
     #[inline]
     pub fn get(&self, key: u64) -> Option<u32> {
+        self.probe(key, home_of(key, self.slots.len()))
+    }
+
+    #[inline]
+    fn probe(&self, key: u64, home: usize) -> Option<u32> {
         let capacity = self.slots.len();
-        let mut index = home(key, capacity);
+        let mut index = home;
         loop {
             let slot = self.slots[index];
             if slot.tagged == 0 {
@@ -106,13 +111,31 @@ impl KeyTable {
         self.get(key).is_some()
     }
 
-    /// Looks up many keys at once. The lookups are independent, so the processor overlaps their
-    /// memory accesses; on tables larger than the caches this is several times faster per key
-    /// than looking keys up one at a time between other work.
+    /// Looks up many keys at once, several times faster per key than one at a time on tables
+    /// larger than the caches. A first, branch-free pass reads every key's home slot, so the
+    /// processor has a whole block of cache misses in flight together; the second pass resolves
+    /// each key from slots that are by then in cache. (Resolving straight away would serialize
+    /// the misses behind the hit-or-miss branch, which the processor cannot predict.)
     pub fn get_many(&self, keys: &[u64], out: &mut Vec<Option<u32>>) {
+        const BLOCK: usize = 16;
         out.clear();
         out.reserve(keys.len());
-        out.extend(keys.iter().map(|&key| self.get(key)));
+        let capacity = self.slots.len();
+        let mut homes = [0usize; BLOCK];
+        for block in keys.chunks(BLOCK) {
+            let mut touched = 0u64;
+            for (home, &key) in homes.iter_mut().zip(block) {
+                *home = home_of(key, capacity);
+                touched ^= self.slots[*home].key;
+            }
+            std::hint::black_box(touched);
+            out.extend(
+                block
+                    .iter()
+                    .zip(&homes)
+                    .map(|(&key, &home)| self.probe(key, home)),
+            );
+        }
     }
 
     /// Every `(key, value)` pair, in table order.
@@ -125,7 +148,7 @@ impl KeyTable {
 }
 
 #[inline]
-fn home(key: u64, capacity: usize) -> usize {
+fn home_of(key: u64, capacity: usize) -> usize {
     ((mix(key) as u128 * capacity as u128) >> 64) as usize
 }
 
@@ -177,9 +200,11 @@ mod tests {
         #[test]
         fn agrees_with_a_hashmap(
             entries in proptest::collection::vec((any::<u64>(), any::<u32>()), 0..500),
-            probes in proptest::collection::vec(any::<u64>(), 0..200),
+            mut probes in proptest::collection::vec(any::<u64>(), 0..200),
         ) {
             let table = KeyTable::build(entries.iter().copied());
+            // half the probes hit
+            probes.extend(entries.iter().map(|(k, _)| *k).step_by(2));
             let mut model = HashMap::new();
             for (k, v) in &entries {
                 model.insert(*k, (*v).min(MAX_VALUE));
@@ -188,8 +213,12 @@ mod tests {
             for (k, v) in &model {
                 prop_assert_eq!(table.get(*k), Some(*v));
             }
-            for k in probes {
-                prop_assert_eq!(table.get(k), model.get(&k).copied());
+            let mut batch = Vec::new();
+            table.get_many(&probes, &mut batch);
+            prop_assert_eq!(batch.len(), probes.len());
+            for (k, found) in probes.iter().zip(batch) {
+                prop_assert_eq!(table.get(*k), model.get(k).copied());
+                prop_assert_eq!(found, model.get(k).copied());
             }
             let mut listed: Vec<_> = table.iter().collect();
             listed.sort();
