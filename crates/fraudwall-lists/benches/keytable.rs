@@ -12,7 +12,7 @@ fn numbers(count: usize, seed: u64) -> Vec<u64> {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            8613_000_000_000 + state % 7_000_000_000
+            8_613_000_000_000 + state % 7_000_000_000
         })
         .collect()
 }
