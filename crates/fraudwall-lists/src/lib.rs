@@ -3,5 +3,6 @@
 //!
 //! Pure: no IO, no threads, no async. Snapshots are built off the request path and then only read.
 
+pub mod import;
 pub mod keytable;
 pub mod reputation;
