@@ -8,8 +8,7 @@
 use fraudwall_ids::domain::Domain;
 use fraudwall_ids::ip;
 use fraudwall_ids::url::{
-    CanonicalUrl, Canonicalizer, MAX_EXPRESSIONS, canonicalize, canonicalize_bytes,
-    expression_key,
+    CanonicalUrl, Canonicalizer, MAX_EXPRESSIONS, canonicalize, canonicalize_bytes, expression_key,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -19,10 +18,15 @@ fn check(url: &CanonicalUrl, input: &[u8]) {
         text.bytes().all(|b| b > 0x20 && b < 0x7f && b != b'#'),
         "bad byte in {text:?} from {input:?}"
     );
-    assert_eq!(canonicalize(text).as_ref(), Ok(url), "not idempotent: {input:?}");
+    assert_eq!(
+        canonicalize(text).as_ref(),
+        Ok(url),
+        "not idempotent: {input:?}"
+    );
     let host = url.host();
     assert!(!host.is_empty());
-    let path_and_query = &text[text.len() - url.path().len() - url.query().map_or(0, |q| q.len() + 1)..];
+    let path_and_query =
+        &text[text.len() - url.path().len() - url.query().map_or(0, |q| q.len() + 1)..];
     let mut keys = [0u64; MAX_EXPRESSIONS];
     let count = url.fill_expression_keys(&mut keys);
     let expressions: Vec<&str> = url.expressions().collect();
@@ -32,7 +36,10 @@ fn check(url: &CanonicalUrl, input: &[u8]) {
         assert_eq!(key, expression_key(expression));
         let slash = expression.find('/').expect("expression without path");
         let (suffix, prefix) = expression.split_at(slash);
-        assert!(host == suffix || host.ends_with(&format!(".{suffix}")), "{expression} vs {host}");
+        assert!(
+            host == suffix || host.ends_with(&format!(".{suffix}")),
+            "{expression} vs {host}"
+        );
         assert!(path_and_query.starts_with(prefix), "{expression} vs {text}");
     }
     if let Some(domain) = url.registrable_domain() {

@@ -68,31 +68,32 @@ fn corpus() -> Vec<String> {
                 Some(slash) => entry.split_at(slash),
                 None => (entry.as_str(), PATHS[((r >> 12) % 8) as usize]),
             };
-            let host = if (r >> 3) % 5 == 0 {
+            let host = if (r >> 3).is_multiple_of(5) {
                 host.to_ascii_uppercase()
             } else {
                 host.to_owned()
             };
             let mut url = String::with_capacity(128);
             url.push_str(scheme);
-            if (r >> 6) % 25 == 0 {
+            // Without a scheme, `user:pass@host` reads as the scheme `user`.
+            if !scheme.is_empty() && (r >> 6).is_multiple_of(25) {
                 url.push_str("user:pass@");
             }
             url.push_str(&host);
-            if (r >> 8) % 10 == 0 {
+            if (r >> 8).is_multiple_of(10) {
                 url.push_str(":8080");
             }
-            if (r >> 24) % 12 == 0 {
+            if (r >> 24).is_multiple_of(12) {
                 url.push_str("/static/../");
             }
             url.push_str(path);
-            if (r >> 20) % 10 == 0 {
+            if (r >> 20).is_multiple_of(10) {
                 url.push_str("/%2Fdoc%41");
             }
-            if (r >> 16) % 4 == 0 {
+            if (r >> 16).is_multiple_of(4) {
                 url.push_str("?id=123&token=abcdef");
             }
-            if (r >> 28) % 10 == 0 {
+            if (r >> 28).is_multiple_of(10) {
                 url.push_str("#top");
             }
             url

@@ -164,7 +164,10 @@ fn validate(name: &str) -> Result<(), DomainError> {
         if label.len() > MAX_LABEL_LEN {
             return Err(DomainError::LabelTooLong { len: label.len() });
         }
-        if let Some(ch) = label.chars().find(|&c| !c.is_ascii() || !is_domain_byte(c as u8)) {
+        if let Some(ch) = label
+            .chars()
+            .find(|&c| !c.is_ascii() || !is_domain_byte(c as u8))
+        {
             return Err(DomainError::InvalidChar { ch });
         }
     }
@@ -218,7 +221,10 @@ mod tests {
         assert_eq!(name("WWW.Example.COM.").unwrap(), "www.example.com");
         assert_eq!(name("  example.com\n").unwrap(), "example.com");
         assert_eq!(name("例子.中国").unwrap(), "xn--fsqu00a.xn--fiqs8s");
-        assert_eq!(name("XN--FSQU00A.xn--fiqs8s").unwrap(), "xn--fsqu00a.xn--fiqs8s");
+        assert_eq!(
+            name("XN--FSQU00A.xn--fiqs8s").unwrap(),
+            "xn--fsqu00a.xn--fiqs8s"
+        );
         assert_eq!(name("Bücher.example").unwrap(), "xn--bcher-kva.example");
         assert_eq!(name("_dmarc.example.com").unwrap(), "_dmarc.example.com");
         // Fullwidth dots are label separators under UTS 46.

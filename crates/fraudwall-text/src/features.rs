@@ -8,10 +8,10 @@
 //! The hash functions are part of the model format: changing them needs a new
 //! [`FEATURE_HASH_VERSION`].
 
-use jieba_rs::Jieba;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::normalize::{Placeholder, is_cjk};
+use crate::segment::{SegmentScratch, Segmenter};
 
 /// Bumped whenever a feature would hash to a different bucket.
 pub const FEATURE_HASH_VERSION: u32 = 1;
@@ -42,9 +42,9 @@ impl Default for FeatureConfig {
             bits: 20,
             cjk_chars: [1, 3],
             cjk_words: true,
-            latin_words: 2,
+            latin_words: 1,
             latin_chars: [1, 4],
-            idf: true,
+            idf: false,
             group_norm: true,
         }
     }
@@ -84,6 +84,7 @@ pub enum FeatureKind {
     EntityKind,
     Punctuation,
     Length,
+    Shouting,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,6 +113,7 @@ pub(crate) struct Extractor {
     table: Vec<u32>,
     run: Vec<(u32, char)>,
     padded: Vec<(u32, char)>,
+    segment: SegmentScratch,
 }
 
 impl Default for Extractor {
@@ -121,6 +123,7 @@ impl Default for Extractor {
             table: vec![0; 1024],
             run: Vec::with_capacity(256),
             padded: Vec::with_capacity(64),
+            segment: SegmentScratch::default(),
         }
     }
 }
@@ -162,6 +165,7 @@ const SEED_PLACEHOLDER: u64 = 0x50;
 const SEED_ENTITY_KIND: u64 = 0x51;
 const SEED_PUNCT: u64 = 0x60;
 const SEED_LENGTH: u64 = 0x70;
+const SEED_SHOUTING: u64 = 0x71;
 
 impl Extractor {
     fn clear(&mut self) {
@@ -218,10 +222,11 @@ impl Extractor {
     }
 
     /// Extracts the features of one normalized text into `self.slots`, with their counts.
-    pub fn extract(&mut self, config: &FeatureConfig, segmenter: Option<&Jieba>, text: &str) {
+    pub fn extract(&mut self, config: &FeatureConfig, segmenter: Option<&Segmenter>, text: &str, shouting: u8) {
         self.clear();
         let bits = config.bits;
         let mut latin_start: Option<usize> = None;
+        let mut chunk_start: Option<usize> = None;
         let mut prev_token: Option<(u64, u32)> = None;
         let mut run_start: Option<usize> = None;
         let mut run_has_cjk = false;
@@ -237,7 +242,9 @@ impl Extractor {
             nchars += u32::from(c.is_some());
             let placeholder = c.and_then(Placeholder::from_char);
             let cjk = c.is_some_and(is_cjk);
-            let word_char = c.is_some_and(|c| c.is_alphanumeric() && !is_cjk(c)) && placeholder.is_none();
+            let word_char = !cjk
+                && placeholder.is_none()
+                && c.is_some_and(|c| if c.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() });
 
             if let Some(start) = latin_start
                 && !word_char
@@ -245,11 +252,23 @@ impl Extractor {
                 self.latin_word(config, &text[start..at], start, &mut prev_token);
                 latin_start = None;
             }
-            if let Some(start) = run_start
+            // character n-grams read whole space-delimited chunks, punctuation included
+            // ("£", "txt:", "!!" are signals)
+            let chunk_char = c.is_some_and(|c| c != ' ') && !cjk && placeholder.is_none();
+            if let Some(start) = chunk_start
+                && !chunk_char
+            {
+                self.latin_chars(config, &text[start..at], start);
+                chunk_start = None;
+            }
+            if chunk_char {
+                chunk_start.get_or_insert(at);
+            }
+            if run_start.is_some()
                 && !(cjk || placeholder.is_some())
             {
                 if run_has_cjk {
-                    self.cjk_run(config, segmenter, text, start, at);
+                    self.cjk_run(config, segmenter.filter(|_| config.cjk_words), text);
                 }
                 self.run.clear();
                 run_start = None;
@@ -300,6 +319,13 @@ impl Extractor {
             end: 0,
         };
         self.add(bits, fmix(SEED_LENGTH.wrapping_mul(K1) ^ length), GROUP_WORDS, source);
+        if shouting > 0 {
+            let source = Source {
+                kind: FeatureKind::Shouting,
+                ..source
+            };
+            self.add(bits, fmix(SEED_SHOUTING.wrapping_mul(K1) ^ u64::from(shouting.min(4))), GROUP_WORDS, source);
+        }
     }
 
     fn bigram(&mut self, config: &FeatureConfig, h: u64, start: u32, end: u32, prev: &mut Option<(u64, u32)>) {
@@ -329,10 +355,15 @@ impl Extractor {
             self.add(config.bits, h, GROUP_WORDS, source);
             self.bigram(config, h, start32, end, prev);
         }
+    }
+
+    fn latin_chars(&mut self, config: &FeatureConfig, word: &str, start: usize) {
         let [lo, hi] = config.latin_chars;
         if lo == 0 {
             return;
         }
+        let start32 = start as u32;
+        let end = (start + word.len()) as u32;
         self.padded.clear();
         self.padded.push((start32, ' '));
         self.padded.extend(word.char_indices().map(|(i, c)| (start32 + i as u32, c)));
@@ -363,7 +394,7 @@ impl Extractor {
         self.padded = padded;
     }
 
-    fn cjk_run(&mut self, config: &FeatureConfig, segmenter: Option<&Jieba>, text: &str, start: usize, end: usize) {
+    fn cjk_run(&mut self, config: &FeatureConfig, segmenter: Option<&Segmenter>, text: &str) {
         let [lo, hi] = config.cjk_chars;
         let run = std::mem::take(&mut self.run);
         if lo > 0 {
@@ -388,22 +419,26 @@ impl Extractor {
                 }
             }
         }
-        if config.cjk_words
-            && let Some(jieba) = segmenter
-        {
-            let block = &text[start..end];
-            for token in jieba.cut(block, false) {
-                if token.word.chars().nth(1).is_none() || token.word.chars().any(|c| !is_cjk(c)) {
-                    continue;
-                }
-                let s = (start + token.byte_start) as u32;
-                let source = Source {
-                    kind: FeatureKind::CjkWord,
-                    start: s,
-                    end: s + token.word.len() as u32,
-                };
-                self.add(config.bits, hash_str(SEED_CJK_WORD, token.word), GROUP_WORDS, source);
+        if let Some(segmenter) = segmenter {
+            // placeholders split the run into the stretches of text that have words
+            let mut scratch = std::mem::take(&mut self.segment);
+            for part in run.split(|(_, c)| Placeholder::from_char(*c).is_some()) {
+                let (Some(first), Some(last)) = (part.first(), part.last()) else { continue };
+                let start = first.0 as usize;
+                let stretch = &text[start..last.0 as usize + last.1.len_utf8()];
+                segmenter.segment(stretch, &mut scratch, |a, b| {
+                    let word = &stretch[a..b];
+                    if word.chars().nth(1).is_some() {
+                        let source = Source {
+                            kind: FeatureKind::CjkWord,
+                            start: (start + a) as u32,
+                            end: (start + b) as u32,
+                        };
+                        self.add(config.bits, hash_str(SEED_CJK_WORD, word), GROUP_WORDS, source);
+                    }
+                });
             }
+            self.segment = scratch;
         }
         self.run = run;
     }
@@ -448,7 +483,7 @@ mod tests {
     fn features(config: &FeatureConfig, text: &str) -> Vec<(FeatureKind, String, u32)> {
         let mut ex = Extractor::default();
         let n = normalize(text);
-        ex.extract(config, None, &n.text);
+        ex.extract(config, None, &n.text, n.shouting);
         let mut out: Vec<_> = ex
             .slots
             .iter()
@@ -461,6 +496,7 @@ mod tests {
     #[test]
     fn latin_words_bigrams_and_char_ngrams() {
         let config = FeatureConfig {
+            latin_words: 2,
             latin_chars: [3, 3],
             ..FeatureConfig::default()
         };
@@ -497,17 +533,17 @@ mod tests {
 
     #[test]
     fn jieba_words_when_a_segmenter_is_given() {
-        let jieba = Jieba::new();
+        let segmenter = Segmenter::from_dictionary("添加 100\n好友 100\n微信 10\n");
         let mut ex = Extractor::default();
-        let text = normalize("请添加微信好友").text;
-        ex.extract(&FeatureConfig::default(), Some(&jieba), &text);
+        let text = normalize("请添加13800138000微信好友").text;
+        ex.extract(&FeatureConfig::default(), Some(&segmenter), &text, 0);
         let words: Vec<_> = ex
             .slots
             .iter()
             .filter(|s| s.source.kind == FeatureKind::CjkWord)
             .map(|s| &text[s.source.start as usize..s.source.end as usize])
             .collect();
-        assert!(words.contains(&"好友"), "{words:?}");
+        assert_eq!(words, ["添加", "微信", "好友"]);
         assert!(words.contains(&"添加"), "{words:?}");
     }
 
@@ -520,7 +556,7 @@ mod tests {
             };
             let mut ex = Extractor::default();
             let long: String = "free entry 赢取大奖 call 0800 505060 ".repeat(300);
-            ex.extract(&config, None, &normalize(&long).text);
+            ex.extract(&config, None, &normalize(&long).text, 0);
             assert!(ex.slots.iter().all(|s| (s.bucket as usize) < config.buckets()));
             let mut buckets: Vec<_> = ex.slots.iter().map(|s| s.bucket).collect();
             buckets.sort_unstable();
@@ -535,10 +571,10 @@ mod tests {
         let mut ex = Extractor::default();
         let a = normalize("URGENT! You have won a £1000 prize. Call 09061701461").text;
         let b = normalize("您好，我是公安局的民警，请配合调查").text;
-        ex.extract(&config, None, &a);
+        ex.extract(&config, None, &a, 0);
         let first: Vec<_> = ex.slots.iter().map(|s| (s.bucket, s.count)).collect();
-        ex.extract(&config, None, &b);
-        ex.extract(&config, None, &a);
+        ex.extract(&config, None, &b, 0);
+        ex.extract(&config, None, &a, 0);
         let again: Vec<_> = ex.slots.iter().map(|s| (s.bucket, s.count)).collect();
         assert_eq!(first, again);
     }
@@ -546,7 +582,7 @@ mod tests {
     #[test]
     fn weights_have_unit_length_per_group() {
         let mut ex = Extractor::default();
-        ex.extract(&FeatureConfig::default(), None, &normalize("hello there, 你好").text);
+        ex.extract(&FeatureConfig::default(), None, &normalize("hello there, 你好").text, 0);
         let mut w = Vec::new();
         weigh(slot_items(&ex.slots), true, |_| 1.0, &mut w);
         for group in [GROUP_CHARS, GROUP_WORDS] {

@@ -21,6 +21,7 @@ mod features;
 mod linear;
 mod model;
 mod normalize;
+mod segment;
 mod train;
 
 pub use eval::{

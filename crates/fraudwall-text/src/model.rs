@@ -7,7 +7,8 @@
 //! u32 format                 FORMAT_VERSION
 //! u32 n, n bytes             header: ModelInfo as JSON (classes, features, metrics, ...)
 //! u32 n, n bytes             segmentation dictionary, "word freq\n" lines, UTF-8
-//! u32 buckets, u32 stride    stride = classes + 1: each row is [idf, w_class0, w_class1, ...]
+//! u32 buckets, u32 stride    each row is [idf, w_class0, w_class1, ..., padding]; stride is
+//!                            classes + 1 rounded up to a power of two (up to 16)
 //! f32 scale, f32 idf_scale   a stored i16 q means q * scale (q * idf_scale for the idf)
 //! f32 idf_unseen             the idf of rows not stored
 //! buckets/8 bytes            bitmap of the rows stored (the others have zero weights)
@@ -19,9 +20,6 @@
 //! memory. Weights are quantized to i16: the classifier's decisions do not need more, and the
 //! file stays small enough to ship in the repository.
 
-use std::sync::OnceLock;
-
-use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -29,6 +27,7 @@ use crate::eval::Report;
 use crate::features::{Extractor, FEATURE_HASH_VERSION, FeatureConfig, FeatureKind, slot_items, weigh};
 use crate::linear::{Learner, Weights, softmax_in_place};
 use crate::normalize::{Entity, Normalized, Normalizer, display};
+use crate::segment::Segmenter;
 use crate::{ModelError, NORMAL};
 
 const MAGIC: &[u8; 8] = b"FWSMSMDL";
@@ -74,6 +73,8 @@ pub struct SourceSummary {
 pub struct Validation {
     pub folds: usize,
     pub candidates: Vec<CandidateResult>,
+    /// Per-class score offsets tuned on the out-of-fold scores, already in the biases.
+    pub offsets: Vec<f32>,
     /// Of the chosen candidate, on out-of-fold predictions.
     pub report: Report,
     /// The same, per training source.
@@ -151,7 +152,7 @@ impl Scratch {
 pub struct Model {
     info: ModelInfo,
     dictionary: String,
-    segmenter: OnceLock<Option<Jieba>>,
+    segmenter: Option<Segmenter>,
     buckets: usize,
     stride: usize,
     rows: Vec<i16>,
@@ -229,7 +230,7 @@ impl Model {
             )));
         }
         info.features.validate().map_err(ModelError::Inconsistent)?;
-        if classes < 2 || stride != classes + 1 || buckets != info.features.buckets() || info.bias.len() != classes {
+        if classes < 2 || stride != stride_for(classes) || buckets != info.features.buckets() || info.bias.len() != classes {
             return Err(ModelError::Inconsistent(format!(
                 "{classes} classes, {} biases, stride {stride}, {buckets} buckets for {} bits",
                 info.bias.len(),
@@ -258,10 +259,11 @@ impl Model {
             }
         }
         let normal = info.classes.iter().position(|c| c == NORMAL);
+        let segmenter = segmenter_for(&info.features, &dictionary);
         Ok(Model {
             info,
             dictionary,
-            segmenter: OnceLock::new(),
+            segmenter,
             buckets,
             stride,
             rows,
@@ -310,7 +312,7 @@ impl Model {
     pub(crate) fn from_weights(mut info: ModelInfo, dictionary: String, weights: &Weights, idf: Option<(&[f32], f32)>) -> Model {
         let classes = weights.classes;
         let buckets = weights.buckets;
-        let stride = classes + 1;
+        let stride = stride_for(classes);
         let max_w = weights.w.iter().fold(0f32, |m, w| m.max(w.abs()));
         let scale = if max_w > 0.0 { max_w / f32::from(i16::MAX) } else { 1.0 };
         let max_idf = idf.map_or(0.0, |(v, unseen)| v.iter().fold(unseen, |m, x| m.max(*x)));
@@ -331,9 +333,9 @@ impl Model {
         info.feature_hash_version = FEATURE_HASH_VERSION;
         let mut model = Model {
             normal: info.classes.iter().position(|c| c == NORMAL),
+            segmenter: segmenter_for(&info.features, &dictionary),
             info,
             dictionary,
-            segmenter: OnceLock::new(),
             buckets,
             stride,
             rows,
@@ -372,25 +374,6 @@ impl Model {
         self.normal
     }
 
-    fn segmenter(&self) -> Option<&Jieba> {
-        if !self.info.features.cjk_words {
-            return None;
-        }
-        self.segmenter
-            .get_or_init(|| {
-                if self.dictionary.is_empty() {
-                    return None;
-                }
-                Jieba::with_dict(&mut self.dictionary.as_bytes()).ok()
-            })
-            .as_ref()
-    }
-
-    /// Builds the word segmenter now rather than on the first Chinese message.
-    pub fn warm_up(&self) {
-        let _ = self.segmenter();
-    }
-
     #[inline]
     fn idf(&self, bucket: u32) -> f32 {
         if self.idf_scale == 0.0 {
@@ -404,7 +387,14 @@ impl Model {
     fn featurize(&self, text: &str, scratch: &mut Scratch) {
         scratch.normalizer.normalize_into(text, &mut scratch.normalized);
         let features = &self.info.features;
-        scratch.extractor.extract(features, self.segmenter(), &scratch.normalized.text);
+        scratch.extractor.extract(features, self.segmenter.as_ref(), &scratch.normalized.text, scratch.normalized.shouting);
+        // Scoring is bound by cache misses on the weight rows. A loop that does nothing but
+        // load each row keeps many misses in flight at once; the scoring loop then hits cache.
+        let mut touch = 0i32;
+        for slot in &scratch.extractor.slots {
+            touch = touch.wrapping_add(i32::from(self.rows[slot.bucket as usize * self.stride]));
+        }
+        std::hint::black_box(touch);
         weigh(slot_items(&scratch.extractor.slots), features.group_norm, |b| self.idf(b), &mut scratch.values);
     }
 
@@ -483,6 +473,8 @@ impl Model {
             let source = scratch.extractor.slots[i].source;
             let token = if source.kind == FeatureKind::Length {
                 format!("<length:{}>", text.chars().count())
+            } else if source.kind == FeatureKind::Shouting {
+                format!("<capitals:{}>", scratch.normalized.shouting)
             } else {
                 display(text.get(source.start as usize..source.end as usize).unwrap_or(""))
             };
@@ -497,6 +489,16 @@ impl Model {
         }
         out
     }
+}
+
+/// Rows are padded to a power of two, so no row straddles two cache lines.
+fn stride_for(classes: usize) -> usize {
+    let stride = classes + 1;
+    if stride <= 16 { stride.next_power_of_two() } else { stride }
+}
+
+fn segmenter_for(features: &FeatureConfig, dictionary: &str) -> Option<Segmenter> {
+    (features.cjk_words && !dictionary.is_empty()).then(|| Segmenter::from_dictionary(dictionary))
 }
 
 fn quantize(v: f32, scale: f32) -> i16 {
@@ -537,7 +539,7 @@ mod tests {
         };
         // make "prize" push towards spam
         let mut ex = Extractor::default();
-        ex.extract(&info.features, None, "prize");
+        ex.extract(&info.features, None, "prize", 0);
         for s in ex.slots.iter().filter(|s| s.source.kind == FeatureKind::LatinWord) {
             w.w[buckets + s.bucket as usize] = 3.0;
             w.w[s.bucket as usize] = -3.0;

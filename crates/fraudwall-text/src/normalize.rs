@@ -127,6 +127,9 @@ pub struct Entity {
 pub struct Normalized {
     pub text: String,
     pub entities: Vec<Entity>,
+    /// Words of two or more Latin letters written all in capitals ("FREE", "URGENT"), up to
+    /// 255: the case is folded out of `text`, but shouting is a signal of its own.
+    pub shouting: u8,
 }
 
 impl Normalized {
@@ -163,6 +166,7 @@ pub struct Normalizer {
     chars: Vec<char>,
     joined: Vec<char>,
     tokens: Vec<Unit>,
+    dropped: Vec<bool>,
     canon: String,
 }
 
@@ -174,9 +178,11 @@ impl Normalizer {
     pub fn normalize_into(&mut self, input: &str, out: &mut Normalized) {
         out.text.clear();
         out.entities.clear();
+        out.shouting = 0;
         fold(input, &mut self.pre, &mut self.nfkc, &mut self.chars);
         unmask_homoglyphs(&mut self.chars);
-        join_spaced(&self.chars, &mut self.tokens, &mut self.joined);
+        join_spaced(&self.chars, &mut self.tokens, &mut self.dropped, &mut self.joined);
+        out.shouting = count_shouting(&self.joined);
         extract(&self.joined, out);
         if canonicalize_obfuscations(&out.text, &mut self.canon) {
             std::mem::swap(&mut out.text, &mut self.canon);
@@ -185,9 +191,12 @@ impl Normalizer {
 }
 
 /// Full-width ASCII and the ideographic space map exactly as NFKC maps them, so folding them
-/// first lets most Chinese messages pass the NFKC quick check and skip the slow path.
-fn prefold(input: &str, out: &mut String) {
+/// first lets most Chinese messages skip NFKC. Returns whether every character is one that NFKC
+/// leaves alone and that nothing combines with (so the text is NFKC already, without asking
+/// the slower general check).
+fn prefold(input: &str, out: &mut String) -> bool {
     out.clear();
+    let mut stable = true;
     for c in input.chars() {
         let u = c as u32;
         let mapped = match u {
@@ -195,26 +204,33 @@ fn prefold(input: &str, out: &mut String) {
             0x3000 => ' ',
             _ => c,
         };
+        stable &= matches!(mapped as u32,
+            0x00..=0x7F | 0xA3 | 0xA5 | 0xB7 | 0x2014 | 0x2018 | 0x2019 | 0x201C | 0x201D
+            | 0x3001 | 0x3002 | 0x3008..=0x3011 | 0x4E00..=0x9FFF);
         out.push(mapped);
     }
+    stable
 }
 
 fn fold(input: &str, pre: &mut String, nfkc: &mut String, chars: &mut Vec<char>) {
     chars.clear();
     let source: &str = if input.is_ascii() {
         input
+    } else if prefold(input, pre) || is_nfkc_quick(pre.chars()) == IsNormalized::Yes {
+        pre
     } else {
-        prefold(input, pre);
-        if is_nfkc_quick(pre.chars()) == IsNormalized::Yes {
-            pre
-        } else {
-            nfkc.clear();
-            nfkc.extend(pre.nfkc());
-            nfkc
-        }
+        nfkc.clear();
+        nfkc.extend(pre.nfkc());
+        nfkc
     };
     let mut last_space = true;
     for c in source.chars() {
+        // the common cases first: ASCII letters and digits, Chinese characters
+        if c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            chars.push(c);
+            last_space = false;
+            continue;
+        }
         if is_invisible(c) {
             continue;
         }
@@ -251,8 +267,13 @@ pub(crate) fn is_cjk(c: char) -> bool {
         | 0x20000..=0x3134F)
 }
 
+#[inline]
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_cjk(c)
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        !is_cjk(c) && c.is_alphanumeric()
+    }
 }
 
 /// Cyrillic and Greek letters that look like Latin ones. They are mapped only inside words that
@@ -303,6 +324,10 @@ fn latin_lookalike(c: char) -> Option<char> {
 }
 
 fn unmask_homoglyphs(chars: &mut [char]) {
+    // every look-alike is Greek or Cyrillic
+    if !chars.iter().any(|c| ('\u{370}'..='\u{52F}').contains(c)) {
+        return;
+    }
     let mut i = 0;
     while i < chars.len() {
         if !is_word_char(chars[i]) {
@@ -362,9 +387,14 @@ const MAX_SEPARATOR_RUN: usize = 3;
 /// "r u ok" is English; "w e i x i n" is a disguise. Four spaced single letters are the line.
 const MIN_SPACED_LATIN: usize = 4;
 
-fn join_spaced(chars: &[char], units: &mut Vec<Unit>, out: &mut Vec<char>) {
+fn join_spaced(chars: &[char], units: &mut Vec<Unit>, drop: &mut Vec<bool>, out: &mut Vec<char>) {
     units.clear();
     out.clear();
+    // nothing to join without a separator: most messages
+    if !chars.iter().any(|c| is_separator(*c)) {
+        out.extend_from_slice(chars);
+        return;
+    }
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -392,7 +422,8 @@ fn join_spaced(chars: &[char], units: &mut Vec<Unit>, out: &mut Vec<char>) {
             end: i,
         });
     }
-    let mut drop = vec![false; units.len()];
+    drop.clear();
+    drop.resize(units.len(), false);
     // Chinese has no spaces between words, so a separator between two CJK characters, or
     // between a CJK character and a lone Latin letter or digit ("加 V 信"), is a disguise.
     for t in 1..units.len().saturating_sub(1) {
@@ -431,11 +462,32 @@ fn join_spaced(chars: &[char], units: &mut Vec<Unit>, out: &mut Vec<char>) {
         }
         t = end + 1;
     }
-    for (unit, dropped) in units.iter().zip(&drop) {
+    for (unit, dropped) in units.iter().zip(drop.iter()) {
         if !dropped {
             out.extend_from_slice(&chars[unit.start..unit.end]);
         }
     }
+}
+
+fn count_shouting(chars: &[char]) -> u8 {
+    let mut count = 0u8;
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut upper = true;
+        while i < chars.len() && chars[i].is_ascii_alphabetic() {
+            upper &= chars[i].is_ascii_uppercase();
+            i += 1;
+        }
+        if upper && i - start >= 2 {
+            count = count.saturating_add(1);
+        }
+    }
+    count
 }
 
 fn starts_with_ci(chars: &[char], at: usize, pattern: &str) -> bool {
@@ -732,6 +784,8 @@ fn extract(chars: &[char], out: &mut Normalized) {
         }
         if c.is_ascii() {
             out.text.push(c.to_ascii_lowercase());
+        } else if is_cjk(c) {
+            out.text.push(c);
         } else {
             out.text.extend(c.to_lowercase());
         }
@@ -871,6 +925,12 @@ mod tests {
         check("2day gr8 4u", "2day gr8 4u");
         check("购买40箱", "购买<number:short>箱");
         assert_eq!(entities("pay 500元"), vec![(EntityKind::Amount, "500元".into())]);
+    }
+
+    #[test]
+    fn counts_shouted_words() {
+        assert_eq!(normalize("URGENT! Call NOW, I said OK").shouting, 3);
+        assert_eq!(normalize("I am fine").shouting, 0);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::features::{Extractor, FeatureConfig, weigh};
 use crate::linear::{self, Learner, Matrix, fit_temperature, softmax_in_place};
 use crate::model::{CandidateResult, Model, ModelInfo, SourceSummary, TrainingSummary, Validation};
 use crate::normalize::{Normalized, Normalizer, is_cjk};
+use crate::segment::Segmenter;
 use crate::{NORMAL, TrainError};
 
 /// One labelled message. `source` indexes [`TrainingSet::sources`].
@@ -61,6 +62,10 @@ pub struct TrainOptions {
     /// Tried in order; the best mean out-of-fold macro-F1 wins, the earlier one on a tie.
     pub candidates: Vec<Candidate>,
     pub seed: u64,
+    /// Shift each class's decision score by an offset chosen on the out-of-fold scores to
+    /// maximize macro-F1: margin learners favour the larger classes, and F1 weighs misses
+    /// and false alarms alike.
+    pub tune_offsets: bool,
 }
 
 impl Default for TrainOptions {
@@ -69,6 +74,7 @@ impl Default for TrainOptions {
             folds: 5,
             candidates: default_candidates(20),
             seed: 0x5EED,
+            tune_offsets: true,
         }
     }
 }
@@ -79,14 +85,14 @@ pub fn default_candidates(bits: u8) -> Vec<Candidate> {
         bits,
         ..FeatureConfig::default()
     };
-    let wide = FeatureConfig {
-        cjk_chars: [1, 4],
-        latin_chars: [1, 5],
+    let with_idf = FeatureConfig {
+        latin_words: 2,
+        idf: true,
         ..base.clone()
     };
     let mut out = Vec::new();
-    for features in [base, wide] {
-        for c in [0.5f32, 1.0, 2.0] {
+    for features in [base.clone(), with_idf] {
+        for c in [1.0f32, 3.0] {
             out.push(Candidate {
                 features: features.clone(),
                 learner: Learner::LinearSvm { c },
@@ -94,10 +100,7 @@ pub fn default_candidates(bits: u8) -> Vec<Candidate> {
         }
     }
     out.push(Candidate {
-        features: FeatureConfig {
-            bits,
-            ..FeatureConfig::default()
-        },
+        features: base,
         learner: Learner::NaiveBayes { alpha: 0.02 },
     });
     out
@@ -161,14 +164,14 @@ struct RawRows {
 }
 
 impl RawRows {
-    fn extract(config: &FeatureConfig, segmenter: Option<&Jieba>, texts: &[Normalized]) -> RawRows {
+    fn extract(config: &FeatureConfig, segmenter: Option<&Segmenter>, texts: &[Normalized]) -> RawRows {
         let mut ex = Extractor::default();
         let mut rows = RawRows {
             indptr: vec![0],
             items: Vec::new(),
         };
         for text in texts {
-            ex.extract(config, segmenter, &text.text);
+            ex.extract(config, segmenter, &text.text, text.shouting);
             rows.items.extend(ex.slots.iter().map(|s| (s.bucket, s.count, s.group)));
             rows.indptr.push(rows.items.len());
         }
@@ -227,6 +230,58 @@ fn scored(classes: &[String], scores: &[Vec<f32>], truth: &[u16], temperature: f
             }
         })
         .collect()
+}
+
+fn macro_f1_with(classes: &[String], scores: &[Vec<f32>], truth: &[u16], offsets: &[f32], buf: &mut Vec<f32>) -> f64 {
+    let scored: Vec<Scored> = scores
+        .iter()
+        .zip(truth)
+        .map(|(s, &t)| {
+            buf.clear();
+            buf.extend(s.iter().zip(offsets).map(|(v, o)| v + o));
+            Scored {
+                truth: t as usize,
+                predicted: argmax(buf),
+                not_normal: 0.0,
+            }
+        })
+        .collect();
+    evaluate(classes, &scored).macro_f1
+}
+
+/// Coordinate ascent on per-class score offsets, `normal` held at zero. Steps are coarse and
+/// a change must beat the current macro-F1 outright, so offsets move only for a real gain.
+fn tune_offsets(classes: &[String], scores: &[Vec<f32>], truth: &[u16]) -> Vec<f32> {
+    const STEPS: i32 = 20;
+    const STEP: f32 = 0.05;
+    let mut offsets = vec![0f32; classes.len()];
+    let mut buf = Vec::new();
+    let mut best = macro_f1_with(classes, scores, truth, &offsets, &mut buf);
+    for _ in 0..3 {
+        let mut improved = false;
+        for c in 0..classes.len() {
+            if classes[c] == NORMAL {
+                continue;
+            }
+            let current = offsets[c];
+            let mut choice = current;
+            for step in -STEPS..=STEPS {
+                let candidate = step as f32 * STEP;
+                offsets[c] = candidate;
+                let f1 = macro_f1_with(classes, scores, truth, &offsets, &mut buf);
+                if f1 > best + 1e-9 {
+                    best = f1;
+                    choice = candidate;
+                    improved = true;
+                }
+            }
+            offsets[c] = choice;
+        }
+        if !improved {
+            break;
+        }
+    }
+    offsets
 }
 
 /// Trains a model on `set`: cross-validates every candidate, keeps the best, calibrates its
@@ -289,8 +344,7 @@ pub fn train(set: &TrainingSet, options: &TrainOptions, progress: &mut dyn FnMut
     let needs_words = options.candidates.iter().any(|c| c.features.cjk_words);
     let (dictionary, segmenter) = if needs_words {
         let dictionary = build_dictionary(&normalized);
-        let segmenter =
-            Jieba::with_dict(&mut dictionary.as_bytes()).map_err(|e| TrainError::Internal(e.to_string()))?;
+        let segmenter = Segmenter::from_dictionary(&dictionary);
         (dictionary, Some(segmenter))
     } else {
         (String::new(), None)
@@ -357,6 +411,10 @@ pub fn train(set: &TrainingSet, options: &TrainOptions, progress: &mut dyn FnMut
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
         .map_or(0, |r| r.0);
     let chosen = &options.candidates[best];
+    let offsets = if options.tune_offsets { tune_offsets(&classes, &oof[best], &y) } else { vec![0.0; classes.len()] };
+    for s in &mut oof[best] {
+        s.iter_mut().zip(&offsets).for_each(|(v, o)| *v += o);
+    }
     let temperature = fit_temperature(&oof[best], &y);
     let oof_scored = scored(&classes, &oof[best], &y, temperature);
     let report = evaluate(&classes, &oof_scored);
@@ -376,7 +434,8 @@ pub fn train(set: &TrainingSet, options: &TrainOptions, progress: &mut dyn FnMut
     let all: Vec<usize> = (0..examples.len()).collect();
     let idf = config.idf.then(|| raw.idf(&all, buckets));
     let x = raw.matrix(&all, config, idf.as_ref().map(|(v, _)| v.as_slice()));
-    let weights = linear::train(chosen.learner, &x, &y, classes.len(), buckets, options.seed);
+    let mut weights = linear::train(chosen.learner, &x, &y, classes.len(), buckets, options.seed);
+    weights.bias.iter_mut().zip(&offsets).for_each(|(b, o)| *b += o);
 
     let sources = set
         .sources
@@ -420,6 +479,7 @@ pub fn train(set: &TrainingSet, options: &TrainOptions, progress: &mut dyn FnMut
                     chosen: ci == best,
                 })
                 .collect(),
+            offsets,
             report,
             per_source,
         }),
@@ -452,6 +512,7 @@ mod tests {
                 },
             ],
             seed: 1,
+            tune_offsets: true,
         }
     }
 

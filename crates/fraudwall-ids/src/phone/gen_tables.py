@@ -161,6 +161,42 @@ class Dawg:
         return min(out), max(out)
 
 
+def free_tails(dawg):
+    """Finds the states whose language is "any digits, of these lengths" (the `\\d{n}` tails
+    that end most patterns), and renumbers states so that those come last, from `free_start`.
+    The walker stops at the first such state and checks only the remaining length, which
+    shortens the chain of dependent table loads for a typical number from ~11 to ~3.
+    Returns (free_start, masks of accepted remaining lengths, {old id: new id})."""
+    rows = dawg.rows
+    masks = {0: None}
+
+    def mask(state):
+        if state in masks:
+            return masks[state]
+        accept, kids = rows[state]
+        result = None
+        if len(set(kids)) == 1:
+            (kid,) = set(kids)
+            if kid == 0:
+                result = 1 if accept else None
+            else:
+                m = mask(kid)
+                if m is not None:
+                    result = (m << 1) | (1 if accept else 0)
+        masks[state] = result
+        return result
+
+    for state in range(len(rows)):
+        mask(state)
+    fixed = [i for i in range(1, len(rows)) if masks[i] is None]
+    free = [i for i in range(1, len(rows)) if masks[i] is not None]
+    renumber = {0: 0}
+    for i in fixed + free:
+        renumber[i] = len(renumber)
+    dawg.original = rows
+    return len(fixed) + 1, [masks[i] for i in free], renumber
+
+
 def main(assets):
     main_root = ET.parse(assets + "/PhoneNumberMetadata.xml").getroot()
     short_root = ET.parse(assets + "/ShortNumberMetadata.xml").getroot()
@@ -217,6 +253,14 @@ def main(assets):
         regions[rid]["short_len"] = dawg.lengths(root) if root else (0, 0)
 
     assert len(dawg.rows) < 0x8000
+    free_start, free_masks, renumber = free_tails(dawg)
+    dawg.rows = [None] * len(renumber)
+    for old_id, new_id in renumber.items():
+        dawg.rows[new_id] = dawg.original[old_id]
+    dawg.rows = [(accept, tuple(renumber[k] for k in kids)) for accept, kids in dawg.rows]
+    for entry in regions.values():
+        entry["short"] = renumber[entry["short"]]
+    codes = [(code, renumber[root], lo, hi, main) for code, root, lo, hi, main in codes]
     by_prefix = [0] * 1000
     for index, (code, *_rest) in enumerate(codes):
         text = str(code)
@@ -244,6 +288,15 @@ def main(assets):
     w("")
     w("/// Indexed by the first three digits of an E.164 number: the calling code's length in bits")
     w("/// 12..16 and its index in `CALLING_CODES` plus one in bits 0..12 (0: no such code).")
+    w("/// States from `FREE_START` on accept any digits of the lengths in their `FREE_TAIL` mask")
+    w("/// (bit n: n more digits).")
+    w("pub(super) const FREE_START: u16 = %d;" % free_start)
+    w("#[rustfmt::skip]")
+    w("pub(super) static FREE_TAIL: [u32; %d] = [" % len(free_masks))
+    for i in range(0, len(free_masks), 16):
+        w(",".join(str(m) for m in free_masks[i:i + 16]) + ",")
+    w("];")
+    w("")
     w("#[rustfmt::skip]")
     w("pub(super) static CODE_BY_PREFIX: [u16; 1000] = [")
     for i in range(0, 1000, 25):

@@ -8,7 +8,7 @@
 use std::io::Write as _;
 
 use idna::AsciiDenyList;
-use memchr::{memchr, memchr2, memchr3, memrchr};
+use memchr::{memchr, memchr3};
 
 use super::escape::{self, HOST, PATH, QUERY};
 use super::{HostKind, MAX_INPUT_LEN, UrlError};
@@ -33,8 +33,13 @@ pub(super) struct Parts {
 
 /// Schemes whose authority browsers find even without `//`, and in which `\` means `/`.
 fn is_special(scheme: &[u8]) -> bool {
-    const SPECIAL: [&[u8]; 5] = [b"http", b"https", b"ftp", b"ws", b"wss"];
-    SPECIAL.iter().any(|s| s.eq_ignore_ascii_case(scheme))
+    match scheme.len() {
+        2 => scheme.eq_ignore_ascii_case(b"ws"),
+        3 => scheme.eq_ignore_ascii_case(b"ftp") || scheme.eq_ignore_ascii_case(b"wss"),
+        4 => scheme.eq_ignore_ascii_case(b"http"),
+        5 => scheme.eq_ignore_ascii_case(b"https"),
+        _ => false,
+    }
 }
 
 #[inline]
@@ -84,33 +89,28 @@ pub(super) fn canonicalize(
 
     let (scheme, rest) = split_scheme(s)?;
     match scheme {
-        Some(scheme) => out.extend(scheme.iter().map(u8::to_ascii_lowercase)),
+        Some(scheme) => {
+            out.extend_from_slice(scheme);
+            out.make_ascii_lowercase();
+        }
         None => out.extend_from_slice(b"http"),
     }
     out.extend_from_slice(b"://");
 
-    let authority_end = rest
-        .iter()
-        .position(|&b| b == b'/' || b == b'\\' || b == b'?')
-        .unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let host_port = match memrchr(b'@', authority) {
-        Some(at) => &authority[at + 1..],
-        None => authority,
-    };
-    let raw_host = split_port(host_port);
+    let (raw_host, tail, shape) = split_authority(rest);
     if raw_host.is_empty() {
         return Err(UrlError::MissingHost);
     }
-    let (raw_path, raw_query) = match memchr(b'?', tail) {
-        Some(q) => (&tail[..q], Some(&tail[q + 1..])),
-        None => (tail, None),
-    };
+    let (raw_path, raw_query, path_is_canonical) = split_path(tail);
 
     let host_start = out.len();
-    let host_kind = write_host(raw_host, unescaped, host, out)?;
+    let host_kind = write_host(raw_host, shape, unescaped, host, out)?;
     let path_start = out.len();
-    write_path(raw_path, unescaped, out);
+    if path_is_canonical {
+        out.extend_from_slice(raw_path);
+    } else {
+        write_path(raw_path, unescaped, out);
+    }
     let path_end = out.len();
     if let Some(query) = raw_query {
         out.push(b'?');
@@ -135,15 +135,16 @@ fn split_scheme(s: &[u8]) -> Result<(Option<&[u8]>, &[u8]), UrlError> {
     if let Some(end) = scheme_end
         && let (scheme, [b':', after @ ..]) = s.split_at(end)
     {
+        let special = is_special(scheme);
         if let Some(authority) = after.strip_prefix(b"//") {
-            let authority = if is_special(scheme) {
+            let authority = if special {
                 skip_separators(authority)
             } else {
                 authority
             };
             return Ok((Some(scheme), authority));
         }
-        if is_special(scheme) {
+        if special {
             // `http:/host` and `http:host` open `host` in a browser.
             return Ok((Some(scheme), skip_separators(after)));
         }
@@ -177,29 +178,134 @@ fn looks_like_port(after: &[u8]) -> bool {
             .is_none_or(|&b| is_separator(b) || b == b'?')
 }
 
-/// Drops `:port` from `host:port` (and from `[v6]:port`).
-fn split_port(host_port: &[u8]) -> &[u8] {
-    if host_port.first() == Some(&b'[')
-        && let Some(close) = memchr(b']', host_port)
+/// Byte classes for the single pass over the authority.
+const A_DELIMITER: u8 = 1; // `/ \ ? @ :`
+const A_DOT: u8 = 2;
+const A_ESCAPE: u8 = 4; // escaped in a canonical host
+const A_GENERAL: u8 = 8; // `%` or non-ASCII: needs unescaping or IDNA
+const A_NOT_IPV4: u8 = 16; // cannot appear in a numeric IPv4 spelling
+
+static AUTHORITY_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut class = 0;
+        if matches!(b, b'/' | b'\\' | b'?' | b'@' | b':') {
+            class |= A_DELIMITER;
+        }
+        if b == b'.' {
+            class |= A_DOT;
+        }
+        if escape::escape_class(b) & HOST != 0 {
+            class |= A_ESCAPE;
+        }
+        if b == b'%' || b >= 0x80 {
+            class |= A_GENERAL;
+        }
+        if !(b.is_ascii_hexdigit() || b == b'.' || b == b'x' || b == b'X') {
+            class |= A_NOT_IPV4;
+        }
+        table[i] = class;
+        i += 1;
+    }
+    table
+};
+
+/// How much work a raw host needs.
+#[derive(Debug, Clone, Copy)]
+enum HostShape {
+    /// Already canonical, but for upper-case letters.
+    Verbatim { maybe_ipv4: bool },
+    /// ASCII without `%`: lowercase, squeeze dots, escape.
+    Simple,
+    /// Needs unescaping, IDNA, or IPv6 parsing.
+    General,
+}
+
+/// Splits the authority off `rest` in one pass, returning its host (without userinfo and
+/// port), what follows the authority, and how much work the host needs.
+fn split_authority(rest: &[u8]) -> (&[u8], &[u8], HostShape) {
+    let mut end = rest.len();
+    let mut host_start = 0;
+    let mut colon = None;
+    // Classes seen in the host, and whether two dots were adjacent.
+    let mut seen = 0u8;
+    let mut adjacent_dots = 0u8;
+    let mut prev_dot = 0u8;
+    for (i, &b) in rest.iter().enumerate() {
+        let class = AUTHORITY_CLASS[usize::from(b)];
+        if class & A_DELIMITER != 0 {
+            match b {
+                b'@' => {
+                    // Userinfo ends at the last `@`, and may itself contain `:`.
+                    host_start = i + 1;
+                    colon = None;
+                    seen = 0;
+                    adjacent_dots = 0;
+                    prev_dot = 0;
+                }
+                b':' => {
+                    colon = colon.or(Some(i));
+                }
+                _ => {
+                    end = i;
+                    break;
+                }
+            }
+        } else if colon.is_none() {
+            seen |= class;
+            adjacent_dots |= class & prev_dot;
+            prev_dot = class & A_DOT;
+        }
+    }
+    let (authority, tail) = rest.split_at(end);
+    let host_port = &authority[host_start..];
+    // `[v6]:port`: the colons inside the brackets are not the port's.
+    if host_port.first() == Some(&b'[') {
+        let host = match host_port.iter().position(|&b| b == b']') {
+            Some(close) => &host_port[..=close],
+            None => &authority[host_start..colon.unwrap_or(end)],
+        };
+        return (host, tail, HostShape::General);
+    }
+    let host = &authority[host_start..colon.unwrap_or(end)];
+    let shape = if seen & A_GENERAL != 0 {
+        HostShape::General
+    } else if seen & A_ESCAPE != 0
+        || adjacent_dots != 0
+        || host.first() == Some(&b'.')
+        || host.last() == Some(&b'.')
     {
-        return &host_port[..=close];
-    }
-    match memchr(b':', host_port) {
-        Some(colon) => &host_port[..colon],
-        None => host_port,
-    }
+        HostShape::Simple
+    } else {
+        HostShape::Verbatim {
+            maybe_ipv4: seen & A_NOT_IPV4 == 0,
+        }
+    };
+    (host, tail, shape)
 }
 
 fn write_host(
     raw: &[u8],
+    shape: HostShape,
     unescaped: &mut Vec<u8>,
     scratch: &mut Vec<u8>,
     out: &mut Vec<u8>,
 ) -> Result<HostKind, UrlError> {
     let start = out.len();
-    let simple = raw.first() != Some(&b'[') && !raw.iter().any(|&b| b == b'%' || b >= 0x80);
-    if simple {
-        // The common case in one pass: lowercase, squeeze dots, escape.
+    if let HostShape::Verbatim { maybe_ipv4 } = shape {
+        out.extend_from_slice(raw);
+        out[start..].make_ascii_lowercase();
+        if maybe_ipv4 && let Some(addr) = ip::parse_ipv4_lenient(&out[start..]) {
+            out.truncate(start);
+            ip::write_ipv4(addr, out);
+            return Ok(HostKind::Ipv4);
+        }
+        return Ok(HostKind::Name);
+    }
+    if let HostShape::Simple = shape {
+        // ASCII without escapes, in one pass: lowercase, squeeze dots, escape.
         let mut maybe_ipv4 = true;
         for &b in raw {
             if b == b'.' {
@@ -270,47 +376,83 @@ fn squeeze_dots_lowercase(src: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+const P_ESCAPE: u8 = 1; // escaped in a canonical path (so also `%` and `\`)
+const P_SLASH: u8 = 2;
+const P_BAD_AFTER_SLASH: u8 = 4; // `/` or `.`: an empty, `.` or `..` segment may follow
+const P_QUESTION: u8 = 8;
+
+static PATH_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut class = 0;
+        if escape::escape_class(b) & PATH != 0 {
+            class |= P_ESCAPE;
+        }
+        if b == b'/' {
+            class |= P_SLASH | P_BAD_AFTER_SLASH;
+        }
+        if b == b'.' {
+            class |= P_BAD_AFTER_SLASH;
+        }
+        if b == b'?' {
+            class |= P_QUESTION;
+        }
+        table[i] = class;
+        i += 1;
+    }
+    table
+};
+
+/// Splits path and query in one pass, and tells whether the raw path is already canonical: it
+/// starts with `/`, and has no escapes, no bytes to escape, no backslash, no empty segment and
+/// no segment starting with a dot (so no `.` or `..`; `/.well-known` takes the slow path, which
+/// keeps it).
+fn split_path(tail: &[u8]) -> (&[u8], Option<&[u8]>, bool) {
+    let mut bad = 0u8;
+    let mut after_slash = 0u8;
+    for (i, &b) in tail.iter().enumerate() {
+        let class = PATH_CLASS[usize::from(b)];
+        if class & P_QUESTION != 0 {
+            let (path, query) = (&tail[..i], &tail[i + 1..]);
+            return (path, Some(query), bad == 0 && !path.is_empty());
+        }
+        bad |= (class & P_ESCAPE) | (class & after_slash);
+        // P_SLASH << 1 == P_BAD_AFTER_SLASH
+        after_slash = (class & P_SLASH) << 1;
+    }
+    (tail, None, bad == 0 && !tail.is_empty())
+}
+
 fn write_path(raw: &[u8], unescaped: &mut Vec<u8>, out: &mut Vec<u8>) {
     let start = out.len();
     // Raw `\` separate segments like `/`; an unescaped `%5C` is a literal backslash.
-    let (bytes, backslash_separates) = if memchr(b'%', raw).is_some() {
+    let (bytes, backslash_separates) = if raw.contains(&b'%') {
         escape::unescape_into(raw, unescaped, true);
         (&unescaped[..], false)
     } else {
         (raw, true)
     };
     // The raw path starts with its separator, or is empty.
-    let mut rest = bytes.get(1..).unwrap_or_default();
-    let mut trailing_slash;
-    loop {
-        let next = if backslash_separates {
-            memchr2(b'/', b'\\', rest)
-        } else {
-            memchr(b'/', rest)
-        };
-        let (segment, more) = match next {
-            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-            None => (rest, None),
-        };
-        let last = more.is_none();
-        match segment {
-            b"" | b"." => trailing_slash = last,
+    let body = bytes.get(1..).unwrap_or_default();
+    let mut trailing_slash = false;
+    for segment in body.split(|&b| b == b'/' || (backslash_separates && b == b'\\')) {
+        // Only the last segment decides: `.`, `..` and empty ones leave a directory path.
+        trailing_slash = match segment {
+            b"" | b"." => true,
             b".." => {
-                if let Some(slash) = memrchr(b'/', &out[start..]) {
+                if let Some(slash) = out[start..].iter().rposition(|&b| b == b'/') {
                     out.truncate(start + slash);
                 }
-                trailing_slash = last;
+                true
             }
             _ => {
                 out.push(b'/');
                 escape::escape_into(segment, PATH, out);
-                trailing_slash = false;
+                false
             }
-        }
-        match more {
-            Some(more) => rest = more,
-            None => break,
-        }
+        };
     }
     if trailing_slash || out.len() == start {
         out.push(b'/');

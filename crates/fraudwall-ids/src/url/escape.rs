@@ -9,27 +9,29 @@ pub(super) const PATH: u8 = 2;
 /// Escape in the query, which is otherwise kept as it is: only bytes that cannot appear in a URL.
 pub(super) const QUERY: u8 = 4;
 
-static CLASS: [u8; 256] = classes();
-
-const fn classes() -> [u8; 256] {
+static CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut i = 0;
     while i < 256 {
-        let b = i as u8;
-        let mut class = 0;
-        if b <= 0x20 || b >= 0x7f {
-            class |= HOST | PATH | QUERY;
-        }
-        if b == b'#' || b == b'%' || b == b'?' || b == b'\\' {
-            class |= HOST | PATH;
-        }
-        if b == b'/' || b == b'@' || b == b':' || b == b'[' || b == b']' {
-            class |= HOST;
-        }
-        table[i] = class;
+        table[i] = escape_class(i as u8);
         i += 1;
     }
     table
+};
+
+/// The escape sets (`HOST | PATH | QUERY` bits) a byte belongs to.
+pub(super) const fn escape_class(b: u8) -> u8 {
+    let mut class = 0;
+    if b <= 0x20 || b >= 0x7f {
+        class |= HOST | PATH | QUERY;
+    }
+    if b == b'#' || b == b'%' || b == b'?' || b == b'\\' {
+        class |= HOST | PATH;
+    }
+    if b == b'/' || b == b'@' || b == b':' || b == b'[' || b == b']' {
+        class |= HOST;
+    }
+    class
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -41,11 +43,7 @@ pub(super) fn needs_escape(b: u8, set: u8) -> bool {
 
 #[inline]
 pub(super) fn push_escaped(out: &mut Vec<u8>, b: u8) {
-    out.extend_from_slice(&[
-        b'%',
-        HEX[usize::from(b >> 4)],
-        HEX[usize::from(b & 0xf)],
-    ]);
+    out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
 }
 
 #[inline]

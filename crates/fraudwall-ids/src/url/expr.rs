@@ -1,7 +1,5 @@
 //! Safe Browsing suffix/prefix expressions of a canonical URL.
 
-use memchr::{memchr, memrchr};
-
 use super::{CanonicalUrl, HostKind};
 
 /// The most expressions one URL yields: 5 host strings times 6 path strings.
@@ -26,7 +24,8 @@ pub struct Expressions<'a> {
     host_count: usize,
     path_ends: [usize; MAX_PATHS],
     path_count: usize,
-    next: usize,
+    host: usize,
+    path: usize,
 }
 
 impl<'a> Expressions<'a> {
@@ -37,13 +36,15 @@ impl<'a> Expressions<'a> {
         host_starts[0] = url.host_start;
         let mut host_count = 1;
         if url.host_kind == HostKind::Name {
-            let host = bytes.get(url.host_start..url.path_start).unwrap_or_default();
+            let host = bytes
+                .get(url.host_start..url.path_start)
+                .unwrap_or_default();
             // dots[k - 1] is the dot before the suffix of k components.
             let mut dots = [0usize; SUFFIX_COMPONENTS];
             let mut found = 0;
             let mut end = host.len();
             while found < SUFFIX_COMPONENTS
-                && let Some(dot) = memrchr(b'.', &host[..end])
+                && let Some(dot) = host[..end].iter().rposition(|&b| b == b'.')
             {
                 dots[found] = dot;
                 found += 1;
@@ -59,7 +60,8 @@ impl<'a> Expressions<'a> {
 
         let mut path_ends = [0; MAX_PATHS];
         let mut path_count = 0;
-        if url.query().is_some_and(|q| !q.is_empty()) {
+        // A query, and not just a `?`.
+        if text.len() > url.path_end + 1 {
             path_ends[path_count] = text.len();
             path_count += 1;
         }
@@ -74,7 +76,10 @@ impl<'a> Expressions<'a> {
         // equal to the path is the path itself).
         let mut from = 1;
         for _ in 0..EXTRA_PATH_PREFIXES {
-            let Some(slash) = memchr(b'/', path.get(from..).unwrap_or_default()) else {
+            let Some(slash) = path
+                .get(from..)
+                .and_then(|p| p.iter().position(|&b| b == b'/'))
+            else {
                 break;
             };
             let end = from + slash + 1;
@@ -92,7 +97,8 @@ impl<'a> Expressions<'a> {
             host_count,
             path_ends,
             path_count,
-            next: 0,
+            host: 0,
+            path: 0,
         }
     }
 }
@@ -102,12 +108,14 @@ impl<'a> Iterator for Expressions<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<&'a str> {
-        let total = self.host_count * self.path_count;
-        while self.next < total {
-            let i = self.next;
-            self.next += 1;
-            let start = self.host_starts[i / self.path_count];
-            let end = self.path_ends[i % self.path_count];
+        while self.host < self.host_count {
+            let start = self.host_starts[self.host];
+            let end = self.path_ends[self.path];
+            self.path += 1;
+            if self.path == self.path_count {
+                self.path = 0;
+                self.host += 1;
+            }
             if let Some(expression) = self.text.get(start..end) {
                 return Some(expression);
             }
@@ -116,7 +124,12 @@ impl<'a> Iterator for Expressions<'a> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.host_count * self.path_count - self.next;
+        let left = (self.host_count - self.host.min(self.host_count)) * self.path_count
+            - if self.host < self.host_count {
+                self.path
+            } else {
+                0
+            };
         (left, Some(left))
     }
 }

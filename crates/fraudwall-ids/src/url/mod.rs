@@ -78,10 +78,9 @@ impl ErrorCode for UrlError {
 }
 
 /// What the host of a canonical URL is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HostKind {
     /// A name (which need not be a valid DNS name: the rules keep whatever the URL holds).
-    #[default]
     Name,
     /// An IPv4 address, written as a dotted quad.
     Ipv4,
@@ -90,7 +89,7 @@ pub enum HostKind {
 }
 
 /// A canonical URL: `scheme://host/path[?query]`, ASCII only.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CanonicalUrl {
     text: String,
     host_start: usize,
@@ -211,15 +210,31 @@ pub fn expression_sha256(expression: &str) -> [u8; 32] {
 ///     assert!(!keys.is_empty());
 /// }
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Canonicalizer {
     url: CanonicalUrl,
     scratch: canon::Scratch,
 }
 
+impl Default for Canonicalizer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Canonicalizer {
     pub fn new() -> Self {
-        Self::default()
+        Canonicalizer {
+            // Never handed out before a successful `run` fills it.
+            url: CanonicalUrl {
+                text: String::new(),
+                host_start: 0,
+                path_start: 0,
+                path_end: 0,
+                host_kind: HostKind::Name,
+            },
+            scratch: canon::Scratch::default(),
+        }
     }
 
     /// Canonicalizes `input`; the result borrows this canonicalizer until the next call.

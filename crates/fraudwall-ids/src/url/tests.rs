@@ -22,7 +22,10 @@ fn parts() {
     assert_eq!(url.registrable_domain(), Some("example.co.uk"));
 
     let url = canonicalize("1.2.3.4").unwrap();
-    assert_eq!((url.scheme(), url.host(), url.path()), ("http", "1.2.3.4", "/"));
+    assert_eq!(
+        (url.scheme(), url.host(), url.path()),
+        ("http", "1.2.3.4", "/")
+    );
     assert_eq!(url.query(), None);
     assert_eq!(url.host_kind(), HostKind::Ipv4);
     assert_eq!(url.registrable_domain(), None);
@@ -90,7 +93,10 @@ fn schemes_and_authorities() {
         ("http:\\\\evil.com\\a\\b", "http://evil.com/a/b"),
         ("http://example.com/a%5Cb", "http://example.com/a%5Cb"),
         // Escaped delimiters stay inside the host.
-        ("http://evil.com%2F.good.com/", "http://evil.com%2F.good.com/"),
+        (
+            "http://evil.com%2F.good.com/",
+            "http://evil.com%2F.good.com/",
+        ),
         ("http://a%40b%3Ac.com/", "http://a%40b%3Ac.com/"),
         ("http://[zz]:80/", "http://%5Bzz%5D/"),
         ("http://[::1/", "http://%5B/"),
@@ -189,7 +195,14 @@ fn expressions_follow_the_spec_limits() {
     assert_eq!(url.expressions().len(), 6);
     assert_eq!(
         url.expression_strings(),
-        ["a.b.c/1/2/", "a.b.c/", "a.b.c/1/", "b.c/1/2/", "b.c/", "b.c/1/"]
+        [
+            "a.b.c/1/2/",
+            "a.b.c/",
+            "a.b.c/1/",
+            "b.c/1/2/",
+            "b.c/",
+            "b.c/1/"
+        ]
     );
 }
 
@@ -222,7 +235,9 @@ fn keys_and_hashes() {
 fn canonicalizer_reuses_state_cleanly() {
     let mut c = Canonicalizer::new();
     assert_eq!(
-        c.canonicalize("http://long.example.com/a/b/c?q=1").unwrap().as_str(),
+        c.canonicalize("http://long.example.com/a/b/c?q=1")
+            .unwrap()
+            .as_str(),
         "http://long.example.com/a/b/c?q=1"
     );
     assert!(c.canonicalize("mailto:x").is_err());
@@ -249,7 +264,14 @@ fn traits() {
 
 fn url_like() -> impl Strategy<Value = String> {
     let scheme = prop::sample::select(vec![
-        "", "http://", "HTTPS://", "ftp://", "http:", "//", "foo://", "http:\\\\",
+        "",
+        "http://",
+        "HTTPS://",
+        "ftp://",
+        "http:",
+        "//",
+        "foo://",
+        "http:\\\\",
     ]);
     let userinfo = prop::sample::select(vec!["", "u@", "u:p@", "a@b@"]);
     let host = "[a-zA-Z0-9.%\\-_ \\[\\]:@\u{e9}\u{3002}]{0,16}";
@@ -269,7 +291,12 @@ fn check_invariants(input: &[u8]) -> Result<(), TestCaseError> {
         "bad byte in {:?}",
         text
     );
-    prop_assert_eq!(canonicalize(text), Ok(url.clone()), "not idempotent for {:?}", input);
+    prop_assert_eq!(
+        canonicalize(text),
+        Ok(url.clone()),
+        "not idempotent for {:?}",
+        input
+    );
     prop_assert!(!url.host().is_empty());
     prop_assert!(url.path().starts_with('/'));
     prop_assert_eq!(
@@ -288,7 +315,12 @@ fn check_invariants(input: &[u8]) -> Result<(), TestCaseError> {
     let host = url.host();
     for e in &expressions {
         let (expr_host, rest) = e.split_at(e.find('/').unwrap_or(e.len()));
-        prop_assert!(host.ends_with(expr_host), "{} is no host suffix of {}", e, host);
+        prop_assert!(
+            host.ends_with(expr_host),
+            "{} is no host suffix of {}",
+            e,
+            host
+        );
         prop_assert!(
             expr_host == host || host[..host.len() - expr_host.len()].ends_with('.'),
             "{} does not start at a label of {}",
@@ -296,7 +328,12 @@ fn check_invariants(input: &[u8]) -> Result<(), TestCaseError> {
             host
         );
         prop_assert!(rest.starts_with('/'));
-        prop_assert!(text[url.path_start..].starts_with(rest), "{} is no path prefix of {}", e, text);
+        prop_assert!(
+            text[url.path_start..].starts_with(rest),
+            "{} is no path prefix of {}",
+            e,
+            text
+        );
     }
     let mut unique = expressions.clone();
     unique.sort_unstable();

@@ -87,10 +87,22 @@ pub struct TrainingArgs {
     /// Bayes), or `quick` (one setting, still cross-validated for metrics and calibration)
     #[arg(long, default_value = "default")]
     search: String,
+    /// Instead of `--search`: the settings to try, as a JSON array of
+    /// `{"features": {...}, "learner": {"kind": "linear_svm", "c": 1.0}}` (see `sms info`)
+    #[arg(long, conflicts_with = "search")]
+    candidates: Option<String>,
 }
 
 impl TrainingArgs {
     fn options(&self) -> anyhow::Result<TrainOptions> {
+        if let Some(json) = &self.candidates {
+            let candidates: Vec<Candidate> = serde_json::from_str(json).context("--candidates is not a JSON array of candidates")?;
+            return Ok(TrainOptions {
+                folds: self.folds,
+                candidates,
+                ..TrainOptions::default()
+            });
+        }
         let candidates = match self.search.as_str() {
             "default" => default_candidates(self.bits),
             "quick" => vec![Candidate {
@@ -98,7 +110,7 @@ impl TrainingArgs {
                     bits: self.bits,
                     ..FeatureConfig::default()
                 },
-                learner: Learner::LinearSvm { c: 1.0 },
+                learner: Learner::LinearSvm { c: 3.0 },
             }],
             other => bail!("unknown --search {other:?}: use default or quick"),
         };
@@ -549,7 +561,6 @@ fn eval_model(
     }
     let rows: Vec<usize> = (0..set.examples.len()).collect();
     let mut out: Vec<Option<Prediction>> = (0..rows.len()).map(|_| None).collect();
-    model.warm_up();
     let elapsed = predict(model, set, &rows, &classes, 0, &mut out)?;
     finish(set, &classes, &out, elapsed, predictions, json)
 }
@@ -588,7 +599,6 @@ fn cross_validate(
         let prefix = format!("fold {}/{k}: ", fold + 1);
         let model = fraudwall_text::train(&sub, &options, &mut report_progress(&prefix))
             .map_err(|e| anyhow::anyhow!("fold {}: {e} ({})", fold + 1, e.code()))?;
-        model.warm_up();
         elapsed += predict(&model, set, &test_rows, &classes, fold, &mut out)?;
         eprintln!(
             "{prefix}chosen {} ({:.0} s so far)",

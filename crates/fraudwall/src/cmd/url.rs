@@ -183,7 +183,7 @@ mod tests {
             r#"{"input":"","error":{"code":"input_not_json_string","message":"line is not a json string"}}"#,
             r#"{"input":"HTTP://1.2.3.4:80/1/#x","canonical":"http://1.2.3.4/1/","expressions":["1.2.3.4/1/","1.2.3.4/"]}"#,
             r#"{"input":"","error":{"code":"url_empty","message":"url is empty"}}"#,
-            r#"{"input":"http://ümlaut.com","canonical":"http://xn--mlaut-jva.com/","expressions":["xn--mlaut-jua.com/"]}"#,
+            r#"{"input":"http://ümlaut.com","canonical":"http://xn--mlaut-jva.com/","expressions":["xn--mlaut-jva.com/"]}"#,
         ];
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines, expected);

@@ -1,0 +1,182 @@
+//! Chinese word segmentation with a model's own small dictionary.
+//!
+//! Training segments its texts with jieba (jieba-rs and its full dictionary) and keeps the words
+//! it found, with jieba's frequencies, as the model's dictionary. Classification then segments
+//! the way jieba does without its HMM (the most probable path through the dictionary words,
+//! unknown characters standing alone) but over that small dictionary only: a word the training
+//! texts never had has no weight anyway, and the small table is built in a millisecond and
+//! searched several times faster than jieba's whole one.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The keys are hashes already.
+#[derive(Default)]
+struct Identity(u64);
+
+impl Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A prefix of some word that is not a word itself.
+const PREFIX_ONLY: f32 = f32::NEG_INFINITY;
+
+#[inline]
+fn step(h: u64, c: char) -> u64 {
+    let x = (h ^ u64::from(c as u32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^ (x >> 29)
+}
+
+const START: u64 = 0x51_7CC1_B727_220A;
+
+/// A segmentation dictionary: log-probabilities of words, and the prefixes of words so a
+/// search can stop as soon as no word continues.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Segmenter {
+    words: HashMap<u64, f32, BuildHasherDefault<Identity>>,
+    /// The log-probability of a character that is not in the dictionary.
+    unknown: f32,
+    max_len: usize,
+}
+
+/// Reusable buffers for [`Segmenter::segment`].
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SegmentScratch {
+    chars: Vec<(u32, char)>,
+    best: Vec<(f32, u32)>,
+}
+
+impl Segmenter {
+    /// Reads `word freq` lines; lines it cannot read are skipped, since a dictionary is only an
+    /// aid to the features and the model was trained with the same reading.
+    pub fn from_dictionary(text: &str) -> Segmenter {
+        let entries: Vec<(&str, f64)> = text
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.split_whitespace();
+                let word = parts.next()?;
+                let freq: f64 = parts.next()?.parse().ok()?;
+                (freq > 0.0).then_some((word, freq))
+            })
+            .collect();
+        let total: f64 = entries.iter().map(|e| e.1).sum::<f64>().max(1.0);
+        let log_total = total.ln();
+        let mut words: HashMap<u64, f32, BuildHasherDefault<Identity>> = HashMap::default();
+        let mut max_len = 1;
+        for (word, freq) in entries {
+            let mut h = START;
+            let n = word.chars().count();
+            max_len = max_len.max(n);
+            for (i, c) in word.chars().enumerate() {
+                h = step(h, c);
+                if i + 1 < n {
+                    words.entry(h).or_insert(PREFIX_ONLY);
+                }
+            }
+            let logp = (freq.ln() - log_total) as f32;
+            let slot = words.entry(h).or_insert(PREFIX_ONLY);
+            *slot = slot.max(logp);
+        }
+        Segmenter {
+            words,
+            unknown: -(log_total as f32),
+            max_len,
+        }
+    }
+
+    /// Calls `emit(byte_start, byte_end)` for each word of `run`, a run of CJK characters.
+    pub fn segment(&self, run: &str, scratch: &mut SegmentScratch, mut emit: impl FnMut(usize, usize)) {
+        let chars = &mut scratch.chars;
+        chars.clear();
+        chars.extend(run.char_indices().map(|(i, c)| (i as u32, c)));
+        let n = chars.len();
+        if n == 0 {
+            return;
+        }
+        // best[i] = (log-probability of the best path from i to the end, end of its first word)
+        let best = &mut scratch.best;
+        best.clear();
+        best.resize(n + 1, (0.0, n as u32));
+        for i in (0..n).rev() {
+            let mut h = START;
+            let mut choice = (f32::NEG_INFINITY, i as u32 + 1);
+            for j in i..n.min(i + self.max_len) {
+                h = step(h, chars[j].1);
+                let Some(&logp) = self.words.get(&h) else { break };
+                if logp == PREFIX_ONLY {
+                    continue;
+                }
+                let score = logp + best[j + 1].0;
+                // ties go to the longer word, as in jieba
+                if score >= choice.0 {
+                    choice = (score, j as u32 + 1);
+                }
+            }
+            if choice.0 == f32::NEG_INFINITY {
+                choice = (self.unknown + best[i + 1].0, i as u32 + 1);
+            }
+            best[i] = choice;
+        }
+        let byte = |k: usize| chars.get(k).map_or(run.len(), |c| c.0 as usize);
+        let mut i = 0;
+        while i < n {
+            let j = (best[i].1 as usize).clamp(i + 1, n);
+            emit(byte(i), byte(j));
+            i = j;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cut(seg: &Segmenter, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        seg.segment(text, &mut SegmentScratch::default(), |a, b| out.push(text[a..b].to_owned()));
+        out
+    }
+
+    #[test]
+    fn takes_the_most_probable_path() {
+        let seg = Segmenter::from_dictionary("银行 100\n银行卡 50\n卡号 80\n号 5\n银 1\n行 1\n卡 1\n");
+        assert_eq!(cut(&seg, "银行卡号"), ["银行", "卡号"]);
+        assert_eq!(cut(&seg, "银行卡"), ["银行卡"]);
+        // unknown characters stand alone
+        assert_eq!(cut(&seg, "请银行卡"), ["请", "银行卡"]);
+    }
+
+    #[test]
+    fn agrees_with_jieba_on_its_own_dictionary_words() {
+        let jieba = jieba_rs::Jieba::new();
+        let text = "请添加客服好友办理银行卡退款手续";
+        let mut dict = String::new();
+        for t in jieba.cut(text, false) {
+            dict.push_str(&format!("{} {}\n", t.word, jieba.suggest_freq(t.word).saturating_sub(1).max(1)));
+        }
+        let seg = Segmenter::from_dictionary(&dict);
+        let ours = cut(&seg, text);
+        let theirs: Vec<String> = jieba.cut(text, false).into_iter().map(|t| t.word.to_owned()).collect();
+        assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn survives_junk_dictionaries_and_text() {
+        let seg = Segmenter::from_dictionary("no-frequency\n\n 12 x\nword -3\n字 abc\n");
+        assert_eq!(cut(&seg, "字字"), ["字", "字"]);
+        assert!(cut(&Segmenter::default(), "").is_empty());
+        assert_eq!(cut(&Segmenter::default(), "中文"), ["中", "文"]);
+    }
+}
