@@ -135,10 +135,22 @@ pub fn domain_key(name: &str) -> u64 {
 
 /// The registrable domain of an already normalized host name (lowercase ASCII, no trailing dot),
 /// as a suffix of `host`. The caller decides that `host` is not an IP address.
+///
+/// Names under a special-use top-level label that never reaches the public Internet (`.local`
+/// for multicast DNS, `.localhost`, `.invalid`, `.internal`) have no registrable domain: nobody
+/// can register them, so they cannot be anybody's site. The Public Suffix List's own test file
+/// expects exactly this for `.local`.
 pub fn registrable_domain(host: &str) -> Option<&str> {
+    let top = host.rsplit('.').next().unwrap_or(host);
+    if NON_INTERNET_TLDS.contains(&top) {
+        return None;
+    }
     let found = psl::domain(host.as_bytes())?.trim().as_bytes().len();
     host.get(host.len().checked_sub(found)?..)
 }
+
+/// Special-use top-level labels (RFC 6761, RFC 6762, ICANN's private-use `.internal`).
+const NON_INTERNET_TLDS: &[&str] = &["local", "localhost", "invalid", "internal"];
 
 /// The public suffix of an already normalized host name, as a suffix of `host`.
 pub fn public_suffix(host: &str) -> Option<&str> {

@@ -22,7 +22,8 @@
 //! - Surrounding whitespace and control characters are trimmed; tab, CR and LF are removed
 //!   anywhere; the fragment is dropped; a missing scheme means `http`. Userinfo and port are
 //!   dropped. As in browsers, a raw `\` separates path segments and `http:host` or
-//!   `http:///host` name `host`.
+//!   `http:///host` name `host`. Other schemes need `//`: `mailto:a@b.c` is an error, while
+//!   `host:8080/path` is a host with a port.
 //! - Host and path are percent-unescaped until no escape is left, then bytes `<= 0x20`,
 //!   `>= 0x7F`, `#` and `%` are escaped with uppercase hex. So are the few bytes that would
 //!   change how the canonical URL re-parses (`/ ? @ : [ ] \` in the host, `? \` in the path),
@@ -310,6 +311,7 @@ impl serde::Serialize for CanonicalUrl {
     }
 }
 
+/// Deserializing canonicalizes: any URL string is accepted, and comes out canonical.
 impl<'de> serde::Deserialize<'de> for CanonicalUrl {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
