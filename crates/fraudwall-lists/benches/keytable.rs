@@ -49,9 +49,11 @@ fn bench(c: &mut Criterion) {
             })
         },
     );
-    group.bench_with_input(BenchmarkId::new("keytable_get_each", listed_count), &queries, |b, q| {
-        b.iter(|| q.iter().filter(|&&k| table.get(k).is_some()).count())
-    });
+    group.bench_with_input(
+        BenchmarkId::new("keytable_get_each", listed_count),
+        &queries,
+        |b, q| b.iter(|| q.iter().filter(|&&k| table.get(k).is_some()).count()),
+    );
     let std_set: std::collections::HashSet<u64> = listed.iter().copied().collect();
     group.bench_with_input(
         BenchmarkId::new("std_hashset", listed_count),
