@@ -12,7 +12,9 @@ use fraudwall_text::{Model, Scratch, normalize};
 fn messages() -> Vec<String> {
     let dir = std::env::var_os("FRAUDWALL_SHARED_DATA")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data")));
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
+        });
     let mut out = Vec::new();
     for name in ["en-sms-spam.train.csv", "cn-fraud-sms.train.csv"] {
         let path = dir.join("sms").join(name);
@@ -20,7 +22,12 @@ fn messages() -> Vec<String> {
             eprintln!("skipping {}: not found", path.display());
             continue;
         };
-        out.extend(reader.records().filter_map(Result::ok).map(|r| r[1].to_owned()));
+        out.extend(
+            reader
+                .records()
+                .filter_map(Result::ok)
+                .map(|r| r[1].to_owned()),
+        );
     }
     out
 }
@@ -62,8 +69,12 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
-    c.bench_function("normalize_one", |b| b.iter(|| normalize(black_box("ＷＩＮ a £1000 prize! 加 V 信 13800138000"))));
-    c.bench_function("load_bundled_model", |b| b.iter(|| Model::bundled().expect("loads")));
+    c.bench_function("normalize_one", |b| {
+        b.iter(|| normalize(black_box("ＷＩＮ a £1000 prize! 加 V 信 13800138000")))
+    });
+    c.bench_function("load_bundled_model", |b| {
+        b.iter(|| Model::bundled().expect("loads"))
+    });
 }
 
 criterion_group!(benches, bench);

@@ -3,9 +3,17 @@
 use fraudwall_text::{Candidate, TrainOptions, TrainingSet};
 
 fn main() {
-    let dir = std::env::var("FRAUDWALL_SHARED_DATA").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data").into());
+    let dir = std::env::var("FRAUDWALL_SHARED_DATA")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data").into());
     let mut set = TrainingSet::default();
-    let names: Vec<String> = std::env::var("SOURCES").map(|s| s.split(',').map(String::from).collect()).unwrap_or_else(|_| vec!["en-sms-spam.train.csv".into(), "cn-fraud-sms.train.csv".into()]);
+    let names: Vec<String> = std::env::var("SOURCES")
+        .map(|s| s.split(',').map(String::from).collect())
+        .unwrap_or_else(|_| {
+            vec![
+                "en-sms-spam.train.csv".into(),
+                "cn-fraud-sms.train.csv".into(),
+            ]
+        });
     for name in &names {
         let s = set.add_source(name);
         let mut r = csv::Reader::from_path(format!("{dir}/sms/{name}")).expect("corpus");
@@ -16,7 +24,12 @@ fn main() {
     }
     for arg in std::env::args().skip(1) {
         let candidate: Candidate = serde_json::from_str(&arg).expect("candidate json");
-        let options = TrainOptions { folds: 5, candidates: vec![candidate], seed: 0x5EED, tune_offsets: std::env::var("NO_OFFSETS").is_err() };
+        let options = TrainOptions {
+            folds: 5,
+            candidates: vec![candidate],
+            seed: 0x5EED,
+            tune_offsets: std::env::var("NO_OFFSETS").is_err(),
+        };
         let t = std::time::Instant::now();
         let model = fraudwall_text::train(&set, &options, &mut |_| {}).expect("train");
         let v = model.info().validation.clone().expect("validation");
@@ -25,6 +38,13 @@ fn main() {
         let spam_i = en.classes.iter().position(|c| c == "spam").unwrap_or(0);
         let spam = en.per_class[spam_i].f1;
         let fn_ = en.confusion[spam_i][0];
-        println!("off {:?} en_spam_f1 {spam:.4} (fn {fn_}) cn_macro {:.4} all_macro {:.4} rec@.99 {:?} {:.0}s  {arg}", v.offsets, cn.macro_f1, v.report.macro_f1, v.report.not_normal[0].recall, t.elapsed().as_secs_f64());
+        println!(
+            "off {:?} en_spam_f1 {spam:.4} (fn {fn_}) cn_macro {:.4} all_macro {:.4} rec@.99 {:?} {:.0}s  {arg}",
+            v.offsets,
+            cn.macro_f1,
+            v.report.macro_f1,
+            v.report.not_normal[0].recall,
+            t.elapsed().as_secs_f64()
+        );
     }
 }

@@ -73,7 +73,11 @@ pub fn evaluate(classes: &[String], scored: &[Scored]) -> Report {
         let support: usize = confusion[c].iter().sum();
         let precision = ratio(tp, predicted);
         let recall = ratio(tp, support);
-        let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
         if support > 0 {
             f1_sum += f1;
             with_support += 1;
@@ -88,23 +92,36 @@ pub fn evaluate(classes: &[String], scored: &[Scored]) -> Report {
     }
     let correct: usize = (0..k).map(|c| confusion[c][c]).sum();
     let normal = classes.iter().position(|c| c == NORMAL);
-    let positives: Vec<(f32, bool)> =
-        scored.iter().map(|s| (s.not_normal, Some(s.truth) != normal)).collect();
+    let positives: Vec<(f32, bool)> = scored
+        .iter()
+        .map(|s| (s.not_normal, Some(s.truth) != normal))
+        .collect();
     Report {
         messages: scored.len(),
         classes: classes.to_vec(),
         per_class,
-        macro_f1: if with_support == 0 { 0.0 } else { f1_sum / with_support as f64 },
+        macro_f1: if with_support == 0 {
+            0.0
+        } else {
+            f1_sum / with_support as f64
+        },
         accuracy: ratio(correct, scored.len()),
         confusion,
-        not_normal: PRECISION_LEVELS.iter().map(|p| recall_at_precision(&positives, *p)).collect(),
+        not_normal: PRECISION_LEVELS
+            .iter()
+            .map(|p| recall_at_precision(&positives, *p))
+            .collect(),
     }
 }
 
 /// Scans thresholds from the highest score down, and keeps the best recall whose precision
 /// reaches the target. Equal scores are taken together: a threshold cannot split them.
 pub fn recall_at_precision(scored: &[(f32, bool)], target: f64) -> RecallAtPrecision {
-    let mut sorted: Vec<(f32, bool)> = scored.iter().copied().filter(|(s, _)| !s.is_nan()).collect();
+    let mut sorted: Vec<(f32, bool)> = scored
+        .iter()
+        .copied()
+        .filter(|(s, _)| !s.is_nan())
+        .collect();
     sorted.sort_by(|a, b| b.0.total_cmp(&a.0));
     let total = sorted.iter().filter(|(_, p)| *p).count();
     let mut best: Option<(f64, f32)> = None;
@@ -113,7 +130,11 @@ pub fn recall_at_precision(scored: &[(f32, bool)], target: f64) -> RecallAtPreci
     while i < sorted.len() {
         let score = sorted[i].0;
         while i < sorted.len() && sorted[i].0 == score {
-            if sorted[i].1 { tp += 1 } else { fp += 1 }
+            if sorted[i].1 {
+                tp += 1
+            } else {
+                fp += 1
+            }
             i += 1;
         }
         if tp > 0 && ratio(tp, tp + fp) >= target {
@@ -150,24 +171,55 @@ pub fn stratified_folds(labels: &[usize], k: usize) -> Vec<usize> {
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let width = self.classes.iter().map(String::len).max().unwrap_or(5).max(9);
+        let width = self
+            .classes
+            .iter()
+            .map(String::len)
+            .max()
+            .unwrap_or(5)
+            .max(9);
         writeln!(f, "{:width$}  precision  recall     f1  support", "class")?;
         for m in &self.per_class {
-            if m.support == 0 && self.confusion.iter().all(|row| row[self.classes.iter().position(|c| *c == m.class).unwrap_or(0)] == 0) {
+            if m.support == 0
+                && self.confusion.iter().all(|row| {
+                    row[self.classes.iter().position(|c| *c == m.class).unwrap_or(0)] == 0
+                })
+            {
                 continue;
             }
-            writeln!(f, "{:width$}  {:9.4}  {:6.4}  {:6.4}  {:7}", m.class, m.precision, m.recall, m.f1, m.support)?;
+            writeln!(
+                f,
+                "{:width$}  {:9.4}  {:6.4}  {:6.4}  {:7}",
+                m.class, m.precision, m.recall, m.f1, m.support
+            )?;
         }
-        writeln!(f, "{:width$}  macro-F1 {:.4}  accuracy {:.4}  messages {}", "", self.macro_f1, self.accuracy, self.messages)?;
+        writeln!(
+            f,
+            "{:width$}  macro-F1 {:.4}  accuracy {:.4}  messages {}",
+            "", self.macro_f1, self.accuracy, self.messages
+        )?;
         for r in &self.not_normal {
             match (r.recall, r.threshold) {
-                (Some(recall), Some(t)) => writeln!(f, "not normal: recall {recall:.4} at precision {} (threshold {t:.4})", r.precision)?,
-                _ => writeln!(f, "not normal: no threshold reaches precision {}", r.precision)?,
+                (Some(recall), Some(t)) => writeln!(
+                    f,
+                    "not normal: recall {recall:.4} at precision {} (threshold {t:.4})",
+                    r.precision
+                )?,
+                _ => writeln!(
+                    f,
+                    "not normal: no threshold reaches precision {}",
+                    r.precision
+                )?,
             }
         }
-        writeln!(f, "confusion (rows: truth, columns: predicted, in the order above)")?;
+        writeln!(
+            f,
+            "confusion (rows: truth, columns: predicted, in the order above)"
+        )?;
         let used: Vec<usize> = (0..self.classes.len())
-            .filter(|&c| self.per_class[c].support > 0 || self.confusion.iter().any(|row| row[c] > 0))
+            .filter(|&c| {
+                self.per_class[c].support > 0 || self.confusion.iter().any(|row| row[c] > 0)
+            })
             .collect();
         for &t in &used {
             write!(f, "{:width$}", self.classes[t])?;
@@ -197,7 +249,10 @@ mod tests {
         };
         let scored = [s(0, 0), s(0, 0), s(0, 1), s(1, 1), s(1, 0), s(2, 2)];
         let r = evaluate(&classes(), &scored);
-        assert_eq!(r.confusion, vec![vec![2, 1, 0], vec![1, 1, 0], vec![0, 0, 1]]);
+        assert_eq!(
+            r.confusion,
+            vec![vec![2, 1, 0], vec![1, 1, 0], vec![0, 0, 1]]
+        );
         assert!((r.per_class[0].precision - 2.0 / 3.0).abs() < 1e-9);
         assert!((r.per_class[0].recall - 2.0 / 3.0).abs() < 1e-9);
         assert!((r.per_class[1].f1 - 0.5).abs() < 1e-9);
@@ -210,7 +265,13 @@ mod tests {
 
     #[test]
     fn recall_at_precision_takes_ties_together() {
-        let scored = [(0.9, true), (0.8, true), (0.7, false), (0.7, true), (0.5, true)];
+        let scored = [
+            (0.9, true),
+            (0.8, true),
+            (0.7, false),
+            (0.7, true),
+            (0.5, true),
+        ];
         let r = recall_at_precision(&scored, 0.99);
         assert_eq!(r.recall, Some(0.5));
         assert_eq!(r.threshold, Some(0.8));

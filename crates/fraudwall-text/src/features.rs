@@ -34,18 +34,24 @@ pub struct FeatureConfig {
     /// Character and word features are scaled to unit length separately, so long messages'
     /// many character n-grams do not drown their few words.
     pub group_norm: bool,
+    /// The message's length (in powers of two) as a feature. Off by default: in the shipped
+    /// corpora the fraud texts are longer than the legitimate ones, which real traffic does not
+    /// bear out, so length teaches a model the corpus rather than fraud.
+    #[serde(default)]
+    pub length: bool,
 }
 
 impl Default for FeatureConfig {
     fn default() -> Self {
         FeatureConfig {
-            bits: 20,
-            cjk_chars: [1, 3],
+            bits: 17,
+            cjk_chars: [1, 2],
             cjk_words: true,
             latin_words: 1,
-            latin_chars: [1, 4],
+            latin_chars: [2, 4],
             idf: false,
             group_norm: true,
+            length: false,
         }
     }
 }
@@ -59,13 +65,21 @@ impl FeatureConfig {
         if !(8..=24).contains(&self.bits) {
             return Err(format!("bits must be within 8..=24, got {}", self.bits));
         }
-        for (name, [lo, hi]) in [("cjk_chars", self.cjk_chars), ("latin_chars", self.latin_chars)] {
+        for (name, [lo, hi]) in [
+            ("cjk_chars", self.cjk_chars),
+            ("latin_chars", self.latin_chars),
+        ] {
             if (lo == 0) != (hi == 0) || lo > hi || hi > 8 {
-                return Err(format!("{name} must be [0, 0] or 1 <= min <= max <= 8, got [{lo}, {hi}]"));
+                return Err(format!(
+                    "{name} must be [0, 0] or 1 <= min <= max <= 8, got [{lo}, {hi}]"
+                ));
             }
         }
         if self.latin_words > 2 {
-            return Err(format!("latin_words must be 0, 1 or 2, got {}", self.latin_words));
+            return Err(format!(
+                "latin_words must be 0, 1 or 2, got {}",
+                self.latin_words
+            ));
         }
         Ok(())
     }
@@ -150,6 +164,20 @@ fn hash_chars(seed: u64, chars: impl Iterator<Item = char>) -> u64 {
     fmix(h)
 }
 
+const NGRAM_START: u64 = 0x2545_F491_4F6C_DD1D;
+
+#[inline]
+fn ngram_step(acc: u64, c: char) -> u64 {
+    let x = (acc ^ u64::from(c as u32)).wrapping_mul(K2);
+    x ^ (x >> 29)
+}
+
+/// The n-gram's hash from the running state; the seed tells n-grams of each length apart.
+#[inline]
+fn ngram_hash(acc: u64, seed: u64) -> u64 {
+    fmix(acc ^ seed.wrapping_mul(K1))
+}
+
 #[inline]
 fn hash_str(seed: u64, s: &str) -> u64 {
     xxh3_64_with_seed(s.as_bytes(), seed)
@@ -222,7 +250,13 @@ impl Extractor {
     }
 
     /// Extracts the features of one normalized text into `self.slots`, with their counts.
-    pub fn extract(&mut self, config: &FeatureConfig, segmenter: Option<&Segmenter>, text: &str, shouting: u8) {
+    pub fn extract(
+        &mut self,
+        config: &FeatureConfig,
+        segmenter: Option<&Segmenter>,
+        text: &str,
+        shouting: u8,
+    ) {
         self.clear();
         let bits = config.bits;
         let mut latin_start: Option<usize> = None;
@@ -244,7 +278,13 @@ impl Extractor {
             let cjk = c.is_some_and(is_cjk);
             let word_char = !cjk
                 && placeholder.is_none()
-                && c.is_some_and(|c| if c.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() });
+                && c.is_some_and(|c| {
+                    if c.is_ascii() {
+                        c.is_ascii_alphanumeric()
+                    } else {
+                        c.is_alphanumeric()
+                    }
+                });
 
             if let Some(start) = latin_start
                 && !word_char
@@ -264,9 +304,7 @@ impl Extractor {
             if chunk_char {
                 chunk_start.get_or_insert(at);
             }
-            if run_start.is_some()
-                && !(cjk || placeholder.is_some())
-            {
+            if run_start.is_some() && !(cjk || placeholder.is_some()) {
                 if run_has_cjk {
                     self.cjk_run(config, segmenter.filter(|_| config.cjk_words), text);
                 }
@@ -296,7 +334,12 @@ impl Extractor {
                     kind: FeatureKind::EntityKind,
                     ..source
                 };
-                self.add(bits, hash_str(SEED_ENTITY_KIND, p.kind().as_str()), GROUP_WORDS, kind);
+                self.add(
+                    bits,
+                    hash_str(SEED_ENTITY_KIND, p.kind().as_str()),
+                    GROUP_WORDS,
+                    kind,
+                );
                 if config.latin_words > 0 {
                     self.bigram(config, h, at as u32, end, &mut prev_token);
                 }
@@ -308,27 +351,51 @@ impl Extractor {
                     start: at as u32,
                     end,
                 };
-                self.add(bits, hash_chars(SEED_PUNCT, std::iter::once(c)), GROUP_WORDS, source);
+                self.add(
+                    bits,
+                    hash_chars(SEED_PUNCT, std::iter::once(c)),
+                    GROUP_WORDS,
+                    source,
+                );
             }
         }
-        // message length, in powers of two: very short and very long texts behave differently
-        let length = u64::from(32 - nchars.leading_zeros());
         let source = Source {
             kind: FeatureKind::Length,
             start: 0,
             end: 0,
         };
-        self.add(bits, fmix(SEED_LENGTH.wrapping_mul(K1) ^ length), GROUP_WORDS, source);
+        if config.length {
+            // message length, in powers of two
+            let length = u64::from(32 - nchars.leading_zeros());
+            self.add(
+                bits,
+                fmix(SEED_LENGTH.wrapping_mul(K1) ^ length),
+                GROUP_WORDS,
+                source,
+            );
+        }
         if shouting > 0 {
             let source = Source {
                 kind: FeatureKind::Shouting,
                 ..source
             };
-            self.add(bits, fmix(SEED_SHOUTING.wrapping_mul(K1) ^ u64::from(shouting.min(4))), GROUP_WORDS, source);
+            self.add(
+                bits,
+                fmix(SEED_SHOUTING.wrapping_mul(K1) ^ u64::from(shouting.min(4))),
+                GROUP_WORDS,
+                source,
+            );
         }
     }
 
-    fn bigram(&mut self, config: &FeatureConfig, h: u64, start: u32, end: u32, prev: &mut Option<(u64, u32)>) {
+    fn bigram(
+        &mut self,
+        config: &FeatureConfig,
+        h: u64,
+        start: u32,
+        end: u32,
+        prev: &mut Option<(u64, u32)>,
+    ) {
         if config.latin_words >= 2
             && let Some((ph, pstart)) = *prev
         {
@@ -337,12 +404,23 @@ impl Extractor {
                 start: pstart,
                 end,
             };
-            self.add(config.bits, fmix(SEED_LATIN_BIGRAM ^ ph.wrapping_mul(K1) ^ h.wrapping_mul(K2)), GROUP_WORDS, source);
+            self.add(
+                config.bits,
+                fmix(SEED_LATIN_BIGRAM ^ ph.wrapping_mul(K1) ^ h.wrapping_mul(K2)),
+                GROUP_WORDS,
+                source,
+            );
         }
         *prev = Some((h, start));
     }
 
-    fn latin_word(&mut self, config: &FeatureConfig, word: &str, start: usize, prev: &mut Option<(u64, u32)>) {
+    fn latin_word(
+        &mut self,
+        config: &FeatureConfig,
+        word: &str,
+        start: usize,
+        prev: &mut Option<(u64, u32)>,
+    ) {
         let end = (start + word.len()) as u32;
         let start32 = start as u32;
         if config.latin_words > 0 {
@@ -366,29 +444,38 @@ impl Extractor {
         let end = (start + word.len()) as u32;
         self.padded.clear();
         self.padded.push((start32, ' '));
-        self.padded.extend(word.char_indices().map(|(i, c)| (start32 + i as u32, c)));
+        self.padded
+            .extend(word.char_indices().map(|(i, c)| (start32 + i as u32, c)));
         self.padded.push((end, ' '));
         let padded = std::mem::take(&mut self.padded);
         let len = padded.len();
-        for n in lo as usize..=hi as usize {
-            if len < n {
-                break;
-            }
-            let seed = SEED_LATIN_CHARS + n as u64;
-            for i in 0..=len - n {
+        let (lo, hi) = (lo as usize, hi as usize);
+        for i in 0..len {
+            // each n-gram extends the one before it: one hashing step per character
+            let mut acc = NGRAM_START;
+            for n in 1..=hi.min(len - i) {
+                acc = ngram_step(acc, padded[i + n - 1].1);
                 // a pad alone is in every word
-                if n == 1 && (i == 0 || i == len - 1) {
+                if n < lo || (n == 1 && (i == 0 || i == len - 1)) {
                     continue;
                 }
-                let h = hash_chars(seed, padded[i..i + n].iter().map(|(_, c)| *c));
                 let s = padded[i].0;
-                let e = if i + n >= len - 1 { end } else { padded[i + n].0 };
+                let e = if i + n >= len - 1 {
+                    end
+                } else {
+                    padded[i + n].0
+                };
                 let source = Source {
                     kind: FeatureKind::LatinChars,
                     start: s,
                     end: e.max(s),
                 };
-                self.add(config.bits, h, GROUP_CHARS, source);
+                self.add(
+                    config.bits,
+                    ngram_hash(acc, SEED_LATIN_CHARS + n as u64),
+                    GROUP_CHARS,
+                    source,
+                );
             }
         }
         self.padded = padded;
@@ -398,24 +485,27 @@ impl Extractor {
         let [lo, hi] = config.cjk_chars;
         let run = std::mem::take(&mut self.run);
         if lo > 0 {
-            for n in lo as usize..=hi as usize {
-                if run.len() < n {
-                    break;
-                }
-                let seed = SEED_CJK_CHARS + n as u64;
-                for i in 0..=run.len() - n {
+            let (lo, hi) = (lo as usize, hi as usize);
+            for i in 0..run.len() {
+                let mut acc = NGRAM_START;
+                for n in 1..=hi.min(run.len() - i) {
+                    let last = run[i + n - 1];
+                    acc = ngram_step(acc, last.1);
                     // a lone placeholder is already a feature of its own
-                    if n == 1 && Placeholder::from_char(run[i].1).is_some() {
+                    if n < lo || (n == 1 && Placeholder::from_char(last.1).is_some()) {
                         continue;
                     }
-                    let h = hash_chars(seed, run[i..i + n].iter().map(|(_, c)| *c));
-                    let last = run[i + n - 1];
                     let source = Source {
                         kind: FeatureKind::CjkChars,
                         start: run[i].0,
                         end: last.0 + last.1.len_utf8() as u32,
                     };
-                    self.add(config.bits, h, GROUP_CHARS, source);
+                    self.add(
+                        config.bits,
+                        ngram_hash(acc, SEED_CJK_CHARS + n as u64),
+                        GROUP_CHARS,
+                        source,
+                    );
                 }
             }
         }
@@ -423,7 +513,9 @@ impl Extractor {
             // placeholders split the run into the stretches of text that have words
             let mut scratch = std::mem::take(&mut self.segment);
             for part in run.split(|(_, c)| Placeholder::from_char(*c).is_some()) {
-                let (Some(first), Some(last)) = (part.first(), part.last()) else { continue };
+                let (Some(first), Some(last)) = (part.first(), part.last()) else {
+                    continue;
+                };
                 let start = first.0 as usize;
                 let stretch = &text[start..last.0 as usize + last.1.len_utf8()];
                 segmenter.segment(stretch, &mut scratch, |a, b| {
@@ -434,7 +526,12 @@ impl Extractor {
                             start: (start + a) as u32,
                             end: (start + b) as u32,
                         };
-                        self.add(config.bits, hash_str(SEED_CJK_WORD, word), GROUP_WORDS, source);
+                        self.add(
+                            config.bits,
+                            hash_str(SEED_CJK_WORD, word),
+                            GROUP_WORDS,
+                            source,
+                        );
                     }
                 });
             }
@@ -461,7 +558,12 @@ where
     let mut norms = [0f32; 2];
     let group_of = |g: u8| if group_norm { usize::from(g.min(1)) } else { 0 };
     for (bucket, count, group) in items.clone() {
-        let v = (1.0 + (count.max(1) as f32).ln()) * idf(bucket);
+        let tf = if count <= 1 {
+            1.0
+        } else {
+            1.0 + (count as f32).ln()
+        };
+        let v = tf * idf(bucket);
         norms[group_of(group)] += v * v;
         out.push(v);
     }
@@ -487,7 +589,15 @@ mod tests {
         let mut out: Vec<_> = ex
             .slots
             .iter()
-            .map(|s| (s.source.kind, crate::normalize::display(&n.text[s.source.start as usize..s.source.end as usize]), s.count))
+            .map(|s| {
+                (
+                    s.source.kind,
+                    crate::normalize::display(
+                        &n.text[s.source.start as usize..s.source.end as usize],
+                    ),
+                    s.count,
+                )
+            })
             .collect();
         out.sort_by(|a, b| (a.0 as u8, &a.1).cmp(&(b.0 as u8, &b.1)));
         out
@@ -507,11 +617,13 @@ mod tests {
             [
                 "LatinWord win 2",
                 "LatinBigram win win 1",
-                "LatinChars in 2",
+                // character n-grams read "win!" whole, punctuation included
+                "LatinChars in 1",
+                "LatinChars in! 1",
+                "LatinChars n! 1",
                 "LatinChars wi 2",
                 "LatinChars win 2",
                 "Punctuation ! 1",
-                "Length  1",
             ]
         );
     }
@@ -525,7 +637,10 @@ mod tests {
         };
         let f = features(&config, "请拨打13800138000");
         let texts: Vec<_> = f.iter().map(|(k, t, _)| format!("{k:?} {t}")).collect();
-        assert!(texts.contains(&"CjkChars 打<phone:mobile_cn>".to_string()), "{texts:?}");
+        assert!(
+            texts.contains(&"CjkChars 打<phone:mobile_cn>".to_string()),
+            "{texts:?}"
+        );
         assert!(texts.contains(&"Placeholder <phone:mobile_cn>".to_string()));
         assert!(texts.contains(&"EntityKind <phone:mobile_cn>".to_string()));
         assert!(texts.contains(&"CjkChars 请拨".to_string()));
@@ -557,11 +672,19 @@ mod tests {
             let mut ex = Extractor::default();
             let long: String = "free entry 赢取大奖 call 0800 505060 ".repeat(300);
             ex.extract(&config, None, &normalize(&long).text, 0);
-            assert!(ex.slots.iter().all(|s| (s.bucket as usize) < config.buckets()));
+            assert!(
+                ex.slots
+                    .iter()
+                    .all(|s| (s.bucket as usize) < config.buckets())
+            );
             let mut buckets: Vec<_> = ex.slots.iter().map(|s| s.bucket).collect();
             buckets.sort_unstable();
             buckets.dedup();
-            assert_eq!(buckets.len(), ex.slots.len(), "duplicate buckets after dedup");
+            assert_eq!(
+                buckets.len(),
+                ex.slots.len(),
+                "duplicate buckets after dedup"
+            );
         }
     }
 
@@ -582,11 +705,22 @@ mod tests {
     #[test]
     fn weights_have_unit_length_per_group() {
         let mut ex = Extractor::default();
-        ex.extract(&FeatureConfig::default(), None, &normalize("hello there, 你好").text, 0);
+        ex.extract(
+            &FeatureConfig::default(),
+            None,
+            &normalize("hello there, 你好").text,
+            0,
+        );
         let mut w = Vec::new();
         weigh(slot_items(&ex.slots), true, |_| 1.0, &mut w);
         for group in [GROUP_CHARS, GROUP_WORDS] {
-            let n: f32 = ex.slots.iter().zip(&w).filter(|(s, _)| s.group == group).map(|(_, v)| v * v).sum();
+            let n: f32 = ex
+                .slots
+                .iter()
+                .zip(&w)
+                .filter(|(s, _)| s.group == group)
+                .map(|(_, v)| v * v)
+                .sum();
             assert!((n - 1.0).abs() < 1e-4, "group {group}: {n}");
         }
         weigh(slot_items(&ex.slots), false, |_| 1.0, &mut w);

@@ -25,17 +25,19 @@ mod segment;
 mod train;
 
 pub use eval::{
-    ClassMetrics, PRECISION_LEVELS, RecallAtPrecision, Report, Scored, evaluate, recall_at_precision,
-    stratified_folds,
+    ClassMetrics, PRECISION_LEVELS, RecallAtPrecision, Report, Scored, evaluate,
+    recall_at_precision, stratified_folds,
 };
 pub use features::{FEATURE_HASH_VERSION, FeatureConfig, FeatureKind};
 pub use linear::Learner;
 pub use model::{
-    CandidateResult, DEFAULT_REASONS, FORMAT_VERSION, Model, ModelInfo, Prediction, Reason, Scratch,
-    SourceSummary, TrainingSummary, Validation,
+    CandidateResult, DEFAULT_REASONS, FORMAT_VERSION, Model, ModelInfo, Prediction, Reason,
+    Scratch, SourceSummary, TrainingSummary, Validation,
 };
 pub use normalize::{Entity, EntityKind, Normalized, Normalizer, Placeholder, display, normalize};
-pub use train::{Candidate, Example, Progress, TrainOptions, TrainingSet, default_candidates, train};
+pub use train::{
+    Candidate, Example, Progress, TrainOptions, TrainingSet, default_candidates, train,
+};
 
 /// The legitimate class.
 pub const NORMAL: &str = "normal";
@@ -44,7 +46,11 @@ pub const NORMAL: &str = "normal";
 /// legitimate messages) read as `normal`.
 pub fn canonical_label(label: &str) -> String {
     let label = label.trim().to_lowercase();
-    if label == "ham" { NORMAL.to_owned() } else { label }
+    if label == "ham" {
+        NORMAL.to_owned()
+    } else {
+        label
+    }
 }
 
 /// Why a model file could not be loaded.
@@ -87,8 +93,14 @@ pub enum TrainError {
     OneClass(String),
     #[error("no message is labelled normal (or ham): the legitimate class is required")]
     NoNormal,
-    #[error("class {class:?} has {messages} messages, fewer than the {folds} cross-validation folds")]
-    ClassTooSmall { class: String, messages: usize, folds: usize },
+    #[error(
+        "class {class:?} has {messages} messages, fewer than the {folds} cross-validation folds"
+    )]
+    ClassTooSmall {
+        class: String,
+        messages: usize,
+        folds: usize,
+    },
     #[error("invalid training options: {0}")]
     InvalidOptions(String),
     #[error("internal training error: {0}")]
@@ -119,7 +131,9 @@ pub(crate) mod testdata {
     pub fn dir() -> PathBuf {
         std::env::var_os("FRAUDWALL_SHARED_DATA")
             .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data")))
+            .unwrap_or_else(|| {
+                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
+            })
     }
 
     fn read(name: &str) -> Option<Vec<(String, String)>> {
@@ -161,7 +175,11 @@ mod tests {
     fn the_shared_corpora_are_where_tests_look() {
         // CI has the corpora beside the repository: a wrong path would silently skip tests
         if std::env::var_os("CI").is_some() {
-            assert!(testdata::rows().is_some(), "no corpora under {}", testdata::dir().display());
+            assert!(
+                testdata::rows().is_some(),
+                "no corpora under {}",
+                testdata::dir().display()
+            );
         }
     }
 }

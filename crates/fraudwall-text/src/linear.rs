@@ -123,7 +123,14 @@ impl SplitMix {
     }
 }
 
-pub(crate) fn train(learner: Learner, x: &Matrix, y: &[u16], classes: usize, buckets: usize, seed: u64) -> Weights {
+pub(crate) fn train(
+    learner: Learner,
+    x: &Matrix,
+    y: &[u16],
+    classes: usize,
+    buckets: usize,
+    seed: u64,
+) -> Weights {
     match learner {
         Learner::NaiveBayes { alpha } => naive_bayes(x, y, classes, buckets, alpha),
         Learner::LinearSvm { c } => linear_svm(x, y, classes, buckets, c, seed),
@@ -150,7 +157,8 @@ fn naive_bayes(x: &Matrix, y: &[u16], classes: usize, buckets: usize, alpha: f32
     for c in 0..classes {
         let denominator = (totals[c] + alpha * buckets as f64).ln();
         for b in 0..buckets {
-            weights.w[c * buckets + b] = ((counts[c * buckets + b] + alpha).ln() - denominator) as f32;
+            weights.w[c * buckets + b] =
+                ((counts[c * buckets + b] + alpha).ln() - denominator) as f32;
         }
         weights.bias[c] = ((docs[c] as f64 + 1.0) / (n as f64 + classes as f64)).ln() as f32;
     }
@@ -159,7 +167,10 @@ fn naive_bayes(x: &Matrix, y: &[u16], classes: usize, buckets: usize, alpha: f32
     // drops unknown words, and it keeps the model file sparse.
     for b in 0..buckets {
         let seen = (0..classes).any(|c| counts[c * buckets + b] > 0.0);
-        let mean = (0..classes).map(|c| weights.w[c * buckets + b]).sum::<f32>() / classes as f32;
+        let mean = (0..classes)
+            .map(|c| weights.w[c * buckets + b])
+            .sum::<f32>()
+            / classes as f32;
         for c in 0..classes {
             let w = &mut weights.w[c * buckets + b];
             *w = if seen { *w - mean } else { 0.0 };
@@ -179,7 +190,11 @@ fn linear_svm(x: &Matrix, y: &[u16], classes: usize, buckets: usize, c: f32, see
     let qd: Vec<f64> = (0..n)
         .map(|r| {
             let (_, val) = x.row(r);
-            diag + 1.0 + val.iter().map(|v| f64::from(*v) * f64::from(*v)).sum::<f64>()
+            diag + 1.0
+                + val
+                    .iter()
+                    .map(|v| f64::from(*v) * f64::from(*v))
+                    .sum::<f64>()
         })
         .collect();
     let mut rng = SplitMix::new(seed);
@@ -223,7 +238,15 @@ fn linear_svm(x: &Matrix, y: &[u16], classes: usize, buckets: usize, c: f32, see
 }
 
 /// Softmax regression by SGD with per-coordinate AdaGrad steps and lazy L2 shrinkage.
-fn logistic(x: &Matrix, y: &[u16], classes: usize, buckets: usize, l2: f32, epochs: u16, seed: u64) -> Weights {
+fn logistic(
+    x: &Matrix,
+    y: &[u16],
+    classes: usize,
+    buckets: usize,
+    l2: f32,
+    epochs: u16,
+    seed: u64,
+) -> Weights {
     const RATE: f32 = 0.5;
     let n = x.rows();
     let mut weights = Weights::zeros(classes, buckets);
@@ -336,7 +359,9 @@ mod tests {
         for (r, &label) in y.iter().enumerate() {
             let (i, v) = x.row(r);
             weights.scores(i, v, &mut s);
-            let best = (0..s.len()).max_by(|a, b| s[*a].total_cmp(&s[*b])).unwrap_or(0);
+            let best = (0..s.len())
+                .max_by(|a, b| s[*a].total_cmp(&s[*b]))
+                .unwrap_or(0);
             right += usize::from(best == label as usize);
         }
         right as f32 / y.len() as f32
@@ -348,7 +373,10 @@ mod tests {
         for learner in [
             Learner::NaiveBayes { alpha: 0.1 },
             Learner::LinearSvm { c: 1.0 },
-            Learner::Logistic { l2: 1e-4, epochs: 5 },
+            Learner::Logistic {
+                l2: 1e-4,
+                epochs: 5,
+            },
         ] {
             let w = train(learner, &x, &y, 2, 4, 1);
             assert_eq!(accuracy(&w, &x, &y), 1.0, "{learner}");
@@ -377,11 +405,27 @@ mod tests {
     #[test]
     fn temperature_sharpens_underconfident_scores() {
         // scores that always rank right but are tiny: the best temperature is large
-        let scores: Vec<Vec<f32>> = (0..100).map(|i| if i % 2 == 0 { vec![0.1, -0.1] } else { vec![-0.1, 0.1] }).collect();
+        let scores: Vec<Vec<f32>> = (0..100)
+            .map(|i| {
+                if i % 2 == 0 {
+                    vec![0.1, -0.1]
+                } else {
+                    vec![-0.1, 0.1]
+                }
+            })
+            .collect();
         let truth: Vec<u16> = (0..100).map(|i| (i % 2) as u16).collect();
         assert!(fit_temperature(&scores, &truth) > 10.0);
         // scores right only 70% of the time: the best temperature keeps probabilities near 0.7
-        let truth: Vec<u16> = (0..100).map(|i| if i % 10 < 7 { (i % 2) as u16 } else { 1 - (i % 2) as u16 }).collect();
+        let truth: Vec<u16> = (0..100)
+            .map(|i| {
+                if i % 10 < 7 {
+                    (i % 2) as u16
+                } else {
+                    1 - (i % 2) as u16
+                }
+            })
+            .collect();
         let t = fit_temperature(&scores, &truth);
         let mut p = vec![0.1 * t, -0.1 * t];
         softmax_in_place(&mut p);

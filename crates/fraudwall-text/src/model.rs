@@ -24,7 +24,9 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::eval::Report;
-use crate::features::{Extractor, FEATURE_HASH_VERSION, FeatureConfig, FeatureKind, slot_items, weigh};
+use crate::features::{
+    Extractor, FEATURE_HASH_VERSION, FeatureConfig, FeatureKind, slot_items, weigh,
+};
 use crate::linear::{Learner, Weights, softmax_in_place};
 use crate::normalize::{Entity, Normalized, Normalizer, display};
 use crate::segment::Segmenter;
@@ -230,25 +232,37 @@ impl Model {
             )));
         }
         info.features.validate().map_err(ModelError::Inconsistent)?;
-        if classes < 2 || stride != stride_for(classes) || buckets != info.features.buckets() || info.bias.len() != classes {
+        if classes < 2
+            || stride != stride_for(classes)
+            || buckets != info.features.buckets()
+            || info.bias.len() != classes
+        {
             return Err(ModelError::Inconsistent(format!(
                 "{classes} classes, {} biases, stride {stride}, {buckets} buckets for {} bits",
                 info.bias.len(),
                 info.features.bits
             )));
         }
-        if !(scale.is_finite() && idf_scale.is_finite() && idf_unseen.is_finite() && info.temperature.is_finite()) {
+        if !(scale.is_finite()
+            && idf_scale.is_finite()
+            && idf_unseen.is_finite()
+            && info.temperature.is_finite())
+        {
             return Err(ModelError::Inconsistent("non-finite scale".into()));
         }
         let bitmap = r.take(buckets.div_ceil(8))?;
         let stored_rows: usize = bitmap.iter().map(|b| b.count_ones() as usize).sum();
         let data = r.take(stored_rows * stride * 2)?;
         if r.at != body.len() {
-            return Err(ModelError::Inconsistent("trailing bytes after the weights".into()));
+            return Err(ModelError::Inconsistent(
+                "trailing bytes after the weights".into(),
+            ));
         }
         let mut rows = vec![0i16; buckets * stride];
         let unseen = quantize(idf_unseen, idf_scale);
-        let mut next = data.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]]));
+        let mut next = data
+            .chunks_exact(2)
+            .map(|b| i16::from_le_bytes([b[0], b[1]]));
         for (bucket, row) in rows.chunks_exact_mut(stride).enumerate() {
             if bitmap[bucket / 8] & (1 << (bucket % 8)) != 0 {
                 for slot in row {
@@ -309,15 +323,28 @@ impl Model {
 
     /// Builds a model from trained float weights, quantizing them.
     /// `idf` holds one value per bucket and the value for buckets no training message had.
-    pub(crate) fn from_weights(mut info: ModelInfo, dictionary: String, weights: &Weights, idf: Option<(&[f32], f32)>) -> Model {
+    pub(crate) fn from_weights(
+        mut info: ModelInfo,
+        dictionary: String,
+        weights: &Weights,
+        idf: Option<(&[f32], f32)>,
+    ) -> Model {
         let classes = weights.classes;
         let buckets = weights.buckets;
         let stride = stride_for(classes);
         let max_w = weights.w.iter().fold(0f32, |m, w| m.max(w.abs()));
-        let scale = if max_w > 0.0 { max_w / f32::from(i16::MAX) } else { 1.0 };
+        let scale = if max_w > 0.0 {
+            max_w / f32::from(i16::MAX)
+        } else {
+            1.0
+        };
         let max_idf = idf.map_or(0.0, |(v, unseen)| v.iter().fold(unseen, |m, x| m.max(*x)));
         // zero means "no idf": every weight is then 1
-        let idf_scale = if max_idf > 0.0 { max_idf / f32::from(i16::MAX) } else { 0.0 };
+        let idf_scale = if max_idf > 0.0 {
+            max_idf / f32::from(i16::MAX)
+        } else {
+            0.0
+        };
         let idf_unseen = idf.map_or(0.0, |(_, unseen)| unseen);
         let mut rows = vec![0i16; buckets * stride];
         for (b, row) in rows.chunks_exact_mut(stride).enumerate() {
@@ -385,9 +412,16 @@ impl Model {
 
     /// Normalizes, extracts and weighs the features of `text` into the scratch buffers.
     fn featurize(&self, text: &str, scratch: &mut Scratch) {
-        scratch.normalizer.normalize_into(text, &mut scratch.normalized);
+        scratch
+            .normalizer
+            .normalize_into(text, &mut scratch.normalized);
         let features = &self.info.features;
-        scratch.extractor.extract(features, self.segmenter.as_ref(), &scratch.normalized.text, scratch.normalized.shouting);
+        scratch.extractor.extract(
+            features,
+            self.segmenter.as_ref(),
+            &scratch.normalized.text,
+            scratch.normalized.shouting,
+        );
         // Scoring is bound by cache misses on the weight rows. A loop that does nothing but
         // load each row keeps many misses in flight at once; the scoring loop then hits cache.
         let mut touch = 0i32;
@@ -395,7 +429,12 @@ impl Model {
             touch = touch.wrapping_add(i32::from(self.rows[slot.bucket as usize * self.stride]));
         }
         std::hint::black_box(touch);
-        weigh(slot_items(&scratch.extractor.slots), features.group_norm, |b| self.idf(b), &mut scratch.values);
+        weigh(
+            slot_items(&scratch.extractor.slots),
+            features.group_norm,
+            |b| self.idf(b),
+            &mut scratch.values,
+        );
     }
 
     /// Calibrated class probabilities of `text`, in the order of [`Model::classes`]. Allocates
@@ -405,12 +444,27 @@ impl Model {
         let classes = self.info.classes.len();
         let probs = &mut scratch.probabilities;
         probs.clear();
-        probs.resize(classes, 0.0);
-        for (slot, &v) in scratch.extractor.slots.iter().zip(&scratch.values) {
-            let at = slot.bucket as usize * self.stride + 1;
-            let row = &self.rows[at..at + classes];
-            for (p, &q) in probs.iter_mut().zip(row) {
-                *p += v * f32::from(q);
+        if self.stride == 8 {
+            // whole rows into a fixed-size accumulator: the compiler keeps it in one vector
+            // register (the idf and padding lanes are ignored)
+            let mut acc = [0f32; 8];
+            for (slot, &v) in scratch.extractor.slots.iter().zip(&scratch.values) {
+                let at = slot.bucket as usize * 8;
+                if let Some(row) = self.rows.get(at..at + 8) {
+                    for (a, &q) in acc.iter_mut().zip(row) {
+                        *a += v * f32::from(q);
+                    }
+                }
+            }
+            probs.extend_from_slice(&acc[1..=classes]);
+        } else {
+            probs.resize(classes, 0.0);
+            for (slot, &v) in scratch.extractor.slots.iter().zip(&scratch.values) {
+                let at = slot.bucket as usize * self.stride + 1;
+                let row = &self.rows[at..at + classes];
+                for (p, &q) in probs.iter_mut().zip(row) {
+                    *p += v * f32::from(q);
+                }
             }
         }
         let t = self.info.temperature;
@@ -430,13 +484,21 @@ impl Model {
     pub fn classify_with(&self, text: &str, scratch: &mut Scratch, reasons: usize) -> Prediction {
         let probabilities = self.probabilities_with(text, scratch).to_vec();
         let class = (0..probabilities.len())
-            .max_by(|a, b| probabilities[*a].total_cmp(&probabilities[*b]).then(b.cmp(a)))
+            .max_by(|a, b| {
+                probabilities[*a]
+                    .total_cmp(&probabilities[*b])
+                    .then(b.cmp(a))
+            })
             .unwrap_or(0);
         let reference = match self.normal {
             Some(n) if n != class => Some(n),
             _ => (0..probabilities.len())
                 .filter(|c| *c != class)
-                .max_by(|a, b| probabilities[*a].total_cmp(&probabilities[*b]).then(b.cmp(a))),
+                .max_by(|a, b| {
+                    probabilities[*a]
+                        .total_cmp(&probabilities[*b])
+                        .then(b.cmp(a))
+                }),
         };
         let reasons = match reference {
             Some(reference) if reasons > 0 => self.reasons(scratch, class, reference, reasons),
@@ -452,10 +514,22 @@ impl Model {
         }
     }
 
-    fn reasons(&self, scratch: &mut Scratch, class: usize, reference: usize, limit: usize) -> Vec<Reason> {
+    fn reasons(
+        &self,
+        scratch: &mut Scratch,
+        class: usize,
+        reference: usize,
+        limit: usize,
+    ) -> Vec<Reason> {
         let contributions = &mut scratch.contributions;
         contributions.clear();
-        for (i, (slot, &v)) in scratch.extractor.slots.iter().zip(&scratch.values).enumerate() {
+        for (i, (slot, &v)) in scratch
+            .extractor
+            .slots
+            .iter()
+            .zip(&scratch.values)
+            .enumerate()
+        {
             let at = slot.bucket as usize * self.stride + 1;
             let delta = f32::from(self.rows[at + class]) - f32::from(self.rows[at + reference]);
             let c = v * delta * self.scale;
@@ -463,7 +537,14 @@ impl Model {
                 contributions.push((c, i));
             }
         }
-        contributions.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let order = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        // only the head is read: a few more than asked for, since equal tokens are merged
+        let head = (limit * 4).max(8);
+        if contributions.len() > head {
+            contributions.select_nth_unstable_by(head, order);
+            contributions.truncate(head);
+        }
+        contributions.sort_unstable_by(order);
         let text = &scratch.normalized.text;
         let mut out: Vec<Reason> = Vec::with_capacity(limit);
         for &(weight, i) in contributions.iter() {
@@ -476,7 +557,10 @@ impl Model {
             } else if source.kind == FeatureKind::Shouting {
                 format!("<capitals:{}>", scratch.normalized.shouting)
             } else {
-                display(text.get(source.start as usize..source.end as usize).unwrap_or(""))
+                display(
+                    text.get(source.start as usize..source.end as usize)
+                        .unwrap_or(""),
+                )
             };
             if token.is_empty() || out.iter().any(|r| r.token == token) {
                 continue;
@@ -494,7 +578,11 @@ impl Model {
 /// Rows are padded to a power of two, so no row straddles two cache lines.
 fn stride_for(classes: usize) -> usize {
     let stride = classes + 1;
-    if stride <= 16 { stride.next_power_of_two() } else { stride }
+    if stride <= 16 {
+        stride.next_power_of_two()
+    } else {
+        stride
+    }
 }
 
 fn segmenter_for(features: &FeatureConfig, dictionary: &str) -> Option<Segmenter> {
@@ -502,11 +590,18 @@ fn segmenter_for(features: &FeatureConfig, dictionary: &str) -> Option<Segmenter
 }
 
 fn quantize(v: f32, scale: f32) -> i16 {
-    if scale > 0.0 { (v / scale).round().clamp(-32767.0, 32767.0) as i16 } else { 0 }
+    if scale > 0.0 {
+        (v / scale).round().clamp(-32767.0, 32767.0) as i16
+    } else {
+        0
+    }
 }
 
 #[cfg(feature = "bundled-model")]
-static BUNDLED_MODEL: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/sms-default.fwm"));
+static BUNDLED_MODEL: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../models/sms-default.fwm"
+));
 
 #[cfg(test)]
 mod tests {
@@ -540,7 +635,11 @@ mod tests {
         // make "prize" push towards spam
         let mut ex = Extractor::default();
         ex.extract(&info.features, None, "prize", 0);
-        for s in ex.slots.iter().filter(|s| s.source.kind == FeatureKind::LatinWord) {
+        for s in ex
+            .slots
+            .iter()
+            .filter(|s| s.source.kind == FeatureKind::LatinWord)
+        {
             w.w[buckets + s.bucket as usize] = 3.0;
             w.w[s.bucket as usize] = -3.0;
         }
@@ -599,7 +698,15 @@ mod tests {
     fn never_panics_on_any_text() {
         let m = tiny_model();
         let mut scratch = Scratch::new();
-        for text in ["", " ", "\u{0}", "\u{E001}", "😀😀", "a\u{300}\u{300}\u{300}", &"x".repeat(100_000)] {
+        for text in [
+            "",
+            " ",
+            "\u{0}",
+            "\u{E001}",
+            "😀😀",
+            "a\u{300}\u{300}\u{300}",
+            &"x".repeat(100_000),
+        ] {
             let p = m.classify_with(text, &mut scratch, 3);
             assert!(p.confidence.is_finite());
         }

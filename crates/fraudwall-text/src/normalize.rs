@@ -181,11 +181,27 @@ impl Normalizer {
         out.shouting = 0;
         fold(input, &mut self.pre, &mut self.nfkc, &mut self.chars);
         unmask_homoglyphs(&mut self.chars);
-        join_spaced(&self.chars, &mut self.tokens, &mut self.dropped, &mut self.joined);
+        join_spaced(
+            &self.chars,
+            &mut self.tokens,
+            &mut self.dropped,
+            &mut self.joined,
+        );
         out.shouting = count_shouting(&self.joined);
         extract(&self.joined, out);
         if canonicalize_obfuscations(&out.text, &mut self.canon) {
-            std::mem::swap(&mut out.text, &mut self.canon);
+            // a keyword now in Chinese may stand by Chinese across a space ("vx 号" -> "微信 号"):
+            // join again, as if it had been written so
+            self.chars.clear();
+            self.chars.extend(self.canon.chars());
+            join_spaced(
+                &self.chars,
+                &mut self.tokens,
+                &mut self.dropped,
+                &mut self.joined,
+            );
+            out.text.clear();
+            out.text.extend(self.joined.iter());
         }
     }
 }
@@ -432,7 +448,8 @@ fn join_spaced(chars: &[char], units: &mut Vec<Unit>, drop: &mut Vec<bool>, out:
             continue;
         }
         let cjk_pair = l.kind == UnitKind::Cjk && r.kind == UnitKind::Cjk;
-        let mixed = (l.kind == UnitKind::Cjk && r.single()) || (r.kind == UnitKind::Cjk && l.single());
+        let mixed =
+            (l.kind == UnitKind::Cjk && r.single()) || (r.kind == UnitKind::Cjk && l.single());
         if cjk_pair || mixed {
             drop[t] = true;
         }
@@ -535,7 +552,12 @@ fn scan_url_tail(chars: &[char], mut i: usize) -> usize {
         i += 1;
     }
     // Sentence punctuation after a link belongs to the sentence.
-    while i > 0 && matches!(chars[i - 1], '.' | ',' | ';' | ':' | '!' | '?' | ')' | '\'' | ']') {
+    while i > 0
+        && matches!(
+            chars[i - 1],
+            '.' | ',' | ';' | ':' | '!' | '?' | ')' | '\'' | ']'
+        )
+    {
         i -= 1;
     }
     i
@@ -545,16 +567,18 @@ fn scan_url_tail(chars: &[char], mut i: usize) -> usize {
 /// as hosts.
 const TLDS: &[&str] = &[
     "com", "net", "org", "info", "biz", "cn", "uk", "co", "io", "me", "cc", "tv", "top", "xyz",
-    "vip", "club", "site", "online", "shop", "app", "ru", "hk", "tw", "jp", "kr", "in", "de",
-    "fr", "us", "ly", "gl", "gd", "link", "live", "ink", "wang", "win", "bid", "work", "ltd",
-    "mobi", "asia", "tk", "ml", "ga", "cf", "gq", "pw", "icu", "cyou", "buzz", "fun", "mo", "sg",
-    "au", "ca", "eu", "pro", "store", "tech", "website", "space", "life", "today", "cloud", "ai",
+    "vip", "club", "site", "online", "shop", "app", "ru", "hk", "tw", "jp", "kr", "in", "de", "fr",
+    "us", "ly", "gl", "gd", "link", "live", "ink", "wang", "win", "bid", "work", "ltd", "mobi",
+    "asia", "tk", "ml", "ga", "cf", "gq", "pw", "icu", "cyou", "buzz", "fun", "mo", "sg", "au",
+    "ca", "eu", "pro", "store", "tech", "website", "space", "life", "today", "cloud", "ai",
 ];
 
 /// A host name with a known TLD, starting at `i`: returns its end.
 fn scan_host(chars: &[char], i: usize) -> Option<usize> {
     let mut j = i;
-    while j < chars.len() && (chars[j].is_ascii_alphanumeric() || chars[j] == '-' || chars[j] == '.') {
+    while j < chars.len()
+        && (chars[j].is_ascii_alphanumeric() || chars[j] == '-' || chars[j] == '.')
+    {
         j += 1;
     }
     while j > i && chars[j - 1] == '.' {
@@ -570,7 +594,10 @@ fn scan_host(chars: &[char], i: usize) -> Option<usize> {
         return None;
     }
     let last_dot = host.iter().rposition(|c| *c == '.')?;
-    let tld: String = host[last_dot + 1..].iter().map(|c| c.to_ascii_lowercase()).collect();
+    let tld: String = host[last_dot + 1..]
+        .iter()
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
     if !TLDS.contains(&tld.as_str()) {
         return None;
     }
@@ -579,7 +606,9 @@ fn scan_host(chars: &[char], i: usize) -> Option<usize> {
 
 fn scan_email(chars: &[char], i: usize) -> Option<usize> {
     let mut j = i;
-    while j < chars.len() && (chars[j].is_ascii_alphanumeric() || matches!(chars[j], '.' | '_' | '%' | '+' | '-')) {
+    while j < chars.len()
+        && (chars[j].is_ascii_alphanumeric() || matches!(chars[j], '.' | '_' | '%' | '+' | '-'))
+    {
         j += 1;
     }
     if j == i || chars.get(j) != Some(&'@') {
@@ -647,7 +676,9 @@ const AMOUNT_WORDS: &[&str] = &[
     "euro", "cny", "hkd", "k",
 ];
 /// CJK units after a number that make it an amount ("50元", "3万").
-const AMOUNT_CJK: &[&str] = &["万元", "美元", "英镑", "港币", "元", "块", "万", "千", "亿", "镑", "角"];
+const AMOUNT_CJK: &[&str] = &[
+    "万元", "美元", "英镑", "港币", "元", "块", "万", "千", "亿", "镑", "角",
+];
 
 fn latin_word_end(chars: &[char], i: usize) -> usize {
     let mut j = i;
@@ -658,7 +689,11 @@ fn latin_word_end(chars: &[char], i: usize) -> usize {
 }
 
 fn phone_shape(digits: &str, plus: bool) -> Placeholder {
-    let national = if plus { digits.strip_prefix("86").unwrap_or(digits) } else { digits };
+    let national = if plus {
+        digits.strip_prefix("86").unwrap_or(digits)
+    } else {
+        digits
+    };
     let bytes = national.as_bytes();
     if bytes.len() == 11 && bytes[0] == b'1' && (b'3'..=b'9').contains(&bytes[1]) {
         return Placeholder::MobileCn;
@@ -699,7 +734,10 @@ fn match_entity(chars: &[char], i: usize) -> Option<(usize, Placeholder)> {
     if CURRENCY_SYMBOLS.contains(&c) {
         currency = true;
         j += 1;
-    } else if let Some(code) = CURRENCY_CODES.iter().find(|code| starts_with_ci(chars, i, code)) {
+    } else if let Some(code) = CURRENCY_CODES
+        .iter()
+        .find(|code| starts_with_ci(chars, i, code))
+    {
         currency = true;
         j += code.chars().count();
     }
@@ -715,8 +753,12 @@ fn match_entity(chars: &[char], i: usize) -> Option<(usize, Placeholder)> {
     }
     if !currency {
         let (end, digits) = scan_phone(chars, j);
-        if (7..=15).contains(&digits) && !chars.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
-            let digits: String = chars[j..end].iter().filter(|c| c.is_ascii_digit()).collect();
+        if (7..=15).contains(&digits) && !chars.get(end).is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            let digits: String = chars[j..end]
+                .iter()
+                .filter(|c| c.is_ascii_digit())
+                .collect();
             return Some((end, phone_shape(&digits, plus)));
         }
     }
@@ -724,8 +766,13 @@ fn match_entity(chars: &[char], i: usize) -> Option<(usize, Placeholder)> {
     // a Latin letter glued to the number: either a unit ("150p") or a word ("2day", "4u")
     if chars.get(end).is_some_and(char::is_ascii_alphabetic) {
         let word_end = latin_word_end(chars, end);
-        let word: String = chars[end..word_end].iter().map(|c| c.to_ascii_lowercase()).collect();
-        if AMOUNT_WORDS.contains(&word.as_str()) && !chars.get(word_end).is_some_and(char::is_ascii_digit) {
+        let word: String = chars[end..word_end]
+            .iter()
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if AMOUNT_WORDS.contains(&word.as_str())
+            && !chars.get(word_end).is_some_and(char::is_ascii_digit)
+        {
             return Some((word_end, Placeholder::Amount));
         }
         return None;
@@ -736,8 +783,17 @@ fn match_entity(chars: &[char], i: usize) -> Option<(usize, Placeholder)> {
     // a unit after a space: "3 pounds"
     if chars.get(end) == Some(&' ') && chars.get(end + 1).is_some_and(char::is_ascii_alphabetic) {
         let word_end = latin_word_end(chars, end + 1);
-        let word: String = chars[end + 1..word_end].iter().map(|c| c.to_ascii_lowercase()).collect();
-        if word != "p" && word != "k" && AMOUNT_WORDS.contains(&word.as_str()) && !chars.get(word_end).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        let word: String = chars[end + 1..word_end]
+            .iter()
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if word != "p"
+            && word != "k"
+            && AMOUNT_WORDS.contains(&word.as_str())
+            && !chars
+                .get(word_end)
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+        {
             return Some((word_end, Placeholder::Amount));
         }
     }
@@ -771,16 +827,17 @@ fn extract(chars: &[char], out: &mut Normalized) {
     while i < chars.len() {
         let c = chars[i];
         let word_start = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
-        if word_start && may_start_entity(c) {
-            if let Some((end, placeholder)) = match_entity(chars, i) {
-                out.entities.push(Entity {
-                    kind: placeholder.kind(),
-                    raw: chars[i..end].iter().collect(),
-                });
-                out.text.push(placeholder.as_char());
-                i = end;
-                continue;
-            }
+        if word_start
+            && may_start_entity(c)
+            && let Some((end, placeholder)) = match_entity(chars, i)
+        {
+            out.entities.push(Entity {
+                kind: placeholder.kind(),
+                raw: chars[i..end].iter().collect(),
+            });
+            out.text.push(placeholder.as_char());
+            i = end;
+            continue;
         }
         if c.is_ascii() {
             out.text.push(c.to_ascii_lowercase());
@@ -830,7 +887,9 @@ fn canonicalize_obfuscations(text: &str, out: &mut String) -> bool {
         if from.is_ascii() {
             let before = text[..m.start()].chars().next_back();
             let after = text[m.end()..].chars().next();
-            if before.is_some_and(|c| c.is_ascii_alphanumeric()) || after.is_some_and(|c| c.is_ascii_alphanumeric()) {
+            if before.is_some_and(|c| c.is_ascii_alphanumeric())
+                || after.is_some_and(|c| c.is_ascii_alphanumeric())
+            {
                 continue;
             }
         }
@@ -855,7 +914,11 @@ mod tests {
     }
 
     fn entities(input: &str) -> Vec<(EntityKind, String)> {
-        normalize(input).entities.into_iter().map(|e| (e.kind, e.raw)).collect()
+        normalize(input)
+            .entities
+            .into_iter()
+            .map(|e| (e.kind, e.raw))
+            .collect()
     }
 
     #[test]
@@ -872,7 +935,10 @@ mod tests {
         // Cyrillic р and а inside a Latin word
         check("visit \u{440}\u{430}ypal now", "visit paypal now");
         // an all-Cyrillic word is left alone
-        check("\u{43f}\u{440}\u{438}\u{432}\u{435}\u{442}", "\u{43f}\u{440}\u{438}\u{432}\u{435}\u{442}");
+        check(
+            "\u{43f}\u{440}\u{438}\u{432}\u{435}\u{442}",
+            "\u{43f}\u{440}\u{438}\u{432}\u{435}\u{442}",
+        );
     }
 
     #[test]
@@ -896,22 +962,44 @@ mod tests {
     fn lifts_links_and_emails() {
         assert_eq!(
             entities("Go to http://alto18.co.uk/wave/wave.asp?o=44345."),
-            vec![(EntityKind::Url, "http://alto18.co.uk/wave/wave.asp?o=44345".into())]
+            vec![(
+                EntityKind::Url,
+                "http://alto18.co.uk/wave/wave.asp?o=44345".into()
+            )]
         );
-        assert_eq!(entities("点击abc.cn/Xy领取"), vec![(EntityKind::Url, "abc.cn/Xy".into())]);
-        assert_eq!(entities("SP visionsms.com Text"), vec![(EntityKind::Url, "visionsms.com".into())]);
-        assert_eq!(entities("mail me: Bob.S@example.com"), vec![(EntityKind::Email, "Bob.S@example.com".into())]);
-        assert!(entities("e.g. no.1 file.txt").iter().all(|(k, _)| *k == EntityKind::Number));
+        assert_eq!(
+            entities("点击abc.cn/Xy领取"),
+            vec![(EntityKind::Url, "abc.cn/Xy".into())]
+        );
+        assert_eq!(
+            entities("SP visionsms.com Text"),
+            vec![(EntityKind::Url, "visionsms.com".into())]
+        );
+        assert_eq!(
+            entities("mail me: Bob.S@example.com"),
+            vec![(EntityKind::Email, "Bob.S@example.com".into())]
+        );
+        assert!(
+            entities("e.g. no.1 file.txt")
+                .iter()
+                .all(|(k, _)| *k == EntityKind::Number)
+        );
     }
 
     #[test]
     fn lifts_phones_by_shape() {
-        check("拨打１３８００１３８０００咨询", "拨打<phone:mobile_cn>咨询");
+        check(
+            "拨打１３８００１３８０００咨询",
+            "拨打<phone:mobile_cn>咨询",
+        );
         check("call +86 138 0013 8000", "call <phone:mobile_cn>");
         check("call 0800 505060 now", "call <phone:hotline> now");
         check("call 08718726270", "call <phone:premium_rate>");
         check("tel 400-123-4567", "tel <phone:hotline>");
-        check("on 2024-01-05", "on <number:code>-<number:short>-<number:short>");
+        check(
+            "on 2024-01-05",
+            "on <number:code>-<number:short>-<number:short>",
+        );
     }
 
     #[test]
@@ -924,7 +1012,10 @@ mod tests {
         check("text WIN to 87021", "text win to <number:code>");
         check("2day gr8 4u", "2day gr8 4u");
         check("购买40箱", "购买<number:short>箱");
-        assert_eq!(entities("pay 500元"), vec![(EntityKind::Amount, "500元".into())]);
+        assert_eq!(
+            entities("pay 500元"),
+            vec![(EntityKind::Amount, "500元".into())]
+        );
     }
 
     #[test]
@@ -951,7 +1042,9 @@ mod tests {
 
     #[test]
     fn real_messages_normalize_without_surprises() {
-        let Some(rows) = crate::testdata::rows() else { return };
+        let Some(rows) = crate::testdata::rows() else {
+            return;
+        };
         let mut normalizer = Normalizer::new();
         let mut out = Normalized::default();
         let mut with_entities = 0;
@@ -959,12 +1052,20 @@ mod tests {
             normalizer.normalize_into(text, &mut out);
             assert!(!out.text.chars().any(|c| c.is_uppercase()));
             assert!(!out.text.contains("  "));
-            let placeholders = out.text.chars().filter(|c| Placeholder::from_char(*c).is_some()).count();
+            let placeholders = out
+                .text
+                .chars()
+                .filter(|c| Placeholder::from_char(*c).is_some())
+                .count();
             assert_eq!(placeholders, out.entities.len());
             with_entities += usize::from(!out.entities.is_empty());
         }
         // spam is full of numbers and links: a normalizer that finds none is broken
-        assert!(with_entities > rows.len() / 10, "{with_entities} of {}", rows.len());
+        assert!(
+            with_entities > rows.len() / 10,
+            "{with_entities} of {}",
+            rows.len()
+        );
     }
 
     /// The reference: NFKC on the whole text, then the same post-processing.

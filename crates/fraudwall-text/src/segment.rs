@@ -7,26 +7,66 @@
 //! texts never had has no weight anyway, and the small table is built in a millisecond and
 //! searched several times faster than jieba's whole one.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+/// Open addressing over keys that are hashes already: the search probes it several times per
+/// character, so it is kept as plain as a table can be.
+#[derive(Clone, Debug, Default)]
+struct Table {
+    keys: Vec<u64>,
+    values: Vec<f32>,
+    len: usize,
+}
 
-/// The keys are hashes already.
-#[derive(Default)]
-struct Identity(u64);
+/// Marks an empty slot; a real key equal to it is nudged (a hash is as good plus one).
+const EMPTY: u64 = 0;
 
-impl Hasher for Identity {
-    fn finish(&self) -> u64 {
-        self.0
+impl Table {
+    fn key(h: u64) -> u64 {
+        if h == EMPTY { 1 } else { h }
     }
 
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8) | u64::from(*b);
+    fn slot(&self, key: u64) -> usize {
+        let mask = self.keys.len() - 1;
+        let mut i = (key >> 32) as usize & mask;
+        while self.keys[i] != EMPTY && self.keys[i] != key {
+            i = (i + 1) & mask;
         }
+        i
     }
 
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+    #[inline]
+    fn get(&self, h: u64) -> Option<f32> {
+        if self.keys.is_empty() {
+            return None;
+        }
+        let i = self.slot(Self::key(h));
+        (self.keys[i] != EMPTY).then(|| self.values[i])
+    }
+
+    /// Inserts `value` for `h`, or combines it with the value there.
+    fn upsert(&mut self, h: u64, value: f32, combine: impl Fn(f32, f32) -> f32) {
+        if (self.len + 1) * 2 > self.keys.len() {
+            let old_keys = std::mem::take(&mut self.keys);
+            let old_values = std::mem::take(&mut self.values);
+            let size = (old_keys.len() * 2).max(1024);
+            self.keys = vec![EMPTY; size];
+            self.values = vec![0.0; size];
+            for (k, v) in old_keys.into_iter().zip(old_values) {
+                if k != EMPTY {
+                    let i = self.slot(k);
+                    self.keys[i] = k;
+                    self.values[i] = v;
+                }
+            }
+        }
+        let key = Self::key(h);
+        let i = self.slot(key);
+        if self.keys[i] == EMPTY {
+            self.keys[i] = key;
+            self.values[i] = value;
+            self.len += 1;
+        } else {
+            self.values[i] = combine(self.values[i], value);
+        }
     }
 }
 
@@ -45,7 +85,7 @@ const START: u64 = 0x51_7CC1_B727_220A;
 /// search can stop as soon as no word continues.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Segmenter {
-    words: HashMap<u64, f32, BuildHasherDefault<Identity>>,
+    words: Table,
     /// The log-probability of a character that is not in the dictionary.
     unknown: f32,
     max_len: usize,
@@ -73,7 +113,7 @@ impl Segmenter {
             .collect();
         let total: f64 = entries.iter().map(|e| e.1).sum::<f64>().max(1.0);
         let log_total = total.ln();
-        let mut words: HashMap<u64, f32, BuildHasherDefault<Identity>> = HashMap::default();
+        let mut words = Table::default();
         let mut max_len = 1;
         for (word, freq) in entries {
             let mut h = START;
@@ -82,12 +122,11 @@ impl Segmenter {
             for (i, c) in word.chars().enumerate() {
                 h = step(h, c);
                 if i + 1 < n {
-                    words.entry(h).or_insert(PREFIX_ONLY);
+                    words.upsert(h, PREFIX_ONLY, f32::max);
                 }
             }
             let logp = (freq.ln() - log_total) as f32;
-            let slot = words.entry(h).or_insert(PREFIX_ONLY);
-            *slot = slot.max(logp);
+            words.upsert(h, logp, f32::max);
         }
         Segmenter {
             words,
@@ -97,7 +136,12 @@ impl Segmenter {
     }
 
     /// Calls `emit(byte_start, byte_end)` for each word of `run`, a run of CJK characters.
-    pub fn segment(&self, run: &str, scratch: &mut SegmentScratch, mut emit: impl FnMut(usize, usize)) {
+    pub fn segment(
+        &self,
+        run: &str,
+        scratch: &mut SegmentScratch,
+        mut emit: impl FnMut(usize, usize),
+    ) {
         let chars = &mut scratch.chars;
         chars.clear();
         chars.extend(run.char_indices().map(|(i, c)| (i as u32, c)));
@@ -114,7 +158,9 @@ impl Segmenter {
             let mut choice = (f32::NEG_INFINITY, i as u32 + 1);
             for j in i..n.min(i + self.max_len) {
                 h = step(h, chars[j].1);
-                let Some(&logp) = self.words.get(&h) else { break };
+                let Some(logp) = self.words.get(h) else {
+                    break;
+                };
                 if logp == PREFIX_ONLY {
                     continue;
                 }
@@ -145,13 +191,16 @@ mod tests {
 
     fn cut(seg: &Segmenter, text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        seg.segment(text, &mut SegmentScratch::default(), |a, b| out.push(text[a..b].to_owned()));
+        seg.segment(text, &mut SegmentScratch::default(), |a, b| {
+            out.push(text[a..b].to_owned())
+        });
         out
     }
 
     #[test]
     fn takes_the_most_probable_path() {
-        let seg = Segmenter::from_dictionary("银行 100\n银行卡 50\n卡号 80\n号 5\n银 1\n行 1\n卡 1\n");
+        let seg =
+            Segmenter::from_dictionary("银行 100\n银行卡 50\n卡号 80\n号 5\n银 1\n行 1\n卡 1\n");
         assert_eq!(cut(&seg, "银行卡号"), ["银行", "卡号"]);
         assert_eq!(cut(&seg, "银行卡"), ["银行卡"]);
         // unknown characters stand alone
@@ -164,11 +213,19 @@ mod tests {
         let text = "请添加客服好友办理银行卡退款手续";
         let mut dict = String::new();
         for t in jieba.cut(text, false) {
-            dict.push_str(&format!("{} {}\n", t.word, jieba.suggest_freq(t.word).saturating_sub(1).max(1)));
+            dict.push_str(&format!(
+                "{} {}\n",
+                t.word,
+                jieba.suggest_freq(t.word).saturating_sub(1).max(1)
+            ));
         }
         let seg = Segmenter::from_dictionary(&dict);
         let ours = cut(&seg, text);
-        let theirs: Vec<String> = jieba.cut(text, false).into_iter().map(|t| t.word.to_owned()).collect();
+        let theirs: Vec<String> = jieba
+            .cut(text, false)
+            .into_iter()
+            .map(|t| t.word.to_owned())
+            .collect();
         assert_eq!(ours, theirs);
     }
 

@@ -72,7 +72,7 @@ impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
             folds: 5,
-            candidates: default_candidates(20),
+            candidates: default_candidates(FeatureConfig::default().bits),
             seed: 0x5EED,
             tune_offsets: true,
         }
@@ -85,20 +85,23 @@ pub fn default_candidates(bits: u8) -> Vec<Candidate> {
         bits,
         ..FeatureConfig::default()
     };
-    let with_idf = FeatureConfig {
+    let wider = FeatureConfig {
+        cjk_chars: [1, 3],
         latin_words: 2,
         idf: true,
         ..base.clone()
     };
     let mut out = Vec::new();
-    for features in [base.clone(), with_idf] {
-        for c in [1.0f32, 3.0] {
-            out.push(Candidate {
-                features: features.clone(),
-                learner: Learner::LinearSvm { c },
-            });
-        }
+    for c in [1.0f32, 3.0] {
+        out.push(Candidate {
+            features: base.clone(),
+            learner: Learner::LinearSvm { c },
+        });
     }
+    out.push(Candidate {
+        features: wider,
+        learner: Learner::LinearSvm { c: 3.0 },
+    });
     out.push(Candidate {
         features: base,
         learner: Learner::NaiveBayes { alpha: 0.02 },
@@ -109,11 +112,26 @@ pub fn default_candidates(bits: u8) -> Vec<Candidate> {
 /// What training reports as it goes.
 #[derive(Clone, Debug)]
 pub enum Progress<'a> {
-    Normalized { messages: usize },
-    Dictionary { words: usize },
-    Fold { candidate: usize, candidates: usize, fold: usize, folds: usize },
-    Candidate { index: usize, candidate: &'a Candidate, macro_f1: f64 },
-    FinalFit { candidate: &'a Candidate },
+    Normalized {
+        messages: usize,
+    },
+    Dictionary {
+        words: usize,
+    },
+    Fold {
+        candidate: usize,
+        candidates: usize,
+        fold: usize,
+        folds: usize,
+    },
+    Candidate {
+        index: usize,
+        candidate: &'a Candidate,
+        macro_f1: f64,
+    },
+    FinalFit {
+        candidate: &'a Candidate,
+    },
 }
 
 /// The labels of a training set, `normal` first, then sorted.
@@ -137,7 +155,11 @@ fn build_dictionary(texts: &[Normalized]) -> String {
     let full = &*FULL_DICTIONARY;
     let mut words: BTreeMap<&str, usize> = BTreeMap::new();
     for text in texts {
-        for run in text.text.split(|c: char| !is_cjk(c)).filter(|r| !r.is_empty()) {
+        for run in text
+            .text
+            .split(|c: char| !is_cjk(c))
+            .filter(|r| !r.is_empty())
+        {
             for token in full.cut(run, false) {
                 if !words.contains_key(token.word) {
                     // for a dictionary word, jieba's suggested frequency is its own plus one
@@ -164,7 +186,11 @@ struct RawRows {
 }
 
 impl RawRows {
-    fn extract(config: &FeatureConfig, segmenter: Option<&Segmenter>, texts: &[Normalized]) -> RawRows {
+    fn extract(
+        config: &FeatureConfig,
+        segmenter: Option<&Segmenter>,
+        texts: &[Normalized],
+    ) -> RawRows {
         let mut ex = Extractor::default();
         let mut rows = RawRows {
             indptr: vec![0],
@@ -172,7 +198,8 @@ impl RawRows {
         };
         for text in texts {
             ex.extract(config, segmenter, &text.text, text.shouting);
-            rows.items.extend(ex.slots.iter().map(|s| (s.bucket, s.count, s.group)));
+            rows.items
+                .extend(ex.slots.iter().map(|s| (s.bucket, s.count, s.group)));
             rows.indptr.push(rows.items.len());
         }
         rows
@@ -200,7 +227,12 @@ impl RawRows {
         let mut values = Vec::new();
         for &r in rows {
             let items = self.row(r);
-            weigh(items.iter().copied(), config.group_norm, |b| idf.map_or(1.0, |v| v[b as usize]), &mut values);
+            weigh(
+                items.iter().copied(),
+                config.group_norm,
+                |b| idf.map_or(1.0, |v| v[b as usize]),
+                &mut values,
+            );
             m.push_row(items.iter().map(|i| i.0).zip(values.iter().copied()));
         }
         m
@@ -232,7 +264,13 @@ fn scored(classes: &[String], scores: &[Vec<f32>], truth: &[u16], temperature: f
         .collect()
 }
 
-fn macro_f1_with(classes: &[String], scores: &[Vec<f32>], truth: &[u16], offsets: &[f32], buf: &mut Vec<f32>) -> f64 {
+fn macro_f1_with(
+    classes: &[String],
+    scores: &[Vec<f32>],
+    truth: &[u16],
+    offsets: &[f32],
+    buf: &mut Vec<f32>,
+) -> f64 {
     let scored: Vec<Scored> = scores
         .iter()
         .zip(truth)
@@ -286,27 +324,40 @@ fn tune_offsets(classes: &[String], scores: &[Vec<f32>], truth: &[u16]) -> Vec<f
 
 /// Trains a model on `set`: cross-validates every candidate, keeps the best, calibrates its
 /// probabilities on its out-of-fold scores, and fits it on all the data.
-pub fn train(set: &TrainingSet, options: &TrainOptions, progress: &mut dyn FnMut(Progress<'_>)) -> Result<Model, TrainError> {
+pub fn train(
+    set: &TrainingSet,
+    options: &TrainOptions,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<Model, TrainError> {
     let examples = &set.examples;
     if examples.is_empty() {
         return Err(TrainError::NoExamples);
     }
     if options.candidates.is_empty() {
-        return Err(TrainError::InvalidOptions("no candidate settings to try".into()));
+        return Err(TrainError::InvalidOptions(
+            "no candidate settings to try".into(),
+        ));
     }
     if options.folds < 2 {
-        return Err(TrainError::InvalidOptions(format!("need at least 2 folds, got {}", options.folds)));
+        return Err(TrainError::InvalidOptions(format!(
+            "need at least 2 folds, got {}",
+            options.folds
+        )));
     }
     for c in &options.candidates {
         c.features.validate().map_err(TrainError::InvalidOptions)?;
         let bits = options.candidates[0].features.bits;
         if c.features.bits != bits {
-            return Err(TrainError::InvalidOptions("all candidates must use the same number of bits".into()));
+            return Err(TrainError::InvalidOptions(
+                "all candidates must use the same number of bits".into(),
+            ));
         }
     }
     let classes = class_list(examples);
     if classes.len() < 2 {
-        return Err(TrainError::OneClass(classes.first().cloned().unwrap_or_default()));
+        return Err(TrainError::OneClass(
+            classes.first().cloned().unwrap_or_default(),
+        ));
     }
     if !classes.iter().any(|c| c == NORMAL) {
         return Err(TrainError::NoNormal);
@@ -314,7 +365,11 @@ pub fn train(set: &TrainingSet, options: &TrainOptions, progress: &mut dyn FnMut
     if classes.len() > usize::from(u16::MAX) {
         return Err(TrainError::InvalidOptions("too many classes".into()));
     }
-    let index: BTreeMap<&str, u16> = classes.iter().enumerate().map(|(i, c)| (c.as_str(), i as u16)).collect();
+    let index: BTreeMap<&str, u16> = classes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i as u16))
+        .collect();
     let y: Vec<u16> = examples.iter().map(|e| index[e.label.as_str()]).collect();
     let mut per_class = vec![0usize; classes.len()];
     for &l in &y {
@@ -339,7 +394,9 @@ pub fn train(set: &TrainingSet, options: &TrainOptions, progress: &mut dyn FnMut
             n
         })
         .collect();
-    progress(Progress::Normalized { messages: normalized.len() });
+    progress(Progress::Normalized {
+        messages: normalized.len(),
+    });
 
     let needs_words = options.candidates.iter().any(|c| c.features.cjk_words);
     let (dictionary, segmenter) = if needs_words {
@@ -350,12 +407,15 @@ pub fn train(set: &TrainingSet, options: &TrainOptions, progress: &mut dyn FnMut
         (String::new(), None)
     };
     let dictionary_words = dictionary.lines().count();
-    progress(Progress::Dictionary { words: dictionary_words });
+    progress(Progress::Dictionary {
+        words: dictionary_words,
+    });
 
     let k = options.folds;
     let buckets = options.candidates[0].features.buckets();
     let folds = stratified_folds(&y.iter().map(|l| *l as usize).collect::<Vec<_>>(), k);
-    let mut oof: Vec<Vec<Vec<f32>>> = vec![vec![Vec::new(); examples.len()]; options.candidates.len()];
+    let mut oof: Vec<Vec<Vec<f32>>> =
+        vec![vec![Vec::new(); examples.len()]; options.candidates.len()];
     let mut configs: Vec<&FeatureConfig> = Vec::new();
     for c in &options.candidates {
         if !configs.contains(&&c.features) {
@@ -365,9 +425,14 @@ pub fn train(set: &TrainingSet, options: &TrainOptions, progress: &mut dyn FnMut
     let total = options.candidates.len();
     let mut results = Vec::with_capacity(total);
     for config in configs {
-        let raw = RawRows::extract(config, segmenter.as_ref().filter(|_| config.cjk_words), &normalized);
+        let raw = RawRows::extract(
+            config,
+            segmenter.as_ref().filter(|_| config.cjk_words),
+            &normalized,
+        );
         for fold in 0..k {
-            let train_rows: Vec<usize> = (0..examples.len()).filter(|&r| folds[r] != fold).collect();
+            let train_rows: Vec<usize> =
+                (0..examples.len()).filter(|&r| folds[r] != fold).collect();
             let test_rows: Vec<usize> = (0..examples.len()).filter(|&r| folds[r] == fold).collect();
             let idf = config.idf.then(|| raw.idf(&train_rows, buckets).0);
             let x_train = raw.matrix(&train_rows, config, idf.as_deref());
@@ -384,7 +449,14 @@ pub fn train(set: &TrainingSet, options: &TrainOptions, progress: &mut dyn FnMut
                     folds: k,
                 });
                 let seed = options.seed ^ (fold as u64 + 1);
-                let w = linear::train(candidate.learner, &x_train, &y_train, classes.len(), buckets, seed);
+                let w = linear::train(
+                    candidate.learner,
+                    &x_train,
+                    &y_train,
+                    classes.len(),
+                    buckets,
+                    seed,
+                );
                 for (j, &r) in test_rows.iter().enumerate() {
                     let (idx, val) = x_test.row(j);
                     let mut s = vec![0f32; classes.len()];
@@ -411,7 +483,11 @@ pub fn train(set: &TrainingSet, options: &TrainOptions, progress: &mut dyn FnMut
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
         .map_or(0, |r| r.0);
     let chosen = &options.candidates[best];
-    let offsets = if options.tune_offsets { tune_offsets(&classes, &oof[best], &y) } else { vec![0.0; classes.len()] };
+    let offsets = if options.tune_offsets {
+        tune_offsets(&classes, &oof[best], &y)
+    } else {
+        vec![0.0; classes.len()]
+    };
     for s in &mut oof[best] {
         s.iter_mut().zip(&offsets).for_each(|(v, o)| *v += o);
     }
@@ -423,19 +499,32 @@ pub fn train(set: &TrainingSet, options: &TrainOptions, progress: &mut dyn FnMut
         .iter()
         .enumerate()
         .filter_map(|(s, name)| {
-            let rows: Vec<Scored> = examples.iter().zip(&oof_scored).filter(|(e, _)| e.source == s).map(|(_, o)| *o).collect();
+            let rows: Vec<Scored> = examples
+                .iter()
+                .zip(&oof_scored)
+                .filter(|(e, _)| e.source == s)
+                .map(|(_, o)| *o)
+                .collect();
             (!rows.is_empty()).then(|| (name.clone(), evaluate(&classes, &rows)))
         })
         .collect();
 
     progress(Progress::FinalFit { candidate: chosen });
     let config = &chosen.features;
-    let raw = RawRows::extract(config, segmenter.as_ref().filter(|_| config.cjk_words), &normalized);
+    let raw = RawRows::extract(
+        config,
+        segmenter.as_ref().filter(|_| config.cjk_words),
+        &normalized,
+    );
     let all: Vec<usize> = (0..examples.len()).collect();
     let idf = config.idf.then(|| raw.idf(&all, buckets));
     let x = raw.matrix(&all, config, idf.as_ref().map(|(v, _)| v.as_slice()));
     let mut weights = linear::train(chosen.learner, &x, &y, classes.len(), buckets, options.seed);
-    weights.bias.iter_mut().zip(&offsets).for_each(|(b, o)| *b += o);
+    weights
+        .bias
+        .iter_mut()
+        .zip(&offsets)
+        .for_each(|(b, o)| *b += o);
 
     let sources = set
         .sources
@@ -484,8 +573,17 @@ pub fn train(set: &TrainingSet, options: &TrainOptions, progress: &mut dyn FnMut
             per_source,
         }),
     };
-    let dictionary = if config.cjk_words { dictionary } else { String::new() };
-    Ok(Model::from_weights(info, dictionary, &weights, idf.as_ref().map(|(v, u)| (v.as_slice(), *u))))
+    let dictionary = if config.cjk_words {
+        dictionary
+    } else {
+        String::new()
+    };
+    Ok(Model::from_weights(
+        info,
+        dictionary,
+        &weights,
+        idf.as_ref().map(|(v, u)| (v.as_slice(), *u)),
+    ))
 }
 
 #[cfg(test)]
@@ -533,7 +631,9 @@ mod tests {
 
     #[test]
     fn trains_on_real_data_and_generalizes_across_folds() {
-        let Some(rows) = crate::testdata::rows() else { return };
+        let Some(rows) = crate::testdata::rows() else {
+            return;
+        };
         // a slice of both corpora keeps the test fast; every class is represented
         let mut set = TrainingSet::default();
         let s = set.add_source("sample");
@@ -545,7 +645,11 @@ mod tests {
         let model = train(&set, &quick(16), &mut |_| {}).expect("trains");
         let v = model.info().validation.as_ref().expect("validated");
         assert_eq!(v.candidates.len(), 2);
-        assert!(v.report.macro_f1 > 0.8, "cross-validated macro-F1 {}", v.report.macro_f1);
+        assert!(
+            v.report.macro_f1 > 0.8,
+            "cross-validated macro-F1 {}",
+            v.report.macro_f1
+        );
         assert_eq!(model.classes()[0], NORMAL);
         assert!(model.info().training.dictionary_words > 100);
         // held-out messages: every sixth row offset by three was never trained on
@@ -566,7 +670,10 @@ mod tests {
 
     #[test]
     fn dictionary_holds_only_words_the_texts_use() {
-        let texts: Vec<Normalized> = ["请添加微信好友", "hello 银行"].iter().map(|t| crate::normalize(t)).collect();
+        let texts: Vec<Normalized> = ["请添加微信好友", "hello 银行"]
+            .iter()
+            .map(|t| crate::normalize(t))
+            .collect();
         let dict = build_dictionary(&texts);
         let words: Vec<&str> = dict.lines().filter_map(|l| l.split(' ').next()).collect();
         assert!(words.contains(&"添加"), "{words:?}");

@@ -92,7 +92,5 @@ pub async fn list(
         (status = 401, description = "missing or invalid token", body = ErrorBody),
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn verify(State(state): State<AppState>) -> Result<Json<AuditReport>, ApiError> {
-    Ok(Json(
-        state.blocking(|store| store.verify_audit()).await?,
-    ))
+    Ok(Json(state.blocking(|store| store.verify_audit()).await?))
 }

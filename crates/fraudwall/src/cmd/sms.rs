@@ -81,7 +81,7 @@ pub struct TrainingArgs {
     #[arg(long, default_value_t = 5)]
     folds: usize,
     /// Hash table size as a power of two (the model holds 2^bits rows)
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 17)]
     bits: u8,
     /// Settings to search: `default` (several n-gram ranges and regularizations, with naive
     /// Bayes), or `quick` (one setting, still cross-validated for metrics and calibration)
@@ -96,7 +96,8 @@ pub struct TrainingArgs {
 impl TrainingArgs {
     fn options(&self) -> anyhow::Result<TrainOptions> {
         if let Some(json) = &self.candidates {
-            let candidates: Vec<Candidate> = serde_json::from_str(json).context("--candidates is not a JSON array of candidates")?;
+            let candidates: Vec<Candidate> = serde_json::from_str(json)
+                .context("--candidates is not a JSON array of candidates")?;
             return Ok(TrainOptions {
                 folds: self.folds,
                 candidates,
