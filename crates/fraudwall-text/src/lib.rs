@@ -36,7 +36,8 @@ pub use model::{
 };
 pub use normalize::{Entity, EntityKind, Normalized, Normalizer, Placeholder, display, normalize};
 pub use train::{
-    Candidate, Example, Progress, TrainOptions, TrainingSet, default_candidates, train,
+    Candidate, Example, Progress, SELECTION_TOLERANCE, TrainOptions, TrainingSet,
+    default_candidates, train,
 };
 
 /// The legitimate class.

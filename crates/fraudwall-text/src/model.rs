@@ -556,6 +556,13 @@ impl Model {
                 format!("<length:{}>", text.chars().count())
             } else if source.kind == FeatureKind::Shouting {
                 format!("<capitals:{}>", scratch.normalized.shouting)
+            } else if source.kind == FeatureKind::EntityKind {
+                // the feature is the kind, not the shape its placeholder shows
+                let placeholder = text
+                    .get(source.start as usize..source.end as usize)
+                    .and_then(|t| t.chars().next())
+                    .and_then(crate::normalize::Placeholder::from_char);
+                placeholder.map_or_else(String::new, |p| format!("<{}>", p.kind().as_str()))
             } else {
                 display(
                     text.get(source.start as usize..source.end as usize)

@@ -15,6 +15,9 @@ use crate::normalize::{Normalized, Normalizer, is_cjk};
 use crate::segment::Segmenter;
 use crate::{NORMAL, TrainError};
 
+/// How far below the best cross-validated macro-F1 a simpler candidate may be and still win.
+pub const SELECTION_TOLERANCE: f64 = 0.001;
+
 /// One labelled message. `source` indexes [`TrainingSet::sources`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Example {
@@ -59,7 +62,8 @@ pub struct Candidate {
 pub struct TrainOptions {
     /// Folds of the cross-validation that chooses among `candidates` and calibrates.
     pub folds: usize,
-    /// Tried in order; the best mean out-of-fold macro-F1 wins, the earlier one on a tie.
+    /// Tried in order, simplest first; the first within [`SELECTION_TOLERANCE`] of the best
+    /// out-of-fold macro-F1 wins.
     pub candidates: Vec<Candidate>,
     pub seed: u64,
     /// Shift each class's decision score by an offset chosen on the out-of-fold scores to
@@ -79,7 +83,8 @@ impl Default for TrainOptions {
     }
 }
 
-/// The settings searched by default: regularization and n-gram ranges that matter on SMS.
+/// The settings searched by default, simplest first: naive Bayes, then the linear SVM at two
+/// regularizations, then the SVM on wider n-grams with IDF.
 pub fn default_candidates(bits: u8) -> Vec<Candidate> {
     let base = FeatureConfig {
         bits,
@@ -91,7 +96,10 @@ pub fn default_candidates(bits: u8) -> Vec<Candidate> {
         idf: true,
         ..base.clone()
     };
-    let mut out = Vec::new();
+    let mut out = vec![Candidate {
+        features: base.clone(),
+        learner: Learner::NaiveBayes { alpha: 0.02 },
+    }];
     for c in [1.0f32, 3.0] {
         out.push(Candidate {
             features: base.clone(),
@@ -101,10 +109,6 @@ pub fn default_candidates(bits: u8) -> Vec<Candidate> {
     out.push(Candidate {
         features: wider,
         learner: Learner::LinearSvm { c: 3.0 },
-    });
-    out.push(Candidate {
-        features: base,
-        learner: Learner::NaiveBayes { alpha: 0.02 },
     });
     out
 }
@@ -478,9 +482,15 @@ pub fn train(
         }
     }
     results.sort_by_key(|r| r.0);
+    // Candidates come simplest first; differences in the fourth decimal are noise between
+    // folds, so the first candidate that close to the best wins: the smaller, faster model.
+    let top = results
+        .iter()
+        .map(|r| r.1)
+        .fold(f64::NEG_INFINITY, f64::max);
     let best = results
         .iter()
-        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        .find(|r| r.1 >= top - SELECTION_TOLERANCE)
         .map_or(0, |r| r.0);
     let chosen = &options.candidates[best];
     let offsets = if options.tune_offsets {
