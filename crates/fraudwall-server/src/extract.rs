@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{ApiError, Code};
 
 /// The raw body, with the body-size limit and content type checked. JSON is the only media type
-/// the API speaks; a missing content type is accepted for the convenience of `curl -d`.
+/// the API speaks; a missing content type is accepted, since some HTTP clients omit it.
 #[derive(Debug)]
 pub struct JsonBytes(pub Bytes);
 
