@@ -1,4 +1,5 @@
 pub mod audit;
+pub mod lines;
 pub mod phone;
 pub mod serve;
 pub mod sms;

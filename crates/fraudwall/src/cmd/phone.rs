@@ -11,6 +11,7 @@
 
 use std::io::{self, BufRead, BufWriter, Write};
 
+use super::lines::{ErrorBody, for_each_line};
 use anyhow::Context;
 use fraudwall_ids::ErrorCode;
 use fraudwall_ids::phone::{PhoneNormalizer, PhoneNumber, Region};
@@ -54,25 +55,12 @@ enum Line<'a> {
     },
 }
 
-#[derive(Serialize)]
-struct ErrorBody {
-    code: &'static str,
-    message: String,
-}
-
 fn normalize_lines(
     normalizer: PhoneNormalizer,
-    mut input: impl BufRead,
+    input: impl BufRead,
     mut out: impl Write,
 ) -> anyhow::Result<()> {
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        if input.read_until(b'\n', &mut buf).context("reading stdin")? == 0 {
-            break;
-        }
-        let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+    for_each_line(input, |line| {
         let text = String::from_utf8_lossy(line);
         let record = match normalizer.normalize(&text) {
             Ok(PhoneNumber::E164(n)) => Line::E164 {
@@ -94,7 +82,8 @@ fn normalize_lines(
         };
         serde_json::to_writer(&mut out, &record)?;
         out.write_all(b"\n")?;
-    }
+        Ok(())
+    })?;
     out.flush().context("writing stdout")?;
     Ok(())
 }

@@ -15,6 +15,7 @@ use std::io::{self, BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use super::lines::ErrorBody;
 use anyhow::{Context, bail};
 use fraudwall_text::{
     Candidate, Entity, FeatureConfig, Learner, Model, NORMAL, Progress, Reason, Report, Scored,
@@ -304,12 +305,6 @@ struct Output<'a> {
 struct ErrorLine<'a> {
     id: &'a serde_json::Value,
     error: ErrorBody,
-}
-
-#[derive(Serialize)]
-struct ErrorBody {
-    code: &'static str,
-    message: String,
 }
 
 fn classify_lines(

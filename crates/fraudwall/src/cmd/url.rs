@@ -10,6 +10,7 @@
 
 use std::io::{self, BufRead, BufWriter, Write};
 
+use super::lines::{ErrorBody, for_each_line};
 use anyhow::Context;
 use fraudwall_ids::ErrorCode;
 use fraudwall_ids::url::{CanonicalUrl, Canonicalizer, expression_key};
@@ -70,12 +71,6 @@ struct Details<'a> {
     keys: Keys<'a>,
 }
 
-#[derive(Serialize)]
-struct ErrorBody {
-    code: &'static str,
-    message: String,
-}
-
 /// Serializes the expressions straight from the URL, without collecting them first.
 struct Expressions<'a>(&'a CanonicalUrl);
 
@@ -98,19 +93,12 @@ impl Serialize for Keys<'_> {
 }
 
 fn canonicalize_lines(
-    mut input: impl BufRead,
+    input: impl BufRead,
     mut out: impl Write,
     details: bool,
 ) -> anyhow::Result<()> {
     let mut canonicalizer = Canonicalizer::new();
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        if input.read_until(b'\n', &mut buf).context("reading stdin")? == 0 {
-            break;
-        }
-        let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+    for_each_line(input, |line| {
         match serde_json::from_slice::<String>(line) {
             Ok(raw) => {
                 let record = match canonicalizer.canonicalize(&raw) {
@@ -147,7 +135,8 @@ fn canonicalize_lines(
             }
         }
         out.write_all(b"\n").context("writing stdout")?;
-    }
+        Ok(())
+    })?;
     out.flush().context("writing stdout")?;
     Ok(())
 }
