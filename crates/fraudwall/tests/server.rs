@@ -107,6 +107,12 @@ fn openapi_and_metrics_describe_the_running_server() {
         );
     }
     get(&server.url("/v1/health"), None);
+    let decided = post(
+        &server.url("/v1/decisions"),
+        Some(&admin),
+        r#"{"events":[{"kind":"url","url":"http://example.com/"},{"kind":"fax"}]}"#,
+    );
+    assert_eq!(decided.status, 200);
     let metrics = get(&server.url("/metrics"), Some(&admin));
     assert_eq!(metrics.status, 200);
     assert!(
@@ -119,6 +125,18 @@ fn openapi_and_metrics_describe_the_running_server() {
         metrics
             .text
             .contains("fraudwall_http_request_duration_seconds_bucket")
+    );
+    assert!(
+        metrics
+            .text
+            .contains("fraudwall_decision_events_total{outcome=\"allow\"} 1"),
+        "{}",
+        metrics.text
+    );
+    assert!(
+        metrics
+            .text
+            .contains("fraudwall_decision_events_total{outcome=\"invalid\"} 1")
     );
 }
 

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
+use fraudwall_rules::Verdict;
+
 use crate::AppState;
 use crate::error::{ApiError, Code, ErrorBody, ErrorDetail};
 use crate::extract::JsonBytes;
@@ -189,11 +191,14 @@ pub async fn decide(
     }
     let engine = state.engine.load();
     let mut slots = Vec::with_capacity(events.len());
+    // counted per batch, not per event, to keep metric updates off the per-event path
+    let mut by_verdict: [u64; 4] = [0; 4];
     let mut invalid = 0u64;
     for raw in events {
         let slot = match validate::event(raw.get(), &state.normalizer) {
             Ok((event, id)) => {
                 let decision = engine.decide(&event);
+                by_verdict[decision.verdict as usize] += 1;
                 Slot::Decision(DecisionWire {
                     id,
                     verdict: decision.verdict.as_str(),
@@ -224,6 +229,9 @@ pub async fn decide(
             }
         };
         slots.push(slot);
+    }
+    for verdict in [Verdict::Allow, Verdict::Warn, Verdict::Block, Verdict::Hold] {
+        telemetry::record_decisions(verdict.as_str(), by_verdict[verdict as usize]);
     }
     telemetry::record_decisions("invalid", invalid);
     Ok(Json(DecisionResponse { decisions: slots }))
