@@ -15,17 +15,26 @@ fn mix(key: u64) -> u64 {
     x ^ (x >> 29)
 }
 
-#[derive(Clone, Copy, Default)]
-#[repr(C, packed(4))]
-struct Slot {
-    key: u64,
-    /// `value + 1`; 0 marks an empty slot, so no key value needs reserving.
-    tagged: u32,
+/// One slot: the key's low and high halves and `value + 1` (0 marks an empty slot, so no key
+/// value needs reserving). Three `u32`s rather than a struct, so that a slot array can live in
+/// any byte buffer (a huge-page mapping) through a safe cast.
+type Slot = [u32; 3];
+
+const EMPTY: Slot = [0; 3];
+
+#[inline]
+fn slot_key(slot: &Slot) -> u64 {
+    u64::from(slot[0]) | (u64::from(slot[1]) << 32)
+}
+
+#[inline]
+fn make_slot(key: u64, tagged: u32) -> Slot {
+    [key as u32, (key >> 32) as u32, tagged]
 }
 
 /// An immutable `u64 → u32` map.
 pub struct KeyTable {
-    slots: Box<[Slot]>,
+    slots: Slots,
     len: usize,
 }
 
@@ -46,30 +55,11 @@ impl KeyTable {
     /// above [`MAX_VALUE`] are clamped to it.
     pub fn build(entries: impl IntoIterator<Item = (u64, u32)>) -> KeyTable {
         let entries = entries.into_iter();
-        let (lower, _) = entries.size_hint();
-        let mut pending: Vec<(u64, u32)> = Vec::with_capacity(lower);
-        pending.extend(entries);
-        let capacity = (pending.len() * 2).max(8);
-        let mut slots = vec![Slot::default(); capacity].into_boxed_slice();
-        let mut len = 0;
-        for (key, value) in pending {
-            let tagged = value.min(MAX_VALUE) + 1;
-            let mut index = home_of(key, capacity);
-            loop {
-                let slot = &mut slots[index];
-                if slot.tagged == 0 {
-                    *slot = Slot { key, tagged };
-                    len += 1;
-                    break;
-                }
-                if { slot.key } == key {
-                    slot.tagged = tagged;
-                    break;
-                }
-                index = next(index, capacity);
-            }
+        let mut builder = KeyTableBuilder::with_capacity(entries.size_hint().0);
+        for (key, value) in entries {
+            builder.upsert(key, |_| value);
         }
-        KeyTable { slots, len }
+        builder.finish()
     }
 
     pub fn len(&self) -> usize {
@@ -82,28 +72,13 @@ impl KeyTable {
 
     /// Bytes held by the table itself.
     pub fn memory_bytes(&self) -> usize {
-        std::mem::size_of_val(&*self.slots)
+        std::mem::size_of_val(self.slots.as_slice())
     }
 
     #[inline]
     pub fn get(&self, key: u64) -> Option<u32> {
-        self.probe(key, home_of(key, self.slots.len()))
-    }
-
-    #[inline]
-    fn probe(&self, key: u64, home: usize) -> Option<u32> {
-        let capacity = self.slots.len();
-        let mut index = home;
-        loop {
-            let slot = self.slots[index];
-            if slot.tagged == 0 {
-                return None;
-            }
-            if { slot.key } == key {
-                return Some(slot.tagged - 1);
-            }
-            index = next(index, capacity);
-        }
+        let slots = self.slots.as_slice();
+        probe(slots, key, home_of(key, slots.len()))
     }
 
     #[inline]
@@ -117,33 +92,177 @@ impl KeyTable {
     /// each key from slots that are by then in cache. (Resolving straight away would serialize
     /// the misses behind the hit-or-miss branch, which the processor cannot predict.)
     pub fn get_many(&self, keys: &[u64], out: &mut Vec<Option<u32>>) {
-        const BLOCK: usize = 16;
         out.clear();
         out.reserve(keys.len());
-        let capacity = self.slots.len();
+        self.get_many_with(keys, |_, found| out.push(found));
+    }
+
+    /// [`get_many`](Self::get_many), handing each key's index and answer to `found` in order.
+    #[inline]
+    pub fn get_many_with(&self, keys: &[u64], mut found: impl FnMut(usize, Option<u32>)) {
+        const BLOCK: usize = 16;
+        let slots = self.slots.as_slice();
+        let capacity = slots.len();
         let mut homes = [0usize; BLOCK];
-        for block in keys.chunks(BLOCK) {
-            let mut touched = 0u64;
+        for (block_index, block) in keys.chunks(BLOCK).enumerate() {
+            let mut touched = 0u32;
             for (home, &key) in homes.iter_mut().zip(block) {
                 *home = home_of(key, capacity);
-                touched ^= self.slots[*home].key;
+                touched ^= slots[*home][2];
             }
             std::hint::black_box(touched);
-            out.extend(
-                block
-                    .iter()
-                    .zip(&homes)
-                    .map(|(&key, &home)| self.probe(key, home)),
-            );
+            for (offset, (&key, &home)) in block.iter().zip(&homes).enumerate() {
+                found(block_index * BLOCK + offset, probe(slots, key, home));
+            }
         }
     }
 
     /// Every `(key, value)` pair, in table order.
     pub fn iter(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
         self.slots
+            .as_slice()
             .iter()
-            .filter(|slot| slot.tagged != 0)
-            .map(|slot| (slot.key, slot.tagged - 1))
+            .filter(|slot| slot[2] != 0)
+            .map(|slot| (slot_key(slot), slot[2] - 1))
+    }
+}
+
+/// Builds a [`KeyTable`] in place, without a second copy of the entries: the snapshot build
+/// streams millions of rows into it, and peak memory during a rebuild must stay near one table.
+pub struct KeyTableBuilder {
+    slots: Slots,
+    len: usize,
+}
+
+impl std::fmt::Debug for KeyTableBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyTableBuilder")
+            .field("len", &self.len)
+            .finish()
+    }
+}
+
+impl KeyTableBuilder {
+    /// Room for `keys` keys before the table has to grow.
+    pub fn with_capacity(keys: usize) -> KeyTableBuilder {
+        KeyTableBuilder {
+            slots: Slots::zeroed((keys * 2).max(8)),
+            len: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Sets `key`'s value to `value(previous)`, where `previous` is its current value if any.
+    pub fn upsert(&mut self, key: u64, value: impl FnOnce(Option<u32>) -> u32) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let slots = self.slots.as_mut_slice();
+        let capacity = slots.len();
+        let mut index = home_of(key, capacity);
+        loop {
+            let slot = &mut slots[index];
+            if slot[2] == 0 {
+                *slot = make_slot(key, value(None).min(MAX_VALUE) + 1);
+                self.len += 1;
+                return;
+            }
+            if slot_key(slot) == key {
+                slot[2] = value(Some(slot[2] - 1)).min(MAX_VALUE) + 1;
+                return;
+            }
+            index = next(index, capacity);
+        }
+    }
+
+    fn grow(&mut self) {
+        let doubled = Slots::zeroed(self.slots.len() * 2);
+        let old = std::mem::replace(&mut self.slots, doubled);
+        let slots = self.slots.as_mut_slice();
+        let capacity = slots.len();
+        for slot in old.as_slice().iter().filter(|slot| slot[2] != 0) {
+            let mut index = home_of(slot_key(slot), capacity);
+            while slots[index][2] != 0 {
+                index = next(index, capacity);
+            }
+            slots[index] = *slot;
+        }
+    }
+
+    pub fn finish(self) -> KeyTable {
+        KeyTable {
+            slots: self.slots,
+            len: self.len,
+        }
+    }
+}
+
+/// The slot array. Large tables live in an anonymous mapping advised to use huge pages: a
+/// lookup in a table of hundreds of megabytes otherwise pays a page-table walk on top of its
+/// cache miss, which halves the lookup rate.
+enum Slots {
+    Heap(Box<[Slot]>),
+    Mapped(memmap2::MmapMut),
+}
+
+/// Below this many bytes huge pages gain nothing and a mapping wastes most of a page.
+const MAPPED_THRESHOLD: usize = 4 << 20;
+
+impl Slots {
+    fn zeroed(count: usize) -> Slots {
+        let bytes = count * std::mem::size_of::<Slot>();
+        if bytes >= MAPPED_THRESHOLD {
+            // An anonymous mapping starts zeroed, which is exactly an empty table.
+            if let Ok(map) = memmap2::MmapMut::map_anon(bytes) {
+                // Advice only: without transparent huge pages the table still works.
+                #[cfg(target_os = "linux")]
+                let _ = map.advise(memmap2::Advice::HugePage);
+                return Slots::Mapped(map);
+            }
+        }
+        Slots::Heap(vec![EMPTY; count].into_boxed_slice())
+    }
+
+    #[inline]
+    fn as_slice(&self) -> &[Slot] {
+        match self {
+            Slots::Heap(slots) => slots,
+            Slots::Mapped(map) => bytemuck::cast_slice(&map[..]),
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [Slot] {
+        match self {
+            Slots::Heap(slots) => slots,
+            Slots::Mapped(map) => bytemuck::cast_slice_mut(&mut map[..]),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+}
+
+#[inline]
+fn probe(slots: &[Slot], key: u64, home: usize) -> Option<u32> {
+    let capacity = slots.len();
+    let mut index = home;
+    loop {
+        let slot = &slots[index];
+        if slot[2] == 0 {
+            return None;
+        }
+        if slot_key(slot) == key {
+            return Some(slot[2] - 1);
+        }
+        index = next(index, capacity);
     }
 }
 
@@ -187,6 +306,30 @@ mod tests {
         let table = KeyTable::build([]);
         assert!(table.is_empty());
         assert_eq!(table.get(42), None);
+    }
+
+    #[test]
+    fn a_builder_merges_repeated_keys_and_grows_past_its_capacity() {
+        let mut builder = KeyTableBuilder::with_capacity(2);
+        for round in 0..3u32 {
+            for key in 0..10_000u64 {
+                builder.upsert(key * 31, |previous| previous.unwrap_or(0) + round + 1);
+            }
+        }
+        let table = builder.finish();
+        assert_eq!(table.len(), 10_000);
+        assert_eq!(table.get(31 * 77), Some(6));
+        assert_eq!(table.get(1), None);
+    }
+
+    #[test]
+    fn large_tables_live_in_a_mapping_and_answer_the_same() {
+        let keys = 400_000u64;
+        let table = KeyTable::build((0..keys).map(|k| (k * 3, k as u32)));
+        assert!(matches!(table.slots, Slots::Mapped(_)));
+        assert_eq!(table.get(3 * 12_345), Some(12_345));
+        assert_eq!(table.get(3 * 12_345 + 1), None);
+        assert_eq!(table.iter().count() as u64, keys);
     }
 
     #[test]

@@ -3,6 +3,10 @@
 //!
 //! Pure: no IO, no threads, no async. Snapshots are built off the request path and then only read.
 
+pub mod entry;
 pub mod import;
 pub mod keytable;
+pub mod listfile;
+pub mod official;
 pub mod reputation;
+pub mod snapshot;

@@ -1,5 +1,6 @@
 //! What the engine answers.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// What the operator or bank should do with the event.
@@ -32,32 +33,35 @@ impl fmt::Display for Verdict {
     }
 }
 
-/// One machine-readable reason behind a verdict.
+/// One machine-readable reason behind a verdict. Borrowed from the engine that decided, so
+/// that a decision costs no allocation unless something matched an entry worth naming.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reason {
+pub struct Reason<'e> {
     /// Stable snake_case code, such as `caller_blacklisted`.
-    pub code: &'static str,
+    pub code: &'e str,
     /// Human-readable specifics (which list, which entry, which rule).
-    pub detail: String,
+    pub detail: Cow<'e, str>,
+    /// The rule that produced the reason.
+    pub rule: &'e str,
 }
 
 /// The versions of everything a decision was made with, so that any verdict can be explained
 /// and reproduced later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Versions {
-    /// The list snapshot; 0 means no lists are loaded.
+pub struct Versions<'e> {
+    /// The list snapshot; 0 means nothing was ever listed.
     pub lists: u64,
     /// The rule set's version.
-    pub rules: &'static str,
-    /// The text model's version.
-    pub model: &'static str,
+    pub rules: &'e str,
+    /// The text model's version, or `none`.
+    pub model: &'e str,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Decision {
+pub struct Decision<'e> {
     pub verdict: Verdict,
     /// 0 (no risk seen) to 1 (certain fraud).
     pub risk: f32,
-    pub reasons: Vec<Reason>,
-    pub versions: Versions,
+    pub reasons: Vec<Reason<'e>>,
+    pub versions: Versions<'e>,
 }

@@ -19,6 +19,8 @@ pub struct Config {
     pub log: LogSection,
     pub identifiers: IdentifiersSection,
     pub auth: AuthSection,
+    pub lists: ListsSection,
+    pub text: TextSection,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,6 +67,40 @@ pub struct IdentifiersSection {
 pub struct AuthSection {
     /// How often the server looks for tokens created or revoked by other processes.
     pub token_refresh_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ListsSection {
+    /// How often the server looks for list changes made by other processes (its own changes
+    /// apply at once).
+    pub refresh_ms: u64,
+    /// Seed the official whitelist of the default region into an empty store.
+    pub official_whitelist: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TextSection {
+    /// The SMS text model: `bundled`, `none`, or the path of a model file.
+    pub model: String,
+}
+
+impl Default for ListsSection {
+    fn default() -> Self {
+        ListsSection {
+            refresh_ms: 200,
+            official_whitelist: true,
+        }
+    }
+}
+
+impl Default for TextSection {
+    fn default() -> Self {
+        TextSection {
+            model: "bundled".to_owned(),
+        }
+    }
 }
 
 impl Default for ServerSection {
@@ -196,7 +232,10 @@ impl Config {
                 "server.body_limit_bytes must be at least 1024".to_owned(),
             ));
         }
-        if self.server.request_timeout_ms == 0 || self.auth.token_refresh_ms == 0 {
+        if self.server.request_timeout_ms == 0
+            || self.auth.token_refresh_ms == 0
+            || self.lists.refresh_ms == 0
+        {
             return Err(ConfigError::Invalid(
                 "durations must be greater than zero".to_owned(),
             ));

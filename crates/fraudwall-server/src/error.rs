@@ -57,6 +57,19 @@ error_codes! {
     BatchTooLarge => ("batch_too_large", BAD_REQUEST, true),
     InvalidParameter => ("invalid_parameter", BAD_REQUEST, true),
     NotFound => ("not_found", NOT_FOUND, true),
+    ForbiddenOfficial => ("forbidden_official", FORBIDDEN, true),
+    // rule sets
+    RulesSyntax => ("rules_syntax", UNPROCESSABLE_ENTITY, true),
+    RulesNoVersion => ("rules_no_version", UNPROCESSABLE_ENTITY, true),
+    RulesEmpty => ("rules_empty", UNPROCESSABLE_ENTITY, true),
+    RulesUnknownSignal => ("rules_unknown_signal", UNPROCESSABLE_ENTITY, true),
+    RulesUnknownMeasure => ("rules_unknown_measure", UNPROCESSABLE_ENTITY, true),
+    RulesUnknownEvent => ("rules_unknown_event", UNPROCESSABLE_ENTITY, true),
+    RulesUnknownVerdict => ("rules_unknown_verdict", UNPROCESSABLE_ENTITY, true),
+    RulesBadRisk => ("rules_bad_risk", UNPROCESSABLE_ENTITY, true),
+    RulesNoCondition => ("rules_no_condition", UNPROCESSABLE_ENTITY, true),
+    RulesDuplicateId => ("rules_duplicate_id", UNPROCESSABLE_ENTITY, true),
+    RulesBadName => ("rules_bad_name", UNPROCESSABLE_ENTITY, true),
     // one event in a batch
     InvalidEvent => ("invalid_event", UNPROCESSABLE_ENTITY, true),
     UnknownEventKind => ("unknown_event_kind", UNPROCESSABLE_ENTITY, true),
@@ -129,6 +142,26 @@ impl From<fraudwall_store::StoreError> for ApiError {
     }
 }
 
+impl From<fraudwall_rules::RulesError> for ApiError {
+    fn from(err: fraudwall_rules::RulesError) -> ApiError {
+        use fraudwall_rules::RulesError as E;
+        let code = match &err {
+            E::Syntax(_) => Code::RulesSyntax,
+            E::NoVersion => Code::RulesNoVersion,
+            E::NoRules => Code::RulesEmpty,
+            E::UnknownSignal { .. } => Code::RulesUnknownSignal,
+            E::UnknownMeasure { .. } => Code::RulesUnknownMeasure,
+            E::UnknownEvent { .. } => Code::RulesUnknownEvent,
+            E::UnknownVerdict { .. } => Code::RulesUnknownVerdict,
+            E::BadRisk { .. } => Code::RulesBadRisk,
+            E::NoCondition { .. } => Code::RulesNoCondition,
+            E::DuplicateId(_) => Code::RulesDuplicateId,
+            E::BadName { .. } => Code::RulesBadName,
+        };
+        ApiError::new(code, err.to_string())
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.code.status();
@@ -142,6 +175,14 @@ impl IntoResponse for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rule_set_errors_keep_their_own_codes() {
+        let err =
+            fraudwall_rules::RuleSet::parse("version = \"v\"", fraudwall_rules::RulesFormat::Toml)
+                .unwrap_err();
+        assert_eq!(ApiError::from(err.clone()).code.name(), err.code());
+    }
 
     #[test]
     fn codes_are_unique_snake_case_and_statuses_are_errors() {

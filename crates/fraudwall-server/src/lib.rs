@@ -7,7 +7,9 @@ pub mod error;
 mod extract;
 pub mod openapi;
 pub mod permissions;
+mod recent;
 mod routes;
+pub mod snapshots;
 pub mod telemetry;
 mod validate;
 
@@ -31,6 +33,8 @@ use tokio::net::TcpListener;
 use crate::auth::TokenIndex;
 pub use crate::config::Config;
 use crate::error::{ApiError, Code};
+use crate::recent::RecentEvents;
+use crate::snapshots::SnapshotKeeper;
 
 /// Everything a request handler may need, cheap to clone.
 #[derive(Clone)]
@@ -40,6 +44,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The decision engine, swapped whole when lists or rules change.
     pub engine: Arc<ArcSwap<Engine>>,
+    /// Makes list changes reach the engine.
+    pub snapshots: SnapshotKeeper,
+    /// Recent events, sampled, for dry runs of candidate rule sets.
+    pub recent: Arc<RecentEvents>,
     pub normalizer: PhoneNormalizer,
     metrics: PrometheusHandle,
     openapi_json: Bytes,
@@ -61,11 +69,30 @@ impl AppState {
         let openapi_json = Bytes::from(
             serde_json::to_vec(&openapi::document()).expect("the openapi document serializes"),
         );
+        if config.lists.official_whitelist {
+            seed_official_whitelist(store.as_ref(), region)?;
+        }
+        let rules = routes::rules::load_active(store.as_ref())?;
+        let model = load_model(&config.text.model)?;
+        let snapshot = snapshots::build_snapshot(store.as_ref())?;
+        let engine = Arc::new(ArcSwap::from_pointee(Engine::new(
+            snapshot,
+            Arc::new(rules),
+            model,
+            region,
+        )));
+        let snapshots = SnapshotKeeper::start(
+            store.clone(),
+            engine.clone(),
+            Duration::from_millis(config.lists.refresh_ms),
+        );
         Ok(AppState {
             store,
             tokens,
             config: Arc::new(config),
-            engine: Arc::new(ArcSwap::from_pointee(Engine::empty())),
+            engine,
+            snapshots,
+            recent: Arc::new(RecentEvents::new(RECENT_EVENTS)),
             normalizer: PhoneNormalizer::new(region),
             metrics: telemetry::prometheus(),
             openapi_json,
@@ -95,6 +122,47 @@ impl AppState {
             tracing::warn!(error = %err, "token refresh failed");
         }
     }
+}
+
+/// The wire formats and store-side helpers, for tools that speak them outside HTTP (the
+/// command line's `lists` and `check`).
+pub mod wire {
+    pub use crate::routes::decisions::DecisionWire;
+    pub use crate::routes::lists::{ImportSummary, RejectedLineView, export_text, summarize};
+    pub use crate::routes::rules::load_active as load_rules;
+    pub use crate::validate::event as parse_event;
+    pub use crate::{load_model, seed_official_whitelist};
+}
+
+/// How many recent events dry runs replay.
+const RECENT_EVENTS: usize = 10_000;
+
+/// Puts the official numbers on the white list once, when a store is first served; after that
+/// they are the administrators' to change.
+pub fn seed_official_whitelist(store: &dyn Store, region: Region) -> anyhow::Result<()> {
+    const SEEDED: &str = "lists.official_whitelist_seeded";
+    if store.config_get(SEEDED)?.is_some() {
+        return Ok(());
+    }
+    let changes = fraudwall_lists::official::official_whitelist(region);
+    let applied = store.apply_list_changes(&changes, "fraudwall", true)?;
+    store.config_set(SEEDED, &applied.version.to_string())?;
+    tracing::info!(numbers = changes.len(), "official whitelist seeded");
+    Ok(())
+}
+
+pub fn load_model(setting: &str) -> anyhow::Result<Option<Arc<fraudwall_text::Model>>> {
+    let model = match setting {
+        "none" => return Ok(None),
+        "bundled" => fraudwall_text::Model::bundled()?,
+        path => {
+            let bytes = std::fs::read(path)
+                .map_err(|err| anyhow::anyhow!("cannot read text model {path}: {err}"))?;
+            fraudwall_text::Model::from_bytes(&bytes)?
+        }
+    };
+    tracing::info!(version = model.version(), "text model loaded");
+    Ok(Some(Arc::new(model)))
 }
 
 /// Appends to the audit log on behalf of an actor.
@@ -130,6 +198,21 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/tokens/{id}", delete(routes::tokens::revoke))
         .route("/v1/audit", get(routes::audit::list))
         .route("/v1/audit/verify", get(routes::audit::verify))
+        .route("/v1/lists/{list}/entries", post(routes::lists::put))
+        .route("/v1/lists/{list}/remove", post(routes::lists::remove))
+        .route(
+            "/v1/lists/{list}/entries/{kind}/{value}",
+            get(routes::lists::get_entry),
+        )
+        .route("/v1/lists/{list}/import", post(routes::lists::import))
+        .route("/v1/lists/{list}/export", get(routes::lists::export))
+        .route("/v1/lists/changes", get(routes::lists::changes))
+        .route("/v1/lists/status", get(routes::lists::status))
+        .route("/v1/lists/rebuild", post(routes::lists::rebuild))
+        .route("/v1/lookup/{prefix}", get(routes::lists::lookup))
+        .route("/v1/rules", get(routes::rules::get).put(routes::rules::put))
+        .route("/v1/rules/dry-run", post(routes::rules::dry_run))
+        .route("/v1/rules/signals", get(routes::rules::signals))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,

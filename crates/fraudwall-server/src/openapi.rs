@@ -23,6 +23,19 @@ use crate::routes;
         routes::tokens::revoke,
         routes::audit::list,
         routes::audit::verify,
+        routes::lists::put,
+        routes::lists::remove,
+        routes::lists::get_entry,
+        routes::lists::import,
+        routes::lists::export,
+        routes::lists::changes,
+        routes::lists::status,
+        routes::lists::rebuild,
+        routes::lists::lookup,
+        routes::rules::get,
+        routes::rules::put,
+        routes::rules::dry_run,
+        routes::rules::signals,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -31,6 +44,8 @@ use crate::routes;
         (name = "decisions", description = "real-time verdicts on calls, SMS, URLs, apps and transfers"),
         (name = "tokens", description = "API tokens and their roles"),
         (name = "audit", description = "the tamper-evident audit log"),
+        (name = "lists", description = "black, gray and white lists: entries, files, the change feed, hash-prefix lookup"),
+        (name = "rules", description = "the rule set behind decisions: read, replace, dry-run"),
     )
 )]
 struct ApiDoc;

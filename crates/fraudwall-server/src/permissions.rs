@@ -24,6 +24,9 @@ use Role::*;
 const EVERY_ROLE: &[Role] = &Role::ALL;
 const DECIDERS: &[Role] = &[Admin, Analyst, Telco, Bank];
 const ADMIN_ONLY: &[Role] = &[Admin];
+const CURATORS: &[Role] = &[Admin, Analyst];
+/// Operators' and banks' nodes follow the lists to decide locally.
+const LIST_READERS: &[Role] = &[Admin, Analyst, Telco, Bank];
 
 pub const PERMISSIONS: &[RoutePermission] = &[
     route("GET", "/v1/health", Access::Public),
@@ -36,6 +39,28 @@ pub const PERMISSIONS: &[RoutePermission] = &[
     route("DELETE", "/v1/tokens/{id}", Access::Roles(ADMIN_ONLY)),
     route("GET", "/v1/audit", Access::Roles(ADMIN_ONLY)),
     route("GET", "/v1/audit/verify", Access::Roles(ADMIN_ONLY)),
+    route("POST", "/v1/lists/{list}/entries", Access::Roles(CURATORS)),
+    route("POST", "/v1/lists/{list}/remove", Access::Roles(CURATORS)),
+    route(
+        "GET",
+        "/v1/lists/{list}/entries/{kind}/{value}",
+        Access::Roles(CURATORS),
+    ),
+    route("POST", "/v1/lists/{list}/import", Access::Roles(CURATORS)),
+    route(
+        "GET",
+        "/v1/lists/{list}/export",
+        Access::Roles(LIST_READERS),
+    ),
+    route("GET", "/v1/lists/changes", Access::Roles(LIST_READERS)),
+    route("GET", "/v1/lists/status", Access::Roles(LIST_READERS)),
+    route("POST", "/v1/lists/rebuild", Access::Roles(ADMIN_ONLY)),
+    // citizens' apps check by hash prefix; the answer reveals nothing about the asker
+    route("GET", "/v1/lookup/{prefix}", Access::Roles(EVERY_ROLE)),
+    route("GET", "/v1/rules", Access::Roles(CURATORS)),
+    route("PUT", "/v1/rules", Access::Roles(ADMIN_ONLY)),
+    route("POST", "/v1/rules/dry-run", Access::Roles(CURATORS)),
+    route("GET", "/v1/rules/signals", Access::Roles(CURATORS)),
 ];
 
 const fn route(method: &'static str, path: &'static str, access: Access) -> RoutePermission {

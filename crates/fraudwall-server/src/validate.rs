@@ -9,7 +9,7 @@ use fraudwall_ids::url::CanonicalUrl;
 use fraudwall_rules::{AppUse, Attestation, Call, Event, Sms, Transfer, UrlVisit};
 
 use crate::error::{ApiError, Code};
-use crate::routes::decisions::EventWire;
+use crate::routes::decisions::{AmountWire, EventWire};
 
 /// Longest SMS text accepted: concatenated SMS top out near 40 KB; anything beyond is not an SMS.
 const MAX_TEXT_BYTES: usize = 64 * 1024;
@@ -94,7 +94,7 @@ pub fn event(json: &str, phones: &PhoneNormalizer) -> Result<(Event, Option<Stri
             Event::Transfer(Transfer {
                 from_account: account("from_account", &transfer.from_account)?,
                 to_account: account("to_account", &transfer.to_account)?,
-                amount_minor: amount(transfer.amount)?,
+                amount_minor: amount(&transfer.amount)?,
                 currency: currency(&transfer.currency)?,
                 payer_phone: optional_phone(
                     "payer_phone",
@@ -125,7 +125,42 @@ fn account(field: &str, text: &str) -> Result<Account, ApiError> {
     Account::parse(text).map_err(|err| field_error(Code::InvalidAccount, field, &err))
 }
 
-fn amount(value: f64) -> Result<i64, ApiError> {
+fn amount(value: &AmountWire) -> Result<i64, ApiError> {
+    match value {
+        AmountWire::Number(value) => amount_number(*value),
+        AmountWire::Text(text) => amount_text(text),
+    }
+}
+
+/// A decimal string, read exactly: digits, and at most two after the point.
+fn amount_text(text: &str) -> Result<i64, ApiError> {
+    let invalid = || {
+        ApiError::new(
+            Code::InvalidAmount,
+            format!("amount: expected a positive decimal with at most two places, got {text:?}"),
+        )
+    };
+    let (whole, fraction) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    if whole.is_empty()
+        || fraction.len() > 2
+        || !whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return Err(invalid());
+    }
+    let whole: i64 = whole.parse().map_err(|_| invalid())?;
+    let cents: i64 = format!("{fraction:0<2}").parse().map_err(|_| invalid())?;
+    let minor = whole
+        .checked_mul(100)
+        .and_then(|m| m.checked_add(cents))
+        .filter(|&m| m > 0 && m as f64 <= MAX_AMOUNT * 100.0)
+        .ok_or_else(invalid)?;
+    Ok(minor)
+}
+
+fn amount_number(value: f64) -> Result<i64, ApiError> {
     if !value.is_finite() || value <= 0.0 || value > MAX_AMOUNT {
         return Err(ApiError::new(
             Code::InvalidAmount,
@@ -227,6 +262,13 @@ mod tests {
             panic!("not a transfer")
         };
         assert_eq!(transfer.amount_minor, 500_050);
+        let exact = check(
+            r#"{"kind":"transfer","from_account":"6222020200112233445","to_account":"6217000010001234567","amount":"1500.5","currency":"CNY"}"#,
+        );
+        let Ok(Event::Transfer(exact)) = exact else {
+            panic!("{exact:?}")
+        };
+        assert_eq!(exact.amount_minor, 150_050);
         assert_eq!(&transfer.currency, b"CNY");
     }
 
@@ -284,6 +326,20 @@ mod tests {
             code_of(&transfer("6217000010001234567", "1", "yuan")),
             "invalid_currency"
         );
+        for bad in [
+            "\"1.234\"",
+            "\"-5\"",
+            "\"0.00\"",
+            "\"1e3\"",
+            "\"\"",
+            "\"12,00\"",
+        ] {
+            assert_eq!(
+                code_of(&transfer("6217000010001234567", bad, "CNY")),
+                "invalid_amount",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

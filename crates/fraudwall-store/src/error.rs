@@ -18,6 +18,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("cannot generate random token: {0}")]
     Random(String),
+    /// The caller's fault: a lookup by hash prefix takes 1 to 32 bytes.
+    #[error("a hash prefix must be 1 to 32 bytes, not {len}")]
+    InvalidHashPrefix { len: usize },
 }
 
 impl StoreError {
@@ -28,6 +31,7 @@ impl StoreError {
             StoreError::SchemaTooNew { .. } => "store_schema_too_new",
             StoreError::Corrupt(_) => "store_corrupt",
             StoreError::Random(_) => "store_random",
+            StoreError::InvalidHashPrefix { .. } => "store_invalid_hash_prefix",
         }
     }
 }

@@ -1,19 +1,26 @@
 //! The storage boundary of fraudwall.
 //!
 //! [`Store`] is the one interface the rest of the system uses for durable state: API tokens,
-//! the tamper-evident audit log and configuration. [`SqliteStore`] implements it on an embedded
+//! the tamper-evident audit log, configuration, the black, gray and white lists with their
+//! history, and the evidence reputation is computed from. [`SqliteStore`] implements it on an embedded
 //! SQLite database; a PostgreSQL implementation will sit behind the same trait. This crate is the
 //! only one that knows SQL.
 
 mod audit;
 mod error;
+mod evidence;
+mod lists;
 mod sqlite;
 mod token;
 
 pub use audit::{AuditEntry, AuditEvent, AuditReport, ChainBreak, GENESIS_HASH};
 pub use error::StoreError;
+pub use evidence::{EvidenceClass, EvidenceRecord, NewEvidence, UnknownEvidenceClass};
+pub use lists::{Applied, ChangeCursor, EntryFilter, Expired, HashMatch, HistoryRecord, LiveRow};
 pub use sqlite::SqliteStore;
 pub use token::{NewToken, Role, TokenHash, TokenRecord, mint_token};
+
+use fraudwall_lists::entry::{Change, Entry, Kind, List};
 
 /// Durable state behind fraudwall. Implementations serialize writes through one writer and are
 /// safe to share between threads; callers on an async runtime run these methods off the
@@ -38,4 +45,71 @@ pub trait Store: Send + Sync + 'static {
 
     fn config_get(&self, key: &str) -> Result<Option<String>, StoreError>;
     fn config_set(&self, key: &str, value: &str) -> Result<(), StoreError>;
+
+    /// Applies a batch of list changes in one transaction and returns one outcome per change.
+    ///
+    /// When anything changed, the list version goes up by exactly one and every changed entry
+    /// carries the new version, so a whole import is one version; otherwise it stays. A put of
+    /// a listed entry is a duplicate unless it asks to replace different attributes; a put of
+    /// a removed entry revives it; a value put twice in one batch is a duplicate the second
+    /// time. Unless `allow_official`, a change that would create, modify or remove an entry
+    /// whose source is official (before or after) is forbidden and changes nothing. Every change
+    /// is recorded in the entry's history under `author`.
+    fn apply_list_changes(
+        &self,
+        changes: &[Change],
+        author: &str,
+        allow_official: bool,
+    ) -> Result<Applied, StoreError>;
+    /// The list version: the number of batches that changed the lists.
+    fn list_version(&self) -> Result<u64, StoreError>;
+    /// Live, unexpired entries per list and kind, to size in-memory tables before a build.
+    fn list_counts(&self) -> Result<Vec<(List, Kind, u64)>, StoreError>;
+    /// Streams every live entry that has not expired by `now` (RFC 3339, UTC, compared as text
+    /// with the stored expiries) to `visit`, from one snapshot, and returns that snapshot's list
+    /// version. This is the rebuild path of the in-memory tables.
+    fn scan_live_entries(
+        &self,
+        now: &str,
+        visit: &mut dyn FnMut(&LiveRow<'_>),
+    ) -> Result<u64, StoreError>;
+    /// The change feed: entries, tombstones included, after `cursor` in (version, id) order, at
+    /// most `limit` of them. A page may end inside a version; continue with
+    /// [`ChangeCursor::after`] of its last entry.
+    fn list_changes(&self, cursor: ChangeCursor, limit: usize) -> Result<Vec<Entry>, StoreError>;
+    /// One entry, live or a tombstone, by its identity.
+    fn list_entry(&self, list: List, kind: Kind, value: &str) -> Result<Option<Entry>, StoreError>;
+    /// Entries matching `filter` with an id above `after_id`, by id, at most `limit` of them;
+    /// for export and listing.
+    fn list_entries(
+        &self,
+        filter: &EntryFilter,
+        after_id: i64,
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError>;
+    /// Every recorded change of one entry, oldest first.
+    fn list_history(&self, entry_id: i64) -> Result<Vec<HistoryRecord>, StoreError>;
+    /// Turns the live entries whose expiry is at or before `now` into tombstones, recorded as
+    /// `expire` in their history, in one new list version if any expired.
+    fn expire_list_entries(&self, now: &str) -> Result<Expired, StoreError>;
+    /// Live, unexpired black and gray entries whose lookup hash starts with `prefix` (1 to 32
+    /// bytes), by hash, at most `limit` of them: the lookup that lets a phone check a number or
+    /// URL without revealing it.
+    fn lookup_by_hash_prefix(
+        &self,
+        prefix: &[u8],
+        limit: usize,
+    ) -> Result<Vec<HashMatch>, StoreError>;
+
+    /// Records observations, all or none.
+    fn append_evidence(&self, records: &[NewEvidence]) -> Result<(), StoreError>;
+    /// Every observation about one identifier, oldest first.
+    fn evidence_for(&self, kind: Kind, key: u64) -> Result<Vec<EvidenceRecord>, StoreError>;
+    /// Streams every observation made at or after `since` (RFC 3339, UTC), oldest first, from
+    /// one snapshot.
+    fn scan_evidence(
+        &self,
+        since: &str,
+        visit: &mut dyn FnMut(&EvidenceRecord),
+    ) -> Result<(), StoreError>;
 }

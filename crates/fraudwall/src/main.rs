@@ -36,6 +36,11 @@ enum Command {
     /// SMS text classifier: train, classify, evaluate
     #[command(subcommand)]
     Sms(cmd::sms::SmsCommand),
+    /// Black, gray and white lists: import and export list files
+    #[command(subcommand)]
+    Lists(cmd::lists::ListsCommand),
+    /// Decide on events from stdin (JSON lines) against a store's lists and rules
+    Check(cmd::check::CheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +52,8 @@ fn main() -> ExitCode {
         Command::Url(command) => cmd::url::run(command).map(|()| ExitCode::SUCCESS),
         Command::Phone(command) => cmd::phone::run(command).map(|()| ExitCode::SUCCESS),
         Command::Sms(command) => cmd::sms::run(command).map(|()| ExitCode::SUCCESS),
+        Command::Lists(command) => cmd::lists::run(command).map(|()| ExitCode::SUCCESS),
+        Command::Check(args) => cmd::check::run(args).map(|()| ExitCode::SUCCESS),
     };
     match outcome {
         Ok(code) => code,

@@ -229,11 +229,18 @@ fn decisions_answer_every_slot_in_order_and_isolate_bad_events() {
     assert_eq!(reply.status, 200, "{}", reply.text);
     let slots = reply.body["decisions"].as_array().unwrap();
     assert_eq!(slots.len(), 7);
-    for index in [0, 2, 4, 5, 6] {
+    // nothing is listed but the official whitelist: only the unverified caller raises a flag
+    assert_eq!(slots[0]["verdict"], "warn", "{}", slots[0]);
+    assert_eq!(slots[0]["reasons"][0]["code"], "caller_unverified");
+    for index in [2, 4, 5, 6] {
         let slot = &slots[index];
         assert_eq!(slot["verdict"], "allow", "{slot}");
-        assert_eq!(slot["reasons"][0]["code"], "no_lists_loaded");
-        assert!(slot["versions"]["lists"].is_u64());
+        assert_eq!(slot["reasons"], serde_json::json!([]), "{slot}");
+    }
+    for index in [0, 2, 4, 5, 6] {
+        let versions = &slots[index]["versions"];
+        assert!(versions["lists"].as_u64().unwrap() >= 1, "{versions}");
+        assert_eq!(versions["rules"], "default-1");
     }
     assert_eq!(slots[0]["id"], "c1");
     assert_eq!(slots[1]["error"]["code"], "invalid_phone");

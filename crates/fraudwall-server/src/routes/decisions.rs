@@ -2,13 +2,17 @@
 //! validated on its own, so a malformed event gets an error in its slot and never fails the
 //! others.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
+
 use axum::Json;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
-use fraudwall_rules::Verdict;
+use fraudwall_rules::{Decision, Scratch, Verdict};
 
 use crate::AppState;
 use crate::error::{ApiError, Code, ErrorBody, ErrorDetail};
@@ -99,9 +103,10 @@ pub struct TransferWire {
     #[schema(example = "6222020200112233445")]
     pub from_account: String,
     pub to_account: String,
-    /// In major units of `currency`, such as 5000.00.
-    #[schema(example = 5000.0)]
-    pub amount: f64,
+    /// In major units of `currency`: a JSON number (5000.5) or a decimal string ("5000.50"),
+    /// which keeps the cents exact.
+    #[schema(value_type = f64, example = 5000.0)]
+    pub amount: AmountWire,
     /// ISO 4217 code.
     #[schema(example = "CNY")]
     pub currency: String,
@@ -109,21 +114,29 @@ pub struct TransferWire {
     pub id: Option<String>,
 }
 
+/// An amount as a number or as a decimal string.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum AmountWire {
+    Number(f64),
+    Text(String),
+}
+
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DecisionResponse {
+pub struct DecisionResponse<'a> {
     /// One slot per event, in request order: a decision or an error.
-    pub decisions: Vec<Slot>,
+    pub decisions: Vec<Slot<'a>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
-pub enum Slot {
-    Decision(DecisionWire),
+pub enum Slot<'a> {
+    Decision(DecisionWire<'a>),
     Error(ErrorBody),
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DecisionWire {
+pub struct DecisionWire<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// allow, warn, block or hold.
@@ -131,26 +144,56 @@ pub struct DecisionWire {
     pub verdict: &'static str,
     /// 0 (no risk seen) to 1 (certain fraud).
     pub risk: f32,
-    pub reasons: Vec<ReasonWire>,
-    pub versions: VersionsWire,
+    pub reasons: Vec<ReasonWire<'a>>,
+    pub versions: VersionsWire<'a>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ReasonWire {
+pub struct ReasonWire<'a> {
     #[schema(example = "caller_blacklisted")]
-    pub code: &'static str,
-    pub detail: String,
+    pub code: &'a str,
+    #[schema(value_type = String)]
+    pub detail: Cow<'a, str>,
 }
 
 /// What the decision was made with.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct VersionsWire {
-    /// The list-snapshot version (0: no lists loaded).
+pub struct VersionsWire<'a> {
+    /// The list-snapshot version.
     pub lists: u64,
     /// The rule-set version.
-    pub rules: String,
-    /// The text-model version.
-    pub model: String,
+    #[schema(example = "default-1")]
+    pub rules: &'a str,
+    /// The text-model version, or `none`.
+    pub model: &'a str,
+}
+
+impl<'a> DecisionWire<'a> {
+    pub fn new(id: Option<String>, decision: Decision<'a>) -> DecisionWire<'a> {
+        DecisionWire {
+            id,
+            verdict: decision.verdict.as_str(),
+            risk: decision.risk,
+            reasons: decision
+                .reasons
+                .into_iter()
+                .map(|reason| ReasonWire {
+                    code: reason.code,
+                    detail: reason.detail,
+                })
+                .collect(),
+            versions: VersionsWire {
+                lists: decision.versions.lists,
+                rules: decision.versions.rules,
+                model: decision.versions.model,
+            },
+        }
+    }
+}
+
+thread_local! {
+    /// Decision buffers, one per worker thread: a batch allocates nothing per event for them.
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
 }
 
 /// Decides on a batch of events.
@@ -165,7 +208,7 @@ pub struct VersionsWire {
 pub async fn decide(
     State(state): State<AppState>,
     JsonBytes(body): JsonBytes,
-) -> Result<Json<DecisionResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let batch: BatchWire<'_> = serde_json::from_slice(&body)
         .map_err(|err| ApiError::new(Code::MalformedJson, format!("invalid json body: {err}")))?;
     let events = batch.events.ok_or_else(|| {
@@ -194,45 +237,32 @@ pub async fn decide(
     // counted per batch, not per event, to keep metric updates off the per-event path
     let mut by_verdict: [u64; 4] = [0; 4];
     let mut invalid = 0u64;
-    for raw in events {
-        let slot = match validate::event(raw.get(), &state.normalizer) {
-            Ok((event, id)) => {
-                let decision = engine.decide(&event);
-                by_verdict[decision.verdict as usize] += 1;
-                Slot::Decision(DecisionWire {
-                    id,
-                    verdict: decision.verdict.as_str(),
-                    risk: decision.risk,
-                    reasons: decision
-                        .reasons
-                        .into_iter()
-                        .map(|reason| ReasonWire {
-                            code: reason.code,
-                            detail: reason.detail,
-                        })
-                        .collect(),
-                    versions: VersionsWire {
-                        lists: decision.versions.lists,
-                        rules: decision.versions.rules.to_string(),
-                        model: decision.versions.model.to_string(),
-                    },
-                })
-            }
-            Err(err) => {
-                invalid += 1;
-                Slot::Error(ErrorBody {
-                    error: ErrorDetail {
-                        code: err.code.name(),
-                        message: err.message,
-                    },
-                })
-            }
-        };
-        slots.push(slot);
-    }
+    SCRATCH.with_borrow_mut(|scratch| {
+        for raw in events {
+            let slot = match validate::event(raw.get(), &state.normalizer) {
+                Ok((event, id)) => {
+                    state.recent.offer(&event);
+                    let decision = engine.decide(&event, scratch);
+                    by_verdict[decision.verdict as usize] += 1;
+                    Slot::Decision(DecisionWire::new(id, decision))
+                }
+                Err(err) => {
+                    invalid += 1;
+                    Slot::Error(ErrorBody {
+                        error: ErrorDetail {
+                            code: err.code.name(),
+                            message: err.message,
+                        },
+                    })
+                }
+            };
+            slots.push(slot);
+        }
+    });
     for verdict in [Verdict::Allow, Verdict::Warn, Verdict::Block, Verdict::Hold] {
         telemetry::record_decisions(verdict.as_str(), by_verdict[verdict as usize]);
     }
     telemetry::record_decisions("invalid", invalid);
-    Ok(Json(DecisionResponse { decisions: slots }))
+    // serialized here, while the engine the reasons borrow from is still held
+    Ok(Json(DecisionResponse { decisions: slots }).into_response())
 }

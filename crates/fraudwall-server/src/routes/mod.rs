@@ -1,4 +1,6 @@
 pub mod audit;
 pub mod decisions;
+pub mod lists;
 pub mod meta;
+pub mod rules;
 pub mod tokens;

@@ -53,6 +53,72 @@ const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO generations (name, value) VALUES ('tokens', 0);
     "#,
+    // 2: the black, gray and white lists, their history, and evidence
+    r#"
+    -- One row per (list, kind, value), live or a tombstone: removals stay so that the change
+    -- feed can carry them. `key` is the u64 lookup key in its i64 bit pattern.
+    CREATE TABLE list_entries (
+        id          INTEGER PRIMARY KEY,
+        list        TEXT    NOT NULL,
+        kind        TEXT    NOT NULL,
+        value       TEXT    NOT NULL,
+        key         INTEGER NOT NULL,
+        lookup_hash BLOB,
+        source      TEXT    NOT NULL,
+        fraud_type  TEXT,
+        confidence  REAL    NOT NULL,
+        severity    TEXT    NOT NULL,
+        expires_at  TEXT,
+        evidence    TEXT    NOT NULL,
+        note        TEXT,
+        author      TEXT    NOT NULL,
+        created_at  TEXT    NOT NULL,
+        updated_at  TEXT    NOT NULL,
+        version     INTEGER NOT NULL,
+        removed     INTEGER NOT NULL CHECK (removed IN (0, 1)),
+        UNIQUE (list, kind, value)
+    );
+    -- the change feed and its paging cursor
+    CREATE INDEX list_entries_by_version ON list_entries (version, id);
+    -- the public lookup by hash prefix sees live entries only
+    CREATE INDEX list_entries_by_lookup_hash ON list_entries (lookup_hash)
+        WHERE removed = 0 AND lookup_hash IS NOT NULL;
+    -- expiry visits only what has an expiry, not the whole table
+    CREATE INDEX list_entries_by_expiry ON list_entries (expires_at)
+        WHERE removed = 0 AND expires_at IS NOT NULL;
+
+    CREATE TABLE list_history (
+        seq         INTEGER PRIMARY KEY,
+        entry_id    INTEGER NOT NULL REFERENCES list_entries (id),
+        version     INTEGER NOT NULL,
+        time        TEXT    NOT NULL,
+        actor       TEXT    NOT NULL,
+        action      TEXT    NOT NULL CHECK (action IN ('add', 'update', 'remove', 'expire')),
+        before      TEXT,
+        after       TEXT
+    );
+    CREATE INDEX list_history_by_entry ON list_history (entry_id, seq);
+    CREATE TRIGGER list_history_is_append_only_update BEFORE UPDATE ON list_history
+        BEGIN SELECT RAISE(ABORT, 'list history is append-only'); END;
+    CREATE TRIGGER list_history_is_append_only_delete BEFORE DELETE ON list_history
+        BEGIN SELECT RAISE(ABORT, 'list history is append-only'); END;
+
+    CREATE TABLE evidence (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT    NOT NULL,
+        value       TEXT    NOT NULL,
+        key         INTEGER NOT NULL,
+        class       TEXT    NOT NULL CHECK (class IN ('fraud', 'benign')),
+        source      TEXT    NOT NULL,
+        time        TEXT    NOT NULL,
+        fraud_type  TEXT,
+        note        TEXT
+    );
+    CREATE INDEX evidence_by_identifier ON evidence (kind, key);
+    CREATE INDEX evidence_by_time ON evidence (time);
+
+    INSERT INTO generations (name, value) VALUES ('lists', 0);
+    "#,
 ];
 
 pub(crate) fn latest_version() -> i64 {

@@ -3,17 +3,21 @@
 //! All writes go through one writer connection, which is what SQLite allows anyway; reads use a
 //! second connection so that a long read (verifying the audit chain) never waits on a write.
 
+mod evidence;
+mod lists;
 mod migrations;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use fraudwall_lists::entry::{Change, Entry, Kind, List};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::audit::{chain_hash, verify_chain};
 use crate::{
-    AuditEntry, AuditEvent, AuditReport, GENESIS_HASH, NewToken, Role, Store, StoreError,
-    TokenHash, TokenRecord,
+    Applied, AuditEntry, AuditEvent, AuditReport, ChangeCursor, EntryFilter, EvidenceRecord,
+    Expired, GENESIS_HASH, HashMatch, HistoryRecord, LiveRow, NewEvidence, NewToken, Role, Store,
+    StoreError, TokenHash, TokenRecord,
 };
 
 pub const DATABASE_FILE: &str = "fraudwall.db";
@@ -82,6 +86,7 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // The command line and a running server may share the database.
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "cache_size", -65536)?;
     Ok(conn)
 }
 
@@ -329,6 +334,80 @@ impl Store for SqliteStore {
             params![key, value, now_rfc3339()],
         )?;
         Ok(())
+    }
+
+    fn apply_list_changes(
+        &self,
+        changes: &[Change],
+        author: &str,
+        allow_official: bool,
+    ) -> Result<Applied, StoreError> {
+        lists::apply::apply_changes(&mut self.write(), changes, author, allow_official)
+    }
+
+    fn list_version(&self) -> Result<u64, StoreError> {
+        lists::read::version(&self.read())
+    }
+
+    fn list_counts(&self) -> Result<Vec<(List, Kind, u64)>, StoreError> {
+        lists::read::counts(&self.read())
+    }
+
+    fn scan_live_entries(
+        &self,
+        now: &str,
+        visit: &mut dyn FnMut(&LiveRow<'_>),
+    ) -> Result<u64, StoreError> {
+        lists::read::scan_live(&mut self.read(), now, visit)
+    }
+
+    fn list_changes(&self, cursor: ChangeCursor, limit: usize) -> Result<Vec<Entry>, StoreError> {
+        lists::read::changes(&self.read(), cursor, limit)
+    }
+
+    fn list_entry(&self, list: List, kind: Kind, value: &str) -> Result<Option<Entry>, StoreError> {
+        lists::read::entry(&self.read(), list, kind, value)
+    }
+
+    fn list_entries(
+        &self,
+        filter: &EntryFilter,
+        after_id: i64,
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError> {
+        lists::read::entries(&self.read(), filter, after_id, limit)
+    }
+
+    fn list_history(&self, entry_id: i64) -> Result<Vec<HistoryRecord>, StoreError> {
+        lists::read::history(&self.read(), entry_id)
+    }
+
+    fn expire_list_entries(&self, now: &str) -> Result<Expired, StoreError> {
+        lists::expire::expire_entries(&mut self.write(), now)
+    }
+
+    fn lookup_by_hash_prefix(
+        &self,
+        prefix: &[u8],
+        limit: usize,
+    ) -> Result<Vec<HashMatch>, StoreError> {
+        lists::read::by_hash_prefix(&self.read(), prefix, limit)
+    }
+
+    fn append_evidence(&self, records: &[NewEvidence]) -> Result<(), StoreError> {
+        evidence::append(&mut self.write(), records)
+    }
+
+    fn evidence_for(&self, kind: Kind, key: u64) -> Result<Vec<EvidenceRecord>, StoreError> {
+        evidence::for_identifier(&self.read(), kind, key)
+    }
+
+    fn scan_evidence(
+        &self,
+        since: &str,
+        visit: &mut dyn FnMut(&EvidenceRecord),
+    ) -> Result<(), StoreError> {
+        evidence::scan(&mut self.read(), since, visit)
     }
 }
 

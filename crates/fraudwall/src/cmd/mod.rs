@@ -1,5 +1,7 @@
 pub mod audit;
+pub mod check;
 pub mod lines;
+pub mod lists;
 pub mod phone;
 pub mod serve;
 pub mod sms;

@@ -1,0 +1,561 @@
+//! The engine: looks an event's identifiers up in one list snapshot, raises signals, and reads
+//! the rule set over them. Immutable; a new snapshot or rule set makes a new engine.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use fraudwall_ids::phone::{PhoneNormalizer, PhoneNumber, Region};
+use fraudwall_ids::url::{self, CanonicalUrl, Canonicalizer, HostKind, MAX_EXPRESSIONS};
+use fraudwall_lists::entry::Table;
+use fraudwall_lists::snapshot::{Listing, Mark, Snapshot};
+use fraudwall_text::{EntityKind, Model};
+
+use crate::decision::{Decision, Reason, Verdict, Versions};
+use crate::event::{Attestation, Event};
+use crate::ruleset::{EventKind, Rule, RuleSet};
+use crate::signals::{Measure, Role, Signal, Signals, Standing};
+
+/// Gateways named so carry calls from abroad.
+const INTERNATIONAL_GATEWAYS: [&str; 3] = ["international", "intl", "overseas"];
+
+/// Everything a decision needs, shared cheaply between engines.
+#[derive(Clone)]
+pub struct Engine {
+    snapshot: Snapshot,
+    rules: Arc<RuleSet>,
+    model: Option<Arc<Model>>,
+    home: Region,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("snapshot", &self.snapshot)
+            .field("rules", &self.rules.version)
+            .field(
+                "model",
+                &self.model.as_ref().map(|m| m.version().to_owned()),
+            )
+            .finish()
+    }
+}
+
+/// Reusable buffers for deciding: one per thread, so a batch allocates nothing per event unless
+/// something matches.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    canonicalizer: Canonicalizer,
+    keys: Vec<u64>,
+    lengths: Vec<usize>,
+    text: fraudwall_text::Scratch,
+    normalizer: fraudwall_text::Normalizer,
+    normalized: fraudwall_text::Normalized,
+    found: Found,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+}
+
+/// What the lookups found for each role, for naming the entry in a reason.
+#[derive(Debug, Default, Clone)]
+struct Found {
+    marks: [Option<Mark>; Role::ALL.len()],
+    /// The most specific listed range holding the role's number.
+    ranges: [Option<Mark>; Role::ALL.len()],
+    /// For roles with many candidates (links and numbers in a text): which one matched.
+    items: [Option<String>; Role::ALL.len()],
+    /// The text classifier's label, when it read the message as fraud.
+    label: Option<usize>,
+}
+
+impl Found {
+    fn clear(&mut self) {
+        self.marks = Default::default();
+        self.ranges = Default::default();
+        for item in &mut self.items {
+            *item = None;
+        }
+        self.label = None;
+    }
+}
+
+/// The result of reading an event, before the rules: useful on its own for dry runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evaluation {
+    pub kind: EventKind,
+    pub signals: Signals,
+}
+
+impl Engine {
+    pub fn new(
+        snapshot: Snapshot,
+        rules: Arc<RuleSet>,
+        model: Option<Arc<Model>>,
+        home: Region,
+    ) -> Engine {
+        Engine {
+            snapshot,
+            rules,
+            model,
+            home,
+        }
+    }
+
+    /// No lists, the built-in rules, no text model, China as home.
+    pub fn empty() -> Engine {
+        Engine::new(
+            Snapshot::empty(),
+            Arc::new(RuleSet::builtin()),
+            None,
+            Region::CN,
+        )
+    }
+
+    pub fn with_snapshot(&self, snapshot: Snapshot) -> Engine {
+        Engine {
+            snapshot,
+            ..self.clone()
+        }
+    }
+
+    pub fn with_rules(&self, rules: Arc<RuleSet>) -> Engine {
+        Engine {
+            rules,
+            ..self.clone()
+        }
+    }
+
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    pub fn rules(&self) -> &Arc<RuleSet> {
+        &self.rules
+    }
+
+    pub fn model(&self) -> Option<&Arc<Model>> {
+        self.model.as_ref()
+    }
+
+    pub fn versions(&self) -> Versions<'_> {
+        Versions {
+            lists: self.snapshot.version(),
+            rules: &self.rules.version,
+            model: self.model.as_ref().map_or("none", |m| m.version()),
+        }
+    }
+
+    pub fn decide<'e>(&'e self, event: &Event, scratch: &mut Scratch) -> Decision<'e> {
+        let evaluation = self.evaluate(event, scratch);
+        self.apply_rules(&self.rules, event, &evaluation, scratch)
+    }
+
+    /// Decides with another rule set over this engine's lists: what a candidate rule set would
+    /// answer (dry runs).
+    pub fn decide_with<'r>(
+        &'r self,
+        rules: &'r RuleSet,
+        event: &Event,
+        scratch: &mut Scratch,
+    ) -> Decision<'r> {
+        let evaluation = self.evaluate(event, scratch);
+        let mut decision = self.apply_rules(rules, event, &evaluation, scratch);
+        decision.versions.rules = &rules.version;
+        decision
+    }
+
+    /// Looks every identifier of `event` up and raises its signals.
+    pub fn evaluate(&self, event: &Event, scratch: &mut Scratch) -> Evaluation {
+        scratch.found.clear();
+        let mut signals = Signals::default();
+        let kind = match event {
+            Event::Call(call) => {
+                self.check_number(Role::Caller, &call.caller, &mut signals, scratch);
+                if call.attestation == Some(Attestation::C) {
+                    signals.raise(Signal::AttestationC);
+                }
+                let international = call.gateway.as_deref().is_some_and(|gateway| {
+                    INTERNATIONAL_GATEWAYS
+                        .iter()
+                        .any(|name| gateway.trim().eq_ignore_ascii_case(name))
+                });
+                if international && self.is_domestic(&call.caller) {
+                    signals.raise(Signal::SpoofedDomestic);
+                }
+                EventKind::Call
+            }
+            Event::Sms(sms) => {
+                self.check_number(Role::Sender, &sms.sender, &mut signals, scratch);
+                self.check_text(&sms.text, &mut signals, scratch);
+                EventKind::Sms
+            }
+            Event::Url(visit) => {
+                if visit.url.host_kind() != HostKind::Name {
+                    signals.raise(Signal::IpHost);
+                }
+                if let Some(mark) = self.check_url(&visit.url, scratch) {
+                    raise_mark(Role::Url, mark, &mut signals);
+                    scratch.found.marks[Role::Url as usize] = Some(mark);
+                }
+                EventKind::Url
+            }
+            Event::App(app) => {
+                self.check_key(
+                    Role::App,
+                    Table::Apps,
+                    app.package.key(),
+                    &mut signals,
+                    scratch,
+                );
+                if let Some(cert) = &app.cert_sha256 {
+                    self.check_key(Role::Cert, Table::Certs, cert.key(), &mut signals, scratch);
+                }
+                EventKind::App
+            }
+            Event::Transfer(transfer) => {
+                let accounts = Table::Accounts;
+                self.check_key(
+                    Role::Payee,
+                    accounts,
+                    transfer.to_account.key(),
+                    &mut signals,
+                    scratch,
+                );
+                self.check_key(
+                    Role::Payer,
+                    accounts,
+                    transfer.from_account.key(),
+                    &mut signals,
+                    scratch,
+                );
+                if let Some(phone) = &transfer.payer_phone {
+                    self.check_number(Role::PayerPhone, phone, &mut signals, scratch);
+                }
+                signals.set_measure(Measure::Amount, transfer.amount_minor as f64 / 100.0);
+                EventKind::Transfer
+            }
+        };
+        Evaluation { kind, signals }
+    }
+
+    fn apply_rules<'r>(
+        &'r self,
+        rules: &'r RuleSet,
+        event: &Event,
+        evaluation: &Evaluation,
+        scratch: &mut Scratch,
+    ) -> Decision<'r> {
+        let mut verdict = Verdict::Allow;
+        let mut risk = 0f32;
+        let mut reasons = Vec::new();
+        rules.evaluate(evaluation.kind, &evaluation.signals, |rule| {
+            verdict = verdict.max(rule.verdict);
+            risk = risk.max(rule.risk_for(&evaluation.signals));
+            reasons.push(Reason {
+                code: &rule.reason,
+                detail: self.detail(rule, event, scratch),
+                rule: &rule.id,
+            });
+        });
+        Decision {
+            verdict,
+            risk,
+            reasons,
+            versions: Versions {
+                lists: self.snapshot.version(),
+                rules: &rules.version,
+                model: self.model.as_ref().map_or("none", |m| m.version()),
+            },
+        }
+    }
+
+    /// The rule's own detail, followed by what matched: the entry's list, fraud type, source
+    /// and confidence, or the classifier's label and the words that weighed most.
+    fn detail<'r>(&self, rule: &'r Rule, event: &Event, scratch: &mut Scratch) -> Cow<'r, str> {
+        if rule.requires(Signal::TextFraud) {
+            return self.text_detail(rule, event, scratch);
+        }
+        let Some((role, standing)) = rule.subject else {
+            return Cow::Borrowed(&rule.detail);
+        };
+        let found = &scratch.found;
+        let mark = match standing {
+            Standing::RangeBlack | Standing::RangeGray => found.ranges[role as usize],
+            _ => found.marks[role as usize],
+        };
+        let listing = mark.and_then(|mark| match standing {
+            Standing::Black | Standing::BlackFatal | Standing::RangeBlack => mark.black,
+            Standing::Gray | Standing::RangeGray => mark.gray,
+            Standing::White => mark.white,
+        });
+        let mut detail = rule.detail.clone();
+        if let Some(item) = &found.items[role as usize] {
+            let _ = write!(detail, ": {item}");
+        }
+        if let Some(listing) = listing {
+            self.describe_listing(&listing, &mut detail);
+        }
+        Cow::Owned(detail)
+    }
+
+    fn describe_listing(&self, listing: &Listing, out: &mut String) {
+        out.push_str(" (");
+        if let Some(fraud_type) = self.snapshot.fraud_type(listing) {
+            let _ = write!(out, "{fraud_type}, ");
+        }
+        let _ = write!(
+            out,
+            "source {}, confidence {:.2}",
+            listing.source,
+            listing.confidence()
+        );
+        if listing.is_fatal() {
+            out.push_str(", fatal");
+        }
+        out.push(')');
+    }
+
+    fn text_detail<'r>(
+        &self,
+        rule: &'r Rule,
+        event: &Event,
+        scratch: &mut Scratch,
+    ) -> Cow<'r, str> {
+        let (Some(model), Event::Sms(sms)) = (&self.model, event) else {
+            return Cow::Borrowed(&rule.detail);
+        };
+        // The reasons are worked out only now that a rule needs them: most messages are
+        // normal and never pay for this.
+        let prediction = model.classify_with(&sms.text, &mut scratch.text, 3);
+        let mut detail = format!("{}: {}", rule.detail, prediction.label);
+        if !prediction.reasons.is_empty() {
+            detail.push_str(" (");
+            for (i, reason) in prediction.reasons.iter().enumerate() {
+                if i > 0 {
+                    detail.push_str(", ");
+                }
+                detail.push_str(&reason.token);
+            }
+            detail.push(')');
+        }
+        Cow::Owned(detail)
+    }
+
+    fn is_domestic(&self, number: &PhoneNumber) -> bool {
+        match number {
+            PhoneNumber::E164(e164) => e164.calling_code() == self.home.calling_code(),
+            // service numbers exist only inside their country: from abroad they are spoofed
+            PhoneNumber::Service(_) => true,
+        }
+    }
+
+    fn check_key(
+        &self,
+        role: Role,
+        table: Table,
+        key: u64,
+        signals: &mut Signals,
+        scratch: &mut Scratch,
+    ) {
+        if let Some(mark) = self.snapshot.get(table, key) {
+            raise_mark(role, mark, signals);
+            scratch.found.marks[role as usize] = Some(mark);
+        }
+    }
+
+    fn check_number(
+        &self,
+        role: Role,
+        number: &PhoneNumber,
+        signals: &mut Signals,
+        scratch: &mut Scratch,
+    ) {
+        self.check_key(role, Table::Numbers, number.key(), signals, scratch);
+        if let PhoneNumber::E164(e164) = number {
+            let found = &mut scratch.found;
+            self.snapshot.ranges_holding(e164.key(), |_, mark| {
+                if mark.black.is_some() {
+                    signals.raise(Signal::List(role, Standing::RangeBlack));
+                }
+                if mark.gray.is_some() {
+                    signals.raise(Signal::List(role, Standing::RangeGray));
+                }
+                if found.ranges[role as usize].is_none() {
+                    found.ranges[role as usize] = Some(mark);
+                }
+            });
+        }
+    }
+
+    /// The URL's standing on the lists, from all its expressions. A white match counts only
+    /// when it is at least as specific as every black or gray match: a white-listed hosting
+    /// platform does not clear a black-listed site on one of its subdomains.
+    fn check_url(&self, url: &CanonicalUrl, scratch: &mut Scratch) -> Option<Mark> {
+        scratch.keys.clear();
+        scratch.lengths.clear();
+        for expression in url.expressions().take(MAX_EXPRESSIONS) {
+            scratch.keys.push(url::expression_key(expression));
+            scratch.lengths.push(expression.len());
+        }
+        let mut combined = Mark::default();
+        let mut listed = false;
+        let (mut bad_specificity, mut white_specificity) = (0, 0);
+        let lengths = &scratch.lengths;
+        self.snapshot
+            .get_many(Table::Expressions, &scratch.keys, |index, mark| {
+                let Some(mark) = mark else { return };
+                listed = true;
+                let specificity = lengths[index];
+                if mark.black.is_some() || mark.gray.is_some() {
+                    bad_specificity = bad_specificity.max(specificity);
+                }
+                combined.black = strongest(combined.black, mark.black);
+                combined.gray = strongest(combined.gray, mark.gray);
+                if mark.white.is_some() && specificity >= white_specificity {
+                    white_specificity = specificity;
+                    combined.white = mark.white;
+                }
+            });
+        if combined.white.is_some() && white_specificity < bad_specificity {
+            combined.white = None;
+        }
+        listed.then_some(combined)
+    }
+
+    /// The classifier's risk, and every link and number in the text checked as URLs and numbers.
+    fn check_text(&self, text: &str, signals: &mut Signals, scratch: &mut Scratch) {
+        let entities = match &self.model {
+            Some(model) => {
+                let probabilities = model.probabilities_with(text, &mut scratch.text);
+                let best = (0..probabilities.len())
+                    .max_by(|&a, &b| probabilities[a].total_cmp(&probabilities[b]))
+                    .unwrap_or(0);
+                let normal = model.normal_class();
+                let risk = normal.map_or(1.0, |n| 1.0 - probabilities[n]);
+                signals.set_measure(Measure::TextRisk, f64::from(risk));
+                if Some(best) != normal {
+                    signals.raise(Signal::TextFraud);
+                    scratch.found.label = Some(best);
+                }
+                &scratch.text.normalized().entities
+            }
+            None => {
+                scratch
+                    .normalizer
+                    .normalize_into(text, &mut scratch.normalized);
+                &scratch.normalized.entities
+            }
+        };
+        // Entities borrow the scratch; the lookups below need it too, so the few entities a
+        // message carries are copied out first.
+        let mut links: Vec<(EntityKind, String)> = Vec::new();
+        for entity in entities {
+            if matches!(entity.kind, EntityKind::Url | EntityKind::Phone) {
+                links.push((entity.kind, entity.raw.clone()));
+            }
+        }
+        let normalizer = PhoneNormalizer::new(self.home);
+        for (kind, raw) in links {
+            match kind {
+                EntityKind::Url => {
+                    let with_scheme;
+                    let text = if raw.contains("://") {
+                        raw.as_str()
+                    } else {
+                        with_scheme = format!("http://{raw}");
+                        &with_scheme
+                    };
+                    let Ok(canonical) = scratch.canonicalizer.canonicalize(text) else {
+                        continue;
+                    };
+                    let canonical = canonical.clone();
+                    if let Some(mark) = self.check_url(&canonical, scratch) {
+                        self.note_item(Role::TextLink, mark, &raw, signals, scratch);
+                    }
+                }
+                EntityKind::Phone => {
+                    let Ok(number) = normalizer.normalize(&raw) else {
+                        continue;
+                    };
+                    if let Some(mark) = self.snapshot.get(Table::Numbers, number.key()) {
+                        self.note_item(Role::TextNumber, mark, &raw, signals, scratch);
+                    }
+                    if let PhoneNumber::E164(e164) = number {
+                        let mut range_mark = None;
+                        self.snapshot.ranges_holding(e164.key(), |_, mark| {
+                            range_mark.get_or_insert(mark);
+                        });
+                        if let Some(mark) = range_mark {
+                            if mark.black.is_some() {
+                                signals.raise(Signal::List(Role::TextNumber, Standing::RangeBlack));
+                            }
+                            if mark.gray.is_some() {
+                                signals.raise(Signal::List(Role::TextNumber, Standing::RangeGray));
+                            }
+                            scratch.found.ranges[Role::TextNumber as usize].get_or_insert(mark);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Raises a text item's signals and remembers the first black (else gray, else any) item
+    /// for the reason.
+    fn note_item(
+        &self,
+        role: Role,
+        mark: Mark,
+        raw: &str,
+        signals: &mut Signals,
+        scratch: &mut Scratch,
+    ) {
+        raise_mark(role, mark, signals);
+        let slot = role as usize;
+        let rank = |mark: &Mark| (mark.black.is_some(), mark.gray.is_some());
+        let better = match scratch.found.marks[slot] {
+            None => true,
+            Some(current) => rank(&mark) > rank(&current),
+        };
+        if better {
+            scratch.found.marks[slot] = Some(mark);
+            scratch.found.items[slot] = Some(raw.to_owned());
+        }
+    }
+}
+
+fn strongest(a: Option<Listing>, b: Option<Listing>) -> Option<Listing> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(
+            if (b.severity, b.confidence_pct) > (a.severity, a.confidence_pct) {
+                b
+            } else {
+                a
+            },
+        ),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
+fn raise_mark(role: Role, mark: Mark, signals: &mut Signals) {
+    if let Some(black) = mark.black {
+        signals.raise(Signal::List(role, Standing::Black));
+        if black.is_fatal() {
+            signals.raise(Signal::List(role, Standing::BlackFatal));
+        }
+        signals.raise_measure(Measure::ListConfidence, f64::from(black.confidence()));
+    }
+    if let Some(gray) = mark.gray {
+        signals.raise(Signal::List(role, Standing::Gray));
+        signals.raise_measure(Measure::ListConfidence, f64::from(gray.confidence()));
+    }
+    if mark.white.is_some() {
+        signals.raise(Signal::List(role, Standing::White));
+    }
+}

@@ -1,0 +1,252 @@
+//! The signals an event raises: facts the engine establishes by looking identifiers up (the
+//! caller is on the black list, a link in the text is gray) or by reading the event itself
+//! (attestation C). Rules are written against their names; the engine sets them as bits.
+
+use std::fmt;
+
+/// Whose identifier a list signal is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// A call's calling number.
+    Caller,
+    /// An SMS's sender.
+    Sender,
+    /// Any link in an SMS's text.
+    TextLink,
+    /// Any phone number in an SMS's text.
+    TextNumber,
+    /// A visited URL.
+    Url,
+    /// An app's package name.
+    App,
+    /// An app's signing certificate.
+    Cert,
+    /// A transfer's receiving account.
+    Payee,
+    /// A transfer's paying account.
+    Payer,
+    /// The phone of the payer, when the bank gives it.
+    PayerPhone,
+}
+
+impl Role {
+    pub const ALL: [Role; 10] = [
+        Role::Caller,
+        Role::Sender,
+        Role::TextLink,
+        Role::TextNumber,
+        Role::Url,
+        Role::App,
+        Role::Cert,
+        Role::Payee,
+        Role::Payer,
+        Role::PayerPhone,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Caller => "caller",
+            Role::Sender => "sender",
+            Role::TextLink => "text_link",
+            Role::TextNumber => "text_number",
+            Role::Url => "url",
+            Role::App => "app",
+            Role::Cert => "cert",
+            Role::Payee => "payee",
+            Role::Payer => "payer",
+            Role::PayerPhone => "payer_phone",
+        }
+    }
+
+    /// Phone numbers are also checked against the listed ranges.
+    fn is_number(self) -> bool {
+        matches!(
+            self,
+            Role::Caller | Role::Sender | Role::TextNumber | Role::PayerPhone
+        )
+    }
+}
+
+/// What a list lookup found for a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Standing {
+    Black,
+    /// Black with fatal severity: overrides the official whitelist.
+    BlackFatal,
+    Gray,
+    White,
+    /// In a black-listed number range.
+    RangeBlack,
+    /// In a gray-listed number range (ranges the server derived from evidence are gray).
+    RangeGray,
+}
+
+impl Standing {
+    pub const ALL: [Standing; 6] = [
+        Standing::Black,
+        Standing::BlackFatal,
+        Standing::Gray,
+        Standing::White,
+        Standing::RangeBlack,
+        Standing::RangeGray,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::Black => "black",
+            Standing::BlackFatal => "black_fatal",
+            Standing::Gray => "gray",
+            Standing::White => "white",
+            Standing::RangeBlack => "range_black",
+            Standing::RangeGray => "range_gray",
+        }
+    }
+
+    fn is_range(self) -> bool {
+        matches!(self, Standing::RangeBlack | Standing::RangeGray)
+    }
+}
+
+/// A signal that is either raised or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Signal {
+    List(Role, Standing),
+    /// The call came with STIR/SHAKEN attestation C (gateway only).
+    AttestationC,
+    /// An international gateway presents a number of the home country: the classic spoof.
+    SpoofedDomestic,
+    /// The URL's host is an IP address.
+    IpHost,
+    /// The text classifier labels the message as a fraud type.
+    TextFraud,
+}
+
+impl Signal {
+    /// Every signal, in bit order.
+    pub fn all() -> impl Iterator<Item = Signal> {
+        Role::ALL
+            .into_iter()
+            .flat_map(|role| {
+                Standing::ALL
+                    .into_iter()
+                    .filter(move |standing| role.is_number() || !standing.is_range())
+                    .map(move |standing| Signal::List(role, standing))
+            })
+            .chain([
+                Signal::AttestationC,
+                Signal::SpoofedDomestic,
+                Signal::IpHost,
+                Signal::TextFraud,
+            ])
+    }
+
+    /// The signal's bit; bits are dense because [`Signal::all`] is.
+    pub fn bit(self) -> u128 {
+        match self {
+            Signal::List(role, standing) => {
+                1 << (role as u32 * Standing::ALL.len() as u32 + standing as u32)
+            }
+            Signal::AttestationC => 1 << 120,
+            Signal::SpoofedDomestic => 1 << 121,
+            Signal::IpHost => 1 << 122,
+            Signal::TextFraud => 1 << 123,
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Signal> {
+        Signal::all().find(|signal| signal.to_string() == name)
+    }
+}
+
+impl fmt::Display for Signal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Signal::List(role, standing) => write!(f, "{}.{}", role.as_str(), standing.as_str()),
+            Signal::AttestationC => f.write_str("call.attestation_c"),
+            Signal::SpoofedDomestic => f.write_str("call.spoofed_domestic"),
+            Signal::IpHost => f.write_str("url.ip_host"),
+            Signal::TextFraud => f.write_str("text.fraud"),
+        }
+    }
+}
+
+/// A measured quantity a rule can compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Measure {
+    /// The text classifier's risk, `1 - P(normal)`; 0 when there is no text or no model.
+    TextRisk,
+    /// A transfer's amount in major units (yuan).
+    Amount,
+    /// The highest confidence among the list entries that matched.
+    ListConfidence,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 3] = [Measure::TextRisk, Measure::Amount, Measure::ListConfidence];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Measure::TextRisk => "text.risk",
+            Measure::Amount => "amount",
+            Measure::ListConfidence => "list.confidence",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Measure> {
+        Measure::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+}
+
+/// Everything an event raised.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Signals {
+    pub bits: u128,
+    pub measures: [f64; 3],
+}
+
+impl Signals {
+    pub fn raise(&mut self, signal: Signal) {
+        self.bits |= signal.bit();
+    }
+
+    pub fn has(&self, signal: Signal) -> bool {
+        self.bits & signal.bit() != 0
+    }
+
+    pub fn measure(&self, measure: Measure) -> f64 {
+        self.measures[measure as usize]
+    }
+
+    pub fn set_measure(&mut self, measure: Measure, value: f64) {
+        self.measures[measure as usize] = value;
+    }
+
+    /// Keeps the highest value seen.
+    pub fn raise_measure(&mut self, measure: Measure, value: f64) {
+        let slot = &mut self.measures[measure as usize];
+        *slot = slot.max(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_signal_has_its_own_bit_and_round_trips_by_name() {
+        let signals: Vec<_> = Signal::all().collect();
+        let bits: HashSet<u128> = signals.iter().map(|s| s.bit()).collect();
+        assert_eq!(bits.len(), signals.len());
+        for signal in &signals {
+            assert_eq!(Signal::parse(&signal.to_string()), Some(*signal));
+        }
+        assert_eq!(
+            Signal::parse("caller.range_black"),
+            Some(Signal::List(Role::Caller, Standing::RangeBlack))
+        );
+        // ranges exist for numbers only
+        assert_eq!(Signal::parse("url.range_black"), None);
+        assert_eq!(Signal::parse("caller.purple"), None);
+    }
+}

@@ -1,0 +1,361 @@
+//! The engine over a small snapshot, one test per kind of check.
+
+use std::sync::Arc;
+
+use fraudwall_ids::account::Account;
+use fraudwall_ids::app::{CertSha256, PackageName};
+use fraudwall_ids::phone::{PhoneNormalizer, Region};
+use fraudwall_ids::url::canonicalize;
+use fraudwall_lists::entry::{Identifier, Kind, List, Severity, Source};
+use fraudwall_lists::snapshot::{ListingSpec, Snapshot, SnapshotBuilder};
+use fraudwall_rules::{
+    AppUse, Attestation, Call, Engine, Event, RuleSet, RulesFormat, Scratch, Sms, Transfer,
+    UrlVisit, Verdict,
+};
+use fraudwall_text::Model;
+
+fn snapshot(entries: &[(List, Kind, &str, Severity)]) -> Snapshot {
+    let normalizer = PhoneNormalizer::new(Region::CN);
+    let mut builder = SnapshotBuilder::new([16; 7]);
+    for &(list, kind, raw, severity) in entries {
+        let identifier = Identifier::parse(kind, raw, &normalizer).unwrap();
+        let spec = ListingSpec {
+            source: Source::Analyst,
+            severity,
+            confidence: 0.9,
+            fraud_type: Some("fake_customer_service"),
+        };
+        builder.add(list, identifier.table(), identifier.key, &spec);
+    }
+    builder.finish(3)
+}
+
+fn engine(entries: &[(List, Kind, &str, Severity)]) -> Engine {
+    Engine::new(
+        snapshot(entries),
+        Arc::new(RuleSet::builtin()),
+        None,
+        Region::CN,
+    )
+}
+
+fn number(raw: &str) -> fraudwall_ids::phone::PhoneNumber {
+    PhoneNormalizer::new(Region::CN).normalize(raw).unwrap()
+}
+
+fn call(caller: &str, attestation: Option<Attestation>, gateway: Option<&str>) -> Event {
+    Event::Call(Call {
+        caller: number(caller),
+        callee: number("13900139000"),
+        attestation,
+        gateway: gateway.map(str::to_owned),
+    })
+}
+
+fn visit(url: &str) -> Event {
+    Event::Url(UrlVisit {
+        url: canonicalize(url).unwrap(),
+        subscriber: None,
+    })
+}
+
+fn sms(sender: &str, text: &str) -> Event {
+    Event::Sms(Sms {
+        sender: number(sender),
+        recipient: number("13900139000"),
+        text: text.to_owned(),
+    })
+}
+
+fn codes(engine: &Engine, event: &Event) -> (Verdict, Vec<String>) {
+    let decision = engine.decide(event, &mut Scratch::new());
+    (
+        decision.verdict,
+        decision.reasons.iter().map(|r| r.code.to_owned()).collect(),
+    )
+}
+
+const N: Severity = Severity::Normal;
+
+#[test]
+fn a_blacklisted_domain_blocks_its_subdomains_however_the_link_is_written() {
+    let engine = engine(&[
+        (List::Black, Kind::Domain, "evil.example", N),
+        (List::White, Kind::Domain, "bank.example", N),
+    ]);
+    let (verdict, reasons) = codes(
+        &engine,
+        &visit("HTTP://Login.EVIL.example:8080/a/../b/pay?x=1"),
+    );
+    assert_eq!(verdict, Verdict::Block);
+    assert_eq!(reasons, ["url_blacklisted"]);
+    assert_eq!(
+        codes(&engine, &visit("https://www.bank.example/")).0,
+        Verdict::Allow
+    );
+    assert_eq!(
+        codes(&engine, &visit("https://unlisted.example/")),
+        (Verdict::Allow, vec![])
+    );
+}
+
+#[test]
+fn a_reason_names_the_entry_that_matched() {
+    let engine = engine(&[(List::Black, Kind::Domain, "evil.example", N)]);
+    let decision = engine.decide(&visit("http://a.evil.example/"), &mut Scratch::new());
+    assert_eq!(
+        decision.reasons[0].detail,
+        "the link is on the black list (fake_customer_service, source analyst, confidence 0.90)"
+    );
+    assert_eq!(decision.versions.lists, 3);
+    assert_eq!(decision.versions.rules, "default-1");
+}
+
+#[test]
+fn a_whitelisted_platform_does_not_clear_a_blacklisted_site_on_it() {
+    let engine = engine(&[
+        (List::White, Kind::Domain, "pages.example", N),
+        (List::Black, Kind::Domain, "scam.pages.example", N),
+        (List::Black, Kind::Url, "pages.example/phish/", N),
+    ]);
+    assert_eq!(
+        codes(&engine, &visit("http://scam.pages.example/")).0,
+        Verdict::Block
+    );
+    assert_eq!(
+        codes(&engine, &visit("http://pages.example/phish/login")).0,
+        Verdict::Block
+    );
+    assert_eq!(
+        codes(&engine, &visit("http://pages.example/docs/")).0,
+        Verdict::Allow
+    );
+}
+
+#[test]
+fn path_entries_match_by_prefix_only() {
+    let engine = engine(&[(List::Black, Kind::Url, "http://host.example/login/", N)]);
+    assert_eq!(
+        codes(&engine, &visit("http://host.example/login/step2")).0,
+        Verdict::Block
+    );
+    assert_eq!(
+        codes(&engine, &visit("http://host.example/about")).0,
+        Verdict::Allow
+    );
+}
+
+#[test]
+fn official_numbers_are_allowed_unless_fatal_or_spoofed() {
+    let whitelisted = engine(&[
+        (List::White, Kind::Number, "96110", N),
+        (List::Black, Kind::Number, "96110", N),
+    ]);
+    assert_eq!(
+        codes(&whitelisted, &call("96110", None, None)),
+        (Verdict::Allow, vec!["caller_official".to_owned()])
+    );
+    let fatal = engine(&[
+        (List::White, Kind::Number, "96110", N),
+        (List::Black, Kind::Number, "96110", Severity::Fatal),
+    ]);
+    assert_eq!(codes(&fatal, &call("96110", None, None)).0, Verdict::Block);
+    // an official number from an international gateway is a spoof
+    let (verdict, reasons) = codes(&whitelisted, &call("96110", None, Some("International")));
+    assert_eq!(verdict, Verdict::Block);
+    assert!(
+        reasons.contains(&"spoofed_official_number".to_owned()),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn spoofing_signals_warn_on_unlisted_callers() {
+    let engine = engine(&[]);
+    assert_eq!(
+        codes(&engine, &call("13800138000", Some(Attestation::C), None)),
+        (Verdict::Warn, vec!["caller_unverified".to_owned()])
+    );
+    assert_eq!(
+        codes(&engine, &call("13800138000", None, Some("international"))).1,
+        ["spoofed_domestic_number"]
+    );
+    // a foreign number through the international gateway is ordinary
+    assert_eq!(
+        codes(&engine, &call("+14155550100", None, Some("international"))).0,
+        Verdict::Allow
+    );
+}
+
+#[test]
+fn callers_in_listed_ranges_are_caught() {
+    let engine = engine(&[
+        (List::Black, Kind::Range, "+86170123456*", N),
+        (List::Gray, Kind::Range, "+8617099*", N),
+        (List::Gray, Kind::Number, "13800138000", N),
+    ]);
+    assert_eq!(
+        codes(&engine, &call("17012345678", None, None)).1,
+        ["caller_in_black_range"]
+    );
+    assert_eq!(
+        codes(&engine, &call("17099000000", None, None)).1,
+        ["caller_in_gray_range"]
+    );
+    assert_eq!(
+        codes(&engine, &call("13800138000", None, None)).1,
+        ["caller_graylisted"]
+    );
+    assert_eq!(
+        codes(&engine, &call("13800138001", None, None)).0,
+        Verdict::Allow
+    );
+}
+
+#[test]
+fn an_sms_is_judged_by_its_sender_and_the_links_and_numbers_in_its_text() {
+    let engine = engine(&[
+        (List::Black, Kind::Domain, "evil.example", N),
+        (List::Black, Kind::Number, "17012345678", N),
+        (List::Black, Kind::Number, "13800138000", N),
+    ]);
+    let decision = engine.decide(
+        &sms(
+            "13900139001",
+            "您的快递丢失，请点击 HTTP://Pay.Evil.example/claim 办理理赔",
+        ),
+        &mut Scratch::new(),
+    );
+    assert_eq!(decision.verdict, Verdict::Block);
+    assert_eq!(decision.reasons[0].code, "text_link_blacklisted");
+    assert!(
+        decision.reasons[0]
+            .detail
+            .contains("Pay.Evil.example/claim"),
+        "{}",
+        decision.reasons[0].detail
+    );
+    assert_eq!(
+        codes(
+            &engine,
+            &sms("13900139001", "请回电 170-1234-5678 办理退款")
+        )
+        .1,
+        ["text_number_blacklisted"]
+    );
+    assert_eq!(
+        codes(&engine, &sms("13800138000", "hello")).1,
+        ["sender_blacklisted"]
+    );
+    assert_eq!(
+        codes(&engine, &sms("13900139001", "see you at 7")).0,
+        Verdict::Allow
+    );
+}
+
+#[test]
+fn the_text_classifier_speaks_for_fraudulent_texts() {
+    let model = Arc::new(Model::bundled().unwrap());
+    let engine = Engine::new(
+        Snapshot::empty(),
+        Arc::new(RuleSet::builtin()),
+        Some(model),
+        Region::CN,
+    );
+    let fraud = sms(
+        "13900139001",
+        "URGENT! You have won a 1 week FREE membership in our £100,000 Prize Jackpot! Txt the word: CLAIM to No: 81010",
+    );
+    let decision = engine.decide(&fraud, &mut Scratch::new());
+    assert_ne!(decision.verdict, Verdict::Allow, "{decision:?}");
+    assert!(decision.risk > 0.7, "{decision:?}");
+    assert!(decision.reasons[0].code.starts_with("text_"));
+    assert!(
+        decision.reasons[0].detail.contains("spam"),
+        "{}",
+        decision.reasons[0].detail
+    );
+    assert_ne!(decision.versions.model, "none");
+    let normal = sms(
+        "13900139001",
+        "ok see you at the station at 7, bring the umbrella",
+    );
+    assert_eq!(
+        engine.decide(&normal, &mut Scratch::new()).verdict,
+        Verdict::Allow
+    );
+}
+
+#[test]
+fn apps_are_matched_by_package_and_certificate() {
+    let cert = "a".repeat(64);
+    let engine = engine(&[
+        (List::Black, Kind::App, "com.evil.loan", N),
+        (List::Black, Kind::Cert, &cert, N),
+    ]);
+    let app = |package: &str, cert: Option<&str>| {
+        Event::App(AppUse {
+            package: PackageName::parse(package).unwrap(),
+            cert_sha256: cert.map(|c| CertSha256::parse(c).unwrap()),
+            subscriber: None,
+        })
+    };
+    assert_eq!(
+        codes(&engine, &app("com.evil.loan", None)).1,
+        ["app_blacklisted"]
+    );
+    assert_eq!(
+        codes(&engine, &app("com.fine.app", Some(&cert))).1,
+        ["app_cert_blacklisted"]
+    );
+    assert_eq!(codes(&engine, &app("com.fine.app", None)).0, Verdict::Allow);
+}
+
+#[test]
+fn transfers_to_listed_accounts_are_held() {
+    let payee = "6222020200112233445";
+    let engine = engine(&[(List::Black, Kind::Account, payee, N)]);
+    let transfer = |to: &str| {
+        Event::Transfer(Transfer {
+            from_account: Account::parse("6222020200112233452").unwrap(),
+            to_account: Account::parse(to).unwrap(),
+            amount_minor: 150_000,
+            currency: *b"CNY",
+            payer_phone: None,
+        })
+    };
+    let (verdict, reasons) = codes(&engine, &transfer(payee));
+    assert_eq!(
+        (verdict, reasons),
+        (Verdict::Hold, vec!["payee_blacklisted".to_owned()])
+    );
+    assert_eq!(
+        codes(&engine, &transfer("6222020200112233452")).0,
+        Verdict::Allow
+    );
+}
+
+#[test]
+fn a_candidate_rule_set_decides_over_the_same_lists() {
+    let engine = engine(&[(List::Gray, Kind::Domain, "shady.example", N)]);
+    let strict = RuleSet::parse(
+        r#"
+        version = "strict-1"
+        [[rule]]
+        id = "gray_blocks"
+        when = ["url.gray"]
+        verdict = "block"
+        risk = 0.8
+        "#,
+        RulesFormat::Toml,
+    )
+    .unwrap();
+    let event = visit("http://shady.example/");
+    assert_eq!(
+        engine.decide(&event, &mut Scratch::new()).verdict,
+        Verdict::Warn
+    );
+    let candidate = engine.decide_with(&strict, &event, &mut Scratch::new());
+    assert_eq!(candidate.verdict, Verdict::Block);
+    assert_eq!(candidate.versions.rules, "strict-1");
+}

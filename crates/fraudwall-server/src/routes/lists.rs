@@ -1,0 +1,929 @@
+//! The black, gray and white lists over the API: entries in and out, bulk import and export in
+//! the list-file formats, the change feed that operators' and banks' own nodes follow, and the
+//! snapshot's status. Reads that return identifiers are audited.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use fraudwall_lists::entry::{
+    Attributes, Change, Entry, Identifier, Kind, List, OnExisting, Outcome, Severity, Source,
+};
+use fraudwall_lists::import::Format;
+use fraudwall_lists::listfile::{self, CSV_HEADER};
+use fraudwall_store::{ChangeCursor, EntryFilter, HistoryRecord, Role};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::auth::Principal;
+use crate::error::{ApiError, Code, ErrorBody, ErrorDetail};
+use crate::extract::JsonBody;
+
+/// Entries per request to the entry endpoints.
+pub const MAX_ENTRIES: usize = 10_000;
+const MAX_CHANGES_PAGE: usize = 10_000;
+const EXPORT_PAGE: usize = 50_000;
+
+fn parse_list(list: &str) -> Result<List, ApiError> {
+    list.parse()
+        .map_err(|err: fraudwall_lists::entry::UnknownName| {
+            ApiError::new(Code::InvalidParameter, err.to_string())
+        })
+}
+
+fn parse_kind(kind: &str) -> Result<Kind, ApiError> {
+    kind.parse()
+        .map_err(|err: fraudwall_lists::entry::UnknownName| {
+            ApiError::new(Code::InvalidParameter, err.to_string())
+        })
+}
+
+/// One entry to put on a list.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryInput {
+    /// number, range, domain, url, ip, app, cert, account or social.
+    #[schema(example = "number")]
+    pub kind: String,
+    #[schema(example = "+8613800138000")]
+    pub value: String,
+    /// A code of the fraud taxonomy.
+    #[schema(example = "fake_customer_service")]
+    pub fraud_type: Option<String>,
+    /// 0 to 1; 1 when absent.
+    pub confidence: Option<f32>,
+    /// normal or fatal (fatal black entries beat the official whitelist).
+    pub severity: Option<String>,
+    /// RFC 3339; the entry stops matching after it.
+    pub expires_at: Option<String>,
+    /// References to supporting evidence: case ids, report ids, documents.
+    #[serde(default)]
+    pub evidence: Vec<String>,
+    pub note: Option<String>,
+    /// report, case, operator, import, analyst (default) or derived; official needs an admin.
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutEntries {
+    pub entries: Vec<EntryInput>,
+    /// Replace the attributes of entries already listed (default: keep them and report a
+    /// duplicate).
+    #[serde(default)]
+    pub replace: bool,
+}
+
+/// An identifier to take off a list.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryRef {
+    pub kind: String,
+    pub value: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveEntries {
+    pub entries: Vec<EntryRef>,
+}
+
+/// The result for one entry of a request, in request order.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum EntryResult {
+    Done {
+        /// added, updated, duplicate, removed or not_found.
+        #[schema(example = "added")]
+        outcome: &'static str,
+        kind: &'static str,
+        /// The normalized value the entry is stored under.
+        value: String,
+    },
+    Error(ErrorBody),
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntriesResponse {
+    /// The list version after the request; changes are in decisions within a second.
+    pub version: u64,
+    pub results: Vec<EntryResult>,
+}
+
+fn slot_error(code: Code, message: impl Into<String>) -> EntryResult {
+    EntryResult::Error(ErrorBody {
+        error: ErrorDetail {
+            code: code.name(),
+            message: message.into(),
+        },
+    })
+}
+
+fn identifier_error(error: fraudwall_lists::entry::IdentifierError) -> EntryResult {
+    // the identifier parsers' own codes are stable; they travel as they are
+    EntryResult::Error(ErrorBody {
+        error: ErrorDetail {
+            code: error.code,
+            message: error.message,
+        },
+    })
+}
+
+/// Takes the entries that are valid into changes; the others get their error in their slot.
+fn plan_puts(
+    state: &AppState,
+    principal: &Principal,
+    list: List,
+    body: PutEntries,
+) -> (Vec<Change>, Vec<Option<EntryResult>>) {
+    let on_existing = if body.replace {
+        OnExisting::Replace
+    } else {
+        OnExisting::Keep
+    };
+    let mut changes = Vec::new();
+    let mut slots = Vec::with_capacity(body.entries.len());
+    for input in body.entries {
+        match plan_put(state, principal, list, input) {
+            Ok((identifier, attributes)) => {
+                changes.push(Change::Put {
+                    list,
+                    identifier,
+                    attributes,
+                    on_existing,
+                });
+                slots.push(None);
+            }
+            Err(error) => slots.push(Some(error)),
+        }
+    }
+    (changes, slots)
+}
+
+fn plan_put(
+    state: &AppState,
+    principal: &Principal,
+    list: List,
+    input: EntryInput,
+) -> Result<(Identifier, Attributes), EntryResult> {
+    let invalid = |message: String| slot_error(Code::InvalidParameter, message);
+    let kind: Kind = input
+        .kind
+        .parse()
+        .map_err(|e: fraudwall_lists::entry::UnknownName| invalid(e.to_string()))?;
+    let identifier =
+        Identifier::parse(kind, &input.value, &state.normalizer).map_err(identifier_error)?;
+    let source: Source = match input.source.as_deref() {
+        None => Source::Analyst,
+        Some(text) => text
+            .parse()
+            .map_err(|e: fraudwall_lists::entry::UnknownName| invalid(e.to_string()))?,
+    };
+    if source == Source::Official && (principal.role != Role::Admin || list != List::White) {
+        return Err(slot_error(
+            Code::ForbiddenOfficial,
+            "only an administrator puts official entries, and only on the white list",
+        ));
+    }
+    let severity: Severity = match input.severity.as_deref() {
+        None => Severity::Normal,
+        Some(text) => text
+            .parse()
+            .map_err(|e: fraudwall_lists::entry::UnknownName| invalid(e.to_string()))?,
+    };
+    let confidence = input.confidence.unwrap_or(1.0);
+    if !(0.0..=1.0).contains(&confidence) {
+        return Err(invalid("confidence must be from 0 to 1".to_owned()));
+    }
+    let expires_at = input
+        .expires_at
+        .as_deref()
+        .map(listfile::normalize_time)
+        .transpose()
+        .map_err(invalid)?;
+    Ok((
+        identifier,
+        Attributes {
+            source,
+            fraud_type: input.fraud_type.filter(|t| !t.trim().is_empty()),
+            confidence,
+            severity,
+            expires_at,
+            evidence: input.evidence,
+            note: input.note,
+        },
+    ))
+}
+
+/// Fills the empty slots with the store's outcomes, in order.
+fn merge_outcomes(
+    changes: &[Change],
+    outcomes: &[Outcome],
+    slots: Vec<Option<EntryResult>>,
+) -> Vec<EntryResult> {
+    let mut done = changes.iter().zip(outcomes);
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.unwrap_or_else(|| {
+                let Some((change, outcome)) = done.next() else {
+                    return slot_error(Code::Internal, "missing outcome");
+                };
+                let (kind, value) = match change {
+                    Change::Put { identifier, .. } => (identifier.kind, identifier.value.clone()),
+                    Change::Remove { kind, value, .. } => (*kind, value.clone()),
+                };
+                if *outcome == Outcome::Forbidden {
+                    return slot_error(
+                        Code::ForbiddenOfficial,
+                        format!("{value} is an official entry; only an administrator changes it"),
+                    );
+                }
+                EntryResult::Done {
+                    outcome: outcome.as_str(),
+                    kind: kind.as_str(),
+                    value,
+                }
+            })
+        })
+        .collect()
+}
+
+async fn apply(
+    state: &AppState,
+    principal: &Principal,
+    list: List,
+    changes: Vec<Change>,
+    slots: Vec<Option<EntryResult>>,
+    action: &'static str,
+) -> Result<Json<EntriesResponse>, ApiError> {
+    let actor = principal.actor();
+    let allow_official = principal.role == Role::Admin;
+    let (changes, applied) = state
+        .blocking(move |store| {
+            let applied = store.apply_list_changes(&changes, &actor, allow_official)?;
+            let changed = applied.outcomes.iter().filter(|o| o.changed()).count();
+            crate::audit_event(
+                store,
+                &actor,
+                action,
+                &format!("list:{list}"),
+                serde_json::json!({"entries": changes.len(), "changed": changed, "version": applied.version}),
+            )?;
+            Ok((changes, applied))
+        })
+        .await?;
+    if applied.outcomes.iter().any(|o| o.changed()) {
+        state.snapshots.changed();
+    }
+    Ok(Json(EntriesResponse {
+        version: applied.version,
+        results: merge_outcomes(&changes, &applied.outcomes, slots),
+    }))
+}
+
+fn check_size(count: usize) -> Result<(), ApiError> {
+    if count == 0 {
+        return Err(ApiError::new(
+            Code::EmptyBatch,
+            "entries must hold at least one entry",
+        ));
+    }
+    if count > MAX_ENTRIES {
+        return Err(ApiError::new(
+            Code::BatchTooLarge,
+            format!("at most {MAX_ENTRIES} entries per request, got {count}; import files instead"),
+        ));
+    }
+    Ok(())
+}
+
+/// Puts entries on a list. Each entry is validated on its own; a bad one gets an error in its
+/// slot and the others are applied.
+#[utoipa::path(post, path = "/v1/lists/{list}/entries", tag = "lists",
+    params(("list" = String, Path, description = "black, gray or white")),
+    request_body = PutEntries,
+    responses(
+        (status = 200, description = "one result per entry, in order", body = EntriesResponse),
+        (status = 400, description = "unknown list, or an empty or oversized request", body = ErrorBody),
+        (status = 401, description = "missing or invalid token", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody)))]
+pub async fn put(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path(list): Path<String>,
+    JsonBody(body): JsonBody<PutEntries>,
+) -> Result<Json<EntriesResponse>, ApiError> {
+    let list = parse_list(&list)?;
+    check_size(body.entries.len())?;
+    let (changes, slots) = plan_puts(&state, &principal, list, body);
+    apply(&state, &principal, list, changes, slots, "lists.put").await
+}
+
+/// Takes entries off a list. They stay as tombstones, so that deltas carry the removal.
+#[utoipa::path(post, path = "/v1/lists/{list}/remove", tag = "lists",
+    params(("list" = String, Path, description = "black, gray or white")),
+    request_body = RemoveEntries,
+    responses(
+        (status = 200, description = "one result per entry, in order", body = EntriesResponse),
+        (status = 400, description = "unknown list, or an empty or oversized request", body = ErrorBody),
+        (status = 401, description = "missing or invalid token", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path(list): Path<String>,
+    JsonBody(body): JsonBody<RemoveEntries>,
+) -> Result<Json<EntriesResponse>, ApiError> {
+    let list = parse_list(&list)?;
+    check_size(body.entries.len())?;
+    let mut changes = Vec::new();
+    let mut slots = Vec::new();
+    for entry in body.entries {
+        let parsed = entry
+            .kind
+            .parse::<Kind>()
+            .map_err(|e| slot_error(Code::InvalidParameter, e.to_string()))
+            .and_then(|kind| {
+                Identifier::parse(kind, &entry.value, &state.normalizer).map_err(identifier_error)
+            });
+        match parsed {
+            Ok(identifier) => {
+                changes.push(Change::Remove {
+                    list,
+                    kind: identifier.kind,
+                    value: identifier.value,
+                });
+                slots.push(None);
+            }
+            Err(error) => slots.push(Some(error)),
+        }
+    }
+    apply(&state, &principal, list, changes, slots, "lists.remove").await
+}
+
+/// An entry as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntryView {
+    pub id: i64,
+    pub list: &'static str,
+    pub kind: &'static str,
+    pub value: String,
+    pub source: &'static str,
+    pub fraud_type: Option<String>,
+    pub confidence: f32,
+    pub severity: &'static str,
+    pub expires_at: Option<String>,
+    pub evidence: Vec<String>,
+    pub note: Option<String>,
+    pub author: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: u64,
+    pub removed: bool,
+}
+
+impl From<Entry> for EntryView {
+    fn from(entry: Entry) -> EntryView {
+        EntryView {
+            id: entry.id,
+            list: entry.list.as_str(),
+            kind: entry.identifier.kind.as_str(),
+            value: entry.identifier.value,
+            source: entry.attributes.source.as_str(),
+            fraud_type: entry.attributes.fraud_type,
+            confidence: entry.attributes.confidence,
+            severity: entry.attributes.severity.as_str(),
+            expires_at: entry.attributes.expires_at,
+            evidence: entry.attributes.evidence,
+            note: entry.attributes.note,
+            author: entry.author,
+            created_at: entry.created_at,
+            updated_at: entry.updated_at,
+            version: entry.version,
+            removed: entry.removed,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryView {
+    pub version: u64,
+    pub time: String,
+    pub actor: String,
+    /// add, update, remove or expire.
+    pub action: String,
+    /// The attributes before and after, as JSON text.
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl From<HistoryRecord> for HistoryView {
+    fn from(record: HistoryRecord) -> HistoryView {
+        HistoryView {
+            version: record.version,
+            time: record.time,
+            actor: record.actor,
+            action: record.action,
+            before: record.before,
+            after: record.after,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntryWithHistory {
+    pub entry: EntryView,
+    /// Every change, oldest first: who changed what, and when.
+    pub history: Vec<HistoryView>,
+}
+
+/// One entry, live or removed, with its full history. Audited.
+#[utoipa::path(get, path = "/v1/lists/{list}/entries/{kind}/{value}", tag = "lists",
+    params(("list" = String, Path, description = "black, gray or white"),
+        ("kind" = String, Path, description = "the identifier kind"),
+        ("value" = String, Path, description = "the identifier, in any accepted spelling")),
+    responses(
+        (status = 200, description = "the entry and its history", body = EntryWithHistory),
+        (status = 404, description = "never listed", body = ErrorBody),
+        (status = 401, description = "missing or invalid token", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody)))]
+pub async fn get_entry(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path((list, kind, value)): Path<(String, String, String)>,
+) -> Result<Json<EntryWithHistory>, ApiError> {
+    let list = parse_list(&list)?;
+    let kind = parse_kind(&kind)?;
+    let identifier = Identifier::parse(kind, &value, &state.normalizer)
+        .map_err(|err| ApiError::new(Code::InvalidParameter, err.message))?;
+    let actor = principal.actor();
+    let found = state
+        .blocking(move |store| {
+            let Some(entry) = store.list_entry(list, identifier.kind, &identifier.value)? else {
+                return Ok(None);
+            };
+            let history = store.list_history(entry.id)?;
+            crate::audit_event(
+                store,
+                &actor,
+                "lists.read",
+                &format!("list:{list}:{}:{}", identifier.kind, identifier.value),
+                serde_json::json!({"entry": entry.id}),
+            )?;
+            Ok(Some((entry, history)))
+        })
+        .await?;
+    let (entry, history) =
+        found.ok_or_else(|| ApiError::new(Code::NotFound, "no such entry on that list"))?;
+    Ok(Json(EntryWithHistory {
+        entry: entry.into(),
+        history: history.into_iter().map(Into::into).collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FileParams {
+    /// The kind of the entries: number, range, domain, url, ip, app, cert, account, social.
+    pub kind: String,
+    /// plain, hosts, abp or csv.
+    pub format: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RejectedLineView {
+    pub line: u64,
+    pub code: &'static str,
+    pub message: String,
+    pub text: String,
+}
+
+/// What an import did, line by line.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportSummary {
+    pub version: u64,
+    pub imported: u64,
+    pub duplicate: u64,
+    /// Comments and blank lines.
+    pub skipped: u64,
+    /// Every line that could not be imported, with its number and why.
+    pub rejected: Vec<RejectedLineView>,
+}
+
+fn parse_format(format: &str) -> Result<Format, ApiError> {
+    format
+        .parse()
+        .map_err(|message: String| ApiError::new(Code::InvalidParameter, message))
+}
+
+/// Imports a list file (the request body, any content type) into a list.
+#[utoipa::path(post, path = "/v1/lists/{list}/import", tag = "lists",
+    params(("list" = String, Path, description = "black, gray or white"), FileParams),
+    request_body(content = String, description = "the list file", content_type = "text/plain"),
+    responses(
+        (status = 200, description = "counts, and every rejected line", body = ImportSummary),
+        (status = 400, description = "unknown list, kind or format, or a body that is not UTF-8", body = ErrorBody),
+        (status = 401, description = "missing or invalid token", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody)))]
+pub async fn import(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path(list): Path<String>,
+    Query(params): Query<FileParams>,
+    body: Bytes,
+) -> Result<Json<ImportSummary>, ApiError> {
+    let list = parse_list(&list)?;
+    let kind = parse_kind(&params.kind)?;
+    let format = parse_format(&params.format)?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|err| {
+            ApiError::new(
+                Code::InvalidParameter,
+                format!("the file is not utf-8: {err}"),
+            )
+        })?
+        .to_owned();
+    let normalizer = state.normalizer.clone();
+    let actor = principal.actor();
+    let allow_official = principal.role == Role::Admin;
+    let summary = state
+        .blocking(move |store| {
+            let plan =
+                listfile::plan_import(&text, format, list, kind, Source::Import, &normalizer);
+            let applied = store.apply_list_changes(&plan.changes, &actor, allow_official)?;
+            let summary = summarize(plan, &applied.outcomes, applied.version);
+            crate::audit_event(
+                store,
+                &actor,
+                "lists.import",
+                &format!("list:{list}"),
+                serde_json::json!({"kind": kind.as_str(), "imported": summary.imported,
+                    "duplicate": summary.duplicate, "rejected": summary.rejected.len()}),
+            )?;
+            Ok(summary)
+        })
+        .await?;
+    if summary.imported > 0 {
+        state.snapshots.changed();
+    }
+    Ok(Json(summary))
+}
+
+/// Counts an applied import; forbidden changes (official entries) are reported as rejected.
+pub fn summarize(plan: listfile::ImportPlan, outcomes: &[Outcome], version: u64) -> ImportSummary {
+    let mut summary = ImportSummary {
+        version,
+        imported: 0,
+        duplicate: 0,
+        skipped: plan.skipped,
+        rejected: plan
+            .rejected
+            .into_iter()
+            .map(|r| RejectedLineView {
+                line: r.line,
+                code: r.code,
+                message: r.message,
+                text: r.text,
+            })
+            .collect(),
+    };
+    for ((change, outcome), line) in plan.changes.iter().zip(outcomes).zip(&plan.lines) {
+        match outcome {
+            Outcome::Added | Outcome::Updated => summary.imported += 1,
+            Outcome::Duplicate => summary.duplicate += 1,
+            _ => {
+                let value = match change {
+                    Change::Put { identifier, .. } => identifier.value.clone(),
+                    Change::Remove { value, .. } => value.clone(),
+                };
+                summary.rejected.push(RejectedLineView {
+                    line: *line,
+                    code: Code::ForbiddenOfficial.name(),
+                    message: "an official entry; only an administrator changes it".to_owned(),
+                    text: value,
+                });
+            }
+        }
+    }
+    summary.rejected.sort_by_key(|r| r.line);
+    summary
+}
+
+/// Exports a list's live entries of one kind as a list file. Audited.
+#[utoipa::path(get, path = "/v1/lists/{list}/export", tag = "lists",
+    params(("list" = String, Path, description = "black, gray or white"), FileParams),
+    responses(
+        (status = 200, description = "the list file", body = String, content_type = "text/plain"),
+        (status = 400, description = "unknown list, kind or format", body = ErrorBody),
+        (status = 401, description = "missing or invalid token", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody)))]
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path(list): Path<String>,
+    Query(params): Query<FileParams>,
+) -> Result<Response, ApiError> {
+    let list = parse_list(&list)?;
+    let kind = parse_kind(&params.kind)?;
+    let format = parse_format(&params.format)?;
+    let actor = principal.actor();
+    let text = state
+        .blocking(move |store| {
+            let text = export_text(store, list, kind, format)?;
+            crate::audit_event(
+                store,
+                &actor,
+                "lists.export",
+                &format!("list:{list}"),
+                serde_json::json!({"kind": kind.as_str(), "format": params.format}),
+            )?;
+            Ok(text)
+        })
+        .await?;
+    let content_type = if format == Format::Csv {
+        "text/csv; charset=utf-8"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    Ok(([(CONTENT_TYPE, content_type)], text).into_response())
+}
+
+/// A list's live entries of one kind as a list file.
+pub fn export_text(
+    store: &dyn fraudwall_store::Store,
+    list: List,
+    kind: Kind,
+    format: Format,
+) -> Result<String, fraudwall_store::StoreError> {
+    let filter = EntryFilter {
+        list: Some(list),
+        kind: Some(kind),
+        include_removed: false,
+    };
+    let mut text = String::new();
+    if format == Format::Csv {
+        text.push_str(CSV_HEADER);
+        text.push('\n');
+    }
+    let mut after = 0;
+    loop {
+        let page = store.list_entries(&filter, after, EXPORT_PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for entry in &page {
+            listfile::write_entry(format, entry, &mut text);
+        }
+        if page.len() < EXPORT_PAGE {
+            break;
+        }
+    }
+    Ok(text)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesParams {
+    /// Changes after this list version (0: everything).
+    #[serde(default)]
+    pub since: u64,
+    /// Continue inside version `since` after this entry id (from `next`).
+    pub after: Option<i64>,
+    /// At most this many changes (1 to 10,000, default 1,000).
+    pub limit: Option<usize>,
+}
+
+/// One change of the feed: the entry's state at its latest version.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeView {
+    pub version: u64,
+    pub id: i64,
+    /// put or remove (a tombstone).
+    pub op: &'static str,
+    pub list: &'static str,
+    pub kind: &'static str,
+    pub value: String,
+    /// The compact lookup key, as a decimal string (it does not fit a JSON number).
+    pub key: String,
+    pub source: &'static str,
+    pub fraud_type: Option<String>,
+    pub confidence: f32,
+    pub severity: &'static str,
+    pub expires_at: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NextPage {
+    pub since: u64,
+    pub after: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangesResponse {
+    pub since: u64,
+    /// The store's list version when the page was read.
+    pub version: u64,
+    pub changes: Vec<ChangeView>,
+    /// Where the next page starts; absent when the feed is exhausted.
+    pub next: Option<NextPage>,
+}
+
+/// The delta feed: additions and tombstones after a list version, for nodes that keep their own
+/// copy of the lists. Audited.
+#[utoipa::path(get, path = "/v1/lists/changes", tag = "lists", params(ChangesParams),
+    responses(
+        (status = 200, description = "a page of changes", body = ChangesResponse),
+        (status = 400, description = "invalid parameters", body = ErrorBody),
+        (status = 401, description = "missing or invalid token", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody)))]
+pub async fn changes(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    query: Result<Query<ChangesParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<ChangesResponse>, ApiError> {
+    let Query(params) =
+        query.map_err(|err| ApiError::new(Code::InvalidParameter, err.body_text()))?;
+    let limit = params.limit.unwrap_or(1_000);
+    if !(1..=MAX_CHANGES_PAGE).contains(&limit) {
+        return Err(ApiError::new(
+            Code::InvalidParameter,
+            "limit must be from 1 to 10000",
+        ));
+    }
+    let cursor = ChangeCursor {
+        since: params.since,
+        after_id: params.after,
+    };
+    let actor = principal.actor();
+    let (version, page) = state
+        .blocking(move |store| {
+            let version = store.list_version()?;
+            let page = store.list_changes(cursor, limit)?;
+            crate::audit_event(
+                store,
+                &actor,
+                "lists.changes",
+                "lists",
+                serde_json::json!({"since": cursor.since, "after": cursor.after_id, "count": page.len()}),
+            )?;
+            Ok((version, page))
+        })
+        .await?;
+    let next = (page.len() == limit)
+        .then(|| {
+            page.last().map(|last| NextPage {
+                since: last.version,
+                after: last.id,
+            })
+        })
+        .flatten();
+    Ok(Json(ChangesResponse {
+        since: params.since,
+        version,
+        next,
+        changes: page
+            .into_iter()
+            .map(|entry| ChangeView {
+                version: entry.version,
+                id: entry.id,
+                op: if entry.removed { "remove" } else { "put" },
+                list: entry.list.as_str(),
+                kind: entry.identifier.kind.as_str(),
+                key: entry.identifier.key.to_string(),
+                value: entry.identifier.value,
+                source: entry.attributes.source.as_str(),
+                fraud_type: entry.attributes.fraud_type,
+                confidence: entry.attributes.confidence,
+                severity: entry.attributes.severity.as_str(),
+                expires_at: entry.attributes.expires_at,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountView {
+    pub list: &'static str,
+    pub kind: &'static str,
+    pub count: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SnapshotView {
+    /// The list version decisions are made with.
+    pub version: u64,
+    pub base_keys: usize,
+    /// Keys changed since the base was built.
+    pub delta_keys: usize,
+    pub memory_bytes: usize,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListsStatus {
+    /// The store's list version.
+    pub version: u64,
+    pub snapshot: SnapshotView,
+    /// Live entries per list and kind.
+    pub counts: Vec<CountView>,
+}
+
+/// The list version in the store and in the decision engine, and the entry counts.
+#[utoipa::path(get, path = "/v1/lists/status", tag = "lists",
+    responses(
+        (status = 200, description = "versions and counts", body = ListsStatus),
+        (status = 401, description = "missing or invalid token", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody)))]
+pub async fn status(State(state): State<AppState>) -> Result<Json<ListsStatus>, ApiError> {
+    let (version, counts) = state
+        .blocking(|store| Ok((store.list_version()?, store.list_counts()?)))
+        .await?;
+    let engine = state.engine.load();
+    let snapshot = engine.snapshot();
+    Ok(Json(ListsStatus {
+        version,
+        snapshot: SnapshotView {
+            version: snapshot.version(),
+            base_keys: snapshot.base_len(),
+            delta_keys: snapshot.delta_len(),
+            memory_bytes: snapshot.memory_bytes(),
+        },
+        counts: counts
+            .into_iter()
+            .map(|(list, kind, count)| CountView {
+                list: list.as_str(),
+                kind: kind.as_str(),
+                count,
+            })
+            .collect(),
+    }))
+}
+
+/// Rebuilds the decision engine's list snapshot from the store, off the request path.
+#[utoipa::path(post, path = "/v1/lists/rebuild", tag = "lists",
+    responses(
+        (status = 202, description = "the rebuild started"),
+        (status = 401, description = "missing or invalid token", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody)))]
+pub async fn rebuild(State(state): State<AppState>) -> axum::http::StatusCode {
+    state.snapshots.rebuild();
+    axum::http::StatusCode::ACCEPTED
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupMatch {
+    /// The full SHA-256, hex.
+    pub sha256: String,
+    pub list: &'static str,
+    /// number, or domain/url/ip for URL expressions.
+    pub kind: &'static str,
+    pub fraud_type: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupResponse {
+    pub prefix: String,
+    pub matches: Vec<LookupMatch>,
+}
+
+/// Privacy-preserving lookup: the full hashes of listed numbers (SHA-256 of the E.164 text,
+/// `+8613800138000`) and URL expressions (SHA-256 of `host/path`, as Safe Browsing) that start
+/// with a prefix of at least 4 bytes. The client compares locally, so the server never learns
+/// what was checked.
+#[utoipa::path(get, path = "/v1/lookup/{prefix}", tag = "lists",
+    params(("prefix" = String, Path, description = "8 to 64 hex digits")),
+    responses(
+        (status = 200, description = "the matching full hashes", body = LookupResponse),
+        (status = 400, description = "prefix shorter than 4 bytes or not hex", body = ErrorBody),
+        (status = 401, description = "missing or invalid token", body = ErrorBody)))]
+pub async fn lookup(
+    State(state): State<AppState>,
+    Path(prefix): Path<String>,
+) -> Result<Json<LookupResponse>, ApiError> {
+    let bad = || {
+        ApiError::new(
+            Code::InvalidParameter,
+            "the prefix must be 8 to 64 hex digits (4 to 32 bytes)",
+        )
+    };
+    if prefix.len() < 8 || prefix.len() > 64 || prefix.len() % 2 != 0 {
+        return Err(bad());
+    }
+    let bytes = hex::decode(&prefix).map_err(|_| bad())?;
+    let matches = state
+        .blocking(move |store| store.lookup_by_hash_prefix(&bytes, 1_000))
+        .await?;
+    Ok(Json(LookupResponse {
+        prefix: prefix.to_ascii_lowercase(),
+        matches: matches
+            .into_iter()
+            .map(|m| LookupMatch {
+                sha256: hex::encode(m.hash),
+                list: m.list.as_str(),
+                kind: m.kind.as_str(),
+                fraud_type: m.fraud_type,
+            })
+            .collect(),
+    }))
+}

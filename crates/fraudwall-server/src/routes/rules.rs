@@ -1,0 +1,291 @@
+//! The rule set over the API: read it, replace it without a restart, and try a candidate on
+//! recent traffic first (a dry run) to see what it would change.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::http::header::CONTENT_TYPE;
+use axum::{Extension, Json};
+use fraudwall_rules::{Event, Measure, RuleSet, RulesFormat, Scratch, Signal, Verdict};
+use fraudwall_store::{Store, StoreError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::auth::Principal;
+use crate::error::{ApiError, Code, ErrorBody};
+
+const ACTIVE_DOCUMENT: &str = "rules.document";
+const ACTIVE_FORMAT: &str = "rules.format";
+/// Examples of changed decisions a dry run shows.
+const DRY_RUN_EXAMPLES: usize = 20;
+
+/// The rule set in force: the one last stored through the API, or the built-in one.
+pub fn load_active(store: &dyn Store) -> anyhow::Result<RuleSet> {
+    let Some(document) = store.config_get(ACTIVE_DOCUMENT)? else {
+        return Ok(RuleSet::builtin());
+    };
+    let format = match store.config_get(ACTIVE_FORMAT)?.as_deref() {
+        Some("json") => RulesFormat::Json,
+        _ => RulesFormat::Toml,
+    };
+    RuleSet::parse(&document, format)
+        .map_err(|err| anyhow::anyhow!("the stored rule set is invalid: {err}"))
+}
+
+fn store_active(store: &dyn Store, rules: &RuleSet) -> Result<(), StoreError> {
+    let format = match rules.format {
+        RulesFormat::Toml => "toml",
+        RulesFormat::Json => "json",
+    };
+    store.config_set(ACTIVE_FORMAT, format)?;
+    store.config_set(ACTIVE_DOCUMENT, &rules.source)
+}
+
+/// Reads a rule set from a body: JSON when the content type says so, TOML otherwise.
+fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<RuleSet, ApiError> {
+    let text = std::str::from_utf8(body).map_err(|err| {
+        ApiError::new(
+            Code::RulesSyntax,
+            format!("the rule set is not utf-8: {err}"),
+        )
+    })?;
+    let is_json = headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.to_ascii_lowercase().contains("json"));
+    let format = if is_json {
+        RulesFormat::Json
+    } else {
+        RulesFormat::Toml
+    };
+    Ok(RuleSet::parse(text, format)?)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleView {
+    pub id: String,
+    pub verdict: &'static str,
+    pub reason: String,
+    pub detail: String,
+    #[serde(rename = "final")]
+    pub is_final: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RulesView {
+    pub version: String,
+    pub description: Option<String>,
+    /// toml or json.
+    pub format: &'static str,
+    pub rules: Vec<RuleView>,
+    /// The document as it was given.
+    pub source: String,
+}
+
+fn view(rules: &RuleSet) -> RulesView {
+    RulesView {
+        version: rules.version.clone(),
+        description: rules.description.clone(),
+        format: match rules.format {
+            RulesFormat::Toml => "toml",
+            RulesFormat::Json => "json",
+        },
+        rules: rules
+            .rules
+            .iter()
+            .map(|rule| RuleView {
+                id: rule.id.clone(),
+                verdict: rule.verdict.as_str(),
+                reason: rule.reason.clone(),
+                detail: rule.detail.clone(),
+                is_final: rule.is_final,
+            })
+            .collect(),
+        source: rules.source.clone(),
+    }
+}
+
+/// The rule set in force.
+#[utoipa::path(get, path = "/v1/rules", tag = "rules",
+    responses(
+        (status = 200, description = "the active rule set", body = RulesView),
+        (status = 401, description = "missing or invalid token", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody)))]
+pub async fn get(State(state): State<AppState>) -> Json<RulesView> {
+    Json(view(state.engine.load().rules()))
+}
+
+/// Replaces the rule set. The body is the rule set itself, TOML (`application/toml`, the
+/// default) or JSON (`application/json`); it is validated whole, and takes effect at once.
+#[utoipa::path(put, path = "/v1/rules", tag = "rules",
+    request_body(content = String, description = "a rule set", content_type = "application/toml"),
+    responses(
+        (status = 200, description = "the new rule set, in force", body = RulesView),
+        (status = 422, description = "the rule set is invalid; the running one stays", body = ErrorBody),
+        (status = 401, description = "missing or invalid token", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody)))]
+pub async fn put(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<RulesView>, ApiError> {
+    let rules = Arc::new(parse_body(&headers, &body)?);
+    let stored = rules.clone();
+    let actor = principal.actor();
+    state
+        .blocking(move |store| {
+            store_active(store, &stored)?;
+            crate::audit_event(
+                store,
+                &actor,
+                "rules.replace",
+                "rules",
+                serde_json::json!({"version": stored.version, "rules": stored.rules.len()}),
+            )
+        })
+        .await?;
+    state
+        .engine
+        .rcu(|engine| Arc::new(engine.with_rules(rules.clone())));
+    tracing::info!(version = %rules.version, "rule set replaced");
+    Ok(Json(view(&rules)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Transition {
+    pub from: &'static str,
+    pub to: &'static str,
+    pub count: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangedDecision {
+    /// call, sms, url, app or transfer.
+    pub kind: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    /// The candidate's reason codes.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DryRunReport {
+    pub current: String,
+    pub candidate: String,
+    /// Recent events replayed.
+    pub events: u64,
+    /// How many would get another verdict.
+    pub changed: u64,
+    pub transitions: Vec<Transition>,
+    /// A few of the changed decisions.
+    pub examples: Vec<ChangedDecision>,
+}
+
+/// What a candidate rule set would change: replays a sample of recent events (one in four,
+/// up to 10,000) through the current rules and the candidate, over the same lists.
+#[utoipa::path(post, path = "/v1/rules/dry-run", tag = "rules",
+    request_body(content = String, description = "a candidate rule set", content_type = "application/toml"),
+    responses(
+        (status = 200, description = "what would change", body = DryRunReport),
+        (status = 422, description = "the candidate is invalid", body = ErrorBody),
+        (status = 401, description = "missing or invalid token", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody)))]
+pub async fn dry_run(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<DryRunReport>, ApiError> {
+    let candidate = parse_body(&headers, &body)?;
+    let events = state.recent.events();
+    let engine = state.engine.load_full();
+    let report = tokio::task::spawn_blocking(move || replay(&engine, &candidate, &events))
+        .await
+        .map_err(ApiError::internal)?;
+    let actor = principal.actor();
+    let (current, proposed, changed) = (
+        report.current.clone(),
+        report.candidate.clone(),
+        report.changed,
+    );
+    state
+        .blocking(move |store| {
+            crate::audit_event(
+                store,
+                &actor,
+                "rules.dry_run",
+                "rules",
+                serde_json::json!({"current": current, "candidate": proposed, "changed": changed}),
+            )
+        })
+        .await?;
+    Ok(Json(report))
+}
+
+fn replay(
+    engine: &fraudwall_rules::Engine,
+    candidate: &RuleSet,
+    events: &[Arc<Event>],
+) -> DryRunReport {
+    let mut scratch = Scratch::new();
+    let mut transitions: BTreeMap<(Verdict, Verdict), u64> = BTreeMap::new();
+    let mut examples = Vec::new();
+    let mut changed = 0;
+    for event in events {
+        let before = engine.decide(event, &mut scratch).verdict;
+        let after = engine.decide_with(candidate, event, &mut scratch);
+        if before != after.verdict {
+            changed += 1;
+            *transitions.entry((before, after.verdict)).or_default() += 1;
+            if examples.len() < DRY_RUN_EXAMPLES {
+                examples.push(ChangedDecision {
+                    kind: event.kind(),
+                    from: before.as_str(),
+                    to: after.verdict.as_str(),
+                    reasons: after.reasons.iter().map(|r| r.code.to_owned()).collect(),
+                });
+            }
+        }
+    }
+    DryRunReport {
+        current: engine.rules().version.clone(),
+        candidate: candidate.version.clone(),
+        events: events.len() as u64,
+        changed,
+        transitions: transitions
+            .into_iter()
+            .map(|((from, to), count)| Transition {
+                from: from.as_str(),
+                to: to.as_str(),
+                count,
+            })
+            .collect(),
+        examples,
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignalsView {
+    /// Signals a rule can require (`when`) or exclude (`unless`).
+    pub signals: Vec<String>,
+    /// Measures a rule can compare (`at_least`, `below`) or take its risk from.
+    pub measures: Vec<&'static str>,
+}
+
+/// The names rules are written with.
+#[utoipa::path(get, path = "/v1/rules/signals", tag = "rules",
+    responses(
+        (status = 200, description = "signal and measure names", body = SignalsView),
+        (status = 401, description = "missing or invalid token", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody)))]
+pub async fn signals() -> Json<SignalsView> {
+    Json(SignalsView {
+        signals: Signal::all().map(|s| s.to_string()).collect(),
+        measures: Measure::ALL.iter().map(|m| m.as_str()).collect(),
+    })
+}

@@ -1,0 +1,283 @@
+//! Applying a batch of list changes in one write transaction and one list version.
+
+use std::collections::HashSet;
+
+use fraudwall_lists::entry::{
+    Attributes, Change, Identifier, Kind, List, OnExisting, Outcome, Source,
+};
+use rusqlite::{CachedStatement, Connection, TransactionBehavior, params};
+
+use super::{
+    attribute_columns, attributes_at, attributes_json, evidence_json, list_version,
+    set_list_version,
+};
+use crate::sqlite::now_rfc3339;
+use crate::{Applied, StoreError};
+
+pub(crate) fn apply_changes(
+    conn: &mut Connection,
+    changes: &[Change],
+    author: &str,
+    allow_official: bool,
+) -> Result<Applied, StoreError> {
+    // IMMEDIATE takes the write lock before the version is read, so two processes sharing the
+    // database cannot both claim the next version.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current = list_version(&tx)?;
+    let now = now_rfc3339();
+    let mut batch = Batch::prepare(&tx, current + 1, &now, author, allow_official)?;
+    let mut outcomes = Vec::with_capacity(changes.len());
+    for change in changes {
+        outcomes.push(batch.apply(change)?);
+    }
+    drop(batch);
+    let changed = outcomes.iter().any(|outcome| outcome.changed());
+    let version = if changed {
+        set_list_version(&tx, current + 1)?;
+        current + 1
+    } else {
+        current
+    };
+    tx.commit()?;
+    Ok(Applied { version, outcomes })
+}
+
+/// A row already stored under a change's (list, kind, value).
+struct Existing {
+    id: i64,
+    removed: bool,
+    /// The list version of the row's latest change.
+    version: i64,
+    attributes: Attributes,
+}
+
+/// The statements of one batch, prepared once and run per change.
+struct Batch<'a> {
+    conn: &'a Connection,
+    find: CachedStatement<'a>,
+    insert: CachedStatement<'a>,
+    overwrite: CachedStatement<'a>,
+    remove: CachedStatement<'a>,
+    history: CachedStatement<'a>,
+    version: i64,
+    now: &'a str,
+    author: &'a str,
+    allow_official: bool,
+    /// Live rows a put of this batch found unchanged. With the rows this batch changed (they
+    /// carry its version) they are what the batch has put so far: a repeat is a duplicate
+    /// even when it asks to replace, so a file that lists a value twice imports it once.
+    kept: HashSet<i64>,
+}
+
+impl<'a> Batch<'a> {
+    fn prepare(
+        conn: &'a Connection,
+        version: u64,
+        now: &'a str,
+        author: &'a str,
+        allow_official: bool,
+    ) -> Result<Batch<'a>, StoreError> {
+        Ok(Batch {
+            conn,
+            find: conn.prepare_cached(concat!(
+                "SELECT id, removed, version, ",
+                attribute_columns!(),
+                " FROM list_entries WHERE list = ?1 AND kind = ?2 AND value = ?3"
+            ))?,
+            // DO NOTHING on an existing row, so that a new row, the bulk of an import, costs
+            // one probe of the unique index rather than a lookup and then an insert
+            insert: conn.prepare_cached(
+                "INSERT INTO list_entries (list, kind, value, key, lookup_hash, source, fraud_type,
+                     confidence, severity, expires_at, evidence, note, author, created_at,
+                     updated_at, version, removed)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, 0)
+                 ON CONFLICT (list, kind, value) DO NOTHING",
+            )?,
+            overwrite: conn.prepare_cached(
+                "UPDATE list_entries SET key = ?2, lookup_hash = ?3, source = ?4, fraud_type = ?5,
+                     confidence = ?6, severity = ?7, expires_at = ?8, evidence = ?9, note = ?10,
+                     author = ?11, updated_at = ?12, version = ?13, removed = 0
+                 WHERE id = ?1",
+            )?,
+            remove: conn.prepare_cached(
+                "UPDATE list_entries SET removed = 1, author = ?2, updated_at = ?3, version = ?4
+                 WHERE id = ?1",
+            )?,
+            history: conn.prepare_cached(
+                "INSERT INTO list_history (entry_id, version, time, actor, action, before, after)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?,
+            version: version as i64,
+            now,
+            author,
+            allow_official,
+            kept: HashSet::new(),
+        })
+    }
+
+    fn apply(&mut self, change: &Change) -> Result<Outcome, StoreError> {
+        match change {
+            Change::Put {
+                list,
+                identifier,
+                attributes,
+                on_existing,
+            } => self.put(*list, identifier, attributes, *on_existing),
+            Change::Remove { list, kind, value } => self.remove(*list, *kind, value),
+        }
+    }
+
+    fn put(
+        &mut self,
+        list: List,
+        identifier: &Identifier,
+        attributes: &Attributes,
+        on_existing: OnExisting,
+    ) -> Result<Outcome, StoreError> {
+        let forbidden = attributes.source == Source::Official && !self.allow_official;
+        if !forbidden && let Some(id) = self.insert(list, identifier, attributes)? {
+            self.record(id, "add", None, Some(attributes))?;
+            return Ok(Outcome::Added);
+        }
+        match self.find(list, identifier.kind, &identifier.value)? {
+            None if forbidden => Ok(Outcome::Forbidden),
+            None => Err(StoreError::Corrupt(format!(
+                "list entry {list} {} {} neither inserted nor found",
+                identifier.kind, identifier.value
+            ))),
+            // a tombstone is not listed, so reviving it is an addition
+            Some(tombstone) if tombstone.removed => {
+                if forbidden {
+                    return Ok(Outcome::Forbidden);
+                }
+                self.overwrite(tombstone.id, identifier, attributes)?;
+                self.record(tombstone.id, "add", None, Some(attributes))?;
+                Ok(Outcome::Added)
+            }
+            Some(live) => {
+                let repeated = live.version == self.version || self.kept.contains(&live.id);
+                if repeated || on_existing == OnExisting::Keep || live.attributes == *attributes {
+                    if live.version != self.version {
+                        self.kept.insert(live.id);
+                    }
+                    return Ok(Outcome::Duplicate);
+                }
+                if forbidden || (live.attributes.source == Source::Official && !self.allow_official)
+                {
+                    return Ok(Outcome::Forbidden);
+                }
+                self.overwrite(live.id, identifier, attributes)?;
+                self.record(live.id, "update", Some(&live.attributes), Some(attributes))?;
+                Ok(Outcome::Updated)
+            }
+        }
+    }
+
+    fn remove(&mut self, list: List, kind: Kind, value: &str) -> Result<Outcome, StoreError> {
+        let Some(live) = self.find(list, kind, value)?.filter(|row| !row.removed) else {
+            return Ok(Outcome::NotFound);
+        };
+        if live.attributes.source == Source::Official && !self.allow_official {
+            return Ok(Outcome::Forbidden);
+        }
+        self.remove
+            .execute(params![live.id, self.author, self.now, self.version])?;
+        self.record(live.id, "remove", Some(&live.attributes), None)?;
+        // a put after this revives the tombstone, which is an addition, not a repeat
+        self.kept.remove(&live.id);
+        Ok(Outcome::Removed)
+    }
+
+    fn find(
+        &mut self,
+        list: List,
+        kind: Kind,
+        value: &str,
+    ) -> Result<Option<Existing>, StoreError> {
+        let mut rows = self
+            .find
+            .query(params![list.as_str(), kind.as_str(), value])?;
+        let Some(row) = rows.next()? else {
+            return Ok(None);
+        };
+        Ok(Some(Existing {
+            id: row.get(0)?,
+            removed: row.get(1)?,
+            version: row.get(2)?,
+            attributes: attributes_at(row, 3)?,
+        }))
+    }
+
+    /// Inserts a new row; none when the row exists, live or not.
+    fn insert(
+        &mut self,
+        list: List,
+        identifier: &Identifier,
+        attributes: &Attributes,
+    ) -> Result<Option<i64>, StoreError> {
+        let hash = identifier.lookup_hash();
+        let inserted = self.insert.execute(params![
+            list.as_str(),
+            identifier.kind.as_str(),
+            identifier.value,
+            identifier.key as i64,
+            hash.as_ref().map(|hash| &hash[..]),
+            attributes.source.as_str(),
+            attributes.fraud_type,
+            f64::from(attributes.confidence),
+            attributes.severity.as_str(),
+            attributes.expires_at,
+            evidence_json(&attributes.evidence),
+            attributes.note,
+            self.author,
+            self.now,
+            self.version,
+        ])?;
+        Ok((inserted == 1).then(|| self.conn.last_insert_rowid()))
+    }
+
+    /// Writes new attributes over a row, reviving it if it was a tombstone.
+    fn overwrite(
+        &mut self,
+        id: i64,
+        identifier: &Identifier,
+        attributes: &Attributes,
+    ) -> Result<(), StoreError> {
+        let hash = identifier.lookup_hash();
+        self.overwrite.execute(params![
+            id,
+            identifier.key as i64,
+            hash.as_ref().map(|hash| &hash[..]),
+            attributes.source.as_str(),
+            attributes.fraud_type,
+            f64::from(attributes.confidence),
+            attributes.severity.as_str(),
+            attributes.expires_at,
+            evidence_json(&attributes.evidence),
+            attributes.note,
+            self.author,
+            self.now,
+            self.version,
+        ])?;
+        Ok(())
+    }
+
+    fn record(
+        &mut self,
+        entry_id: i64,
+        action: &str,
+        before: Option<&Attributes>,
+        after: Option<&Attributes>,
+    ) -> Result<(), StoreError> {
+        self.history.execute(params![
+            entry_id,
+            self.version,
+            self.now,
+            self.author,
+            action,
+            before.map(attributes_json),
+            after.map(attributes_json),
+        ])?;
+        Ok(())
+    }
+}
