@@ -360,6 +360,12 @@ impl Identifier {
         }
     }
 
+    /// For a URL entry with a path, the key of its host's root expression (`host/`), which the
+    /// snapshot marks so that URL checks look below it (see `Mark::paths_below`).
+    pub fn host_root_key(&self) -> Option<u64> {
+        host_root_key(self.kind, &self.value)
+    }
+
     /// The SHA-256 a phone checks by prefix, without revealing what it checks: of the number as
     /// printed (`+8613800138000`), or of the URL expression (`evil.example/`). Other kinds are
     /// not offered to the public lookup.
@@ -372,6 +378,15 @@ impl Identifier {
             _ => None,
         }
     }
+}
+
+/// [`Identifier::host_root_key`] from a stored kind and value.
+pub fn host_root_key(kind: Kind, value: &str) -> Option<u64> {
+    if kind != Kind::Url {
+        return None;
+    }
+    let slash = value.find('/')?;
+    Some(url::expression_key(&value[..=slash]))
 }
 
 /// Why an entry is on its list.
@@ -526,6 +541,10 @@ mod tests {
         let b = parse(Kind::Url, "evil.example/login/").unwrap();
         assert_eq!(b.value, "evil.example/login/");
         assert_eq!(b.key, url::expression_key("evil.example/login/"));
+        assert_eq!(
+            b.host_root_key(),
+            Some(url::expression_key("evil.example/"))
+        );
         let bare = parse(Kind::Url, "https://Evil.Example/").unwrap();
         assert_eq!(bare, parse(Kind::Domain, "evil.example").unwrap());
     }

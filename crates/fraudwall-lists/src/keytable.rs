@@ -145,8 +145,9 @@ impl std::fmt::Debug for KeyTableBuilder {
 impl KeyTableBuilder {
     /// Room for `keys` keys before the table has to grow.
     pub fn with_capacity(keys: usize) -> KeyTableBuilder {
+        // a little slack, so that an estimate short by a few keys does not double the table
         KeyTableBuilder {
-            slots: Slots::zeroed((keys * 2).max(8)),
+            slots: Slots::zeroed((keys * 2 + keys / 64).max(8)),
             len: 0,
         }
     }
@@ -336,7 +337,7 @@ mod tests {
     fn memory_stays_near_24_bytes_per_key() {
         let table = KeyTable::build((0..100_000u64).map(|k| (k, 0)));
         let per_key = table.memory_bytes() as f64 / table.len() as f64;
-        assert!(per_key <= 24.0, "{per_key}");
+        assert!(per_key <= 24.5, "{per_key}");
     }
 
     proptest! {

@@ -50,6 +50,10 @@ pub struct Mark {
     pub black: Option<Listing>,
     pub gray: Option<Listing>,
     pub white: Option<Listing>,
+    /// For a host's root expression (`host/`): some listed expression has a longer path on
+    /// this host. A URL check looks up path expressions only below hosts marked so, which
+    /// spares most lookups, since most URLs are on hosts with nothing listed.
+    pub paths_below: bool,
 }
 
 impl Mark {
@@ -69,8 +73,13 @@ impl Mark {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.black.is_none() && self.gray.is_none() && self.white.is_none()
+    /// Whether the identifier is on any list.
+    pub fn is_listed(&self) -> bool {
+        self.black.is_some() || self.gray.is_some() || self.white.is_some()
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.is_listed() && !self.paths_below
     }
 
     fn merged(mut self, list: List, listing: Listing) -> Mark {
@@ -217,6 +226,21 @@ impl SnapshotBuilder {
         });
     }
 
+    /// Marks the host whose root expression has key `host_key` as having listed expressions
+    /// with longer paths (see [`Mark::paths_below`]).
+    pub fn add_paths_below(&mut self, host_key: u64) {
+        let marks = &mut self.marks;
+        let mark_ids = &mut self.mark_ids;
+        self.tables[Table::Expressions.index()].upsert(host_key, |previous| {
+            let mut mark = previous.map_or(Mark::default(), |id| marks[id as usize]);
+            mark.paths_below = true;
+            *mark_ids.entry(mark).or_insert_with(|| {
+                marks.push(mark);
+                (marks.len() - 1) as u32
+            })
+        });
+    }
+
     pub fn finish(self, version: u64) -> Snapshot {
         let mut tables = self.tables.into_iter().map(KeyTableBuilder::finish);
         let tables: [KeyTable; Table::COUNT] =
@@ -242,13 +266,20 @@ fn range_length_bit(range_key: u64) -> u16 {
     1u16.checked_shl((range_key & 0xf) as u32).unwrap_or(0)
 }
 
-/// One change to apply on top of a snapshot: `listing` `None` takes the key off `list`.
+/// One change to apply on top of a snapshot.
 #[derive(Debug, Clone, Copy)]
 pub struct KeyChange<'a> {
-    pub list: List,
     pub table: Table,
     pub key: u64,
-    pub listing: Option<ListingSpec<'a>>,
+    pub update: KeyUpdate<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum KeyUpdate<'a> {
+    /// Puts the key on a list (`Some`) or takes it off (`None`).
+    List(List, Option<ListingSpec<'a>>),
+    /// The key is a host's root expression with listed longer paths.
+    PathsBelow,
 }
 
 impl Snapshot {
@@ -366,15 +397,16 @@ impl Snapshot {
                         .map(|id| self.base.marks[id as usize])
                 })
                 .unwrap_or_default();
-            match &change.listing {
-                Some(spec) => {
+            match change.update {
+                KeyUpdate::List(list, Some(spec)) => {
                     let types = fraud_types.get_or_insert_with(|| (*self.fraud_types).clone());
-                    *mark.slot(change.list) = Some(intern_listing(types, spec));
+                    *mark.slot(list) = Some(intern_listing(types, &spec));
                     if change.table == Table::Ranges {
                         range_lengths |= range_length_bit(change.key);
                     }
                 }
-                None => *mark.slot(change.list) = None,
+                KeyUpdate::List(list, None) => *mark.slot(list) = None,
+                KeyUpdate::PathsBelow => mark.paths_below = true,
             }
             delta.tables[change.table.index()].insert(change.key, mark);
         }
@@ -435,22 +467,19 @@ mod tests {
             8,
             [
                 KeyChange {
-                    list: List::Black,
                     table: Table::Numbers,
                     key: 1,
-                    listing: None,
+                    update: KeyUpdate::List(List::Black, None),
                 },
                 KeyChange {
-                    list: List::Gray,
                     table: Table::Numbers,
                     key: 3,
-                    listing: Some(spec(0.4, Some("online_gambling"))),
+                    update: KeyUpdate::List(List::Gray, Some(spec(0.4, Some("online_gambling")))),
                 },
                 KeyChange {
-                    list: List::White,
                     table: Table::Numbers,
                     key: 2,
-                    listing: Some(spec(1.0, None)),
+                    update: KeyUpdate::List(List::White, Some(spec(1.0, None))),
                 },
             ],
         );
@@ -493,15 +522,36 @@ mod tests {
         let later = snapshot.with_changes(
             9,
             [KeyChange {
-                list: List::Black,
                 table: Table::Ranges,
                 key: (8_613_900u64 << 4) | 7,
-                listing: Some(spec(1.0, None)),
+                update: KeyUpdate::List(List::Black, Some(spec(1.0, None))),
             }],
         );
         let mut lengths = Vec::new();
         later.ranges_holding(8_613_900_138_005, |length, _| lengths.push(length));
         assert_eq!(lengths, [7]);
+    }
+
+    #[test]
+    fn hosts_with_listed_paths_are_marked_without_being_listed() {
+        let mut builder = SnapshotBuilder::new([0; Table::COUNT]);
+        builder.add_paths_below(9);
+        builder.add(List::Black, Table::Expressions, 10, &spec(1.0, None));
+        builder.add_paths_below(10);
+        let snapshot = builder.finish(1);
+        let host = snapshot.get(Table::Expressions, 9).unwrap();
+        assert!(host.paths_below && !host.is_listed());
+        let both = snapshot.get(Table::Expressions, 10).unwrap();
+        assert!(both.paths_below && both.black.is_some());
+        let later = snapshot.with_changes(
+            2,
+            [KeyChange {
+                table: Table::Expressions,
+                key: 11,
+                update: KeyUpdate::PathsBelow,
+            }],
+        );
+        assert!(later.get(Table::Expressions, 11).unwrap().paths_below);
     }
 
     #[test]

@@ -26,6 +26,9 @@ fn snapshot(entries: &[(List, Kind, &str, Severity)]) -> Snapshot {
             fraud_type: Some("fake_customer_service"),
         };
         builder.add(list, identifier.table(), identifier.key, &spec);
+        if let Some(host) = identifier.host_root_key() {
+            builder.add_paths_below(host);
+        }
     }
     builder.finish(3)
 }

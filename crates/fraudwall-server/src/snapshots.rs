@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
-use fraudwall_lists::entry::{Entry, Table};
-use fraudwall_lists::snapshot::{KeyChange, ListingSpec, Snapshot, SnapshotBuilder};
+use fraudwall_lists::entry::{Entry, Kind, Table, host_root_key};
+use fraudwall_lists::snapshot::{KeyChange, KeyUpdate, ListingSpec, Snapshot, SnapshotBuilder};
 use fraudwall_rules::Engine;
 use fraudwall_store::{ChangeCursor, Store, StoreError};
 
@@ -30,6 +30,10 @@ pub fn build_snapshot(store: &dyn Store) -> Result<Snapshot, StoreError> {
     let mut capacities = [0usize; Table::COUNT];
     for (_, kind, count) in store.list_counts()? {
         capacities[kind.table().index()] += count as usize;
+        if kind == Kind::Url {
+            // at most one host mark per URL entry
+            capacities[Table::Expressions.index()] += count as usize;
+        }
     }
     let mut builder = SnapshotBuilder::new(capacities);
     let version = store.scan_live_entries(&now_rfc3339(), &mut |row| {
@@ -44,6 +48,9 @@ pub fn build_snapshot(store: &dyn Store) -> Result<Snapshot, StoreError> {
                 fraud_type: row.fraud_type,
             },
         );
+        if let Some(host) = host_root_key(row.kind, row.value) {
+            builder.add_paths_below(host);
+        }
     })?;
     let snapshot = builder.finish(version);
     tracing::info!(
@@ -69,7 +76,10 @@ pub fn catch_up(store: &dyn Store, snapshot: &Snapshot) -> Result<Option<Snapsho
         };
         cursor = ChangeCursor::after(last.version, last.id);
         let version = last.version;
-        current = current.with_changes(version, page.iter().map(|entry| key_change(entry, &now)));
+        current = current.with_changes(
+            version,
+            page.iter().flat_map(|entry| key_changes(entry, &now)),
+        );
         if current.delta_len() > REBUILD_DELTA_KEYS {
             return Ok(None);
         }
@@ -79,23 +89,30 @@ pub fn catch_up(store: &dyn Store, snapshot: &Snapshot) -> Result<Option<Snapsho
     }
 }
 
-fn key_change<'a>(entry: &'a Entry, now: &str) -> KeyChange<'a> {
+/// The entry's key change, and for a URL entry the mark on its host. (A host mark outlives its
+/// URL entries until the next rebuild; it only costs a few extra lookups.)
+fn key_changes<'a>(entry: &'a Entry, now: &str) -> impl Iterator<Item = KeyChange<'a>> {
     let attributes = &entry.attributes;
     let expired = attributes
         .expires_at
         .as_deref()
         .is_some_and(|expiry| expiry <= now);
-    KeyChange {
-        list: entry.list,
+    let listing = (!entry.removed && !expired).then_some(ListingSpec {
+        source: attributes.source,
+        severity: attributes.severity,
+        confidence: attributes.confidence,
+        fraud_type: attributes.fraud_type.as_deref(),
+    });
+    let host = entry.identifier.host_root_key().map(|key| KeyChange {
+        table: Table::Expressions,
+        key,
+        update: KeyUpdate::PathsBelow,
+    });
+    host.into_iter().chain(std::iter::once(KeyChange {
         table: entry.identifier.table(),
         key: entry.identifier.key,
-        listing: (!entry.removed && !expired).then_some(ListingSpec {
-            source: attributes.source,
-            severity: attributes.severity,
-            confidence: attributes.confidence,
-            fraud_type: attributes.fraud_type.as_deref(),
-        }),
-    }
+        update: KeyUpdate::List(entry.list, listing),
+    }))
 }
 
 /// The handle request handlers use to make a list change visible at once.

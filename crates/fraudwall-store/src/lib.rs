@@ -2,9 +2,9 @@
 //!
 //! [`Store`] is the one interface the rest of the system uses for durable state: API tokens,
 //! the tamper-evident audit log, configuration, the black, gray and white lists with their
-//! history, and the evidence reputation is computed from. [`SqliteStore`] implements it on an embedded
-//! SQLite database; a PostgreSQL implementation will sit behind the same trait. This crate is the
-//! only one that knows SQL.
+//! history, and the evidence reputation is computed from. [`SqliteStore`] implements it on an
+//! embedded SQLite database; a PostgreSQL implementation will sit behind the same trait. This
+//! crate is the only one that knows SQL.
 
 mod audit;
 mod error;

@@ -99,6 +99,8 @@ pub struct LiveRow<'a> {
     pub severity: Severity,
     pub confidence: f32,
     pub fraud_type: Option<&'a str>,
+    /// The canonical value (URL entries mark their host from it).
+    pub value: &'a str,
 }
 
 /// A black or gray entry found by a prefix of its lookup hash.

@@ -12,11 +12,6 @@ use fraudwall_store::{ChangeCursor, LiveRow, Store};
 
 const ENTRIES: u32 = 1_000_000;
 
-fn cpu() -> f64 {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap();
-    s.split_whitespace().next().unwrap().parse::<f64>().unwrap() / 1e9
-}
-
 #[test]
 #[ignore = "measures throughput; run explicitly"]
 fn bulk_import_and_rebuild_scan_rates() {
@@ -35,7 +30,6 @@ fn bulk_import_and_rebuild_scan_rates() {
         })
         .collect();
 
-    let c0 = cpu();
     let started = Instant::now();
     let applied = store.apply_list_changes(&changes, "import", false).unwrap();
     let put = started.elapsed();
@@ -45,8 +39,6 @@ fn bulk_import_and_rebuild_scan_rates() {
         f64::from(ENTRIES) / put.as_secs_f64()
     );
 
-    println!("put cpu {:.2}s", cpu() - c0);
-    let c0 = cpu();
     let started = Instant::now();
     let again = store.apply_list_changes(&changes, "import", false).unwrap();
     let duplicate = started.elapsed();
@@ -56,8 +48,6 @@ fn bulk_import_and_rebuild_scan_rates() {
         f64::from(ENTRIES) / duplicate.as_secs_f64()
     );
 
-    println!("dup cpu {:.2}s", cpu() - c0);
-    let c0 = cpu();
     let started = Instant::now();
     let mut rows = 0u64;
     let mut checksum = 0u64;
@@ -74,7 +64,6 @@ fn bulk_import_and_rebuild_scan_rates() {
         rows as f64 / scan.as_secs_f64()
     );
 
-    println!("scan cpu {:.2}s", cpu() - c0);
     let started = Instant::now();
     let mut cursor = ChangeCursor::default();
     let mut paged = 0;

@@ -49,8 +49,9 @@ fn attributes() -> impl Strategy<Value = Attributes> {
 fn op() -> impl Strategy<Value = Op> {
     let on_existing = prop_oneof![Just(OnExisting::Keep), Just(OnExisting::Replace)];
     prop_oneof![
-        3 => (list(), 0..5u32, attributes(), on_existing)
-            .prop_map(|(list, n, attributes, on_existing)| Op::Put { list, n, attributes, on_existing }),
+        3 => (list(), 0..5u32, attributes(), on_existing).prop_map(
+            |(list, n, attributes, on_existing)| Op::Put { list, n, attributes, on_existing }
+        ),
         1 => (list(), 0..5u32).prop_map(|(list, n)| Op::Remove { list, n }),
     ]
 }

@@ -205,3 +205,26 @@ fn reply(mut response: ureq::http::Response<ureq::Body>) -> Reply {
     let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
     Reply { status, body, text }
 }
+
+/// Any method, any content type: for text bodies (list files, rule sets) and PUT.
+pub fn send(method: &str, url: &str, token: Option<&str>, content_type: &str, body: &str) -> Reply {
+    let request = ureq::http::Request::builder()
+        .method(method)
+        .uri(url)
+        .header("Content-Type", content_type);
+    let request = match token {
+        Some(token) => request.header("Authorization", format!("Bearer {token}")),
+        None => request,
+    };
+    let request = request.body(body.to_owned()).unwrap();
+    reply(agent().run(request).unwrap())
+}
+
+/// The shared data directory (`FRAUDWALL_SHARED_DATA` overrides).
+pub fn shared_data() -> PathBuf {
+    std::env::var_os("FRAUDWALL_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
+        })
+}

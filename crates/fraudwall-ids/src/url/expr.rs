@@ -101,6 +101,64 @@ impl<'a> Expressions<'a> {
             path: 0,
         }
     }
+
+    /// How many host strings the expressions are formed from (the exact host and its suffixes).
+    pub fn host_count(&self) -> usize {
+        self.host_count
+    }
+
+    /// The expression of host `host` with the root path: `host/`. Lookups start here, since
+    /// most listings name a whole host.
+    pub fn host_root(&self, host: usize) -> &'a str {
+        let start = self.host_starts[host];
+        // the root path ends one byte into the path: the `/`
+        let root_end = self.path_ends[..self.path_count]
+            .iter()
+            .copied()
+            .min()
+            .unwrap_or(start);
+        self.text.get(start..root_end).unwrap_or_default()
+    }
+
+    /// Every expression of host `host`, in the order of the full iteration.
+    pub fn of_host(&self, host: usize) -> impl Iterator<Item = &'a str> + '_ {
+        let start = self.host_starts[host];
+        self.path_ends[..self.path_count]
+            .iter()
+            .filter_map(move |&end| self.text.get(start..end))
+    }
+}
+
+#[cfg(test)]
+mod host_tests {
+    use crate::url::canonicalize;
+
+    #[test]
+    fn host_roots_and_per_host_expressions_partition_the_expressions() {
+        for raw in [
+            "http://a.b.c.d.e.f.g/1.html",
+            "http://1.2.3.4/1/",
+            "http://a.b.c/1/2.html?param=1",
+            "http://example.com",
+        ] {
+            let url = canonicalize(raw).unwrap();
+            let expressions = url.expressions();
+            let mut joined = Vec::new();
+            for host in 0..expressions.host_count() {
+                let root = expressions.host_root(host);
+                assert!(
+                    root.ends_with('/') && !root[..root.len() - 1].contains('/'),
+                    "{root}"
+                );
+                assert!(
+                    expressions.of_host(host).any(|e| e == root),
+                    "{raw}: {root}"
+                );
+                joined.extend(expressions.of_host(host));
+            }
+            assert_eq!(joined, url.expressions().collect::<Vec<_>>(), "{raw}");
+        }
+    }
 }
 
 impl<'a> Iterator for Expressions<'a> {

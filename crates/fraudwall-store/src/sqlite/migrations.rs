@@ -141,3 +141,40 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_first_version_database_gains_the_lists_and_keeps_its_data() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO config (key, value, updated_at) VALUES ('region', 'CN', 'now')",
+            [],
+        )
+        .unwrap();
+
+        migrate(&mut conn).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, latest_version());
+        let region: String = conn
+            .query_row("SELECT value FROM config WHERE key = 'region'", [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert_eq!(region, "CN");
+        let lists: i64 = conn
+            .query_row(
+                "SELECT value FROM generations WHERE name = 'lists'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(lists, 0);
+    }
+}

@@ -183,8 +183,6 @@ impl<'a> Batch<'a> {
         self.remove
             .execute(params![live.id, self.author, self.now, self.version])?;
         self.record(live.id, "remove", Some(&live.attributes), None)?;
-        // a put after this revives the tombstone, which is an addition, not a repeat
-        self.kept.remove(&live.id);
         Ok(Outcome::Removed)
     }
 

@@ -11,18 +11,20 @@ use crate::{Expired, StoreError};
 /// Who the history names for an expiry: nobody acted, the clock did.
 const EXPIRY_ACTOR: &str = "fraudwall";
 
+/// Live entries due to expire, through the partial index on live expiries.
+pub(super) const DUE_SQL: &str = concat!(
+    "SELECT id, ",
+    attribute_columns!(),
+    " FROM list_entries WHERE removed = 0 AND expires_at IS NOT NULL AND expires_at <= ?1"
+);
+
 pub(crate) fn expire_entries(conn: &mut Connection, now: &str) -> Result<Expired, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current = list_version(&tx)?;
     // collected first: the rows are rewritten below, and SQLite leaves undefined what a running
     // scan sees of rows changed under it
     let due = {
-        let mut stmt = tx.prepare_cached(concat!(
-            "SELECT id, ",
-            attribute_columns!(),
-            " FROM list_entries
-             WHERE removed = 0 AND expires_at IS NOT NULL AND expires_at <= ?1"
-        ))?;
+        let mut stmt = tx.prepare_cached(DUE_SQL)?;
         let mut rows = stmt.query([now])?;
         let mut due: Vec<(i64, Attributes)> = Vec::new();
         while let Some(row) = rows.next()? {

@@ -160,3 +160,19 @@ fn set_list_version(conn: &Connection, version: u64) -> Result<(), StoreError> {
 fn sql_limit(limit: usize) -> i64 {
     limit.min(i64::MAX as usize) as i64
 }
+
+/// SQLite's plan for `sql` on a fresh schema, one step a line.
+#[cfg(test)]
+fn query_plan(sql: &str) -> String {
+    let mut conn = Connection::open_in_memory().unwrap();
+    crate::sqlite::migrations::migrate(&mut conn).unwrap();
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    let count = stmt.parameter_count();
+    let params = vec![rusqlite::types::Value::Null; count];
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(params), |row| {
+            row.get::<_, String>(3)
+        })
+        .unwrap();
+    rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
+}

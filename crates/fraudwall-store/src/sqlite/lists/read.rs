@@ -13,8 +13,10 @@ pub(crate) fn version(conn: &Connection) -> Result<u64, StoreError> {
 }
 
 pub(crate) fn counts(conn: &Connection) -> Result<Vec<(List, Kind, u64)>, StoreError> {
+    // NOT INDEXED: the planner would group through the unique index and visit the table in
+    // its order, at random; a straight scan of the table is sequential.
     let mut stmt = conn.prepare_cached(
-        "SELECT list, kind, COUNT(*) FROM list_entries
+        "SELECT list, kind, COUNT(*) FROM list_entries NOT INDEXED
          WHERE removed = 0 AND (expires_at IS NULL OR expires_at > ?1)
          GROUP BY list, kind ORDER BY list, kind",
     )?;
@@ -37,7 +39,7 @@ pub(crate) fn scan_live(
     let version = list_version(&tx)?;
     {
         let mut stmt = tx.prepare_cached(
-            "SELECT list, kind, key, source, severity, confidence, fraud_type FROM list_entries
+            "SELECT list, kind, key, source, severity, confidence, fraud_type, value FROM list_entries
              WHERE removed = 0 AND (expires_at IS NULL OR expires_at > ?1)",
         )?;
         let mut rows = stmt.query([now])?;
@@ -53,12 +55,20 @@ pub(crate) fn scan_live(
                     .get_ref(6)?
                     .as_str_or_null()
                     .map_err(rusqlite::Error::from)?,
+                value: row.get_ref(7)?.as_str().map_err(rusqlite::Error::from)?,
             });
         }
     }
     tx.commit()?;
     Ok(version)
 }
+
+/// The change feed; the row value comparison walks the (version, id) index from the cursor.
+const CHANGES_SQL: &str = concat!(
+    "SELECT ",
+    entry_columns!(),
+    " FROM list_entries WHERE (version, id) > (?1, ?2) ORDER BY version, id LIMIT ?3"
+);
 
 pub(crate) fn changes(
     conn: &Connection,
@@ -67,11 +77,7 @@ pub(crate) fn changes(
 ) -> Result<Vec<Entry>, StoreError> {
     // Without an id the whole version `since` was seen, and no id is above i64::MAX.
     let after_id = cursor.after_id.unwrap_or(i64::MAX);
-    let mut stmt = conn.prepare_cached(concat!(
-        "SELECT ",
-        entry_columns!(),
-        " FROM list_entries WHERE (version, id) > (?1, ?2) ORDER BY version, id LIMIT ?3"
-    ))?;
+    let mut stmt = conn.prepare_cached(CHANGES_SQL)?;
     let rows = stmt.query(params![cursor.since as i64, after_id, sql_limit(limit)])?;
     collect_entries(rows, limit)
 }
@@ -159,6 +165,17 @@ fn prefix_end(prefix: &[u8]) -> Vec<u8> {
     vec![0xff; 33]
 }
 
+/// Pinned to the partial index on live hashes (whose condition is spelled out below, as
+/// SQLite requires): without statistics the planner would rather walk the black and gray lists
+/// through the unique index and sort them.
+const BY_HASH_PREFIX_SQL: &str = "SELECT lookup_hash, list, kind, fraud_type
+    FROM list_entries INDEXED BY list_entries_by_lookup_hash
+    WHERE lookup_hash >= ?1 AND lookup_hash < ?2
+        AND removed = 0 AND lookup_hash IS NOT NULL
+        AND list IN ('black', 'gray')
+        AND (expires_at IS NULL OR expires_at > ?3)
+    ORDER BY lookup_hash LIMIT ?4";
+
 pub(crate) fn by_hash_prefix(
     conn: &Connection,
     prefix: &[u8],
@@ -167,16 +184,7 @@ pub(crate) fn by_hash_prefix(
     if !(1..=32).contains(&prefix.len()) {
         return Err(StoreError::InvalidHashPrefix { len: prefix.len() });
     }
-    // `removed = 0 AND lookup_hash IS NOT NULL` spelled out so that the planner takes the
-    // partial index on live hashes.
-    let mut stmt = conn.prepare_cached(
-        "SELECT lookup_hash, list, kind, fraud_type FROM list_entries
-         WHERE lookup_hash >= ?1 AND lookup_hash < ?2
-             AND removed = 0 AND lookup_hash IS NOT NULL
-             AND list IN ('black', 'gray')
-             AND (expires_at IS NULL OR expires_at > ?3)
-         ORDER BY lookup_hash LIMIT ?4",
-    )?;
+    let mut stmt = conn.prepare_cached(BY_HASH_PREFIX_SQL)?;
     let mut rows = stmt.query(params![
         prefix,
         prefix_end(prefix),
@@ -193,4 +201,32 @@ pub(crate) fn by_hash_prefix(
         });
     }
     Ok(matches)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sqlite::lists::expire::DUE_SQL;
+    use crate::sqlite::lists::query_plan;
+
+    #[test]
+    fn prefix_ends_increment_and_cover_all_ones() {
+        assert_eq!(prefix_end(&[0x12, 0x34]), [0x12, 0x35]);
+        assert_eq!(prefix_end(&[0x12, 0xff]), [0x13]);
+        assert_eq!(prefix_end(&[0xff]), [0xff; 33]);
+        assert_eq!(prefix_end(&[0xff; 32]), [0xff; 33]);
+    }
+
+    #[test]
+    fn the_feed_the_lookup_and_expiry_use_their_indexes() {
+        for (sql, index) in [
+            (CHANGES_SQL, "list_entries_by_version"),
+            (BY_HASH_PREFIX_SQL, "list_entries_by_lookup_hash"),
+            (DUE_SQL, "list_entries_by_expiry"),
+        ] {
+            let plan = query_plan(sql);
+            assert!(plan.contains(index), "{plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+        }
+    }
 }

@@ -1,0 +1,452 @@
+//! Lists end to end: files imported with the command line, entries changed over the API, and the
+//! decisions that follow, through the real binary and the real server.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use support::{Server, get, post, run, send, shared_data};
+
+fn import(
+    data_dir: &std::path::Path,
+    list: &str,
+    kind: &str,
+    format: &str,
+    file: &std::path::Path,
+) -> String {
+    let (code, stdout, stderr) = run(
+        &[
+            "lists",
+            "import",
+            "--data-dir",
+            data_dir.to_str().unwrap(),
+            "--list",
+            list,
+            "--kind",
+            kind,
+            "--format",
+            format,
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    stdout
+}
+
+fn decide(server: &Server, token: &str, events: serde_json::Value) -> Vec<serde_json::Value> {
+    let reply = post(
+        &server.url("/v1/decisions"),
+        Some(token),
+        &json!({"events": events}).to_string(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply.body["decisions"].as_array().unwrap().clone()
+}
+
+fn verdict_of_url(server: &Server, token: &str, url: &str) -> String {
+    decide(server, token, json!([{"kind": "url", "url": url}]))[0]["verdict"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The issue's acceptance scenario on the real lists: URLhaus (abp), the eth-phishing black and
+/// white lists (plain), and generated numbers.
+#[test]
+fn imported_lists_block_links_subdomains_and_texts_and_allow_the_rest() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    let urls = shared_data().join("urls");
+    let summary = import(
+        &data,
+        "black",
+        "url",
+        "abp",
+        &urls.join("urlhaus-filter-online.txt"),
+    );
+    assert!(summary.starts_with("imported "), "{summary}");
+    assert!(summary.contains("rejected 0"), "{summary}");
+    import(
+        &data,
+        "black",
+        "domain",
+        "plain",
+        &urls.join("eth-phishing-blacklist.txt"),
+    );
+    import(
+        &data,
+        "white",
+        "domain",
+        "plain",
+        &urls.join("eth-phishing-whitelist.txt"),
+    );
+    let numbers: String = (0..20_000u64)
+        .map(|i| format!("+86138{:08}\n", i * 7))
+        .collect();
+    let numbers_file = temp.path().join("numbers.txt");
+    std::fs::write(&numbers_file, numbers).unwrap();
+    let summary = import(&data, "black", "number", "plain", &numbers_file);
+    assert!(
+        summary.starts_with("imported 20000, duplicate 0, rejected 0"),
+        "{summary}"
+    );
+
+    let server = Server::start_in(&data, &[]);
+    let telco = server.token("telco");
+    let decisions = decide(
+        &server,
+        &telco,
+        json!([
+            // a subdomain of a black-listed domain, upper case, a port and `..`
+            {"kind": "url", "url": "HTTP://Login.WALLET.0ARMY.io:8443/a/../connect/?ref=1"},
+            {"kind": "url", "url": "https://1ethereum.ru/"},
+            {"kind": "url", "url": "https://example.org/docs"},
+            {"kind": "sms", "sender": "13900139000", "recipient": "13700137000",
+             "text": "您的钱包异常，请立即访问 http://secure.0army.io/verify 验证"},
+            {"kind": "call", "caller": "+86 138 0000 0014", "callee": "13700137000"},
+            {"kind": "call", "caller": "13800000015", "callee": "13700137000"},
+        ]),
+    );
+    let verdicts: Vec<_> = decisions
+        .iter()
+        .map(|d| d["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        verdicts,
+        ["block", "allow", "allow", "block", "block", "allow"],
+        "{decisions:#?}"
+    );
+    assert_eq!(decisions[0]["reasons"][0]["code"], "url_blacklisted");
+    assert_eq!(decisions[1]["reasons"][0]["code"], "url_whitelisted");
+    assert_eq!(decisions[3]["reasons"][0]["code"], "text_link_blacklisted");
+    assert_eq!(decisions[4]["reasons"][0]["code"], "caller_blacklisted");
+    // a path entry of the abp list blocks below its path only
+    let path_rule = std::fs::read_to_string(urls.join("urlhaus-filter-online.txt"))
+        .unwrap()
+        .lines()
+        .find_map(|line| {
+            let rule = line
+                .strip_prefix("||")?
+                .split('$')
+                .next()?
+                .trim_end_matches('^');
+            rule.contains('/').then(|| rule.to_owned())
+        })
+        .unwrap();
+    let host = path_rule.split('/').next().unwrap();
+    assert_eq!(
+        verdict_of_url(&server, &telco, &format!("http://{path_rule}")),
+        "block"
+    );
+    assert_eq!(
+        verdict_of_url(
+            &server,
+            &telco,
+            &format!("http://{host}/elsewhere-not-listed")
+        ),
+        "allow"
+    );
+}
+
+#[test]
+fn a_change_through_the_api_reaches_decisions_and_the_change_feed() {
+    let server = Server::start();
+    let analyst = server.token("analyst");
+    let telco = server.token("telco");
+    assert_eq!(
+        verdict_of_url(&server, &telco, "http://pay.scam-shop.example/"),
+        "allow"
+    );
+
+    let started = Instant::now();
+    let put = post(
+        &server.url("/v1/lists/black/entries"),
+        Some(&analyst),
+        &json!({"entries": [
+            {"kind": "domain", "value": "Scam-Shop.example", "fraud_type": "fake_online_shopping", "confidence": 0.9},
+            {"kind": "number", "value": "not a number"},
+            {"kind": "domain", "value": "scam-shop.example"},
+        ]})
+        .to_string(),
+    );
+    assert_eq!(put.status, 200, "{}", put.text);
+    assert_eq!(put.body["results"][0]["outcome"], "added");
+    assert_eq!(put.body["results"][0]["value"], "scam-shop.example");
+    assert_eq!(
+        put.body["results"][1]["error"]["code"],
+        "phone_invalid_characters"
+    );
+    assert_eq!(put.body["results"][2]["outcome"], "duplicate");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while verdict_of_url(&server, &telco, "http://pay.scam-shop.example/") != "block" {
+        assert!(
+            Instant::now() < deadline,
+            "the change never reached decisions"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    eprintln!("a list change reached decisions in {:?}", started.elapsed());
+    let decision = &decide(
+        &server,
+        &telco,
+        json!([{"kind": "url", "url": "http://pay.scam-shop.example/"}]),
+    )[0];
+    let detail = decision["reasons"][0]["detail"].as_str().unwrap();
+    assert!(detail.contains("fake_online_shopping"), "{detail}");
+    let version = put.body["version"].as_u64().unwrap();
+    assert!(decision["versions"]["lists"].as_u64().unwrap() >= version);
+
+    let removed = post(
+        &server.url("/v1/lists/black/remove"),
+        Some(&analyst),
+        &json!({"entries": [{"kind": "domain", "value": "scam-shop.example"}, {"kind": "domain", "value": "never.example"}]}).to_string(),
+    );
+    assert_eq!(
+        removed.body["results"][0]["outcome"], "removed",
+        "{}",
+        removed.text
+    );
+    assert_eq!(removed.body["results"][1]["outcome"], "not_found");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while verdict_of_url(&server, &telco, "http://pay.scam-shop.example/") != "allow" {
+        assert!(
+            Instant::now() < deadline,
+            "the removal never reached decisions"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+
+    // the feed carries the addition, then the tombstone, from the version before them
+    let feed = get(
+        &server.url(&format!("/v1/lists/changes?since={}", version - 1)),
+        Some(&telco),
+    );
+    assert_eq!(feed.status, 200, "{}", feed.text);
+    let changes = feed.body["changes"].as_array().unwrap();
+    let ops: Vec<_> = changes
+        .iter()
+        .filter(|c| c["value"] == "scam-shop.example")
+        .map(|c| c["op"].as_str().unwrap())
+        .collect();
+    assert_eq!(ops, ["remove"], "{changes:#?}");
+    let paged = get(
+        &server.url("/v1/lists/changes?since=0&limit=1"),
+        Some(&telco),
+    );
+    assert_eq!(paged.body["changes"].as_array().unwrap().len(), 1);
+    assert!(paged.body["next"]["after"].is_i64(), "{}", paged.text);
+
+    // the entry keeps its history, and reading it is audited
+    let entry = get(
+        &server.url("/v1/lists/black/entries/domain/scam-shop.example"),
+        Some(&analyst),
+    );
+    assert_eq!(entry.status, 200, "{}", entry.text);
+    assert_eq!(entry.body["entry"]["removed"], true);
+    let actions: Vec<_> = entry.body["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["add", "remove"]);
+    let admin = server.token("admin");
+    let audit = get(&server.url("/v1/audit?limit=1000"), Some(&admin));
+    assert!(audit.text.contains("lists.read"), "{}", audit.text);
+    // telcos follow the feed but do not curate
+    let forbidden = post(
+        &server.url("/v1/lists/black/entries"),
+        Some(&telco),
+        r#"{"entries":[{"kind":"domain","value":"x.example"}]}"#,
+    );
+    assert_eq!(forbidden.body["error"]["code"], "forbidden_role");
+}
+
+#[test]
+fn the_official_whitelist_is_seeded_and_only_an_admin_changes_it() {
+    let server = Server::start();
+    let analyst = server.token("analyst");
+    let admin = server.token("admin");
+    let telco = server.token("telco");
+    let call = json!([{"kind": "call", "caller": "96110", "callee": "13700137000"}]);
+    assert_eq!(
+        decide(&server, &telco, call.clone())[0]["reasons"][0]["code"],
+        "caller_official"
+    );
+    let body = json!({"entries": [{"kind": "number", "value": "96110"}]}).to_string();
+    let refused = post(&server.url("/v1/lists/white/remove"), Some(&analyst), &body);
+    assert_eq!(
+        refused.body["results"][0]["error"]["code"], "forbidden_official",
+        "{}",
+        refused.text
+    );
+    let official = json!({"entries": [{"kind": "number", "value": "12345", "source": "official"}]})
+        .to_string();
+    let refused = post(
+        &server.url("/v1/lists/white/entries"),
+        Some(&analyst),
+        &official,
+    );
+    assert_eq!(
+        refused.body["results"][0]["error"]["code"],
+        "forbidden_official"
+    );
+    let removed = post(&server.url("/v1/lists/white/remove"), Some(&admin), &body);
+    assert_eq!(
+        removed.body["results"][0]["outcome"], "removed",
+        "{}",
+        removed.text
+    );
+}
+
+#[test]
+fn a_phone_checks_a_number_by_hash_prefix_without_revealing_it() {
+    let server = Server::start();
+    let analyst = server.token("analyst");
+    let reporter = server.token("reporter");
+    post(
+        &server.url("/v1/lists/black/entries"),
+        Some(&analyst),
+        &json!({"entries": [{"kind": "number", "value": "13800138000"}, {"kind": "url", "value": "http://evil.example/login/"}]}).to_string(),
+    );
+    use sha2::Digest;
+    for text in ["+8613800138000", "evil.example/login/"] {
+        let full = hex::encode(sha2::Sha256::digest(text.as_bytes()));
+        let reply = get(
+            &server.url(&format!("/v1/lookup/{}", &full[..8])),
+            Some(&reporter),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        let hashes: Vec<_> = reply.body["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["sha256"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(hashes.contains(&full), "{text}: {}", reply.text);
+    }
+    let short = get(&server.url("/v1/lookup/abcd"), Some(&reporter));
+    assert_eq!(
+        (short.status, short.body["error"]["code"].as_str()),
+        (400, Some("invalid_parameter"))
+    );
+}
+
+#[test]
+fn list_files_import_and_export_over_the_api_with_every_rejected_line_named() {
+    let server = Server::start();
+    let analyst = server.token("analyst");
+    let file = "! a comment\n||evil.example^\n||evil.example/login/^$all\n##.banner\n0.0.0.0\n";
+    let reply = send(
+        "POST",
+        &server.url("/v1/lists/black/import?kind=url&format=abp"),
+        Some(&analyst),
+        "text/plain",
+        file,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body["imported"], 3, "{}", reply.text);
+    let rejected: Vec<_> = reply.body["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rejected, [4]);
+    let export = get(
+        &server.url("/v1/lists/black/export?kind=url&format=abp"),
+        Some(&analyst),
+    );
+    assert_eq!(export.text, "||evil.example/login/^\n");
+    let export = get(
+        &server.url("/v1/lists/black/export?kind=domain&format=hosts"),
+        Some(&analyst),
+    );
+    assert_eq!(export.text, "0.0.0.0 evil.example\n");
+}
+
+#[test]
+fn rule_sets_are_validated_tried_on_recent_traffic_and_replaced_without_a_restart() {
+    let server = Server::start();
+    let admin = server.token("admin");
+    let analyst = server.token("analyst");
+    let telco = server.token("telco");
+    post(
+        &server.url("/v1/lists/gray/entries"),
+        Some(&analyst),
+        &json!({"entries": [{"kind": "domain", "value": "shady.example"}]}).to_string(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while verdict_of_url(&server, &telco, "http://shady.example/") != "warn" {
+        assert!(
+            Instant::now() < deadline,
+            "the gray entry never reached decisions"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // recent traffic for the dry run: one event in four is kept
+    let events: Vec<_> = (0..40)
+        .map(|i| json!({"kind": "url", "url": format!("http://shady.example/{i}")}))
+        .collect();
+    decide(&server, &telco, json!(events));
+
+    let bad = "version = \"strict-0\"\n[[rule]]\nid = \"x\"\nwhen = [\"url.purple\"]\nverdict = \"block\"\nrisk = 1.0\n";
+    let refused = send(
+        "PUT",
+        &server.url("/v1/rules"),
+        Some(&admin),
+        "application/toml",
+        bad,
+    );
+    assert_eq!(
+        (refused.status, refused.body["error"]["code"].as_str()),
+        (422, Some("rules_unknown_signal"))
+    );
+
+    let strict = "version = \"strict-1\"\n[[rule]]\nid = \"gray_links_block\"\nwhen = [\"url.gray\"]\nverdict = \"block\"\nrisk = 0.8\n";
+    let dry = send(
+        "POST",
+        &server.url("/v1/rules/dry-run"),
+        Some(&analyst),
+        "application/toml",
+        strict,
+    );
+    assert_eq!(dry.status, 200, "{}", dry.text);
+    assert!(dry.body["changed"].as_u64().unwrap() >= 10, "{}", dry.text);
+    assert_eq!(
+        dry.body["transitions"][0],
+        json!({"from": "warn", "to": "block", "count": dry.body["changed"]})
+    );
+
+    let analyst_put = send(
+        "PUT",
+        &server.url("/v1/rules"),
+        Some(&analyst),
+        "application/toml",
+        strict,
+    );
+    assert_eq!(analyst_put.body["error"]["code"], "forbidden_role");
+    let put = send(
+        "PUT",
+        &server.url("/v1/rules"),
+        Some(&admin),
+        "application/toml",
+        strict,
+    );
+    assert_eq!(put.status, 200, "{}", put.text);
+    let decision = &decide(
+        &server,
+        &telco,
+        json!([{"kind": "url", "url": "http://shady.example/"}]),
+    )[0];
+    assert_eq!(decision["verdict"], "block");
+    assert_eq!(decision["versions"]["rules"], "strict-1");
+    // the rule set survives a restart
+    let data_dir = server.data_dir.clone();
+    assert!(server.stop().success());
+    let server = Server::start_in(&data_dir, &[]);
+    let rules = get(&server.url("/v1/rules"), Some(&analyst));
+    assert_eq!(rules.body["version"], "strict-1", "{}", rules.text);
+}
