@@ -156,7 +156,11 @@ fn url_corpus(listed_hosts: &[String], synthetic: u64) -> Vec<String> {
             } else if i % 5 == 1 && synthetic >= 3 {
                 // below a listed path of a made-up site, or beside it
                 let j = (r >> 8) % (synthetic / 3) * 3;
-                let leaf = if r % 2 == 0 { "pay/confirm" } else { "about" };
+                let leaf = if r.is_multiple_of(2) {
+                    "pay/confirm"
+                } else {
+                    "about"
+                };
                 format!(
                     "https://site{j}.listed-{}.net/{leaf}",
                     splitmix(j) % 100_000

@@ -47,7 +47,7 @@ impl RecentEvents {
             seen.set(n.wrapping_add(1));
             n
         });
-        if seen % SAMPLE_EVERY == 0 {
+        if seen.is_multiple_of(SAMPLE_EVERY) {
             let index = self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len();
             self.slots[index].store(Some(Arc::new(event.clone())));
         }

@@ -129,38 +129,6 @@ impl<'a> Expressions<'a> {
     }
 }
 
-#[cfg(test)]
-mod host_tests {
-    use crate::url::canonicalize;
-
-    #[test]
-    fn host_roots_and_per_host_expressions_partition_the_expressions() {
-        for raw in [
-            "http://a.b.c.d.e.f.g/1.html",
-            "http://1.2.3.4/1/",
-            "http://a.b.c/1/2.html?param=1",
-            "http://example.com",
-        ] {
-            let url = canonicalize(raw).unwrap();
-            let expressions = url.expressions();
-            let mut joined = Vec::new();
-            for host in 0..expressions.host_count() {
-                let root = expressions.host_root(host);
-                assert!(
-                    root.ends_with('/') && !root[..root.len() - 1].contains('/'),
-                    "{root}"
-                );
-                assert!(
-                    expressions.of_host(host).any(|e| e == root),
-                    "{raw}: {root}"
-                );
-                joined.extend(expressions.of_host(host));
-            }
-            assert_eq!(joined, url.expressions().collect::<Vec<_>>(), "{raw}");
-        }
-    }
-}
-
 impl<'a> Iterator for Expressions<'a> {
     type Item = &'a str;
 
@@ -193,3 +161,35 @@ impl<'a> Iterator for Expressions<'a> {
 }
 
 impl ExactSizeIterator for Expressions<'_> {}
+
+#[cfg(test)]
+mod host_tests {
+    use crate::url::canonicalize;
+
+    #[test]
+    fn host_roots_and_per_host_expressions_partition_the_expressions() {
+        for raw in [
+            "http://a.b.c.d.e.f.g/1.html",
+            "http://1.2.3.4/1/",
+            "http://a.b.c/1/2.html?param=1",
+            "http://example.com",
+        ] {
+            let url = canonicalize(raw).unwrap();
+            let expressions = url.expressions();
+            let mut joined = Vec::new();
+            for host in 0..expressions.host_count() {
+                let root = expressions.host_root(host);
+                assert!(
+                    root.ends_with('/') && !root[..root.len() - 1].contains('/'),
+                    "{root}"
+                );
+                assert!(
+                    expressions.of_host(host).any(|e| e == root),
+                    "{raw}: {root}"
+                );
+                joined.extend(expressions.of_host(host));
+            }
+            assert_eq!(joined, url.expressions().collect::<Vec<_>>(), "{raw}");
+        }
+    }
+}

@@ -546,7 +546,7 @@ pub async fn import(
             )
         })?
         .to_owned();
-    let normalizer = state.normalizer.clone();
+    let normalizer = state.normalizer;
     let actor = principal.actor();
     let allow_official = principal.role == Role::Admin;
     let summary = state
