@@ -3,6 +3,7 @@
 //!
 //! Pure: no IO, no threads, no async. Snapshots are built off the request path and then only read.
 
+pub mod derive;
 pub mod entry;
 pub mod import;
 pub mod keytable;

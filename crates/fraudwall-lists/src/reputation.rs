@@ -153,6 +153,13 @@ pub struct Assessment {
 }
 
 impl Reputation {
+    /// Sets the remembered standing that the hysteresis starts from. A reputation rebuilt from
+    /// stored evidence does not know where the identifier stood before; without this, a listed
+    /// number near the line would be judged as if it had never been listed and fall off early.
+    pub fn set_standing(&mut self, standing: Option<Standing>) {
+        self.standing = standing;
+    }
+
     /// Records evidence from `source` (a reporter's id, an operator's id) at time `at`.
     pub fn record(&mut self, evidence: Evidence, source: u64, at: Timestamp, policy: &Policy) {
         let half_life = policy.evidence_half_life_s;

@@ -21,6 +21,7 @@ pub struct Config {
     pub auth: AuthSection,
     pub lists: ListsSection,
     pub text: TextSection,
+    pub reputation: ReputationSection,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,6 +85,24 @@ pub struct ListsSection {
 pub struct TextSection {
     /// The SMS text model: `bundled`, `none`, or the path of a model file.
     pub model: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReputationSection {
+    /// Run the reputation job in the background (an administrator can always run it on demand).
+    pub enabled: bool,
+    /// Seconds between passes of the job.
+    pub period_s: u64,
+}
+
+impl Default for ReputationSection {
+    fn default() -> Self {
+        ReputationSection {
+            enabled: true,
+            period_s: 60,
+        }
+    }
 }
 
 impl Default for ListsSection {
@@ -235,6 +254,7 @@ impl Config {
         if self.server.request_timeout_ms == 0
             || self.auth.token_refresh_ms == 0
             || self.lists.refresh_ms == 0
+            || self.reputation.period_s == 0
         {
             return Err(ConfigError::Invalid(
                 "durations must be greater than zero".to_owned(),

@@ -58,6 +58,9 @@ error_codes! {
     InvalidParameter => ("invalid_parameter", BAD_REQUEST, true),
     NotFound => ("not_found", NOT_FOUND, true),
     ForbiddenOfficial => ("forbidden_official", FORBIDDEN, true),
+    // one item of evidence
+    UnsupportedKind => ("unsupported_kind", UNPROCESSABLE_ENTITY, true),
+    TimeInFuture => ("time_in_future", UNPROCESSABLE_ENTITY, true),
     // rule sets
     RulesSyntax => ("rules_syntax", UNPROCESSABLE_ENTITY, true),
     RulesNoVersion => ("rules_no_version", UNPROCESSABLE_ENTITY, true),

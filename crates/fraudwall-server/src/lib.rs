@@ -8,6 +8,7 @@ mod extract;
 pub mod openapi;
 pub mod permissions;
 mod recent;
+pub mod reputation;
 mod routes;
 pub mod snapshots;
 pub mod telemetry;
@@ -34,6 +35,7 @@ use crate::auth::TokenIndex;
 pub use crate::config::Config;
 use crate::error::{ApiError, Code};
 use crate::recent::RecentEvents;
+use crate::reputation::ReputationJob;
 use crate::snapshots::SnapshotKeeper;
 
 /// Everything a request handler may need, cheap to clone.
@@ -46,6 +48,8 @@ pub struct AppState {
     pub engine: Arc<ArcSwap<Engine>>,
     /// Makes list changes reach the engine.
     pub snapshots: SnapshotKeeper,
+    /// Derives list entries and ranges from evidence.
+    pub reputation: ReputationJob,
     /// Recent events, sampled, for dry runs of candidate rule sets.
     pub recent: Arc<RecentEvents>,
     pub normalizer: PhoneNormalizer,
@@ -86,12 +90,16 @@ impl AppState {
             engine.clone(),
             Duration::from_millis(config.lists.refresh_ms),
         );
+        let keeper = snapshots.clone();
+        let reputation =
+            ReputationJob::start(store.clone(), move || keeper.changed(), &config.reputation);
         Ok(AppState {
             store,
             tokens,
             config: Arc::new(config),
             engine,
             snapshots,
+            reputation,
             recent: Arc::new(RecentEvents::new(RECENT_EVENTS)),
             normalizer: PhoneNormalizer::new(region),
             metrics: telemetry::prometheus(),
@@ -213,6 +221,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/rules", get(routes::rules::get).put(routes::rules::put))
         .route("/v1/rules/dry-run", post(routes::rules::dry_run))
         .route("/v1/rules/signals", get(routes::rules::signals))
+        .route("/v1/evidence", post(routes::evidence::post))
+        .route("/v1/reputation/run", post(routes::evidence::run_reputation))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,

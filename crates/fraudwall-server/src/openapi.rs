@@ -36,6 +36,8 @@ use crate::routes;
         routes::rules::put,
         routes::rules::dry_run,
         routes::rules::signals,
+        routes::evidence::post,
+        routes::evidence::run_reputation,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -46,6 +48,7 @@ use crate::routes;
         (name = "audit", description = "the tamper-evident audit log"),
         (name = "lists", description = "black, gray and white lists: entries, files, the change feed, hash-prefix lookup"),
         (name = "rules", description = "the rule set behind decisions: read, replace, dry-run"),
+        (name = "reputation", description = "evidence about identifiers, and the job that lists them and derives ranges from it"),
     )
 )]
 struct ApiDoc;

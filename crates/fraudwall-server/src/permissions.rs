@@ -27,6 +27,8 @@ const ADMIN_ONLY: &[Role] = &[Admin];
 const CURATORS: &[Role] = &[Admin, Analyst];
 /// Operators' and banks' nodes follow the lists to decide locally.
 const LIST_READERS: &[Role] = &[Admin, Analyst, Telco, Bank];
+/// Everyone who sees fraud first-hand: each token counts as one source of evidence.
+const WITNESSES: &[Role] = &[Admin, Analyst, Station, Telco, Bank, Reporter];
 
 pub const PERMISSIONS: &[RoutePermission] = &[
     route("GET", "/v1/health", Access::Public),
@@ -61,6 +63,8 @@ pub const PERMISSIONS: &[RoutePermission] = &[
     route("PUT", "/v1/rules", Access::Roles(ADMIN_ONLY)),
     route("POST", "/v1/rules/dry-run", Access::Roles(CURATORS)),
     route("GET", "/v1/rules/signals", Access::Roles(CURATORS)),
+    route("POST", "/v1/evidence", Access::Roles(WITNESSES)),
+    route("POST", "/v1/reputation/run", Access::Roles(ADMIN_ONLY)),
 ];
 
 const fn route(method: &'static str, path: &'static str, access: Access) -> RoutePermission {

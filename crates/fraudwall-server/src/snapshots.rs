@@ -6,8 +6,8 @@
 //! the new base is swapped in once it has caught up. Swaps are atomic (`ArcSwap`): a request
 //! sees either the old engine or the new one, never a mix.
 
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
@@ -118,7 +118,7 @@ fn key_changes<'a>(entry: &'a Entry, now: &str) -> impl Iterator<Item = KeyChang
 /// The handle request handlers use to make a list change visible at once.
 #[derive(Clone)]
 pub struct SnapshotKeeper {
-    wake: Arc<Mutex<Sender<Wake>>>,
+    wake: Sender<Wake>,
 }
 
 impl std::fmt::Debug for SnapshotKeeper {
@@ -144,7 +144,7 @@ impl SnapshotKeeper {
     ) -> SnapshotKeeper {
         let (sender, receiver) = mpsc::channel();
         let keeper = SnapshotKeeper {
-            wake: Arc::new(Mutex::new(sender.clone())),
+            wake: sender.clone(),
         };
         std::thread::Builder::new()
             .name("fraudwall-lists".into())
@@ -164,9 +164,8 @@ impl SnapshotKeeper {
     }
 
     fn send(&self, wake: Wake) {
-        if let Ok(sender) = self.wake.lock() {
-            let _ = sender.send(wake);
-        }
+        // the keeper thread lives as long as the process; a failed send means it is gone
+        let _ = self.wake.send(wake);
     }
 }
 

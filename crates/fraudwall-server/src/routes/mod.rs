@@ -1,5 +1,6 @@
 pub mod audit;
 pub mod decisions;
+pub mod evidence;
 pub mod lists;
 pub mod meta;
 pub mod rules;
