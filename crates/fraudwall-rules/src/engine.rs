@@ -307,11 +307,14 @@ impl Engine {
         if let Some(fraud_type) = self.snapshot.fraud_type(listing) {
             let _ = write!(out, "{fraud_type}, ");
         }
+        // integer arithmetic: float formatting shows up in profiles of blocked batches
+        let pct = listing.confidence_pct;
         let _ = write!(
             out,
-            "source {}, confidence {:.2}",
+            "source {}, confidence {}.{:02}",
             listing.source,
-            listing.confidence()
+            pct / 100,
+            pct % 100
         );
         if listing.is_fatal() {
             out.push_str(", fatal");

@@ -10,7 +10,7 @@ use arc_swap::ArcSwapOption;
 use fraudwall_rules::Event;
 
 /// One event in this many is kept.
-pub const SAMPLE_EVERY: u32 = 4;
+pub const SAMPLE_EVERY: u32 = 16;
 
 pub struct RecentEvents {
     slots: Box<[ArcSwapOption<Event>]>,

@@ -40,22 +40,78 @@ pub fn prometheus() -> PrometheusHandle {
 }
 
 /// Counts every request and times it, labelled by route template (never by raw path, which
-/// would let clients create unbounded label values).
+/// would let clients create unbounded label values). Labels are static strings, so recording
+/// allocates nothing.
 pub async fn track_requests(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let route = request
         .extensions()
         .get::<MatchedPath>()
-        .map(|path| path.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".to_owned());
-    let method = request.method().as_str().to_owned();
+        .and_then(|path| route_label(path.as_str()))
+        .unwrap_or("unmatched");
+    let method = method_label(request.method());
     let response = next.run(request).await;
-    let status = response.status().as_u16().to_string();
-    metrics::counter!(HTTP_REQUESTS, "route" => route.clone(), "method" => method.clone(), "status" => status)
+    let status = status_label(response.status());
+    metrics::counter!(HTTP_REQUESTS, "route" => route, "method" => method, "status" => status)
         .increment(1);
     metrics::histogram!(HTTP_DURATION, "route" => route, "method" => method)
         .record(started.elapsed().as_secs_f64());
     response
+}
+
+/// The route template as a static string, from the permission table that names every route.
+fn route_label(path: &str) -> Option<&'static str> {
+    crate::permissions::PERMISSIONS
+        .iter()
+        .find(|p| p.path == path)
+        .map(|p| p.path)
+}
+
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+fn status_label(status: axum::http::StatusCode) -> &'static str {
+    const KNOWN: [(u16, &str); 16] = [
+        (200, "200"),
+        (201, "201"),
+        (202, "202"),
+        (204, "204"),
+        (400, "400"),
+        (401, "401"),
+        (403, "403"),
+        (404, "404"),
+        (405, "405"),
+        (408, "408"),
+        (413, "413"),
+        (415, "415"),
+        (422, "422"),
+        (500, "500"),
+        (503, "503"),
+        (504, "504"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(code, _)| *code == status.as_u16())
+        .map_or_else(
+            || match status.as_u16() / 100 {
+                2 => "2xx",
+                3 => "3xx",
+                4 => "4xx",
+                _ => "5xx",
+            },
+            |(_, label)| label,
+        )
 }
 
 /// Decisions answered, by verdict, and events rejected as invalid.

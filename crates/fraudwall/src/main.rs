@@ -2,6 +2,11 @@
 
 mod cmd;
 
+/// The server allocates per request on every worker thread and frees on others; glibc's
+/// allocator serializes that on arena locks, mimalloc's thread-local heaps do not.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};

@@ -386,8 +386,8 @@ fn rule_sets_are_validated_tried_on_recent_traffic_and_replaced_without_a_restar
         );
         std::thread::sleep(Duration::from_millis(5));
     }
-    // recent traffic for the dry run: one event in four is kept
-    let events: Vec<_> = (0..40)
+    // recent traffic for the dry run: one event in sixteen is kept
+    let events: Vec<_> = (0..320)
         .map(|i| json!({"kind": "url", "url": format!("http://shady.example/{i}")}))
         .collect();
     decide(&server, &telco, json!(events));

@@ -5,8 +5,8 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-use axum::Json;
 use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -37,6 +37,7 @@ pub struct DecisionRequest {
 
 /// One event to decide on, tagged by `kind`.
 #[derive(Debug, Deserialize, ToSchema)]
+#[allow(dead_code)] // documents the wire format; `validate.rs` parses it in one flat pass
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventWire {
     Call(CallWire),
@@ -49,6 +50,7 @@ pub enum EventWire {
 /// A call attempt.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documents the wire format
 pub struct CallWire {
     /// The presented calling number, in any common format.
     #[schema(example = "+8613800138000")]
@@ -67,6 +69,7 @@ pub struct CallWire {
 /// A text message.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documents the wire format
 pub struct SmsWire {
     pub sender: String,
     pub recipient: String,
@@ -77,6 +80,7 @@ pub struct SmsWire {
 /// A link a subscriber is about to open.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documents the wire format
 pub struct UrlWire {
     #[schema(example = "http://example.com/login")]
     pub url: String,
@@ -87,6 +91,7 @@ pub struct UrlWire {
 /// An app a subscriber is installing or running.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documents the wire format
 pub struct AppWire {
     #[schema(example = "com.example.wallet")]
     pub package: String,
@@ -99,6 +104,7 @@ pub struct AppWire {
 /// A transfer about to be executed.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documents the wire format
 pub struct TransferWire {
     #[schema(example = "6222020200112233445")]
     pub from_account: String,
@@ -130,6 +136,7 @@ pub struct DecisionResponse<'a> {
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
+#[allow(dead_code)] // documents the answer; `write_decision` writes it
 pub enum Slot<'a> {
     Decision(DecisionWire<'a>),
     Error(ErrorBody),
@@ -233,36 +240,151 @@ pub async fn decide(
         ));
     }
     let engine = state.engine.load();
-    let mut slots = Vec::with_capacity(events.len());
+    // The answer is written straight into one buffer: the parts every decision shares (the
+    // versions) are escaped once per batch, and nothing is built only to be serialized.
+    let versions = versions_fragment(&engine);
+    let mut out = Vec::with_capacity(64 + events.len() * (versions.len() + 64));
+    out.extend_from_slice(b"{\"decisions\":[");
     // counted per batch, not per event, to keep metric updates off the per-event path
     let mut by_verdict: [u64; 4] = [0; 4];
     let mut invalid = 0u64;
     SCRATCH.with_borrow_mut(|scratch| {
-        for raw in events {
-            let slot = match validate::event(raw.get(), &state.normalizer) {
+        for (index, raw) in events.iter().enumerate() {
+            if index > 0 {
+                out.push(b',');
+            }
+            match validate::event(raw.get(), &state.normalizer) {
                 Ok((event, id)) => {
                     state.recent.offer(&event);
                     let decision = engine.decide(&event, scratch);
                     by_verdict[decision.verdict as usize] += 1;
-                    Slot::Decision(DecisionWire::new(id, decision))
+                    write_decision(&mut out, id.as_deref(), &decision, &versions);
                 }
                 Err(err) => {
                     invalid += 1;
-                    Slot::Error(ErrorBody {
+                    let body = ErrorBody {
                         error: ErrorDetail {
                             code: err.code.name(),
                             message: err.message,
                         },
-                    })
+                    };
+                    write_json(&mut out, &body);
                 }
-            };
-            slots.push(slot);
+            }
         }
     });
+    out.extend_from_slice(b"]}");
     for verdict in [Verdict::Allow, Verdict::Warn, Verdict::Block, Verdict::Hold] {
         telemetry::record_decisions(verdict.as_str(), by_verdict[verdict as usize]);
     }
     telemetry::record_decisions("invalid", invalid);
-    // serialized here, while the engine the reasons borrow from is still held
-    Ok(Json(DecisionResponse { decisions: slots }).into_response())
+    Ok(([(CONTENT_TYPE, "application/json")], out).into_response())
+}
+
+/// `"versions":{…}}`: the shared tail of every decision of a batch, escaped once.
+fn versions_fragment(engine: &fraudwall_rules::Engine) -> Vec<u8> {
+    let versions = engine.versions();
+    let mut fragment = b",\"versions\":".to_vec();
+    write_json(
+        &mut fragment,
+        &VersionsWire {
+            lists: versions.lists,
+            rules: versions.rules,
+            model: versions.model,
+        },
+    );
+    fragment.push(b'}');
+    fragment
+}
+
+/// One decision in the shape of [`DecisionWire`].
+fn write_decision(out: &mut Vec<u8>, id: Option<&str>, decision: &Decision<'_>, versions: &[u8]) {
+    out.push(b'{');
+    if let Some(id) = id {
+        out.extend_from_slice(b"\"id\":");
+        write_json(out, id);
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\"verdict\":\"");
+    out.extend_from_slice(decision.verdict.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"risk\":");
+    write_json(out, &decision.risk);
+    out.extend_from_slice(b",\"reasons\":[");
+    for (index, reason) in decision.reasons.iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"code\":");
+        write_json(out, reason.code);
+        out.extend_from_slice(b",\"detail\":");
+        write_json(out, &*reason.detail);
+        out.push(b'}');
+    }
+    out.push(b']');
+    out.extend_from_slice(versions);
+}
+
+fn write_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    // writing into a Vec cannot fail, and these types always serialize
+    let _ = serde_json::to_writer(out, value);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use fraudwall_rules::{Decision, Reason, Verdict, Versions};
+
+    use super::*;
+
+    /// The hand-written answer must be exactly what the documented types serialize to.
+    #[test]
+    fn written_decisions_match_the_documented_shape() {
+        let versions = Versions {
+            lists: 42,
+            rules: "rules \"v1\"",
+            model: "none",
+        };
+        let decision = Decision {
+            verdict: Verdict::Block,
+            risk: 0.95,
+            reasons: vec![
+                Reason {
+                    code: "url_blacklisted",
+                    detail: Cow::Owned("the link \"x\" is listed: 假冒客服\n".to_owned()),
+                    rule: "url_blacklisted",
+                },
+                Reason {
+                    code: "text_fraud",
+                    detail: Cow::Borrowed("plain"),
+                    rule: "text_fraud_certain",
+                },
+            ],
+            versions,
+        };
+        let engine_versions = {
+            let mut fragment = b",\"versions\":".to_vec();
+            write_json(
+                &mut fragment,
+                &VersionsWire {
+                    lists: versions.lists,
+                    rules: versions.rules,
+                    model: versions.model,
+                },
+            );
+            fragment.push(b'}');
+            fragment
+        };
+        for id in [None, Some("a\"b")] {
+            let mut out = Vec::new();
+            write_decision(&mut out, id, &decision, &engine_versions);
+            let written: serde_json::Value = serde_json::from_slice(&out).unwrap();
+            // through text on both sides, as a client sees it (f32 risks print shortest)
+            let documented =
+                serde_json::to_vec(&DecisionWire::new(id.map(str::to_owned), decision.clone()))
+                    .unwrap();
+            let documented: serde_json::Value = serde_json::from_slice(&documented).unwrap();
+            assert_eq!(written, documented);
+        }
+    }
 }

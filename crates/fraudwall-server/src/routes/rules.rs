@@ -186,7 +186,7 @@ pub struct DryRunReport {
     pub examples: Vec<ChangedDecision>,
 }
 
-/// What a candidate rule set would change: replays a sample of recent events (one in four,
+/// What a candidate rule set would change: replays a sample of recent events (one in sixteen,
 /// up to 10,000) through the current rules and the candidate, over the same lists.
 #[utoipa::path(post, path = "/v1/rules/dry-run", tag = "rules",
     request_body(content = String, description = "a candidate rule set", content_type = "application/toml"),
