@@ -70,10 +70,10 @@ peak=$(rss VmHWM:)
 python3 "$here/propagation.py" "http://127.0.0.1:$port" "$token" 20 | tail -1 > "$work/propagation.txt"
 cat "$work/wrk.txt"
 built=$(grep -c "list snapshot built" "$work/server.log" || true)
-seconds=$(grep "list snapshot built" "$work/server.log" | tail -1 | sed -E 's/.*seconds=([0-9.]+).*/\1/')
+seconds=$(sed -E 's/\x1b\[[0-9;]*m//g' "$work/server.log" | grep "list snapshot built" | tail -1 | sed -E 's/.*seconds=([0-9.]+).*/\1/')
 echo
 echo "listed numbers       $count"
-echo "rebuilds requested   $rebuilds (snapshots built: $built, the last in ${seconds} s)"
+echo "rebuilds requested   $rebuilds (snapshots built, start-up included: $built; the last took ${seconds} s)"
 echo "resident memory      steady ${steady} MiB, peak ${peak} MiB ($(echo "scale=2; $peak / $steady" | bc)x)"
 grep RESULT "$work/wrk.txt" | sed 's/^/load: /'
 sed 's/^/propagation: /' "$work/propagation.txt"

@@ -5,8 +5,9 @@
 use adblock::Engine;
 use adblock::lists::{FilterSet, ParseOptions, RuleTypes};
 use adblock::request::Request;
-use fraudwall_ids::url::{Canonicalizer, MAX_EXPRESSIONS, canonicalize, expression_key};
-use fraudwall_lists::keytable::KeyTable;
+use fraudwall_ids::phone::{PhoneNormalizer, Region};
+use fraudwall_lists::entry::{Identifier, Kind, List, Severity, Source, Table};
+use fraudwall_lists::snapshot::{ListingSpec, SnapshotBuilder};
 
 use crate::corpus::Entry;
 
@@ -80,70 +81,69 @@ impl Contender {
     }
 }
 
-/// fraudwall's structure: the Safe Browsing expression key of every entry in a [`KeyTable`].
-/// A URL is canonicalized, and it is listed when any of its expressions is.
+/// fraudwall's own URL check, exactly as the decision engine runs it: a list snapshot holding
+/// one Safe Browsing expression key per entry (host roots marked when paths below them are
+/// listed), and `Engine::url_standing` on the raw URL: canonicalization, host roots first, path
+/// expressions only below marked hosts.
 pub struct Fraudwall {
-    table: KeyTable,
-    canonicalizer: Canonicalizer,
-    keys: [u64; MAX_EXPRESSIONS],
-    found: Vec<Option<u32>>,
+    engine: fraudwall_rules::Engine,
+    scratch: fraudwall_rules::Scratch,
 }
 
 impl Fraudwall {
-    /// Builds the table. Returns it and how many entries could not be canonicalized.
+    /// Builds the snapshot. Returns it and how many entries could not be parsed.
     pub fn build(entries: &[Entry]) -> (Fraudwall, usize) {
-        let mut unusable = 0;
-        let keys: Vec<(u64, u32)> = entries
-            .iter()
-            .enumerate()
-            .filter_map(|(index, entry)| {
-                let key = entry_expression(entry).map(|e| expression_key(&e));
-                unusable += usize::from(key.is_none());
-                Some((key?, u32::try_from(index).ok()?))
-            })
-            .collect();
-        let engine = Fraudwall {
-            table: KeyTable::build(keys),
-            canonicalizer: Canonicalizer::new(),
-            keys: [0; MAX_EXPRESSIONS],
-            found: Vec::with_capacity(MAX_EXPRESSIONS),
+        let normalizer = PhoneNormalizer::new(Region::CN);
+        let spec = ListingSpec {
+            source: Source::Import,
+            severity: Severity::Normal,
+            confidence: 1.0,
+            fraud_type: None,
         };
-        (engine, unusable)
+        let mut builder = SnapshotBuilder::new([0, 0, entries.len() * 2, 0, 0, 0, 0]);
+        let mut unusable = 0;
+        for entry in entries {
+            let kind = if entry.with_path { Kind::Url } else { Kind::Domain };
+            match Identifier::parse(kind, &entry.value, &normalizer) {
+                Ok(identifier) => {
+                    builder.add(List::Black, identifier.table(), identifier.key, &spec);
+                    if let Some(host) = identifier.host_root_key() {
+                        builder.add_paths_below(host);
+                    }
+                }
+                Err(_) => unusable += 1,
+            }
+        }
+        let engine = fraudwall_rules::Engine::new(
+            builder.finish(1),
+            std::sync::Arc::new(fraudwall_rules::RuleSet::builtin()),
+            None,
+            Region::CN,
+        );
+        let fraudwall = Fraudwall {
+            engine,
+            scratch: fraudwall_rules::Scratch::new(),
+        };
+        (fraudwall, unusable)
     }
 
     pub fn check(&mut self, url: &str) -> Verdict {
-        let Ok(url) = self.canonicalizer.canonicalize(url) else {
-            return Verdict::Invalid;
-        };
-        let count = url.fill_expression_keys(&mut self.keys);
-        self.table.get_many(&self.keys[..count], &mut self.found);
-        if self.found.iter().any(Option::is_some) {
-            Verdict::Block
-        } else {
-            Verdict::Allow
+        match self.engine.url_standing(url, &mut self.scratch) {
+            Err(_) => Verdict::Invalid,
+            Ok(Some(mark)) if mark.black.is_some() => Verdict::Block,
+            Ok(_) => Verdict::Allow,
         }
     }
 
     pub fn distinct_keys(&self) -> usize {
-        self.table.len()
+        self.engine.snapshot().table_len(Table::Expressions)
     }
 
     pub fn memory_bytes(&self) -> usize {
-        self.table.memory_bytes()
+        self.engine.snapshot().memory_bytes()
     }
 }
 
-/// The Safe Browsing expression an entry stands for: `host/` for a host (which every URL on the
-/// host or its subdomains yields), the canonical `host/path` for a host and path.
-pub fn entry_expression(entry: &Entry) -> Option<String> {
-    let url = canonicalize(&format!("http://{}", entry.value)).ok()?;
-    if entry.with_path {
-        // The first expression is the longest: the exact host with the whole path (and query).
-        url.expressions().next().map(str::to_owned)
-    } else {
-        Some(format!("{}/", url.host()))
-    }
-}
 
 /// Brave's engine with one `||host^` (or `||host/path^`) network rule per entry.
 pub struct Adblock {

@@ -244,7 +244,7 @@ fn compare(options: &Options) -> Result<(), String> {
         "| engine | ns/URL, median | ns/URL, best | URLs/s, median | each round (ns/URL) | build | blocked | unparsable | peak RSS growth, built | peak RSS growth, checked | RSS growth at end | structure |"
     );
     println!("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|");
-    for (report, structure) in [(&fw, "KeyTable"), (&ab, "flatbuffer, serialized")] {
+    for (report, structure) in [(&fw, "list snapshot"), (&ab, "flatbuffer, serialized")] {
         let ns = report.median_ns();
         let rounds: Vec<String> = report
             .ns_per_url

@@ -56,8 +56,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 fn init_logging(format: LogFormat, filter: &str) -> anyhow::Result<()> {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .with_context(|| format!("invalid log filter {filter:?}"))?;
+    // colours only on a terminal: in files and pipes they are noise
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr);
     let outcome = match format {
         LogFormat::Json => builder.json().try_init(),
