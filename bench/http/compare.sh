@@ -28,7 +28,7 @@ for arg in "$@"; do
     *) fraudwall="$arg" ;;
   esac
 done
-modes="${MODES:-batch single rate}"
+modes="${MODES:-batch single rate pace}"
 repeat="${REPEAT:-3}"
 export DURATION="${DURATION:-10s}"
 data="${DATA:-$repo/../shared/data}"

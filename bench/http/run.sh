@@ -9,6 +9,8 @@
 #   single  wrk, as fast as it goes, rotating among the one-event bodies
 #   rate    oha at a fixed rate of RATE single-event requests/s, latency corrected for
 #           coordinated omission (wrk cannot hold a fixed rate)
+#   pace    the same fixed rate from bench/http/pace, a lighter open-loop generator (one
+#           sleeping thread per connection, latency from the scheduled send time)
 #
 # Settings, from the environment:
 #   DURATION (20s)  THREADS (1: wrk threads)  CONNECTIONS (8 for batch, 32 for single and rate)
@@ -72,6 +74,22 @@ case "$mode" in
     echo "$out" | grep -v '^RESULT' >&2
     echo "$out" | grep '^RESULT' | sed "s/^RESULT /RESULT mode=$mode /"
     ;;
+  pace)
+    # the open-loop generator in bench/http/pace: one light thread per connection, latency from
+    # the scheduled send time; it takes much less of the shared cores than oha
+    pace="${CARGO_TARGET_DIR:-$repo/target}/release/fraudwall-bench-pace"
+    if [[ ! -x $pace ]]; then
+      (cd "$here/pace" && cargo build --release --quiet --target-dir "${CARGO_TARGET_DIR:-$repo/target}") >&2
+    fi
+    connections="${CONNECTIONS:-32}"
+    host="${url#http://}"
+    seconds="${duration%s}"
+    echo "pace --rate $rate --connections $connections --seconds $seconds, single events, $url" >&2
+    out="$("$pace" --addr "$host" --token "$token" --rate "$rate" --connections "$connections" \
+      --seconds "$seconds" "$bodies"/single.*.json)"
+    echo "$out" | grep -v '^RESULT' >&2
+    echo "$out" | grep '^RESULT' | sed -E "s/^RESULT rps=([0-9]+) /RESULT mode=pace rps=\1 eps=\1 /; s/failed=([0-9]+)/non2xx=\1 errors=0/"
+    ;;
   rate)
     need_oha
     connections="${CONNECTIONS:-32}"
@@ -100,7 +118,7 @@ print(
 EOF
     ;;
   *)
-    echo "unknown mode $mode: batch, single or rate" >&2
+    echo "unknown mode $mode: batch, single, rate or pace" >&2
     exit 2
     ;;
 esac

@@ -283,7 +283,7 @@ pub async fn serve(
     let grace = Duration::from_millis(config.server.shutdown_grace_ms);
     let refresh = Duration::from_millis(config.auth.token_refresh_ms);
     let state = AppState::new(config, store)?;
-    auth::spawn_refresher(state.clone(), refresh);
+    auth::spawn_refresher(state.tokens.clone(), state.store.clone(), refresh);
     let app = router(state);
 
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
