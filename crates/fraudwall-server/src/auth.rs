@@ -44,7 +44,7 @@ impl Principal {
 
 struct Snapshot {
     generation: u64,
-    by_hash: HashMap<TokenHash, Principal>,
+    by_hash: HashMap<TokenHash, Arc<Principal>>,
 }
 
 /// The live, swappable set of valid tokens.
@@ -84,7 +84,7 @@ impl TokenIndex {
             .tokens()?
             .into_iter()
             .filter(|record| record.revoked_at.is_none())
-            .map(|record| (record.hash, principal_of(record)))
+            .map(|record| (record.hash, Arc::new(principal_of(record))))
             .collect();
         self.current.store(Arc::new(Snapshot {
             generation,
@@ -93,7 +93,8 @@ impl TokenIndex {
         Ok(true)
     }
 
-    pub fn authenticate(&self, token: &str) -> Option<Principal> {
+    /// The token's holder. Shared, not copied: this runs for every request.
+    pub fn authenticate(&self, token: &str) -> Option<Arc<Principal>> {
         self.current
             .load()
             .by_hash

@@ -1,5 +1,7 @@
 //! Reading and verifying the audit log. Reading it is itself audited.
 
+use std::sync::Arc;
+
 use axum::extract::{Query, State};
 use axum::{Extension, Json};
 use fraudwall_store::{AuditEntry, AuditReport};
@@ -56,7 +58,7 @@ pub struct AuditReportDoc {
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<Arc<Principal>>,
     query: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     let Query(page) =

@@ -1,6 +1,8 @@
 //! Evidence in, and the reputation job on demand. Each token is one source of evidence, whatever
 //! and however much it sends, so that one reporter can never list a number alone.
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::{Extension, Json};
 use fraudwall_lists::entry::{Identifier, IdentifierError, Kind, UnknownName};
@@ -160,7 +162,7 @@ fn plan(
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn post(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<Arc<Principal>>,
     JsonBody(body): JsonBody<PostEvidence>,
 ) -> Result<Json<EvidenceResponse>, ApiError> {
     let count = body.evidence.len();
@@ -260,7 +262,7 @@ impl From<PassReport> for ReputationRun {
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn run_reputation(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<Arc<Principal>>,
 ) -> Result<Json<ReputationRun>, ApiError> {
     let job = state.reputation.clone();
     let actor = principal.actor();

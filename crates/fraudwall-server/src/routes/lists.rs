@@ -2,6 +2,8 @@
 //! the list-file formats, the change feed that operators' and banks' own nodes follow, and the
 //! snapshot's status. Reads that return identifiers are audited.
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
@@ -312,7 +314,7 @@ fn check_size(count: usize) -> Result<(), ApiError> {
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn put(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<Arc<Principal>>,
     Path(list): Path<String>,
     JsonBody(body): JsonBody<PutEntries>,
 ) -> Result<Json<EntriesResponse>, ApiError> {
@@ -333,7 +335,7 @@ pub async fn put(
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn remove(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<Arc<Principal>>,
     Path(list): Path<String>,
     JsonBody(body): JsonBody<RemoveEntries>,
 ) -> Result<Json<EntriesResponse>, ApiError> {
@@ -452,7 +454,7 @@ pub struct EntryWithHistory {
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn get_entry(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<Arc<Principal>>,
     Path((list, kind, value)): Path<(String, String, String)>,
 ) -> Result<Json<EntryWithHistory>, ApiError> {
     let list = parse_list(&list)?;
@@ -530,7 +532,7 @@ fn parse_format(format: &str) -> Result<Format, ApiError> {
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn import(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<Arc<Principal>>,
     Path(list): Path<String>,
     Query(params): Query<FileParams>,
     body: Bytes,
@@ -622,7 +624,7 @@ pub fn summarize(plan: listfile::ImportPlan, outcomes: &[Outcome], version: u64)
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn export(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<Arc<Principal>>,
     Path(list): Path<String>,
     Query(params): Query<FileParams>,
 ) -> Result<Response, ApiError> {
@@ -740,7 +742,7 @@ pub struct ChangesResponse {
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn changes(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<Arc<Principal>>,
     query: Result<Query<ChangesParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<ChangesResponse>, ApiError> {
     let Query(params) =

@@ -1,5 +1,7 @@
 //! Health, the API description, metrics and the caller's own identity.
 
+use std::sync::Arc;
+
 use axum::Extension;
 use axum::Json;
 use axum::extract::State;
@@ -59,6 +61,6 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     responses(
         (status = 200, description = "the caller", body = Principal),
         (status = 401, description = "missing or invalid token", body = ErrorBody)))]
-pub async fn whoami(Extension(principal): Extension<Principal>) -> Json<Principal> {
-    Json(principal)
+pub async fn whoami(Extension(principal): Extension<Arc<Principal>>) -> Json<Principal> {
+    Json(Principal::clone(&principal))
 }

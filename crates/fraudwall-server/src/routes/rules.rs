@@ -130,7 +130,7 @@ pub async fn get(State(state): State<AppState>) -> Json<RulesView> {
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn put(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<Arc<Principal>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<RulesView>, ApiError> {
@@ -197,7 +197,7 @@ pub struct DryRunReport {
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn dry_run(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<Arc<Principal>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<DryRunReport>, ApiError> {

@@ -1,5 +1,7 @@
 //! Token administration over the API (the command line offers the same for bootstrapping).
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
@@ -67,7 +69,7 @@ impl From<TokenRecord> for TokenInfo {
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<Arc<Principal>>,
     JsonBody(body): JsonBody<CreateToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     let name = body.name.trim().to_owned();
@@ -130,7 +132,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<TokenInfo>>,
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn revoke(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<Arc<Principal>>,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     let actor = principal.actor();
