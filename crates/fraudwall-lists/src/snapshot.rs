@@ -33,9 +33,9 @@ impl Listing {
         self.severity == Severity::Fatal
     }
 
-    /// When two entries land on one key of one list (a domain and its bare URL), the stronger
-    /// one speaks for both.
-    fn stronger(self, other: Listing) -> Listing {
+    /// Of two listings on one list, the one that speaks for both: fatal before normal, then
+    /// the higher confidence.
+    pub fn stronger(self, other: Listing) -> Listing {
         if (other.severity, other.confidence_pct) > (self.severity, self.confidence_pct) {
             other
         } else {
@@ -214,26 +214,25 @@ impl SnapshotBuilder {
 
     pub fn add(&mut self, list: List, table: Table, key: u64, spec: &ListingSpec<'_>) {
         let listing = intern_listing(&mut self.fraud_types, spec);
-        let marks = &mut self.marks;
-        let mark_ids = &mut self.mark_ids;
-        self.tables[table.index()].upsert(key, |previous| {
-            let current = previous.map_or(Mark::default(), |id| marks[id as usize]);
-            let mark = current.merged(list, listing);
-            *mark_ids.entry(mark).or_insert_with(|| {
-                marks.push(mark);
-                (marks.len() - 1) as u32
-            })
-        });
+        self.upsert_mark(table, key, |mark| mark.merged(list, listing));
     }
 
     /// Marks the host whose root expression has key `host_key` as having listed expressions
     /// with longer paths (see [`Mark::paths_below`]).
     pub fn add_paths_below(&mut self, host_key: u64) {
+        self.upsert_mark(Table::Expressions, host_key, |mark| Mark {
+            paths_below: true,
+            ..mark
+        });
+    }
+
+    /// Replaces the key's mark with `change(current)`, interning the result.
+    fn upsert_mark(&mut self, table: Table, key: u64, change: impl FnOnce(Mark) -> Mark) {
         let marks = &mut self.marks;
         let mark_ids = &mut self.mark_ids;
-        self.tables[Table::Expressions.index()].upsert(host_key, |previous| {
-            let mut mark = previous.map_or(Mark::default(), |id| marks[id as usize]);
-            mark.paths_below = true;
+        self.tables[table.index()].upsert(key, |previous| {
+            let current = previous.map_or(Mark::default(), |id| marks[id as usize]);
+            let mark = change(current);
             *mark_ids.entry(mark).or_insert_with(|| {
                 marks.push(mark);
                 (marks.len() - 1) as u32

@@ -68,8 +68,6 @@ struct Found {
     ranges: [Option<Mark>; Role::ALL.len()],
     /// For roles with many candidates (links and numbers in a text): which one matched.
     items: [Option<String>; Role::ALL.len()],
-    /// The text classifier's label, when it read the message as fraud.
-    label: Option<usize>,
 }
 
 impl Found {
@@ -79,7 +77,6 @@ impl Found {
         for item in &mut self.items {
             *item = None;
         }
-        self.label = None;
     }
 }
 
@@ -378,20 +375,30 @@ impl Engine {
         scratch: &mut Scratch,
     ) {
         self.check_key(role, Table::Numbers, number.key(), signals, scratch);
-        if let PhoneNumber::E164(e164) = number {
-            let found = &mut scratch.found;
-            self.snapshot.ranges_holding(e164.key(), |_, mark| {
-                if mark.black.is_some() {
-                    signals.raise(Signal::List(role, Standing::RangeBlack));
-                }
-                if mark.gray.is_some() {
-                    signals.raise(Signal::List(role, Standing::RangeGray));
-                }
-                if found.ranges[role as usize].is_none() {
-                    found.ranges[role as usize] = Some(mark);
-                }
-            });
-        }
+        self.check_ranges(role, number, signals, &mut scratch.found);
+    }
+
+    /// Raises the range signals of every listed range holding the number, and remembers the
+    /// most specific one for the reason.
+    fn check_ranges(
+        &self,
+        role: Role,
+        number: &PhoneNumber,
+        signals: &mut Signals,
+        found: &mut Found,
+    ) {
+        let PhoneNumber::E164(e164) = number else {
+            return;
+        };
+        self.snapshot.ranges_holding(e164.key(), |_, mark| {
+            if mark.black.is_some() {
+                signals.raise(Signal::List(role, Standing::RangeBlack));
+            }
+            if mark.gray.is_some() {
+                signals.raise(Signal::List(role, Standing::RangeGray));
+            }
+            found.ranges[role as usize].get_or_insert(mark);
+        });
     }
 
     /// The URL's standing on the lists, from all its expressions. A white match counts only
@@ -430,7 +437,6 @@ impl Engine {
                 signals.set_measure(Measure::TextRisk, f64::from(risk));
                 if Some(best) != normal {
                     signals.raise(Signal::TextFraud);
-                    scratch.found.label = Some(best);
                 }
                 &scratch.text.normalized().entities
             }
@@ -463,8 +469,13 @@ impl Engine {
                     let Ok(canonical) = scratch.canonicalizer.canonicalize(text) else {
                         continue;
                     };
-                    let canonical = canonical.clone();
-                    if let Some(mark) = self.check_url(&canonical, scratch) {
+                    let standing = url_standing(
+                        &self.snapshot,
+                        canonical,
+                        &mut scratch.keys,
+                        &mut scratch.lengths,
+                    );
+                    if let Some(mark) = standing {
                         self.note_item(Role::TextLink, mark, &raw, signals, scratch);
                     }
                 }
@@ -475,21 +486,7 @@ impl Engine {
                     if let Some(mark) = self.snapshot.get(Table::Numbers, number.key()) {
                         self.note_item(Role::TextNumber, mark, &raw, signals, scratch);
                     }
-                    if let PhoneNumber::E164(e164) = number {
-                        let mut range_mark = None;
-                        self.snapshot.ranges_holding(e164.key(), |_, mark| {
-                            range_mark.get_or_insert(mark);
-                        });
-                        if let Some(mark) = range_mark {
-                            if mark.black.is_some() {
-                                signals.raise(Signal::List(Role::TextNumber, Standing::RangeBlack));
-                            }
-                            if mark.gray.is_some() {
-                                signals.raise(Signal::List(Role::TextNumber, Standing::RangeGray));
-                            }
-                            scratch.found.ranges[Role::TextNumber as usize].get_or_insert(mark);
-                        }
-                    }
+                    self.check_ranges(Role::TextNumber, &number, signals, &mut scratch.found);
                 }
                 _ => {}
             }
@@ -606,13 +603,7 @@ impl UrlStanding {
 
 fn strongest(a: Option<Listing>, b: Option<Listing>) -> Option<Listing> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(
-            if (b.severity, b.confidence_pct) > (a.severity, a.confidence_pct) {
-                b
-            } else {
-                a
-            },
-        ),
+        (Some(a), Some(b)) => Some(a.stronger(b)),
         (a, None) => a,
         (None, b) => b,
     }

@@ -255,9 +255,5 @@ fn swap(engine: &ArcSwap<Engine>, snapshot: Snapshot) {
 
 /// Now, to the second, in the one spelling expiries are stored in (so text comparison works).
 pub(crate) fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    now.replace_nanosecond(0)
-        .unwrap_or(now)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
+    crate::reputation::rfc3339(time::OffsetDateTime::now_utc().unix_timestamp())
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
-use fraudwall_rules::{Decision, Scratch, Verdict};
+use fraudwall_rules::{Decision, Scratch, Verdict, Versions};
 
 use crate::AppState;
 use crate::error::{ApiError, Code, ErrorBody, ErrorDetail};
@@ -242,7 +242,7 @@ pub async fn decide(
     let engine = state.engine.load();
     // The answer is written straight into one buffer: the parts every decision shares (the
     // versions) are escaped once per batch, and nothing is built only to be serialized.
-    let versions = versions_fragment(&engine);
+    let versions = versions_fragment(engine.versions());
     let mut out = Vec::with_capacity(64 + events.len() * (versions.len() + 64));
     out.extend_from_slice(b"{\"decisions\":[");
     // counted per batch, not per event, to keep metric updates off the per-event path
@@ -282,8 +282,7 @@ pub async fn decide(
 }
 
 /// `"versions":{…}}`: the shared tail of every decision of a batch, escaped once.
-fn versions_fragment(engine: &fraudwall_rules::Engine) -> Vec<u8> {
-    let versions = engine.versions();
+fn versions_fragment(versions: Versions<'_>) -> Vec<u8> {
     let mut fragment = b",\"versions\":".to_vec();
     write_json(
         &mut fragment,
@@ -362,19 +361,7 @@ mod tests {
             ],
             versions,
         };
-        let engine_versions = {
-            let mut fragment = b",\"versions\":".to_vec();
-            write_json(
-                &mut fragment,
-                &VersionsWire {
-                    lists: versions.lists,
-                    rules: versions.rules,
-                    model: versions.model,
-                },
-            );
-            fragment.push(b'}');
-            fragment
-        };
+        let engine_versions = versions_fragment(versions);
         for id in [None, Some("a\"b")] {
             let mut out = Vec::new();
             write_decision(&mut out, id, &decision, &engine_versions);

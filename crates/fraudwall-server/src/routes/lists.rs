@@ -2,6 +2,7 @@
 //! the list-file formats, the change feed that operators' and banks' own nodes follow, and the
 //! snapshot's status. Reads that return identifiers are audited.
 
+use std::str::FromStr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -11,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use fraudwall_lists::entry::{
     Attributes, Change, Entry, Identifier, Kind, List, OnExisting, Outcome, Severity, Source,
+    UnknownName,
 };
 use fraudwall_lists::import::Format;
 use fraudwall_lists::listfile::{self, CSV_HEADER};
@@ -28,18 +30,10 @@ pub const MAX_ENTRIES: usize = 10_000;
 const MAX_CHANGES_PAGE: usize = 10_000;
 const EXPORT_PAGE: usize = 50_000;
 
-fn parse_list(list: &str) -> Result<List, ApiError> {
-    list.parse()
-        .map_err(|err: fraudwall_lists::entry::UnknownName| {
-            ApiError::new(Code::InvalidParameter, err.to_string())
-        })
-}
-
-fn parse_kind(kind: &str) -> Result<Kind, ApiError> {
-    kind.parse()
-        .map_err(|err: fraudwall_lists::entry::UnknownName| {
-            ApiError::new(Code::InvalidParameter, err.to_string())
-        })
+/// A list, kind, source or severity by name.
+fn parse_name<T: FromStr<Err = UnknownName>>(name: &str) -> Result<T, ApiError> {
+    name.parse()
+        .map_err(|err: UnknownName| ApiError::new(Code::InvalidParameter, err.to_string()))
 }
 
 /// One entry to put on a list.
@@ -171,17 +165,13 @@ fn plan_put(
     input: EntryInput,
 ) -> Result<(Identifier, Attributes), EntryResult> {
     let invalid = |message: String| slot_error(Code::InvalidParameter, message);
-    let kind: Kind = input
-        .kind
-        .parse()
-        .map_err(|e: fraudwall_lists::entry::UnknownName| invalid(e.to_string()))?;
+    let name = |err: ApiError| slot_error(err.code, err.message);
+    let kind: Kind = parse_name(&input.kind).map_err(name)?;
     let identifier =
         Identifier::parse(kind, &input.value, &state.normalizer).map_err(identifier_error)?;
     let source: Source = match input.source.as_deref() {
         None => Source::Analyst,
-        Some(text) => text
-            .parse()
-            .map_err(|e: fraudwall_lists::entry::UnknownName| invalid(e.to_string()))?,
+        Some(text) => parse_name(text).map_err(name)?,
     };
     if source == Source::Official && (principal.role != Role::Admin || list != List::White) {
         return Err(slot_error(
@@ -191,9 +181,7 @@ fn plan_put(
     }
     let severity: Severity = match input.severity.as_deref() {
         None => Severity::Normal,
-        Some(text) => text
-            .parse()
-            .map_err(|e: fraudwall_lists::entry::UnknownName| invalid(e.to_string()))?,
+        Some(text) => parse_name(text).map_err(name)?,
     };
     let confidence = input.confidence.unwrap_or(1.0);
     if !(0.0..=1.0).contains(&confidence) {
@@ -318,7 +306,7 @@ pub async fn put(
     Path(list): Path<String>,
     JsonBody(body): JsonBody<PutEntries>,
 ) -> Result<Json<EntriesResponse>, ApiError> {
-    let list = parse_list(&list)?;
+    let list = parse_name(&list)?;
     check_size(body.entries.len())?;
     let (changes, slots) = plan_puts(&state, &principal, list, body);
     apply(&state, &principal, list, changes, slots, "lists.put").await
@@ -339,7 +327,7 @@ pub async fn remove(
     Path(list): Path<String>,
     JsonBody(body): JsonBody<RemoveEntries>,
 ) -> Result<Json<EntriesResponse>, ApiError> {
-    let list = parse_list(&list)?;
+    let list = parse_name(&list)?;
     check_size(body.entries.len())?;
     let mut changes = Vec::new();
     let mut slots = Vec::new();
@@ -457,8 +445,8 @@ pub async fn get_entry(
     Extension(principal): Extension<Arc<Principal>>,
     Path((list, kind, value)): Path<(String, String, String)>,
 ) -> Result<Json<EntryWithHistory>, ApiError> {
-    let list = parse_list(&list)?;
-    let kind = parse_kind(&kind)?;
+    let list = parse_name(&list)?;
+    let kind = parse_name(&kind)?;
     let identifier = Identifier::parse(kind, &value, &state.normalizer)
         .map_err(|err| ApiError::new(Code::InvalidParameter, err.message))?;
     let actor = principal.actor();
@@ -537,8 +525,8 @@ pub async fn import(
     Query(params): Query<FileParams>,
     body: Bytes,
 ) -> Result<Json<ImportSummary>, ApiError> {
-    let list = parse_list(&list)?;
-    let kind = parse_kind(&params.kind)?;
+    let list = parse_name(&list)?;
+    let kind = parse_name(&params.kind)?;
     let format = parse_format(&params.format)?;
     let text = std::str::from_utf8(&body)
         .map_err(|err| {
@@ -628,8 +616,8 @@ pub async fn export(
     Path(list): Path<String>,
     Query(params): Query<FileParams>,
 ) -> Result<Response, ApiError> {
-    let list = parse_list(&list)?;
-    let kind = parse_kind(&params.kind)?;
+    let list = parse_name(&list)?;
+    let kind = parse_name(&params.kind)?;
     let format = parse_format(&params.format)?;
     let actor = principal.actor();
     let text = state
