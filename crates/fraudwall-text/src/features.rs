@@ -39,6 +39,12 @@ pub struct FeatureConfig {
     /// bear out, so length teaches a model the corpus rather than fraud.
     #[serde(default)]
     pub length: bool,
+    /// Dictionary words that start within the first `opening_words` bytes of the normalized
+    /// text (120 bytes is 40 Chinese characters) count a second time, as opening words. A
+    /// message's opening says who is speaking ("我是公安局的民警", "您好，我是京东金融客服"),
+    /// which is what tells one fraud type from another; 0 turns them off.
+    #[serde(default)]
+    pub opening_words: u16,
 }
 
 impl Default for FeatureConfig {
@@ -52,6 +58,7 @@ impl Default for FeatureConfig {
             idf: false,
             group_norm: true,
             length: false,
+            opening_words: 120,
         }
     }
 }
@@ -91,6 +98,7 @@ impl FeatureConfig {
 pub enum FeatureKind {
     CjkChars,
     CjkWord,
+    OpeningWord,
     LatinWord,
     LatinBigram,
     LatinChars,
@@ -117,14 +125,27 @@ pub(crate) struct Slot {
     pub bucket: u32,
     pub count: u32,
     pub group: u8,
-    pub source: Source,
 }
 
 /// Reusable buffers for feature extraction.
 #[derive(Debug, Clone)]
 pub(crate) struct Extractor {
     pub slots: Vec<Slot>,
-    table: Vec<u32>,
+    /// Where each slot's feature first occurred, when `explain` is set: only reasons read it.
+    pub sources: Vec<Source>,
+    pub explain: bool,
+    /// Every feature occurrence, in order, as `(bucket, group)`: counted into `slots` at the
+    /// end. Whether a feature is new is a coin toss that the branch predictor loses; a loop
+    /// over buckets already hashed finds out a few cycles after the branch, not after a chain
+    /// of multiplications, so each miss costs less.
+    found: Vec<(u32, u8)>,
+    /// The source of each of `found`, when `explain` is set.
+    found_sources: Vec<Source>,
+    /// Deduplicates buckets: `(bucket | epoch, index in slots)`. Entries left by earlier
+    /// extractions have an older epoch and read as empty, so the table needs no clearing.
+    table: Vec<(u32, u32)>,
+    /// The current epoch, in the bits above any bucket's.
+    epoch: u32,
     run: Vec<(u32, char)>,
     padded: Vec<(u32, char)>,
     segment: SegmentScratch,
@@ -134,7 +155,12 @@ impl Default for Extractor {
     fn default() -> Self {
         Extractor {
             slots: Vec::with_capacity(512),
-            table: vec![0; 1024],
+            sources: Vec::new(),
+            explain: false,
+            found: Vec::with_capacity(1024),
+            found_sources: Vec::new(),
+            table: vec![(0, 0); 1024],
+            epoch: EPOCH_ONE,
             run: Vec::with_capacity(256),
             padded: Vec::with_capacity(64),
             segment: SegmentScratch::default(),
@@ -186,6 +212,7 @@ fn hash_str(seed: u64, s: &str) -> u64 {
 // Seeds keep features of different kinds apart: the word "qq" and the bigram "qq" differ.
 const SEED_CJK_CHARS: u64 = 0x10;
 const SEED_CJK_WORD: u64 = 0x20;
+const SEED_OPENING_WORD: u64 = 0x21;
 const SEED_LATIN_WORD: u64 = 0x30;
 const SEED_LATIN_BIGRAM: u64 = 0x31;
 const SEED_LATIN_CHARS: u64 = 0x40;
@@ -196,56 +223,77 @@ const SEED_LENGTH: u64 = 0x70;
 const SEED_SHOUTING: u64 = 0x71;
 
 impl Extractor {
-    fn clear(&mut self) {
-        for slot in &self.slots {
-            let mut pos = table_pos(slot.bucket, self.table.len());
-            while self.table[pos] != 0 {
-                self.table[pos] = 0;
-                pos = (pos + 1) & (self.table.len() - 1);
-            }
+    /// An extractor that records sources.
+    #[cfg(test)]
+    pub fn explaining() -> Self {
+        Extractor {
+            explain: true,
+            ..Extractor::default()
         }
+    }
+
+    fn clear(&mut self) {
+        self.epoch = match self.epoch.checked_add(EPOCH_ONE) {
+            Some(epoch) => epoch,
+            None => {
+                self.table.fill((0, 0));
+                EPOCH_ONE
+            }
+        };
         self.slots.clear();
+        self.sources.clear();
+        self.found.clear();
+        self.found_sources.clear();
     }
 
     #[inline]
     fn add(&mut self, bits: u8, hash: u64, group: u8, source: Source) {
         let bucket = (hash >> (64 - u32::from(bits))) as u32;
-        let mask = self.table.len() - 1;
-        let mut pos = table_pos(bucket, self.table.len());
-        loop {
-            let entry = self.table[pos];
-            if entry == 0 {
-                break;
-            }
-            let slot = &mut self.slots[entry as usize - 1];
-            if slot.bucket == bucket {
-                slot.count += 1;
-                return;
-            }
-            pos = (pos + 1) & mask;
-        }
-        self.slots.push(Slot {
-            bucket,
-            count: 1,
-            group,
-            source,
-        });
-        self.table[pos] = self.slots.len() as u32;
-        if self.slots.len() * 2 > self.table.len() {
-            self.grow();
+        self.found.push((bucket, group));
+        if self.explain {
+            self.found_sources.push(source);
         }
     }
 
-    fn grow(&mut self) {
-        let size = self.table.len() * 2;
-        self.table.clear();
-        self.table.resize(size, 0);
-        for (i, slot) in self.slots.iter().enumerate() {
-            let mut pos = table_pos(slot.bucket, size);
-            while self.table[pos] != 0 {
-                pos = (pos + 1) & (size - 1);
+    /// Counts `found` into `slots`, in order of first occurrence.
+    fn count(&mut self) {
+        let Extractor {
+            found,
+            found_sources,
+            table,
+            slots,
+            sources,
+            explain,
+            epoch,
+            ..
+        } = self;
+        for (k, &(bucket, group)) in found.iter().enumerate() {
+            let key = bucket | *epoch;
+            let mask = table.len() - 1;
+            let mut pos = table_pos(bucket, table.len());
+            loop {
+                let (entry, index) = table[pos];
+                if entry == key {
+                    slots[index as usize].count += 1;
+                    break;
+                }
+                if entry & EPOCH_MASK != *epoch {
+                    table[pos] = (key, slots.len() as u32);
+                    slots.push(Slot {
+                        bucket,
+                        count: 1,
+                        group,
+                    });
+                    if *explain {
+                        sources.push(found_sources[k]);
+                    }
+                    if slots.len() * 2 > table.len() {
+                        grow(table, slots, *epoch);
+                    }
+                    break;
+                }
+                pos = (pos + 1) & mask;
             }
-            self.table[pos] = i as u32 + 1;
         }
     }
 
@@ -386,6 +434,7 @@ impl Extractor {
                 source,
             );
         }
+        self.count();
     }
 
     fn bigram(
@@ -513,25 +562,26 @@ impl Extractor {
             // placeholders split the run into the stretches of text that have words
             let mut scratch = std::mem::take(&mut self.segment);
             for part in run.split(|(_, c)| Placeholder::from_char(*c).is_some()) {
-                let (Some(first), Some(last)) = (part.first(), part.last()) else {
-                    continue;
-                };
-                let start = first.0 as usize;
-                let stretch = &text[start..last.0 as usize + last.1.len_utf8()];
-                segmenter.segment(stretch, &mut scratch, |a, b| {
-                    let word = &stretch[a..b];
-                    if word.chars().nth(1).is_some() {
+                segmenter.segment(part, &mut scratch, |a, b| {
+                    if b - a >= 2 {
+                        let start = part[a].0 as usize;
+                        let last = part[b - 1];
+                        let end = last.0 as usize + last.1.len_utf8();
                         let source = Source {
                             kind: FeatureKind::CjkWord,
-                            start: (start + a) as u32,
-                            end: (start + b) as u32,
+                            start: start as u32,
+                            end: end as u32,
                         };
-                        self.add(
-                            config.bits,
-                            hash_str(SEED_CJK_WORD, word),
-                            GROUP_WORDS,
-                            source,
-                        );
+                        let h = hash_str(SEED_CJK_WORD, &text[start..end]);
+                        self.add(config.bits, h, GROUP_WORDS, source);
+                        if start < usize::from(config.opening_words) {
+                            let source = Source {
+                                kind: FeatureKind::OpeningWord,
+                                ..source
+                            };
+                            let h = fmix(h ^ SEED_OPENING_WORD.wrapping_mul(K1));
+                            self.add(config.bits, h, GROUP_WORDS, source);
+                        }
                     }
                 });
             }
@@ -540,6 +590,24 @@ impl Extractor {
         self.run = run;
     }
 }
+
+/// Doubles the deduplication table, holding `slots`.
+fn grow(table: &mut Vec<(u32, u32)>, slots: &[Slot], epoch: u32) {
+    let size = table.len() * 2;
+    table.clear();
+    table.resize(size, (0, 0));
+    for (i, slot) in slots.iter().enumerate() {
+        let mut pos = table_pos(slot.bucket, size);
+        while table[pos].0 & EPOCH_MASK == epoch {
+            pos = (pos + 1) & (size - 1);
+        }
+        table[pos] = (slot.bucket | epoch, i as u32);
+    }
+}
+
+/// Buckets have at most 24 bits (`FeatureConfig::validate`); the epoch takes the 8 above.
+const EPOCH_ONE: u32 = 1 << 24;
+const EPOCH_MASK: u32 = !(EPOCH_ONE - 1);
 
 #[inline]
 fn table_pos(bucket: u32, size: usize) -> usize {
@@ -556,23 +624,46 @@ where
 {
     out.clear();
     let mut norms = [0f32; 2];
-    let group_of = |g: u8| if group_norm { usize::from(g.min(1)) } else { 0 };
     for (bucket, count, group) in items.clone() {
-        let tf = if count <= 1 {
-            1.0
-        } else {
-            1.0 + (count as f32).ln()
-        };
-        let v = tf * idf(bucket);
-        norms[group_of(group)] += v * v;
+        let v = term_weight(count) * idf(bucket);
+        norms[group_index(group_norm, group)] += v * v;
         out.push(v);
     }
-    let scale = norms.map(|n| if n > 0.0 { 1.0 / n.sqrt() } else { 0.0 });
+    let scale = group_scales(norms);
     for (v, (_, _, group)) in out.iter_mut().zip(items) {
-        *v *= scale[group_of(group)];
+        *v *= scale[group_index(group_norm, group)];
     }
 }
 
+// The pieces of `weigh`, for a caller that interleaves them with its own work.
+
+/// Sublinear term frequency.
+#[inline]
+pub(crate) fn term_weight(count: u32) -> f32 {
+    if count <= 1 {
+        1.0
+    } else {
+        1.0 + (count as f32).ln()
+    }
+}
+
+/// Which norm a feature of `group` counts towards.
+#[inline]
+pub(crate) fn group_index(group_norm: bool, group: u8) -> usize {
+    if group_norm {
+        usize::from(group.min(1))
+    } else {
+        0
+    }
+}
+
+/// The factors that give each group unit length, from its sum of squares.
+#[inline]
+pub(crate) fn group_scales(norms: [f32; 2]) -> [f32; 2] {
+    norms.map(|n| if n > 0.0 { 1.0 / n.sqrt() } else { 0.0 })
+}
+
+#[cfg(test)]
 pub(crate) fn slot_items(slots: &[Slot]) -> impl Iterator<Item = (u32, u32, u8)> + Clone + '_ {
     slots.iter().map(|s| (s.bucket, s.count, s.group))
 }
@@ -583,18 +674,17 @@ mod tests {
     use crate::normalize::normalize;
 
     fn features(config: &FeatureConfig, text: &str) -> Vec<(FeatureKind, String, u32)> {
-        let mut ex = Extractor::default();
+        let mut ex = Extractor::explaining();
         let n = normalize(text);
         ex.extract(config, None, &n.text, n.shouting);
         let mut out: Vec<_> = ex
             .slots
             .iter()
-            .map(|s| {
+            .zip(&ex.sources)
+            .map(|(s, source)| {
                 (
-                    s.source.kind,
-                    crate::normalize::display(
-                        &n.text[s.source.start as usize..s.source.end as usize],
-                    ),
+                    source.kind,
+                    crate::normalize::display(&n.text[source.start as usize..source.end as usize]),
                     s.count,
                 )
             })
@@ -649,17 +739,41 @@ mod tests {
     #[test]
     fn jieba_words_when_a_segmenter_is_given() {
         let segmenter = Segmenter::from_dictionary("添加 100\n好友 100\n微信 10\n");
-        let mut ex = Extractor::default();
+        let mut ex = Extractor::explaining();
         let text = normalize("请添加13800138000微信好友").text;
         ex.extract(&FeatureConfig::default(), Some(&segmenter), &text, 0);
         let words: Vec<_> = ex
-            .slots
+            .sources
             .iter()
-            .filter(|s| s.source.kind == FeatureKind::CjkWord)
-            .map(|s| &text[s.source.start as usize..s.source.end as usize])
+            .filter(|s| s.kind == FeatureKind::CjkWord)
+            .map(|s| &text[s.start as usize..s.end as usize])
             .collect();
         assert_eq!(words, ["添加", "微信", "好友"]);
         assert!(words.contains(&"添加"), "{words:?}");
+    }
+
+    #[test]
+    fn words_of_the_opening_count_twice() {
+        let segmenter = Segmenter::from_dictionary("添加 100\n好友 100\n微信 10\n");
+        let text = normalize("请添加13800138000微信好友").text;
+        let words_of = |opening_words: u16, kind: FeatureKind| {
+            let config = FeatureConfig {
+                opening_words,
+                ..FeatureConfig::default()
+            };
+            let mut ex = Extractor::explaining();
+            ex.extract(&config, Some(&segmenter), &text, 0);
+            ex.sources
+                .iter()
+                .filter(|s| s.kind == kind)
+                .map(|s| text[s.start as usize..s.end as usize].to_owned())
+                .collect::<Vec<_>>()
+        };
+        // "添加" starts at byte 3, inside the first 6; "微信" and "好友" come later
+        assert_eq!(words_of(6, FeatureKind::OpeningWord), ["添加"]);
+        assert_eq!(words_of(6, FeatureKind::CjkWord), ["添加", "微信", "好友"]);
+        assert_eq!(words_of(0, FeatureKind::OpeningWord), Vec::<String>::new());
+        assert_eq!(words_of(200, FeatureKind::OpeningWord).len(), 3);
     }
 
     #[test]

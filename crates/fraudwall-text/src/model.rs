@@ -25,7 +25,8 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::eval::Report;
 use crate::features::{
-    Extractor, FEATURE_HASH_VERSION, FeatureConfig, FeatureKind, slot_items, weigh,
+    Extractor, FEATURE_HASH_VERSION, FeatureConfig, FeatureKind, group_index, group_scales,
+    term_weight,
 };
 use crate::linear::{Learner, Weights, softmax_in_place};
 use crate::normalize::{Entity, Normalized, Normalizer, display};
@@ -75,7 +76,8 @@ pub struct SourceSummary {
 pub struct Validation {
     pub folds: usize,
     pub candidates: Vec<CandidateResult>,
-    /// Per-class score offsets tuned on the out-of-fold scores, already in the biases.
+    /// Score offsets per class tuned on the out-of-fold scores (one value shared by every
+    /// class but `normal`), already in the biases.
     pub offsets: Vec<f32>,
     /// Of the chosen candidate, on out-of-fold predictions.
     pub report: Report,
@@ -163,6 +165,13 @@ pub struct Model {
     idf_unseen: f32,
     normal: Option<usize>,
 }
+
+/// `term_weight` of small counts, which are most: `ln` is a library call. The values come from
+/// the same call at run time (`black_box` keeps the compiler from folding it at build time,
+/// perhaps differently), so they are the same to the bit.
+static TERM_WEIGHTS: std::sync::LazyLock<[f32; 32]> = std::sync::LazyLock::new(|| {
+    std::array::from_fn(|c| term_weight(std::hint::black_box(c as u32)))
+});
 
 /// Reasons given by [`Model::classify`].
 pub const DEFAULT_REASONS: usize = 5;
@@ -410,11 +419,14 @@ impl Model {
         }
     }
 
-    /// Normalizes, extracts and weighs the features of `text` into the scratch buffers.
-    fn featurize(&self, text: &str, scratch: &mut Scratch) {
+    /// Normalizes and extracts the features of `text` into the scratch buffers, with their
+    /// weights before the scaling to unit length; returns each group's scale, as
+    /// [`crate::features::weigh`] computes it.
+    fn featurize(&self, text: &str, scratch: &mut Scratch, explain: bool) -> [f32; 2] {
         scratch
             .normalizer
             .normalize_into(text, &mut scratch.normalized);
+        scratch.extractor.explain = explain;
         let features = &self.info.features;
         scratch.extractor.extract(
             features,
@@ -429,18 +441,36 @@ impl Model {
             touch = touch.wrapping_add(i32::from(self.rows[slot.bucket as usize * self.stride]));
         }
         std::hint::black_box(touch);
-        weigh(
-            slot_items(&scratch.extractor.slots),
-            features.group_norm,
-            |b| self.idf(b),
-            &mut scratch.values,
-        );
+        let values = &mut scratch.values;
+        values.clear();
+        // Two sums, each a chain of additions in the order `weigh` makes them: adding zero
+        // to a sum of squares leaves it exactly as it was, and spares a select per slot.
+        let [mut chars, mut words] = [0f32; 2];
+        for slot in &scratch.extractor.slots {
+            let tf = match TERM_WEIGHTS.get(slot.count as usize) {
+                Some(&tf) => tf,
+                None => term_weight(slot.count),
+            };
+            let v = tf * self.idf(slot.bucket);
+            let square = v * v;
+            let words_group = group_index(features.group_norm, slot.group) == 1;
+            chars += if words_group { 0.0 } else { square };
+            words += if words_group { square } else { 0.0 };
+            values.push(v);
+        }
+        group_scales([chars, words])
     }
 
     /// Calibrated class probabilities of `text`, in the order of [`Model::classes`]. Allocates
     /// nothing once the scratch buffers have grown.
     pub fn probabilities_with<'s>(&self, text: &str, scratch: &'s mut Scratch) -> &'s [f32] {
-        self.featurize(text, scratch);
+        self.scores(text, scratch, false)
+    }
+
+    /// [`Model::probabilities_with`], recording where each feature came from when `explain`.
+    fn scores<'s>(&self, text: &str, scratch: &'s mut Scratch, explain: bool) -> &'s [f32] {
+        let scale = self.featurize(text, scratch, explain);
+        let group_norm = self.info.features.group_norm;
         let classes = self.info.classes.len();
         let probs = &mut scratch.probabilities;
         probs.clear();
@@ -448,7 +478,9 @@ impl Model {
             // whole rows into a fixed-size accumulator: the compiler keeps it in one vector
             // register (the idf and padding lanes are ignored)
             let mut acc = [0f32; 8];
-            for (slot, &v) in scratch.extractor.slots.iter().zip(&scratch.values) {
+            for (slot, v) in scratch.extractor.slots.iter().zip(&mut scratch.values) {
+                *v *= scale[group_index(group_norm, slot.group)];
+                let v = *v;
                 let at = slot.bucket as usize * 8;
                 if let Some(row) = self.rows.get(at..at + 8) {
                     for (a, &q) in acc.iter_mut().zip(row) {
@@ -459,7 +491,9 @@ impl Model {
             probs.extend_from_slice(&acc[1..=classes]);
         } else {
             probs.resize(classes, 0.0);
-            for (slot, &v) in scratch.extractor.slots.iter().zip(&scratch.values) {
+            for (slot, v) in scratch.extractor.slots.iter().zip(&mut scratch.values) {
+                *v *= scale[group_index(group_norm, slot.group)];
+                let v = *v;
                 let at = slot.bucket as usize * self.stride + 1;
                 let row = &self.rows[at..at + classes];
                 for (p, &q) in probs.iter_mut().zip(row) {
@@ -482,7 +516,7 @@ impl Model {
 
     /// Classifies one message, with up to `reasons` reasons.
     pub fn classify_with(&self, text: &str, scratch: &mut Scratch, reasons: usize) -> Prediction {
-        let probabilities = self.probabilities_with(text, scratch).to_vec();
+        let probabilities = self.scores(text, scratch, reasons > 0).to_vec();
         let class = (0..probabilities.len())
             .max_by(|a, b| {
                 probabilities[*a]
@@ -551,7 +585,7 @@ impl Model {
             if out.len() >= limit {
                 break;
             }
-            let source = scratch.extractor.slots[i].source;
+            let source = scratch.extractor.sources[i];
             let token = if source.kind == FeatureKind::Length {
                 format!("<length:{}>", text.chars().count())
             } else if source.kind == FeatureKind::Shouting {
@@ -640,12 +674,13 @@ mod tests {
             bias: vec![0.5, -0.5],
         };
         // make "prize" push towards spam
-        let mut ex = Extractor::default();
+        let mut ex = Extractor::explaining();
         ex.extract(&info.features, None, "prize", 0);
-        for s in ex
+        for (s, _) in ex
             .slots
             .iter()
-            .filter(|s| s.source.kind == FeatureKind::LatinWord)
+            .zip(&ex.sources)
+            .filter(|(_, source)| source.kind == FeatureKind::LatinWord)
         {
             w.w[buckets + s.bucket as usize] = 3.0;
             w.w[s.bucket as usize] = -3.0;

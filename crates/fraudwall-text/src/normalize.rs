@@ -165,8 +165,7 @@ pub struct Normalizer {
     nfkc: String,
     chars: Vec<char>,
     joined: Vec<char>,
-    tokens: Vec<Unit>,
-    dropped: Vec<bool>,
+    seps: Vec<SepRun>,
     canon: String,
 }
 
@@ -181,12 +180,7 @@ impl Normalizer {
         out.shouting = 0;
         fold(input, &mut self.pre, &mut self.nfkc, &mut self.chars);
         unmask_homoglyphs(&mut self.chars);
-        join_spaced(
-            &self.chars,
-            &mut self.tokens,
-            &mut self.dropped,
-            &mut self.joined,
-        );
+        join_spaced(&self.chars, &mut self.seps, &mut self.joined);
         out.shouting = count_shouting(&self.joined);
         extract(&self.joined, out);
         if canonicalize_obfuscations(&out.text, &mut self.canon) {
@@ -194,12 +188,7 @@ impl Normalizer {
             // join again, as if it had been written so
             self.chars.clear();
             self.chars.extend(self.canon.chars());
-            join_spaced(
-                &self.chars,
-                &mut self.tokens,
-                &mut self.dropped,
-                &mut self.joined,
-            );
+            join_spaced(&self.chars, &mut self.seps, &mut self.joined);
             out.text.clear();
             out.text.extend(self.joined.iter());
         }
@@ -207,22 +196,46 @@ impl Normalizer {
 }
 
 /// Full-width ASCII and the ideographic space map exactly as NFKC maps them, so folding them
-/// first lets most Chinese messages skip NFKC. Returns whether every character is one that NFKC
-/// leaves alone and that nothing combines with (so the text is NFKC already, without asking
-/// the slower general check).
+/// first lets most Chinese messages skip NFKC.
+#[inline]
+fn prefold_char(c: char) -> char {
+    let u = c as u32;
+    match u {
+        0xFF01..=0xFF5E => char::from_u32(u - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    }
+}
+
+/// Whether NFKC leaves `c` alone and nothing combines with it.
+#[inline]
+fn is_stable(c: char) -> bool {
+    let u = c as u32;
+    u <= 0x7F
+        || (0x4E00..=0x9FFF).contains(&u)
+        || matches!(
+            u,
+            0xA3 | 0xA5
+                | 0xB7
+                | 0x2014
+                | 0x2018
+                | 0x2019
+                | 0x201C
+                | 0x201D
+                | 0x3001
+                | 0x3002
+                | 0x3008..=0x3011
+        )
+}
+
+/// Prefolds `input` into `out`. Returns whether every character is stable (so the text is
+/// NFKC already, without asking the slower general check).
 fn prefold(input: &str, out: &mut String) -> bool {
     out.clear();
     let mut stable = true;
     for c in input.chars() {
-        let u = c as u32;
-        let mapped = match u {
-            0xFF01..=0xFF5E => char::from_u32(u - 0xFEE0).unwrap_or(c),
-            0x3000 => ' ',
-            _ => c,
-        };
-        stable &= matches!(mapped as u32,
-            0x00..=0x7F | 0xA3 | 0xA5 | 0xB7 | 0x2014 | 0x2018 | 0x2019 | 0x201C | 0x201D
-            | 0x3001 | 0x3002 | 0x3008..=0x3011 | 0x4E00..=0x9FFF);
+        let mapped = prefold_char(c);
+        stable &= is_stable(mapped);
         out.push(mapped);
     }
     stable
@@ -230,39 +243,70 @@ fn prefold(input: &str, out: &mut String) -> bool {
 
 fn fold(input: &str, pre: &mut String, nfkc: &mut String, chars: &mut Vec<char>) {
     chars.clear();
-    let source: &str = if input.is_ascii() {
-        input
-    } else if prefold(input, pre) || is_nfkc_quick(pre.chars()) == IsNormalized::Yes {
-        pre
-    } else {
-        nfkc.clear();
-        nfkc.extend(pre.nfkc());
-        nfkc
-    };
+    // Most messages are stable once prefolded: fold them in one pass, straight from the input,
+    // and start over the general way at the first character that is not.
     let mut last_space = true;
-    for c in source.chars() {
-        // the common cases first: ASCII letters and digits, Chinese characters
-        if c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-            chars.push(c);
-            last_space = false;
-            continue;
+    let mut stable = true;
+    for c in input.chars() {
+        let c = prefold_char(c);
+        if !is_stable(c) {
+            stable = false;
+            break;
         }
-        if is_invisible(c) {
-            continue;
-        }
-        if c.is_whitespace() || c.is_control() {
+        // `push_folded` for stable characters: none is invisible, and only ASCII ones are
+        // white space or control characters
+        if c <= ' ' || c == '\x7f' {
             if !last_space {
                 chars.push(' ');
                 last_space = true;
             }
-            continue;
+        } else {
+            chars.push(c);
+            last_space = false;
         }
-        chars.push(c);
-        last_space = false;
+    }
+    if !stable {
+        chars.clear();
+        let source: &str = if prefold(input, pre) || is_nfkc_quick(pre.chars()) == IsNormalized::Yes
+        {
+            pre
+        } else {
+            nfkc.clear();
+            nfkc.extend(pre.nfkc());
+            nfkc
+        };
+        last_space = true;
+        for c in source.chars() {
+            push_folded(c, &mut last_space, chars);
+        }
     }
     if chars.last() == Some(&' ') {
         chars.pop();
     }
+}
+
+/// Folds one NFKC character into `chars`: invisible characters go, runs of white space and
+/// control characters become one space.
+#[inline]
+fn push_folded(c: char, last_space: &mut bool, chars: &mut Vec<char>) {
+    // the common cases first: ASCII letters and digits, Chinese characters
+    if c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        chars.push(c);
+        *last_space = false;
+        return;
+    }
+    if is_invisible(c) {
+        return;
+    }
+    if c.is_whitespace() || c.is_control() {
+        if !*last_space {
+            chars.push(' ');
+            *last_space = true;
+        }
+        return;
+    }
+    chars.push(c);
+    *last_space = false;
 }
 
 /// Characters that render as nothing: zero-width spaces and joiners, direction marks, soft
@@ -277,10 +321,14 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// Chinese, Japanese and Korean characters: written without spaces, so read as character runs.
+#[inline]
 pub(crate) fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF
-        | 0x20000..=0x3134F)
+    // the common block alone first: nearly every CJK character is in it
+    let u = c as u32;
+    (0x4E00..=0x9FFF).contains(&u)
+        || matches!(u,
+            0x3040..=0x30FF | 0x3400..=0x4DBF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF
+            | 0x20000..=0x3134F)
 }
 
 #[inline]
@@ -370,31 +418,59 @@ fn unmask_homoglyphs(chars: &mut [char]) {
 }
 
 /// Characters a sender puts between letters to split a keyword apart.
+#[inline]
 fn is_separator(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '.' | '-' | '_' | '*' | '·' | '•' | '|' | '/' | '\\' | '~' | '+' | '#' | '、' | '^'
-    )
+    if c.is_ascii() {
+        ASCII_SEPARATORS & (1 << c as u32) != 0
+    } else {
+        matches!(c, '·' | '•' | '、')
+    }
 }
 
+/// The ASCII separators, as a set of bits: a test per character of every message.
+const ASCII_SEPARATORS: u128 = {
+    let mut set = 0u128;
+    let chars = b" .-_*|/\\~+#^";
+    let mut i = 0;
+    while i < chars.len() {
+        set |= 1 << chars[i];
+        i += 1;
+    }
+    set
+};
+
+/// A run of separators, `chars[start..end]`.
+#[derive(Clone, Copy, Debug)]
+struct SepRun {
+    start: usize,
+    end: usize,
+    /// Between two single Latin letters or digits, close enough to be a link of a chain.
+    link: bool,
+    drop: bool,
+}
+
+/// What stands beside a run of separators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum UnitKind {
+enum Side {
     Cjk,
+    /// A word of one letter or digit.
+    Single,
     Word,
-    Sep,
     Other,
 }
 
-#[derive(Clone, Copy, Debug)]
-struct Unit {
-    kind: UnitKind,
-    start: usize,
-    end: usize,
-}
-
-impl Unit {
-    fn single(&self) -> bool {
-        matches!(self.kind, UnitKind::Cjk | UnitKind::Word) && self.end - self.start == 1
+impl Side {
+    /// The side whose character next to the run is `c`, and `beyond` the one after it.
+    fn of(c: char, beyond: Option<char>) -> Side {
+        if is_cjk(c) {
+            Side::Cjk
+        } else if !is_word_char(c) {
+            Side::Other
+        } else if beyond.is_some_and(is_word_char) {
+            Side::Word
+        } else {
+            Side::Single
+        }
     }
 }
 
@@ -403,87 +479,79 @@ const MAX_SEPARATOR_RUN: usize = 3;
 /// "r u ok" is English; "w e i x i n" is a disguise. Four spaced single letters are the line.
 const MIN_SPACED_LATIN: usize = 4;
 
-fn join_spaced(chars: &[char], units: &mut Vec<Unit>, drop: &mut Vec<bool>, out: &mut Vec<char>) {
-    units.clear();
+/// Drops the separators that space a word apart. Text reads as units: a CJK character, a word
+/// (letters and digits), a run of separators, or any other character; only separator runs go,
+/// so the work is over them and their neighbours.
+fn join_spaced(chars: &[char], seps: &mut Vec<SepRun>, out: &mut Vec<char>) {
+    seps.clear();
     out.clear();
+    let n = chars.len();
+    let mut i = 0;
+    while i < n {
+        if !is_separator(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && is_separator(chars[i]) {
+            i += 1;
+        }
+        seps.push(SepRun {
+            start,
+            end: i,
+            link: false,
+            drop: false,
+        });
+    }
     // nothing to join without a separator: most messages
-    if !chars.iter().any(|c| is_separator(*c)) {
+    if seps.is_empty() {
         out.extend_from_slice(chars);
         return;
     }
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let start = i;
-        let kind = if is_cjk(c) {
-            i += 1;
-            UnitKind::Cjk
-        } else if is_word_char(c) {
-            while i < chars.len() && is_word_char(chars[i]) {
-                i += 1;
-            }
-            UnitKind::Word
-        } else if is_separator(c) {
-            while i < chars.len() && is_separator(chars[i]) {
-                i += 1;
-            }
-            UnitKind::Sep
-        } else {
-            i += 1;
-            UnitKind::Other
-        };
-        units.push(Unit {
-            kind,
-            start,
-            end: i,
-        });
-    }
-    drop.clear();
-    drop.resize(units.len(), false);
-    // Chinese has no spaces between words, so a separator between two CJK characters, or
-    // between a CJK character and a lone Latin letter or digit ("加 V 信"), is a disguise.
-    for t in 1..units.len().saturating_sub(1) {
-        let (l, s, r) = (units[t - 1], units[t], units[t + 1]);
-        if s.kind != UnitKind::Sep || s.end - s.start > MAX_SEPARATOR_RUN {
+    for run in seps.iter_mut() {
+        if run.start == 0 || run.end == n || run.end - run.start > MAX_SEPARATOR_RUN {
             continue;
         }
-        let cjk_pair = l.kind == UnitKind::Cjk && r.kind == UnitKind::Cjk;
-        let mixed =
-            (l.kind == UnitKind::Cjk && r.single()) || (r.kind == UnitKind::Cjk && l.single());
-        if cjk_pair || mixed {
-            drop[t] = true;
-        }
+        let left = Side::of(
+            chars[run.start - 1],
+            run.start.checked_sub(2).map(|j| chars[j]),
+        );
+        let right = Side::of(chars[run.end], chars.get(run.end + 1).copied());
+        // Chinese has no spaces between words, so a separator between two CJK characters, or
+        // between a CJK character and a lone Latin letter or digit ("加 V 信"), is a disguise.
+        let single = |s: Side| matches!(s, Side::Cjk | Side::Single);
+        run.drop = (left == Side::Cjk && single(right)) || (right == Side::Cjk && single(left));
+        run.link = left == Side::Single && right == Side::Single;
     }
-    // Chains of single Latin letters or digits: "w e i x i n", "1 3 8 0 0 ...".
-    let mut t = 0;
-    while t < units.len() {
-        if !(units[t].kind == UnitKind::Word && units[t].single()) {
-            t += 1;
+    // Chains of single Latin letters or digits: "w e i x i n", "1 3 8 0 0 ...". Consecutive
+    // links share a letter when one run starts just after the other ends.
+    let mut k = 0;
+    while k < seps.len() {
+        if !seps[k].link {
+            k += 1;
             continue;
         }
-        let mut end = t;
-        let mut count = 1;
-        while end + 2 < units.len()
-            && units[end + 1].kind == UnitKind::Sep
-            && units[end + 1].end - units[end + 1].start <= MAX_SEPARATOR_RUN
-            && units[end + 2].kind == UnitKind::Word
-            && units[end + 2].single()
+        let mut last = k;
+        while last + 1 < seps.len()
+            && seps[last + 1].link
+            && seps[last + 1].start == seps[last].end + 1
         {
-            end += 2;
-            count += 1;
+            last += 1;
         }
-        if count >= MIN_SPACED_LATIN {
-            for flag in drop.iter_mut().take(end).skip(t + 1).step_by(2) {
-                *flag = true;
+        // a chain of m links has m + 1 letters
+        if last - k + 2 >= MIN_SPACED_LATIN {
+            for run in &mut seps[k..=last] {
+                run.drop = true;
             }
         }
-        t = end + 1;
+        k = last + 1;
     }
-    for (unit, dropped) in units.iter().zip(drop.iter()) {
-        if !dropped {
-            out.extend_from_slice(&chars[unit.start..unit.end]);
-        }
+    let mut at = 0;
+    for run in seps.iter().filter(|r| r.drop) {
+        out.extend_from_slice(&chars[at..run.start]);
+        at = run.end;
     }
+    out.extend_from_slice(&chars[at..]);
 }
 
 fn count_shouting(chars: &[char]) -> u8 {
@@ -716,7 +784,16 @@ fn match_entity(chars: &[char], i: usize) -> Option<(usize, Placeholder)> {
         }
     }
     let c = chars[i];
-    if c.is_ascii_alphanumeric() {
+    // e-mail addresses and host names go on past their first letters and digits with one of
+    // these: most words do not, and need neither scan
+    let mut run = i;
+    while run < chars.len() && chars[run].is_ascii_alphanumeric() {
+        run += 1;
+    }
+    let may_be_address = chars
+        .get(run)
+        .is_some_and(|c| matches!(c, '.' | '_' | '%' | '+' | '-' | '@'));
+    if c.is_ascii_alphanumeric() && may_be_address {
         if let Some(end) = scan_email(chars, i) {
             return Some((end, Placeholder::Email));
         }
@@ -826,6 +903,12 @@ fn extract(chars: &[char], out: &mut Normalized) {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        // the common case first: a Chinese character, which starts no entity
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            out.text.push(c);
+            i += 1;
+            continue;
+        }
         let word_start = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
         if word_start
             && may_start_entity(c)
@@ -1033,6 +1116,29 @@ mod tests {
     }
 
     #[test]
+    fn separators_are_the_listed_characters() {
+        let listed = " .-_*·•|/\\~+#、^";
+        for c in (0..0x3100).filter_map(char::from_u32) {
+            assert_eq!(is_separator(c), listed.contains(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn stable_characters_fold_as_the_fast_path_assumes() {
+        for c in (0..=0xFFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| is_stable(*c))
+        {
+            assert!(!is_invisible(c), "{c:?}");
+            assert_eq!(
+                c.is_whitespace() || c.is_control(),
+                c <= ' ' || c == '\x7f',
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
     fn placeholders_round_trip() {
         for p in PLACEHOLDERS {
             assert_eq!(Placeholder::from_char(p.as_char()), Some(p));
@@ -1068,6 +1174,106 @@ mod tests {
         );
     }
 
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum UnitKind {
+        Cjk,
+        Word,
+        Sep,
+        Other,
+    }
+
+    #[derive(Clone, Copy, Debug)]
+    struct Unit {
+        kind: UnitKind,
+        start: usize,
+        end: usize,
+    }
+
+    impl Unit {
+        fn single(&self) -> bool {
+            matches!(self.kind, UnitKind::Cjk | UnitKind::Word) && self.end - self.start == 1
+        }
+    }
+
+    /// The reference for `join_spaced`: every unit of the text, then the rules over them.
+    fn join_spaced_by_units(chars: &[char]) -> Vec<char> {
+        let (mut units, mut drop, mut out) = (Vec::new(), Vec::new(), Vec::new());
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let start = i;
+            let kind = if is_cjk(c) {
+                i += 1;
+                UnitKind::Cjk
+            } else if is_word_char(c) {
+                while i < chars.len() && is_word_char(chars[i]) {
+                    i += 1;
+                }
+                UnitKind::Word
+            } else if is_separator(c) {
+                while i < chars.len() && is_separator(chars[i]) {
+                    i += 1;
+                }
+                UnitKind::Sep
+            } else {
+                i += 1;
+                UnitKind::Other
+            };
+            units.push(Unit {
+                kind,
+                start,
+                end: i,
+            });
+        }
+        drop.clear();
+        drop.resize(units.len(), false);
+        // Chinese has no spaces between words, so a separator between two CJK characters, or
+        // between a CJK character and a lone Latin letter or digit ("加 V 信"), is a disguise.
+        for t in 1..units.len().saturating_sub(1) {
+            let (l, s, r) = (units[t - 1], units[t], units[t + 1]);
+            if s.kind != UnitKind::Sep || s.end - s.start > MAX_SEPARATOR_RUN {
+                continue;
+            }
+            let cjk_pair = l.kind == UnitKind::Cjk && r.kind == UnitKind::Cjk;
+            let mixed =
+                (l.kind == UnitKind::Cjk && r.single()) || (r.kind == UnitKind::Cjk && l.single());
+            if cjk_pair || mixed {
+                drop[t] = true;
+            }
+        }
+        // Chains of single Latin letters or digits: "w e i x i n", "1 3 8 0 0 ...".
+        let mut t = 0;
+        while t < units.len() {
+            if !(units[t].kind == UnitKind::Word && units[t].single()) {
+                t += 1;
+                continue;
+            }
+            let mut end = t;
+            let mut count = 1;
+            while end + 2 < units.len()
+                && units[end + 1].kind == UnitKind::Sep
+                && units[end + 1].end - units[end + 1].start <= MAX_SEPARATOR_RUN
+                && units[end + 2].kind == UnitKind::Word
+                && units[end + 2].single()
+            {
+                end += 2;
+                count += 1;
+            }
+            if count >= MIN_SPACED_LATIN {
+                for flag in drop.iter_mut().take(end).skip(t + 1).step_by(2) {
+                    *flag = true;
+                }
+            }
+            t = end + 1;
+        }
+        for (unit, dropped) in units.iter().zip(drop.iter()) {
+            if !dropped {
+                out.extend_from_slice(&chars[unit.start..unit.end]);
+            }
+        }
+        out
+    }
+
     /// The reference: NFKC on the whole text, then the same post-processing.
     fn slow_fold(input: &str) -> Vec<char> {
         let nfkc: String = input.nfkc().collect();
@@ -1091,6 +1297,14 @@ mod tests {
             let (mut a, mut b, mut chars) = (String::new(), String::new(), Vec::new());
             fold(&input, &mut a, &mut b, &mut chars);
             prop_assert_eq!(chars, slow_fold(&input));
+        }
+
+        #[test]
+        fn joining_by_separator_runs_equals_joining_by_units(input in "[ .\\-_*·•|/~+#、^a-c1é中文Ωα!,?\u{E001}]{0,40}") {
+            let chars: Vec<char> = input.chars().collect();
+            let mut out = Vec::new();
+            join_spaced(&chars, &mut Vec::new(), &mut out);
+            prop_assert_eq!(out, join_spaced_by_units(&chars));
         }
 
         #[test]

@@ -74,11 +74,28 @@ fn step(h: u64, c: char) -> u64 {
 
 const START: u64 = 0x51_7CC1_B727_220A;
 
+/// The block of common Chinese characters that [`Segmenter::first`] covers.
+const FIRST_BASE: u32 = 0x4E00;
+const FIRST_END: u32 = 0x9FFF;
+/// "No entry" in [`Segmenter::first`]: a signalling NaN, which no arithmetic produces, so no
+/// stored log-probability has these bits.
+const NO_ENTRY: u32 = 0x7F80_0001;
+/// Bits of a tag that pick its bit in [`Segmenter::tags`].
+const TAG_FILTER_BITS: u32 = 17;
+
 /// A segmentation dictionary: log-probabilities of words, and the prefixes of words so a
 /// search can stop as soon as no word continues.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Segmenter {
     words: Table,
+    /// `words.get` of each single character of the common block, as bits, computed once. The
+    /// search starts at every character: this answers its first probe without hashing, from
+    /// a table far smaller than `words`, with the same answers.
+    first: Vec<u32>,
+    /// One bit per leading bits of a tag in `words`. Most longer probes find nothing, and a
+    /// clear bit says so from a table that stays in cache; a set bit only means "ask
+    /// `words`", so the answers are those of `words` exactly.
+    tags: Vec<u64>,
     /// The log-probability of a character that is not in the dictionary.
     unknown: f32,
     max_len: usize,
@@ -87,7 +104,6 @@ pub(crate) struct Segmenter {
 /// Reusable buffers for [`Segmenter::segment`].
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SegmentScratch {
-    chars: Vec<(u32, char)>,
     best: Vec<(f32, u32)>,
 }
 
@@ -121,23 +137,60 @@ impl Segmenter {
             let logp = (freq.ln() - log_total) as f32;
             hashes.push((h, logp));
         }
+        let words = Table::build(&hashes);
+        let first = (FIRST_BASE..=FIRST_END)
+            .map(|u| {
+                let c = char::from_u32(u).unwrap_or(' ');
+                words.get(step(START, c)).map_or(NO_ENTRY, f32::to_bits)
+            })
+            .collect();
+        let mut tags = vec![0u64; (1 << TAG_FILTER_BITS) / 64];
+        for &(tag, _) in &words.slots {
+            if tag != EMPTY {
+                let bit = (tag >> (32 - TAG_FILTER_BITS)) as usize;
+                tags[bit / 64] |= 1 << (bit % 64);
+            }
+        }
         Segmenter {
-            words: Table::build(&hashes),
+            words,
+            first,
+            tags,
             unknown: -(log_total as f32),
             max_len,
         }
     }
 
-    /// Calls `emit(byte_start, byte_end)` for each word of `run`, a run of CJK characters.
+    /// `words.get(h)`, answered from the small tables when they can.
+    #[inline]
+    fn get(&self, h: u64) -> Option<f32> {
+        let bit = (Table::tag(h) >> (32 - TAG_FILTER_BITS)) as usize;
+        let word = self.tags.get(bit / 64)?;
+        if word & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        self.words.get(h)
+    }
+
+    /// `words.get` of `c` alone.
+    #[inline]
+    fn get_first(&self, c: char) -> Option<f32> {
+        match (c as u32)
+            .checked_sub(FIRST_BASE)
+            .and_then(|i| self.first.get(i as usize))
+        {
+            Some(&bits) => (bits != NO_ENTRY).then(|| f32::from_bits(bits)),
+            None => self.get(step(START, c)),
+        }
+    }
+
+    /// Calls `emit(start, end)` with the character range of each word of `chars`, a run of CJK
+    /// characters (with their byte offsets, which the search does not read).
     pub fn segment(
         &self,
-        run: &str,
+        chars: &[(u32, char)],
         scratch: &mut SegmentScratch,
         mut emit: impl FnMut(usize, usize),
     ) {
-        let chars = &mut scratch.chars;
-        chars.clear();
-        chars.extend(run.char_indices().map(|(i, c)| (i as u32, c)));
         let n = chars.len();
         if n == 0 {
             return;
@@ -147,20 +200,27 @@ impl Segmenter {
         best.clear();
         best.resize(n + 1, (0.0, n as u32));
         for i in (0..n).rev() {
-            let mut h = START;
             let mut choice = (f32::NEG_INFINITY, i as u32 + 1);
-            for j in i..n.min(i + self.max_len) {
-                h = step(h, chars[j].1);
-                let Some(logp) = self.words.get(h) else {
-                    break;
-                };
-                if logp == PREFIX_ONLY {
-                    continue;
+            let c = chars[i].1;
+            if let Some(logp) = self.get_first(c) {
+                let score = logp + best[i + 1].0;
+                if logp != PREFIX_ONLY && score >= choice.0 {
+                    choice = (score, i as u32 + 1);
                 }
-                let score = logp + best[j + 1].0;
-                // ties go to the longer word, as in jieba
-                if score >= choice.0 {
-                    choice = (score, j as u32 + 1);
+                let mut h = step(START, c);
+                for j in i + 1..n.min(i + self.max_len) {
+                    h = step(h, chars[j].1);
+                    let Some(logp) = self.get(h) else {
+                        break;
+                    };
+                    if logp == PREFIX_ONLY {
+                        continue;
+                    }
+                    let score = logp + best[j + 1].0;
+                    // ties go to the longer word, as in jieba
+                    if score >= choice.0 {
+                        choice = (score, j as u32 + 1);
+                    }
                 }
             }
             if choice.0 == f32::NEG_INFINITY {
@@ -168,11 +228,10 @@ impl Segmenter {
             }
             best[i] = choice;
         }
-        let byte = |k: usize| chars.get(k).map_or(run.len(), |c| c.0 as usize);
         let mut i = 0;
         while i < n {
             let j = (best[i].1 as usize).clamp(i + 1, n);
-            emit(byte(i), byte(j));
+            emit(i, j);
             i = j;
         }
     }
@@ -183,9 +242,10 @@ mod tests {
     use super::*;
 
     fn cut(seg: &Segmenter, text: &str) -> Vec<String> {
+        let chars: Vec<(u32, char)> = text.char_indices().map(|(i, c)| (i as u32, c)).collect();
         let mut out = Vec::new();
-        seg.segment(text, &mut SegmentScratch::default(), |a, b| {
-            out.push(text[a..b].to_owned())
+        seg.segment(&chars, &mut SegmentScratch::default(), |a, b| {
+            out.push(chars[a..b].iter().map(|c| c.1).collect())
         });
         out
     }

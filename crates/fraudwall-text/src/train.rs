@@ -66,9 +66,9 @@ pub struct TrainOptions {
     /// out-of-fold macro-F1 wins.
     pub candidates: Vec<Candidate>,
     pub seed: u64,
-    /// Shift each class's decision score by an offset chosen on the out-of-fold scores to
-    /// maximize macro-F1: margin learners favour the larger classes, and F1 weighs misses
-    /// and false alarms alike.
+    /// Shift the decision scores of every class but `normal` by one offset chosen on the
+    /// out-of-fold scores to maximize macro-F1: margin learners favour the larger classes,
+    /// and F1 weighs misses and false alarms alike.
     pub tune_offsets: bool,
 }
 
@@ -291,39 +291,39 @@ fn macro_f1_with(
     evaluate(classes, &scored).macro_f1
 }
 
-/// Coordinate ascent on per-class score offsets, `normal` held at zero. Steps are coarse and
-/// a change must beat the current macro-F1 outright, so offsets move only for a real gain.
-fn tune_offsets(classes: &[String], scores: &[Vec<f32>], truth: &[u16]) -> Vec<f32> {
+/// One offset added to the score of every class but `normal`, chosen on the out-of-fold
+/// scores to maximize macro-F1. It moves only the line between legitimate and fraudulent
+/// messages, which margin learners draw too close to the rare classes. One offset per class
+/// also moved the lines between fraud types, and those gains did not carry over to held-out
+/// folds: nested cross-validation scored them below no offsets at all.
+///
+/// Macro-F1 against the offset is a flat, jagged ridge, and its single highest step is often
+/// a few lucky messages; the offset is the centre of the best three neighbouring steps.
+fn tune_offset(classes: &[String], scores: &[Vec<f32>], truth: &[u16]) -> Vec<f32> {
     const STEPS: i32 = 20;
     const STEP: f32 = 0.05;
-    let mut offsets = vec![0f32; classes.len()];
+    let with = |offset: f32| -> Vec<f32> {
+        classes
+            .iter()
+            .map(|c| if c == NORMAL { 0.0 } else { offset })
+            .collect()
+    };
     let mut buf = Vec::new();
-    let mut best = macro_f1_with(classes, scores, truth, &offsets, &mut buf);
-    for _ in 0..3 {
-        let mut improved = false;
-        for c in 0..classes.len() {
-            if classes[c] == NORMAL {
-                continue;
-            }
-            let current = offsets[c];
-            let mut choice = current;
-            for step in -STEPS..=STEPS {
-                let candidate = step as f32 * STEP;
-                offsets[c] = candidate;
-                let f1 = macro_f1_with(classes, scores, truth, &offsets, &mut buf);
-                if f1 > best + 1e-9 {
-                    best = f1;
-                    choice = candidate;
-                    improved = true;
-                }
-            }
-            offsets[c] = choice;
-        }
-        if !improved {
-            break;
+    let offsets: Vec<f32> = (-STEPS..=STEPS).map(|s| s as f32 * STEP).collect();
+    let f1: Vec<f64> = offsets
+        .iter()
+        .map(|&o| macro_f1_with(classes, scores, truth, &with(o), &mut buf))
+        .collect();
+    let centre = STEPS as usize;
+    let smoothed = |i: usize| (f1[i - 1] + f1[i] + f1[i + 1]) / 3.0;
+    let mut best = (smoothed(centre), centre);
+    for i in 1..f1.len() - 1 {
+        // a step must beat the best so far outright, so the offset leaves zero only for a gain
+        if smoothed(i) > best.0 + 1e-9 {
+            best = (smoothed(i), i);
         }
     }
-    offsets
+    with(offsets[best.1])
 }
 
 /// Trains a model on `set`: cross-validates every candidate, keeps the best, calibrates its
@@ -494,7 +494,7 @@ pub fn train(
         .map_or(0, |r| r.0);
     let chosen = &options.candidates[best];
     let offsets = if options.tune_offsets {
-        tune_offsets(&classes, &oof[best], &y)
+        tune_offset(&classes, &oof[best], &y)
     } else {
         vec![0.0; classes.len()]
     };
@@ -676,6 +676,33 @@ mod tests {
         for (_, text) in rows.iter().skip(1).step_by(97) {
             assert_eq!(again.classify(text), model.classify(text));
         }
+    }
+
+    #[test]
+    fn one_offset_moves_only_the_line_to_normal() {
+        let classes: Vec<String> = ["normal", "loan", "police"].map(String::from).into();
+        // fraud messages that score just below normal, and fraud types told apart correctly
+        let mut scores = Vec::new();
+        let mut truth = Vec::new();
+        for i in 0..60 {
+            let (s, t) = match i % 3 {
+                0 => (vec![1.0, -1.0, -1.0], 0),
+                1 => (vec![0.2, 0.0, -1.0], 1),
+                _ => (vec![0.2, -1.0, 0.0], 2),
+            };
+            scores.push(s);
+            truth.push(t);
+        }
+        let offsets = tune_offset(&classes, &scores, &truth);
+        assert_eq!(offsets[0], 0.0);
+        assert_eq!(offsets[1], offsets[2]);
+        assert!(offsets[1] > 0.2 && offsets[1] < 1.0, "{offsets:?}");
+        // scores already right stay unshifted
+        let right: Vec<Vec<f32>> = truth
+            .iter()
+            .map(|&t| (0..3).map(|c| if c == t { 1.0 } else { -1.0 }).collect())
+            .collect();
+        assert_eq!(tune_offset(&classes, &right, &truth), vec![0.0; 3]);
     }
 
     #[test]
