@@ -34,10 +34,11 @@ pub const ASSESSED_KINDS: [Kind; 4] = [Kind::Number, Kind::Domain, Kind::Url, Ki
 /// The author of the job's list changes.
 pub const AUTHOR: &str = "reputation";
 
-/// What one pass did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// What one pass did; also the answer of `POST /v1/reputation/run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ReputationRun)]
 pub struct PassReport {
-    /// Identifiers with evidence in the window.
+    /// Identifiers with evidence recent enough to count.
     pub assessed: usize,
     /// Derived black entries added or updated.
     pub listed_black: usize,

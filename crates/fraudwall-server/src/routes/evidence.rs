@@ -222,48 +222,17 @@ pub async fn post(
     Ok(Json(EvidenceResponse { accepted, results }))
 }
 
-/// What one pass of the reputation job did.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReputationRun {
-    /// Identifiers with evidence recent enough to count.
-    pub assessed: usize,
-    /// Derived black entries added or updated.
-    pub listed_black: usize,
-    /// Derived gray entries added or updated.
-    pub listed_gray: usize,
-    /// Derived entries taken off: their evidence faded, or they moved to the other list.
-    pub removed: usize,
-    pub ranges_added: usize,
-    pub ranges_removed: usize,
-    /// The list version after the pass.
-    pub version: u64,
-}
-
-impl From<PassReport> for ReputationRun {
-    fn from(report: PassReport) -> ReputationRun {
-        ReputationRun {
-            assessed: report.assessed,
-            listed_black: report.listed_black,
-            listed_gray: report.listed_gray,
-            removed: report.removed,
-            ranges_added: report.ranges_added,
-            ranges_removed: report.ranges_removed,
-            version: report.version,
-        }
-    }
-}
-
 /// Runs one pass of the reputation job now: evidence becomes derived list entries, and flagged
 /// numbers become derived ranges. Decisions see the changes within a second. Audited.
 #[utoipa::path(post, path = "/v1/reputation/run", tag = "reputation",
     responses(
-        (status = 200, description = "what the pass did", body = ReputationRun),
+        (status = 200, description = "what the pass did", body = PassReport),
         (status = 401, description = "missing or invalid token", body = ErrorBody),
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn run_reputation(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
-) -> Result<Json<ReputationRun>, ApiError> {
+) -> Result<Json<PassReport>, ApiError> {
     let job = state.reputation.clone();
     let actor = principal.actor();
     let report = state
@@ -274,13 +243,10 @@ pub async fn run_reputation(
                 &actor,
                 "reputation.run",
                 "lists",
-                serde_json::json!({"assessed": report.assessed, "listed_black": report.listed_black,
-                    "listed_gray": report.listed_gray, "removed": report.removed,
-                    "ranges_added": report.ranges_added, "ranges_removed": report.ranges_removed,
-                    "version": report.version}),
+                serde_json::json!(report),
             )?;
             Ok(report)
         })
         .await?;
-    Ok(Json(report.into()))
+    Ok(Json(report))
 }
