@@ -53,8 +53,12 @@ impl Default for FeatureConfig {
             bits: 17,
             cjk_chars: [1, 2],
             cjk_words: true,
-            latin_words: 1,
-            latin_chars: [2, 4],
+            // Word pairs and single characters rank English spam better than longer character
+            // n-grams: over eight differently dealt 5-fold splits, spam F1 0.9620 against 0.9587
+            // for words and character 2-4-grams, with Chinese unchanged. Dropping 4-grams also
+            // leaves fewer weight rows to fetch, so it is no slower.
+            latin_words: 2,
+            latin_chars: [1, 3],
             idf: false,
             group_norm: true,
             length: false,

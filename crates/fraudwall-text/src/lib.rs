@@ -25,8 +25,9 @@ mod segment;
 mod train;
 
 pub use eval::{
-    ClassMetrics, PRECISION_LEVELS, RecallAtPrecision, Report, Scored, evaluate,
-    recall_at_precision, stratified_folds,
+    ClassMetrics, ClassSpread, PRECISION_LEVELS, RecallAtPrecision, RecallSpread, Report, Scored,
+    Spread, Summary, evaluate, recall_at_precision, repeated_stratified_folds, stratified_folds,
+    summarize,
 };
 pub use features::{FEATURE_HASH_VERSION, FeatureConfig, FeatureKind};
 pub use linear::Learner;

@@ -118,3 +118,104 @@ fn audit_verify_passes_on_an_untouched_log() {
     assert_eq!(report["entries"], 3);
     assert_eq!(report["first_break"], serde_json::Value::Null);
 }
+
+/// The first `per_label` messages of each label of the English corpus as a labelled CSV, or
+/// `None` without the data.
+fn english_sample(dir: &std::path::Path, per_label: usize) -> Option<std::path::PathBuf> {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/sms/en-sms-spam.train.csv");
+    let text = std::fs::read_to_string(corpus).ok()?;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let path = dir.join("sample.csv");
+    let mut writer = csv::Writer::from_path(&path).unwrap();
+    writer.write_record(["label", "text"]).unwrap();
+    let mut taken = std::collections::HashMap::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        let count = taken.entry(record[0].to_owned()).or_insert(0);
+        if *count < per_label {
+            *count += 1;
+            writer.write_record([&record[0], &record[1]]).unwrap();
+        }
+    }
+    writer.flush().unwrap();
+    Some(path)
+}
+
+#[test]
+fn sms_eval_repeats_cross_validation_on_differently_dealt_folds() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(sample) = english_sample(dir.path(), 120) else {
+        eprintln!("skipped: the shared sms corpus is not there");
+        return;
+    };
+    let predictions = dir.path().join("predictions.csv");
+    let args = [
+        "sms",
+        "eval",
+        "--cv",
+        "3",
+        "--repeat",
+        "3",
+        "--search",
+        "quick",
+        "--json",
+        "--data",
+        sample.to_str().unwrap(),
+        "--predictions",
+        predictions.to_str().unwrap(),
+    ];
+    let (code, stdout, stderr) = run(&args, "");
+    assert_eq!(code, 0, "{stderr}");
+    let out: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let repetitions = out["repetitions"].as_array().expect("repetitions");
+    assert_eq!(repetitions.len(), 3);
+    let spam_f1 = |r: &serde_json::Value| -> f64 {
+        let all = &r["all"];
+        let i = all["classes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|c| c == "spam")
+            .expect("spam class");
+        all["per_class"][i]["f1"].as_f64().unwrap()
+    };
+    let f1s: Vec<f64> = repetitions.iter().map(spam_f1).collect();
+    let summary = &out["summary"];
+    let all = summary
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s[0] == "all")
+        .expect("summary over all");
+    let spam = all[1]["per_class"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["class"] == "spam")
+        .expect("spam summary");
+    let mean = f1s.iter().sum::<f64>() / 3.0;
+    assert!((spam["f1"]["mean"].as_f64().unwrap() - mean).abs() < 1e-9);
+    let min = f1s.iter().copied().fold(f64::INFINITY, f64::min);
+    assert_eq!(spam["f1"]["min"].as_f64().unwrap(), min);
+
+    // every message once per repetition, dealt differently after the first
+    let mut reader = csv::Reader::from_path(&predictions).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3 * 240);
+    let folds = |r: usize| -> Vec<String> {
+        rows[r * 240..(r + 1) * 240]
+            .iter()
+            .map(|x| {
+                assert_eq!(&x[6], r.to_string().as_str());
+                x[2].to_owned()
+            })
+            .collect()
+    };
+    assert_ne!(folds(0), folds(1));
+    assert_ne!(folds(1), folds(2));
+
+    let (code, _, stderr) = run(&["sms", "eval", "--repeat", "2", "--data", "x.csv"], "");
+    assert_ne!(code, 0);
+    assert!(stderr.contains("--cv"), "{stderr}");
+}

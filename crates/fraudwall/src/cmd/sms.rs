@@ -19,7 +19,8 @@ use super::lines::ErrorBody;
 use anyhow::{Context, bail};
 use fraudwall_text::{
     Candidate, Entity, FeatureConfig, Learner, Model, NORMAL, Progress, Reason, Report, Scored,
-    Scratch, TrainOptions, TrainingSet, default_candidates, evaluate, stratified_folds,
+    Scratch, Summary, TrainOptions, TrainingSet, default_candidates, evaluate,
+    repeated_stratified_folds, summarize,
 };
 use serde::Serialize;
 
@@ -59,6 +60,10 @@ pub enum SmsCommand {
         /// Cross-validate instead: train on K-1 folds, classify the K-th, K times
         #[arg(long)]
         cv: Option<usize>,
+        /// With `--cv`: repeat the cross-validation N times on differently dealt folds (the
+        /// first as without this option) and report each figure's mean and spread
+        #[arg(long, default_value_t = 1, requires = "cv")]
+        repeat: u32,
         /// Write one CSV line per message: source, row, fold, label, predicted, p_not_normal
         #[arg(long)]
         predictions: Option<PathBuf>,
@@ -145,13 +150,20 @@ pub fn run(command: SmsCommand) -> anyhow::Result<()> {
             data,
             model,
             cv,
+            repeat,
             predictions,
             json,
             training,
         } => {
             let set = read_sets(&data)?;
             match cv {
-                Some(k) => cross_validate(&set, k, &training, predictions.as_deref(), json),
+                Some(k) => cross_validate(
+                    &set,
+                    CrossValidation { folds: k, repeat },
+                    &training,
+                    predictions.as_deref(),
+                    json,
+                ),
                 None => eval_model(
                     &load_model(model.as_deref())?,
                     &set,
@@ -440,14 +452,17 @@ struct EvalOutput<'a> {
     messages_per_second: f64,
 }
 
-fn finish(
-    set: &TrainingSet,
+/// The reports of one pass over the data: per source and over all.
+struct Outcome<'a> {
+    per_source: Vec<(&'a str, Report)>,
+    all: Report,
+}
+
+fn outcome<'a>(
+    set: &'a TrainingSet,
     classes: &[String],
     predictions: &[Option<Prediction>],
-    elapsed: Duration,
-    path: Option<&Path>,
-    json: bool,
-) -> anyhow::Result<()> {
+) -> Outcome<'a> {
     let truth: BTreeMap<&str, usize> = classes
         .iter()
         .enumerate()
@@ -480,24 +495,32 @@ fn finish(
             (name.as_str(), evaluate(classes, &rows))
         })
         .collect();
-    let all = evaluate(classes, &scored);
-    let seconds = elapsed.as_secs_f64();
-    let rate = if seconds > 0.0 {
-        scored.len() as f64 / seconds
-    } else {
-        0.0
-    };
-    if let Some(path) = path {
-        let mut w = csv::Writer::from_path(path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        w.write_record([
-            "source",
-            "row",
-            "fold",
-            "label",
-            "predicted",
-            "p_not_normal",
-        ])?;
+    Outcome {
+        per_source,
+        all: evaluate(classes, &scored),
+    }
+}
+
+/// One CSV line per message and repetition: source, row, fold, label, predicted, p_not_normal,
+/// repetition.
+fn write_predictions(
+    path: &Path,
+    set: &TrainingSet,
+    classes: &[String],
+    runs: &[Vec<Option<Prediction>>],
+) -> anyhow::Result<()> {
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+    w.write_record([
+        "source",
+        "row",
+        "fold",
+        "label",
+        "predicted",
+        "p_not_normal",
+        "repetition",
+    ])?;
+    for (repetition, predictions) in runs.iter().enumerate() {
         let mut row_in_source = vec![0usize; set.sources.len()];
         for (e, p) in set.examples.iter().zip(predictions) {
             let row = row_in_source[e.source];
@@ -510,10 +533,33 @@ fn finish(
                     &e.label,
                     &classes[p.predicted],
                     &format!("{:.6}", p.not_normal),
+                    &repetition.to_string(),
                 ])?;
             }
         }
-        w.flush()?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn finish(
+    set: &TrainingSet,
+    classes: &[String],
+    predictions: Vec<Option<Prediction>>,
+    elapsed: Duration,
+    path: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let Outcome { per_source, all } = outcome(set, classes, &predictions);
+    let classified = all.messages;
+    let seconds = elapsed.as_secs_f64();
+    let rate = if seconds > 0.0 {
+        classified as f64 / seconds
+    } else {
+        0.0
+    };
+    if let Some(path) = path {
+        write_predictions(path, set, classes, &[predictions])?;
     }
     if json {
         let out = EvalOutput {
@@ -530,9 +576,9 @@ fn finish(
         println!("== all\n{all}");
         println!(
             "classification: {} messages in {:.3} s, {:.1} µs per message, {:.0} messages/s (one thread)",
-            scored.len(),
+            classified,
             seconds,
-            seconds * 1e6 / scored.len().max(1) as f64,
+            seconds * 1e6 / classified.max(1) as f64,
             rate
         );
     }
@@ -558,18 +604,29 @@ fn eval_model(
     let rows: Vec<usize> = (0..set.examples.len()).collect();
     let mut out: Vec<Option<Prediction>> = (0..rows.len()).map(|_| None).collect();
     let elapsed = predict(model, set, &rows, &classes, 0, &mut out)?;
-    finish(set, &classes, &out, elapsed, predictions, json)
+    finish(set, &classes, out, elapsed, predictions, json)
+}
+
+/// How `eval --cv` deals and repeats its folds.
+#[derive(Clone, Copy, Debug)]
+struct CrossValidation {
+    folds: usize,
+    repeat: u32,
 }
 
 fn cross_validate(
     set: &TrainingSet,
-    k: usize,
+    cv: CrossValidation,
     args: &TrainingArgs,
     predictions: Option<&Path>,
     json: bool,
 ) -> anyhow::Result<()> {
+    let k = cv.folds;
     if k < 2 {
         bail!("--cv needs at least 2 folds, got {k}");
+    }
+    if cv.repeat == 0 {
+        bail!("--repeat needs at least 1 repetition");
     }
     let options = args.options()?;
     let classes = classes_of(set);
@@ -578,31 +635,131 @@ fn cross_validate(
         .iter()
         .map(|e| classes.iter().position(|c| *c == e.label).unwrap_or(0))
         .collect();
-    let folds = stratified_folds(&labels, k);
-    let mut out: Vec<Option<Prediction>> = (0..set.examples.len()).map(|_| None).collect();
+    let mut runs = Vec::new();
     let mut elapsed = Duration::ZERO;
     let started = Instant::now();
-    for fold in 0..k {
-        let train_rows: Vec<usize> = (0..folds.len()).filter(|&r| folds[r] != fold).collect();
-        let test_rows: Vec<usize> = (0..folds.len()).filter(|&r| folds[r] == fold).collect();
-        let sub = TrainingSet {
-            sources: set.sources.clone(),
-            examples: train_rows
-                .iter()
-                .map(|&r| set.examples[r].clone())
+    for repetition in 0..cv.repeat {
+        let folds = repeated_stratified_folds(&labels, k, repetition);
+        let mut out: Vec<Option<Prediction>> = (0..set.examples.len()).map(|_| None).collect();
+        for fold in 0..k {
+            let train_rows: Vec<usize> = (0..folds.len()).filter(|&r| folds[r] != fold).collect();
+            let test_rows: Vec<usize> = (0..folds.len()).filter(|&r| folds[r] == fold).collect();
+            let sub = TrainingSet {
+                sources: set.sources.clone(),
+                examples: train_rows
+                    .iter()
+                    .map(|&r| set.examples[r].clone())
+                    .collect(),
+            };
+            let prefix = if cv.repeat > 1 {
+                format!(
+                    "repetition {}/{}, fold {}/{k}: ",
+                    repetition + 1,
+                    cv.repeat,
+                    fold + 1
+                )
+            } else {
+                format!("fold {}/{k}: ", fold + 1)
+            };
+            let model = fraudwall_text::train(&sub, &options, &mut report_progress(&prefix))
+                .map_err(|e| anyhow::anyhow!("fold {}: {e} ({})", fold + 1, e.code()))?;
+            elapsed += predict(&model, set, &test_rows, &classes, fold, &mut out)?;
+            eprintln!(
+                "{prefix}chosen {} ({:.0} s so far)",
+                model.info().learner,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        runs.push(out);
+    }
+    if cv.repeat == 1 {
+        let out = runs.pop().unwrap_or_default();
+        return finish(set, &classes, out, elapsed, predictions, json);
+    }
+    if let Some(path) = predictions {
+        write_predictions(path, set, &classes, &runs)?;
+    }
+    summarize_repetitions(set, &classes, cv, &runs, elapsed, json)
+}
+
+#[derive(Serialize)]
+struct RepeatedOutput<'a> {
+    repetitions: Vec<EvalOutput<'a>>,
+    summary: Vec<(&'a str, Summary)>,
+    classify_seconds: f64,
+    messages_per_second: f64,
+}
+
+/// Prints each repetition's headline figures, then every figure's mean and spread per source
+/// and over all.
+fn summarize_repetitions(
+    set: &TrainingSet,
+    classes: &[String],
+    cv: CrossValidation,
+    runs: &[Vec<Option<Prediction>>],
+    elapsed: Duration,
+    json: bool,
+) -> anyhow::Result<()> {
+    let outcomes: Vec<Outcome> = runs.iter().map(|r| outcome(set, classes, r)).collect();
+    let mut names: Vec<&str> = set.sources.iter().map(String::as_str).collect();
+    names.push("all");
+    let report_of = |o: &Outcome, s: usize| -> Report {
+        o.per_source
+            .get(s)
+            .map_or_else(|| o.all.clone(), |(_, r)| r.clone())
+    };
+    let summary: Vec<(&str, Summary)> = names
+        .iter()
+        .enumerate()
+        .filter_map(|(s, name)| {
+            let reports: Vec<Report> = outcomes.iter().map(|o| report_of(o, s)).collect();
+            summarize(&reports).map(|x| (*name, x))
+        })
+        .collect();
+    let classified: usize = outcomes.iter().map(|o| o.all.messages).sum();
+    let seconds = elapsed.as_secs_f64();
+    let rate = if seconds > 0.0 {
+        classified as f64 / seconds
+    } else {
+        0.0
+    };
+    if json {
+        let out = RepeatedOutput {
+            repetitions: outcomes
+                .into_iter()
+                .map(|o| EvalOutput {
+                    per_source: o.per_source,
+                    all: o.all,
+                    classify_seconds: 0.0,
+                    messages_per_second: 0.0,
+                })
                 .collect(),
+            summary,
+            classify_seconds: seconds,
+            messages_per_second: rate,
         };
-        let prefix = format!("fold {}/{k}: ", fold + 1);
-        let model = fraudwall_text::train(&sub, &options, &mut report_progress(&prefix))
-            .map_err(|e| anyhow::anyhow!("fold {}: {e} ({})", fold + 1, e.code()))?;
-        elapsed += predict(&model, set, &test_rows, &classes, fold, &mut out)?;
-        eprintln!(
-            "{prefix}chosen {} ({:.0} s so far)",
-            model.info().learner,
-            started.elapsed().as_secs_f64()
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    for (r, o) in outcomes.iter().enumerate() {
+        let figures: Vec<String> = o
+            .per_source
+            .iter()
+            .map(|(name, report)| format!("{name} macro-F1 {:.4}", report.macro_f1))
+            .collect();
+        println!("repetition {}: {}", r + 1, figures.join(", "));
+    }
+    for (name, s) in &summary {
+        println!(
+            "\n== {name}: mean over {} repetitions of {}-fold cross-validation\n{s}",
+            s.repetitions, cv.folds
         );
     }
-    finish(set, &classes, &out, elapsed, predictions, json)
+    println!(
+        "classification: {classified} messages in {seconds:.3} s, {:.1} µs per message, {rate:.0} messages/s (one thread)",
+        seconds * 1e6 / classified.max(1) as f64
+    );
+    Ok(())
 }
 
 #[cfg(test)]
