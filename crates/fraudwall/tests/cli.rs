@@ -122,8 +122,7 @@ fn audit_verify_passes_on_an_untouched_log() {
 /// The first `per_label` messages of each label of the English corpus as a labelled CSV, or
 /// `None` without the data.
 fn english_sample(dir: &std::path::Path, per_label: usize) -> Option<std::path::PathBuf> {
-    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/sms/en-sms-spam.train.csv");
+    let corpus = support::shared_data().join("sms/en-sms-spam.train.csv");
     let text = std::fs::read_to_string(corpus).ok()?;
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let path = dir.join("sample.csv");
@@ -170,6 +169,10 @@ fn sms_eval_repeats_cross_validation_on_differently_dealt_folds() {
     let out: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     let repetitions = out["repetitions"].as_array().expect("repetitions");
     assert_eq!(repetitions.len(), 3);
+    for r in repetitions {
+        assert!(r["classify_seconds"].as_f64().unwrap() > 0.0, "{r}");
+        assert!(r["messages_per_second"].as_f64().unwrap() > 0.0, "{r}");
+    }
     let spam_f1 = |r: &serde_json::Value| -> f64 {
         let all = &r["all"];
         let i = all["classes"]

@@ -452,6 +452,46 @@ struct EvalOutput<'a> {
     messages_per_second: f64,
 }
 
+/// Time spent classifying, and how many messages it covered.
+#[derive(Clone, Copy, Debug)]
+struct Timing {
+    messages: usize,
+    elapsed: Duration,
+}
+
+impl Timing {
+    fn messages_per_second(&self) -> f64 {
+        let seconds = self.elapsed.as_secs_f64();
+        if seconds > 0.0 {
+            self.messages as f64 / seconds
+        } else {
+            0.0
+        }
+    }
+
+    fn output<'a>(&self, per_source: Vec<(&'a str, Report)>, all: Report) -> EvalOutput<'a> {
+        EvalOutput {
+            per_source,
+            all,
+            classify_seconds: self.elapsed.as_secs_f64(),
+            messages_per_second: self.messages_per_second(),
+        }
+    }
+}
+
+impl std::fmt::Display for Timing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let seconds = self.elapsed.as_secs_f64();
+        write!(
+            f,
+            "classification: {} messages in {seconds:.3} s, {:.1} µs per message, {:.0} messages/s (one thread)",
+            self.messages,
+            seconds * 1e6 / self.messages.max(1) as f64,
+            self.messages_per_second()
+        )
+    }
+}
+
 /// The reports of one pass over the data: per source and over all.
 struct Outcome<'a> {
     per_source: Vec<(&'a str, Report)>,
@@ -551,36 +591,22 @@ fn finish(
     json: bool,
 ) -> anyhow::Result<()> {
     let Outcome { per_source, all } = outcome(set, classes, &predictions);
-    let classified = all.messages;
-    let seconds = elapsed.as_secs_f64();
-    let rate = if seconds > 0.0 {
-        classified as f64 / seconds
-    } else {
-        0.0
+    let timing = Timing {
+        messages: all.messages,
+        elapsed,
     };
     if let Some(path) = path {
         write_predictions(path, set, classes, &[predictions])?;
     }
     if json {
-        let out = EvalOutput {
-            per_source,
-            all,
-            classify_seconds: seconds,
-            messages_per_second: rate,
-        };
+        let out = timing.output(per_source, all);
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         for (name, report) in &per_source {
             println!("== {name}\n{report}");
         }
         println!("== all\n{all}");
-        println!(
-            "classification: {} messages in {:.3} s, {:.1} µs per message, {:.0} messages/s (one thread)",
-            classified,
-            seconds,
-            seconds * 1e6 / classified.max(1) as f64,
-            rate
-        );
+        println!("{timing}");
     }
     Ok(())
 }
@@ -636,11 +662,11 @@ fn cross_validate(
         .map(|e| classes.iter().position(|c| *c == e.label).unwrap_or(0))
         .collect();
     let mut runs = Vec::new();
-    let mut elapsed = Duration::ZERO;
     let started = Instant::now();
     for repetition in 0..cv.repeat {
         let folds = repeated_stratified_folds(&labels, k, repetition);
         let mut out: Vec<Option<Prediction>> = (0..set.examples.len()).map(|_| None).collect();
+        let mut elapsed = Duration::ZERO;
         for fold in 0..k {
             let train_rows: Vec<usize> = (0..folds.len()).filter(|&r| folds[r] != fold).collect();
             let test_rows: Vec<usize> = (0..folds.len()).filter(|&r| folds[r] == fold).collect();
@@ -670,16 +696,18 @@ fn cross_validate(
                 started.elapsed().as_secs_f64()
             );
         }
-        runs.push(out);
+        runs.push((out, elapsed));
     }
-    if cv.repeat == 1 {
-        let out = runs.pop().unwrap_or_default();
+    if cv.repeat == 1
+        && let Some((out, elapsed)) = runs.pop()
+    {
         return finish(set, &classes, out, elapsed, predictions, json);
     }
+    let (runs, times): (Vec<_>, Vec<_>) = runs.into_iter().unzip();
     if let Some(path) = predictions {
         write_predictions(path, set, &classes, &runs)?;
     }
-    summarize_repetitions(set, &classes, cv, &runs, elapsed, json)
+    summarize_repetitions(set, &classes, cv, &runs, &times, json)
 }
 
 #[derive(Serialize)]
@@ -697,7 +725,7 @@ fn summarize_repetitions(
     classes: &[String],
     cv: CrossValidation,
     runs: &[Vec<Option<Prediction>>],
-    elapsed: Duration,
+    times: &[Duration],
     json: bool,
 ) -> anyhow::Result<()> {
     let outcomes: Vec<Outcome> = runs.iter().map(|r| outcome(set, classes, r)).collect();
@@ -716,27 +744,28 @@ fn summarize_repetitions(
             summarize(&reports).map(|x| (*name, x))
         })
         .collect();
-    let classified: usize = outcomes.iter().map(|o| o.all.messages).sum();
-    let seconds = elapsed.as_secs_f64();
-    let rate = if seconds > 0.0 {
-        classified as f64 / seconds
-    } else {
-        0.0
+    let timings: Vec<Timing> = outcomes
+        .iter()
+        .zip(times)
+        .map(|(o, &elapsed)| Timing {
+            messages: o.all.messages,
+            elapsed,
+        })
+        .collect();
+    let total = Timing {
+        messages: timings.iter().map(|t| t.messages).sum(),
+        elapsed: times.iter().sum(),
     };
     if json {
         let out = RepeatedOutput {
             repetitions: outcomes
                 .into_iter()
-                .map(|o| EvalOutput {
-                    per_source: o.per_source,
-                    all: o.all,
-                    classify_seconds: 0.0,
-                    messages_per_second: 0.0,
-                })
+                .zip(&timings)
+                .map(|(o, t)| t.output(o.per_source, o.all))
                 .collect(),
             summary,
-            classify_seconds: seconds,
-            messages_per_second: rate,
+            classify_seconds: total.elapsed.as_secs_f64(),
+            messages_per_second: total.messages_per_second(),
         };
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
@@ -755,10 +784,7 @@ fn summarize_repetitions(
             s.repetitions, cv.folds
         );
     }
-    println!(
-        "classification: {classified} messages in {seconds:.3} s, {:.1} µs per message, {rate:.0} messages/s (one thread)",
-        seconds * 1e6 / classified.max(1) as f64
-    );
+    println!("{total}");
     Ok(())
 }
 
