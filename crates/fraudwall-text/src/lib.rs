@@ -32,8 +32,8 @@ pub use eval::{
 pub use features::{FEATURE_HASH_VERSION, FeatureConfig, FeatureKind};
 pub use linear::Learner;
 pub use model::{
-    CandidateResult, DEFAULT_REASONS, FORMAT_VERSION, Model, ModelInfo, Prediction, Reason,
-    Scratch, SourceSummary, TrainingSummary, Validation,
+    CandidateResult, DEFAULT_REASONS, FORMAT_VERSION, MAX_CLASSES, Model, ModelInfo, Prediction,
+    Reason, Scratch, SourceSummary, TrainingSummary, Validation,
 };
 pub use normalize::{Entity, EntityKind, Normalized, Normalizer, Placeholder, display, normalize};
 pub use train::{

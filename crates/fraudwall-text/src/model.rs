@@ -173,6 +173,11 @@ static TERM_WEIGHTS: std::sync::LazyLock<[f32; 32]> = std::sync::LazyLock::new(|
     std::array::from_fn(|c| term_weight(std::hint::black_box(c as u32)))
 });
 
+/// The most classes a model may have.
+pub const MAX_CLASSES: usize = 256;
+/// The most weights (buckets times row stride) a model may hold: 512 MiB of them.
+const MAX_WEIGHTS: usize = 1 << 28;
+
 /// Reasons given by [`Model::classify`].
 pub const DEFAULT_REASONS: usize = 5;
 
@@ -241,6 +246,13 @@ impl Model {
             )));
         }
         info.features.validate().map_err(ModelError::Inconsistent)?;
+        if classes > MAX_CLASSES || buckets.saturating_mul(stride) > MAX_WEIGHTS {
+            // checked before the weight table is allocated: a header may claim anything
+            return Err(ModelError::Inconsistent(format!(
+                "{classes} classes over {buckets} buckets is beyond this build's limits \
+                 ({MAX_CLASSES} classes, {MAX_WEIGHTS} weights)"
+            )));
+        }
         if classes < 2
             || stride != stride_for(classes)
             || buckets != info.features.buckets()
@@ -734,6 +746,47 @@ mod tests {
         let sum = xxh3_64(&cut);
         cut.extend_from_slice(&sum.to_le_bytes());
         assert_eq!(code(&cut), Some("model_truncated"));
+    }
+
+    /// A file with `info` as its header and no weights, with a correct checksum.
+    fn file_with_header(info: &ModelInfo, stride: usize) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        let header = serde_json::to_vec(info).expect("serializes");
+        out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        out.extend_from_slice(&header);
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&(info.features.buckets() as u32).to_le_bytes());
+        out.extend_from_slice(&(stride as u32).to_le_bytes());
+        for v in [1f32, 0.0, 0.0] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend(std::iter::repeat_n(0u8, info.features.buckets().div_ceil(8)));
+        let sum = xxh3_64(&out);
+        out.extend_from_slice(&sum.to_le_bytes());
+        out
+    }
+
+    #[test]
+    fn refuses_headers_beyond_the_limits_before_allocating() {
+        let mut info = tiny_model().info.clone();
+        // many classes, with no stored rows: loads
+        info.features.bits = 16;
+        info.classes = (0..15).map(|c| format!("c{c}")).collect();
+        info.classes[0] = NORMAL.into();
+        info.bias = vec![0.0; 15];
+        assert!(Model::from_bytes(&file_with_header(&info, 16)).is_ok());
+        // 2^24 rows of 257 weights would be 8 GiB: refused from the header alone
+        info.features.bits = 24;
+        info.classes = (0..=MAX_CLASSES).map(|c| format!("c{c}")).collect();
+        info.bias = vec![0.0; MAX_CLASSES + 1];
+        let err = Model::from_bytes(&file_with_header(&info, MAX_CLASSES + 2)).unwrap_err();
+        assert_eq!(err.code(), "model_inconsistent");
+        assert!(err.to_string().contains("limits"), "{err}");
+        info.classes.truncate(200);
+        info.bias.truncate(200);
+        let err = Model::from_bytes(&file_with_header(&info, 201)).unwrap_err();
+        assert!(err.to_string().contains("limits"), "{err}");
     }
 
     #[test]

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::eval::{Report, Scored, evaluate, stratified_folds};
 use crate::features::{Extractor, FeatureConfig, weigh};
 use crate::linear::{self, Learner, Matrix, fit_temperature, softmax_in_place};
-use crate::model::{CandidateResult, Model, ModelInfo, SourceSummary, TrainingSummary, Validation};
+use crate::model::{
+    CandidateResult, MAX_CLASSES, Model, ModelInfo, SourceSummary, TrainingSummary, Validation,
+};
 use crate::normalize::{Normalized, Normalizer, is_cjk};
 use crate::segment::Segmenter;
 use crate::{NORMAL, TrainError};
@@ -366,8 +368,11 @@ pub fn train(
     if !classes.iter().any(|c| c == NORMAL) {
         return Err(TrainError::NoNormal);
     }
-    if classes.len() > usize::from(u16::MAX) {
-        return Err(TrainError::InvalidOptions("too many classes".into()));
+    if classes.len() > MAX_CLASSES {
+        return Err(TrainError::InvalidOptions(format!(
+            "{} classes; a model may have at most {MAX_CLASSES}",
+            classes.len()
+        )));
     }
     let index: BTreeMap<&str, u16> = classes
         .iter()
