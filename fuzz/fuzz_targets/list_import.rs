@@ -20,7 +20,14 @@ fuzz_target!(|data: &[u8]| {
     let normalizer = PhoneNormalizer::new(Region::CN);
     let kind = Kind::ALL[data.first().copied().unwrap_or(0) as usize % Kind::ALL.len()];
     for format in [Format::Plain, Format::Abp, Format::Csv] {
-        let plan = plan_import(&text, format, List::Black, kind, Source::Import, &normalizer);
+        let plan = plan_import(
+            &text,
+            format,
+            List::Black,
+            kind,
+            Source::Import,
+            &normalizer,
+        );
         assert_eq!(plan.changes.len(), plan.lines.len());
     }
 });

@@ -29,5 +29,10 @@ fuzz_target!(|data: &[u8]| {
     assert!(fresh.probabilities.iter().all(|p| (0.0..=1.0).contains(p)));
     assert_eq!(model.classes()[fresh.class], fresh.label);
     assert!(fresh.reasons.len() <= 5);
-    assert!(fresh.reasons.iter().all(|r| !r.token.is_empty() && r.weight > 0.0));
+    assert!(
+        fresh
+            .reasons
+            .iter()
+            .all(|r| !r.token.is_empty() && r.weight > 0.0)
+    );
 });

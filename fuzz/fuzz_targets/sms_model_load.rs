@@ -38,7 +38,11 @@ fn check(model: &Model) {
     for text in TEXTS {
         let p = model.classify(text);
         let sum: f32 = p.probabilities.iter().sum();
-        assert!(p.probabilities.iter().all(|v| v.is_nan() || (0.0..=1.0).contains(v)));
+        assert!(
+            p.probabilities
+                .iter()
+                .all(|v| v.is_nan() || (0.0..=1.0).contains(v))
+        );
         assert!(sum.is_nan() || (sum - 1.0).abs() < 1e-3, "{sum}");
         assert_eq!(again.classify(text), p);
     }
