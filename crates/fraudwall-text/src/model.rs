@@ -761,7 +761,10 @@ mod tests {
         for v in [1f32, 0.0, 0.0] {
             out.extend_from_slice(&v.to_le_bytes());
         }
-        out.extend(std::iter::repeat_n(0u8, info.features.buckets().div_ceil(8)));
+        out.extend(std::iter::repeat_n(
+            0u8,
+            info.features.buckets().div_ceil(8),
+        ));
         let sum = xxh3_64(&out);
         out.extend_from_slice(&sum.to_le_bytes());
         out
