@@ -164,6 +164,8 @@ pub struct Normalizer {
     pre: String,
     nfkc: String,
     chars: Vec<char>,
+    /// Where in `chars` a space stands for two or more white space characters.
+    wide: Vec<usize>,
     joined: Vec<char>,
     seps: Vec<SepRun>,
     canon: String,
@@ -178,9 +180,17 @@ impl Normalizer {
         out.text.clear();
         out.entities.clear();
         out.shouting = 0;
-        fold(input, &mut self.pre, &mut self.nfkc, &mut self.chars);
-        unmask_homoglyphs(&mut self.chars);
-        join_spaced(&self.chars, &mut self.seps, &mut self.joined);
+        fold(
+            input,
+            &mut self.pre,
+            &mut self.nfkc,
+            &mut self.chars,
+            &mut self.wide,
+        );
+        join_spaced(&self.chars, &self.wide, &mut self.seps, &mut self.joined);
+        // after joining: a look-alike letter spaced apart from the Latin ones is only seen to
+        // be mixed into a Latin word once the word is whole again
+        unmask_homoglyphs(&mut self.joined);
         out.shouting = count_shouting(&self.joined);
         extract(&self.joined, out);
         if canonicalize_obfuscations(&out.text, &mut self.canon) {
@@ -188,7 +198,7 @@ impl Normalizer {
             // join again, as if it had been written so
             self.chars.clear();
             self.chars.extend(self.canon.chars());
-            join_spaced(&self.chars, &mut self.seps, &mut self.joined);
+            join_spaced(&self.chars, &[], &mut self.seps, &mut self.joined);
             out.text.clear();
             out.text.extend(self.joined.iter());
         }
@@ -241,8 +251,18 @@ fn prefold(input: &str, out: &mut String) -> bool {
     stable
 }
 
-fn fold(input: &str, pre: &mut String, nfkc: &mut String, chars: &mut Vec<char>) {
+/// Folds `input` into `chars`: prefolded, NFKC, invisible characters removed and white space
+/// runs made one space. `wide` gets the positions of the spaces that stood for two or more,
+/// which tell words apart in text spaced out letter by letter ("f r e e  p r i z e").
+fn fold(
+    input: &str,
+    pre: &mut String,
+    nfkc: &mut String,
+    chars: &mut Vec<char>,
+    wide: &mut Vec<usize>,
+) {
     chars.clear();
+    wide.clear();
     // Most messages are stable once prefolded: fold them in one pass, straight from the input,
     // and start over the general way at the first character that is not.
     let mut last_space = true;
@@ -259,6 +279,8 @@ fn fold(input: &str, pre: &mut String, nfkc: &mut String, chars: &mut Vec<char>)
             if !last_space {
                 chars.push(' ');
                 last_space = true;
+            } else {
+                mark_wide(chars, wide);
             }
         } else {
             chars.push(c);
@@ -267,6 +289,7 @@ fn fold(input: &str, pre: &mut String, nfkc: &mut String, chars: &mut Vec<char>)
     }
     if !stable {
         chars.clear();
+        wide.clear();
         let source: &str = if prefold(input, pre) || is_nfkc_quick(pre.chars()) == IsNormalized::Yes
         {
             pre
@@ -277,18 +300,32 @@ fn fold(input: &str, pre: &mut String, nfkc: &mut String, chars: &mut Vec<char>)
         };
         last_space = true;
         for c in source.chars() {
-            push_folded(c, &mut last_space, chars);
+            push_folded(c, &mut last_space, chars, wide);
         }
     }
     if chars.last() == Some(&' ') {
         chars.pop();
+        if wide.last() == Some(&chars.len()) {
+            wide.pop();
+        }
+    }
+}
+
+/// Another white space character after the space that ends `chars`: that space is wide.
+#[inline]
+fn mark_wide(chars: &[char], wide: &mut Vec<usize>) {
+    if chars.last() == Some(&' ') {
+        let at = chars.len() - 1;
+        if wide.last() != Some(&at) {
+            wide.push(at);
+        }
     }
 }
 
 /// Folds one NFKC character into `chars`: invisible characters go, runs of white space and
 /// control characters become one space.
 #[inline]
-fn push_folded(c: char, last_space: &mut bool, chars: &mut Vec<char>) {
+fn push_folded(c: char, last_space: &mut bool, chars: &mut Vec<char>, wide: &mut Vec<usize>) {
     // the common cases first: ASCII letters and digits, Chinese characters
     if c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
         chars.push(c);
@@ -302,6 +339,8 @@ fn push_folded(c: char, last_space: &mut bool, chars: &mut Vec<char>) {
         if !*last_space {
             chars.push(' ');
             *last_space = true;
+        } else {
+            mark_wide(chars, wide);
         }
         return;
     }
@@ -482,7 +521,12 @@ const MIN_SPACED_LATIN: usize = 4;
 /// Drops the separators that space a word apart. Text reads as units: a CJK character, a word
 /// (letters and digits), a run of separators, or any other character; only separator runs go,
 /// so the work is over them and their neighbours.
-fn join_spaced(chars: &[char], seps: &mut Vec<SepRun>, out: &mut Vec<char>) {
+///
+/// In a chain of spaced letters, a `wide` space (see [`fold`]) parts words: "f r e e  p r i z e"
+/// reads "free prize". Single letters it leaves standing alone stay apart ("i  w o n" reads
+/// "i won") unless four or more stand in a row, which join as any chain does, so normalizing
+/// the result again changes nothing.
+fn join_spaced(chars: &[char], wide: &[usize], seps: &mut Vec<SepRun>, out: &mut Vec<char>) {
     seps.clear();
     out.clear();
     let n = chars.len();
@@ -540,9 +584,7 @@ fn join_spaced(chars: &[char], seps: &mut Vec<SepRun>, out: &mut Vec<char>) {
         }
         // a chain of m links has m + 1 letters
         if last - k + 2 >= MIN_SPACED_LATIN {
-            for run in &mut seps[k..=last] {
-                run.drop = true;
-            }
+            drop_chain_links(&mut seps[k..=last], wide);
         }
         k = last + 1;
     }
@@ -552,6 +594,57 @@ fn join_spaced(chars: &[char], seps: &mut Vec<SepRun>, out: &mut Vec<char>) {
         at = run.end;
     }
     out.extend_from_slice(&chars[at..]);
+}
+
+/// Whether a run of separators holds a wide space.
+fn is_wide(run: &SepRun, wide: &[usize]) -> bool {
+    let first = wide.partition_point(|&w| w < run.start);
+    wide.get(first).is_some_and(|&w| w < run.end)
+}
+
+/// Marks which links of a chain of spaced letters go: every narrow one, and the wide ones
+/// between single letters four or more of which stand in a row once the chain is parted at its
+/// wide links.
+fn drop_chain_links(links: &mut [SepRun], wide: &[usize]) {
+    let parts = |r: &SepRun| is_wide(r, wide);
+    if !links.iter().any(parts) || links.iter().all(parts) {
+        // evenly spaced: one word
+        for run in links.iter_mut() {
+            run.drop = true;
+        }
+        return;
+    }
+    // the letters of each part: parts are separated by the wide links
+    let mut sizes = vec![1usize];
+    for run in links.iter() {
+        if parts(run) {
+            sizes.push(1);
+        } else if let Some(last) = sizes.last_mut() {
+            *last += 1;
+        }
+    }
+    // for each part, how many single letters stand in a row with it
+    let mut singles_in_row = vec![0usize; sizes.len()];
+    let mut p = 0;
+    while p < sizes.len() {
+        let mut q = p;
+        while q < sizes.len() && sizes[q] == 1 {
+            q += 1;
+        }
+        for n in &mut singles_in_row[p..q] {
+            *n = q - p;
+        }
+        p = q.max(p + 1);
+    }
+    let mut part = 0;
+    for run in links.iter_mut() {
+        if parts(run) {
+            run.drop = singles_in_row[part] >= MIN_SPACED_LATIN && sizes[part + 1] == 1;
+            part += 1;
+        } else {
+            run.drop = true;
+        }
+    }
 }
 
 fn count_shouting(chars: &[char]) -> u8 {
@@ -1017,6 +1110,7 @@ mod tests {
     fn unmasks_lookalike_letters_only_in_mixed_words() {
         // Cyrillic р and а inside a Latin word
         check("visit \u{440}\u{430}ypal now", "visit paypal now");
+        check("v \u{456} s \u{456} t  p \u{430} y p a l", "visit paypal");
         // an all-Cyrillic word is left alone
         check(
             "\u{43f}\u{440}\u{438}\u{432}\u{435}\u{442}",
@@ -1032,6 +1126,20 @@ mod tests {
         check("r u ok", "r u ok");
         check("加 微信 好友", "加微信好友");
         check("call 1 3 8 0 0 1 3 8 0 0 0", "call <phone:mobile_cn>");
+    }
+
+    #[test]
+    fn wider_gaps_part_words_spaced_out_letter_by_letter() {
+        check("F R E E  P R I Z E", "free prize");
+        check("c l a i m   y o u r   p r i z e", "claim your prize");
+        // single letters between wider gaps stay words of their own
+        check("i  w o n  a  c a r", "i won a car");
+        // evenly spaced, however widely: one word
+        check("c  a  l  l", "call");
+        // four single letters in a row join, so the result is stable
+        check("a  b  c  d  e f", "abcd ef");
+        // a gap of white space and invisible characters is as wide as it looks
+        check("f r e e \u{200B} \u{3000}g i f t", "free gift");
     }
 
     #[test]
@@ -1196,7 +1304,7 @@ mod tests {
     }
 
     /// The reference for `join_spaced`: every unit of the text, then the rules over them.
-    fn join_spaced_by_units(chars: &[char]) -> Vec<char> {
+    fn join_spaced_by_units(chars: &[char], wide: &[usize]) -> Vec<char> {
         let (mut units, mut drop, mut out) = (Vec::new(), Vec::new(), Vec::new());
         let mut i = 0;
         while i < chars.len() {
@@ -1260,8 +1368,41 @@ mod tests {
                 count += 1;
             }
             if count >= MIN_SPACED_LATIN {
-                for flag in drop.iter_mut().take(end).skip(t + 1).step_by(2) {
-                    *flag = true;
+                // the links, and whether each holds a wide space
+                let links: Vec<usize> = (t + 1..end).step_by(2).collect();
+                let wide_link: Vec<bool> = links
+                    .iter()
+                    .map(|&l| {
+                        wide.iter()
+                            .any(|&w| units[l].start <= w && w < units[l].end)
+                    })
+                    .collect();
+                let even = wide_link.iter().all(|w| *w) || !wide_link.iter().any(|w| *w);
+                // letters before each link, counted in parts between wide links
+                let mut part_of_letter = vec![0usize];
+                for &w in &wide_link {
+                    let last = *part_of_letter.last().unwrap();
+                    part_of_letter.push(if w { last + 1 } else { last });
+                }
+                let parts = part_of_letter.last().unwrap() + 1;
+                let size = |p: usize| part_of_letter.iter().filter(|&&q| q == p).count();
+                // a single-letter part's row: the single-letter parts next to it, both ways
+                let row = |p: usize| {
+                    let mut lo = p;
+                    while lo > 0 && size(lo - 1) == 1 {
+                        lo -= 1;
+                    }
+                    let mut hi = p;
+                    while hi + 1 < parts && size(hi + 1) == 1 {
+                        hi += 1;
+                    }
+                    hi - lo + 1
+                };
+                for (i, &l) in links.iter().enumerate() {
+                    let (left, right) = (part_of_letter[i], part_of_letter[i + 1]);
+                    drop[l] = even
+                        || !wide_link[i]
+                        || (size(left) == 1 && size(right) == 1 && row(left) >= MIN_SPACED_LATIN);
                 }
             }
             t = end + 1;
@@ -1275,36 +1416,62 @@ mod tests {
     }
 
     /// The reference: NFKC on the whole text, then the same post-processing.
-    fn slow_fold(input: &str) -> Vec<char> {
+    fn slow_fold(input: &str) -> (Vec<char>, Vec<usize>) {
         let nfkc: String = input.nfkc().collect();
-        let mut chars = Vec::new();
+        let (mut chars, mut wide) = (Vec::new(), Vec::new());
         let (mut a, mut b) = (String::new(), String::new());
         // `fold` on text that is already NFKC must not change it further
-        fold(&nfkc, &mut a, &mut b, &mut chars);
-        chars
+        fold(&nfkc, &mut a, &mut b, &mut chars, &mut wide);
+        (chars, wide)
     }
 
     proptest! {
         #[test]
         fn fast_fold_equals_full_nfkc(input in "\\PC{0,40}") {
             let (mut a, mut b, mut chars) = (String::new(), String::new(), Vec::new());
-            fold(&input, &mut a, &mut b, &mut chars);
-            prop_assert_eq!(chars, slow_fold(&input));
+            let mut wide = Vec::new();
+            fold(&input, &mut a, &mut b, &mut chars, &mut wide);
+            prop_assert_eq!((chars, wide), slow_fold(&input));
         }
 
         #[test]
         fn fast_fold_equals_full_nfkc_on_wide_and_cjk(input in "[\u{FF01}-\u{FF5E}\u{3000}\u{4E00}-\u{4E20}a-z0-9 \u{0300}\u{200B}。，]{0,40}") {
             let (mut a, mut b, mut chars) = (String::new(), String::new(), Vec::new());
-            fold(&input, &mut a, &mut b, &mut chars);
-            prop_assert_eq!(chars, slow_fold(&input));
+            let mut wide = Vec::new();
+            fold(&input, &mut a, &mut b, &mut chars, &mut wide);
+            prop_assert_eq!((chars, wide), slow_fold(&input));
         }
 
         #[test]
-        fn joining_by_separator_runs_equals_joining_by_units(input in "[ .\\-_*·•|/~+#、^a-c1é中文Ωα!,?\u{E001}]{0,40}") {
+        fn joining_by_separator_runs_equals_joining_by_units(
+            input in "[ .\\-_*·•|/~+#、^a-c1é中文Ωα!,?\u{E001}]{0,40}",
+            marks in proptest::collection::vec(any::<bool>(), 40),
+        ) {
             let chars: Vec<char> = input.chars().collect();
+            let wide: Vec<usize> = (0..chars.len()).filter(|&i| chars[i] == ' ' && marks[i]).collect();
             let mut out = Vec::new();
-            join_spaced(&chars, &mut Vec::new(), &mut out);
-            prop_assert_eq!(out, join_spaced_by_units(&chars));
+            join_spaced(&chars, &wide, &mut Vec::new(), &mut out);
+            prop_assert_eq!(out, join_spaced_by_units(&chars, &wide));
+        }
+
+        #[test]
+        fn letter_spaced_words_keep_their_gaps(
+            words in proptest::collection::vec("[a-z]{1,6}", 1..6),
+            gap in 2usize..4,
+        ) {
+            let spaced: Vec<String> = words
+                .iter()
+                .map(|w| w.chars().map(String::from).collect::<Vec<_>>().join(" "))
+                .collect();
+            let text = spaced.join(&" ".repeat(gap));
+            let once = normalize(&text).text;
+            // normalizing again changes nothing
+            prop_assert_eq!(&normalize(&once).text, &once);
+            // words of two letters or more read as if written plainly
+            let letters: usize = words.iter().map(|w| w.len()).sum();
+            if letters >= MIN_SPACED_LATIN && words.iter().all(|w| w.len() >= 2) {
+                prop_assert_eq!(once, normalize(&words.join(" ")).text);
+            }
         }
 
         #[test]
