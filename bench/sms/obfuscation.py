@@ -7,8 +7,11 @@ between all characters, full-width ASCII, Cyrillic look-alike letters, and all f
 The figure is the share of messages whose label is the same as the undisguised message's: the
 disguises change no meaning, so a robust model gives 100%.
 
+Run with the benchmark virtualenv's Python and the same figure is given, in the same run, for
+the scikit-learn pipeline of `compare.py` fitted on both corpora.
+
     cargo build --release -p fraudwall
-    python3 bench/sms/obfuscation.py   # --fraudwall target/release/fraudwall --model FILE
+    bench/.venv/bin/python bench/sms/obfuscation.py   # --fraudwall PATH --model FILE
 """
 
 import argparse
@@ -78,24 +81,52 @@ def main():
     stdin = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
     result = subprocess.run(command, input=stdin, capture_output=True, text=True, check=True)
 
-    labels = {}
+    fraudwall = {}
     for line in result.stdout.splitlines():
         answer = json.loads(line)
-        corpus, row, disguise = answer["id"].split(":")
-        labels[(corpus, row, disguise)] = answer["label"]
+        fraudwall[answer["id"]] = answer["label"]
+    tables = [("fraudwall", stability(fraudwall))]
+    sklearn = sklearn_labels(lines)
+    if sklearn is not None:
+        tables.append(("scikit-learn", stability(sklearn)))
+
+    columns = [(name, corpus) for name, _ in tables for corpus, _ in CORPORA]
+    print(f"{'disguise':<12}" + "".join(f"{f'{n} {c}':>22}" for n, c in columns))
+    for disguise, _ in DISGUISES:
+        cells = [table[(corpus, disguise)] for _, table in tables for corpus, _ in CORPORA]
+        print(f"{disguise:<12}" + "".join(f"{v:>21.2f}%" for v in cells))
+    print(f"(share of the {len(lines) // (len(DISGUISES) + 1)} messages whose label stays the "
+          "same as undisguised)")
+
+
+def stability(labels):
+    """Per corpus and disguise, the percentage of messages labelled as when undisguised."""
     same, total = Counter(), Counter()
-    for (corpus, row, disguise), label in labels.items():
+    for key, label in labels.items():
+        corpus, row, disguise = key.split(":")
         if disguise == "original":
             continue
         total[(corpus, disguise)] += 1
-        same[(corpus, disguise)] += label == labels[(corpus, row, "original")]
+        same[(corpus, disguise)] += label == labels[f"{corpus}:{row}:original"]
+    return {key: 100 * same[key] / total[key] for key in total}
 
-    print(f"{'disguise':<12}" + "".join(f"{corpus:>12}" for corpus, _ in CORPORA))
-    for disguise, _ in DISGUISES:
-        cells = [100 * same[(c, disguise)] / total[(c, disguise)] for c, _ in CORPORA]
-        print(f"{disguise:<12}" + "".join(f"{v:>11.2f}%" for v in cells))
-    print(f"(share of {sum(total.values()) // len(DISGUISES)} messages whose label stays the "
-          "same as undisguised)")
+
+def sklearn_labels(lines):
+    """The labels of compare.py's scikit-learn pipeline fitted on both corpora, if installed."""
+    try:
+        sys.path.insert(0, HERE)
+        from compare import sklearn_pipeline
+    except ImportError:
+        print("scikit-learn is not installed: fraudwall only", file=sys.stderr)
+        return None
+    originals = [line for line in lines if line["id"].endswith(":original")]
+    truth = []
+    for corpus, name in CORPORA:
+        with open(os.path.join(DATA, name), newline="", encoding="utf-8") as f:
+            truth += [r["label"] for r in csv.DictReader(f)]
+    pipeline = sklearn_pipeline(1.0).fit([line["text"] for line in originals], truth)
+    predicted = pipeline.predict([line["text"] for line in lines])
+    return {line["id"]: label for line, label in zip(lines, predicted)}
 
 
 if __name__ == "__main__":
