@@ -584,7 +584,7 @@ fn join_spaced(chars: &[char], wide: &[usize], seps: &mut Vec<SepRun>, out: &mut
         }
         // a chain of m links has m + 1 letters
         if last - k + 2 >= MIN_SPACED_LATIN {
-            drop_chain_links(&mut seps[k..=last], wide);
+            drop_chain_links(&mut seps[k..=last], chars, wide);
         }
         k = last + 1;
     }
@@ -602,11 +602,16 @@ fn is_wide(run: &SepRun, wide: &[usize]) -> bool {
     wide.get(first).is_some_and(|&w| w < run.end)
 }
 
-/// Marks which links of a chain of spaced letters go: every narrow one, and the wide ones
-/// between single letters four or more of which stand in a row once the chain is parted at its
-/// wide links.
-fn drop_chain_links(links: &mut [SepRun], wide: &[usize]) {
-    let parts = |r: &SepRun| is_wide(r, wide);
+/// Marks which links of a chain of spaced letters go: every one that joins letters of a word,
+/// and those that part words but stand between single letters four or more of which are in a
+/// row once the chain is parted.
+///
+/// A link parts words when it is wide, or when it holds a space and other links of the chain do
+/// not: "f.r.e.e p.r.i.z.e" reads "free prize".
+fn drop_chain_links(links: &mut [SepRun], chars: &[char], wide: &[usize]) {
+    let has_space = |r: &SepRun| chars[r.start..r.end].contains(&' ');
+    let mixed = links.iter().any(has_space) && !links.iter().all(has_space);
+    let parts = |r: &SepRun| is_wide(r, wide) || (mixed && has_space(r));
     if !links.iter().any(parts) || links.iter().all(parts) {
         // evenly spaced: one word
         for run in links.iter_mut() {
@@ -1138,6 +1143,10 @@ mod tests {
         check("c  a  l  l", "call");
         // four single letters in a row join, so the result is stable
         check("a  b  c  d  e f", "abcd ef");
+        // letters joined by other separators are parted by spaces
+        check("f.r.e.e p.r.i.z.e", "free prize");
+        check("c-l-a-i-m y-o-u-r p-r-i-z-e", "claim your prize");
+        check("w.e.i.x.i.n", "微信");
         // a gap of white space and invisible characters is as wide as it looks
         check("f r e e \u{200B} \u{3000}g i f t", "free gift");
     }
@@ -1370,11 +1379,18 @@ mod tests {
             if count >= MIN_SPACED_LATIN {
                 // the links, and whether each holds a wide space
                 let links: Vec<usize> = (t + 1..end).step_by(2).collect();
+                let spaced: Vec<bool> = links
+                    .iter()
+                    .map(|&l| chars[units[l].start..units[l].end].contains(&' '))
+                    .collect();
+                let mixed = spaced.contains(&true) && spaced.contains(&false);
                 let wide_link: Vec<bool> = links
                     .iter()
-                    .map(|&l| {
+                    .zip(&spaced)
+                    .map(|(&l, &space)| {
                         wide.iter()
                             .any(|&w| units[l].start <= w && w < units[l].end)
+                            || (mixed && space)
                     })
                     .collect();
                 let even = wide_link.iter().all(|w| *w) || !wide_link.iter().any(|w| *w);
@@ -1458,11 +1474,14 @@ mod tests {
         fn letter_spaced_words_keep_their_gaps(
             words in proptest::collection::vec("[a-z]{1,6}", 1..6),
             gap in 2usize..4,
+            between_letters in prop_oneof![Just(" "), Just("."), Just("-"), Just("_")],
         ) {
             let spaced: Vec<String> = words
                 .iter()
-                .map(|w| w.chars().map(String::from).collect::<Vec<_>>().join(" "))
+                .map(|w| w.chars().map(String::from).collect::<Vec<_>>().join(between_letters))
                 .collect();
+            // a wider gap between words spaced with spaces, one space between the others
+            let gap = if between_letters == " " { gap } else { 1 };
             let text = spaced.join(&" ".repeat(gap));
             let once = normalize(&text).text;
             // normalizing again changes nothing
