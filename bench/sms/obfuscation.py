@@ -49,7 +49,7 @@ def lookalike(text):
 
 
 def everything(text):
-    return zero_width(full_width(lookalike(spaced(text)))) if len(text) < 400 else spaced(text)
+    return zero_width(full_width(lookalike(spaced(text))))
 
 
 DISGUISES = [

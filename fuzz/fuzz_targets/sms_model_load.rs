@@ -37,13 +37,10 @@ fn check(model: &Model) {
     let again = Model::from_bytes(&model.to_bytes()).expect("a loaded model saves and loads");
     for text in TEXTS {
         let p = model.classify(text);
+        // softmax falls back to uniform rather than give NaN, whatever the weights
         let sum: f32 = p.probabilities.iter().sum();
-        assert!(
-            p.probabilities
-                .iter()
-                .all(|v| v.is_nan() || (0.0..=1.0).contains(v))
-        );
-        assert!(sum.is_nan() || (sum - 1.0).abs() < 1e-3, "{sum}");
+        assert!(p.probabilities.iter().all(|v| (0.0..=1.0).contains(v)));
+        assert!((sum - 1.0).abs() < 1e-3, "{sum}");
         assert_eq!(again.classify(text), p);
     }
 }
