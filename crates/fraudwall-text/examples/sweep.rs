@@ -29,6 +29,10 @@ fn main() {
             candidates: vec![candidate],
             seed: 0x5EED,
             tune_offsets: std::env::var("NO_OFFSETS").is_err(),
+            // the bundled model's word-piece table, for candidates with an embedding weight
+            embeddings: fraudwall_text::Model::bundled()
+                .ok()
+                .and_then(|m| m.embeddings().cloned()),
         };
         let t = std::time::Instant::now();
         let model = fraudwall_text::train(&set, &options, &mut |_| {}).expect("train");

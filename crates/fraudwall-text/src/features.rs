@@ -45,6 +45,11 @@ pub struct FeatureConfig {
     /// which is what tells one fraud type from another; 0 turns them off.
     #[serde(default)]
     pub opening_words: u16,
+    /// The weight, in hundredths, of the message's word-piece embedding (see
+    /// [`crate::Embeddings`]) beside the hashed features; 0 turns it off. It needs a table:
+    /// training without one turns it off. Naive Bayes, which counts, never uses it.
+    #[serde(default)]
+    pub embedding: u16,
 }
 
 impl Default for FeatureConfig {
@@ -63,6 +68,7 @@ impl Default for FeatureConfig {
             group_norm: true,
             length: false,
             opening_words: 120,
+            embedding: 100,
         }
     }
 }
@@ -70,6 +76,11 @@ impl Default for FeatureConfig {
 impl FeatureConfig {
     pub fn buckets(&self) -> usize {
         1usize << self.bits
+    }
+
+    /// The embedding's weight as a factor.
+    pub(crate) fn embedding_weight(&self) -> f32 {
+        f32::from(self.embedding) / 100.0
     }
 
     pub(crate) fn validate(&self) -> Result<(), String> {
@@ -85,6 +96,12 @@ impl FeatureConfig {
                     "{name} must be [0, 0] or 1 <= min <= max <= 8, got [{lo}, {hi}]"
                 ));
             }
+        }
+        if self.embedding > 1000 {
+            return Err(format!(
+                "embedding must be within 0..=1000 hundredths, got {}",
+                self.embedding
+            ));
         }
         if self.latin_words > 2 {
             return Err(format!(

@@ -16,6 +16,7 @@
 //! # Ok(()) }
 //! ```
 
+mod embed;
 mod eval;
 mod features;
 mod linear;
@@ -24,6 +25,7 @@ mod normalize;
 mod segment;
 mod train;
 
+pub use embed::{EMBEDDINGS_MAGIC, EmbedScratch, Embeddings};
 pub use eval::{
     ClassMetrics, ClassSpread, PRECISION_LEVELS, RecallAtPrecision, RecallSpread, Report, Scored,
     Spread, Summary, evaluate, recall_at_precision, repeated_stratified_folds, stratified_folds,

@@ -13,6 +13,9 @@
 //! f32 idf_unseen             the idf of rows not stored
 //! buckets/8 bytes            bitmap of the rows stored (the others have zero weights)
 //! rows                       stride i16 per stored row, in bucket order
+//! u32 dims                   0, or the word-piece embedding's dimensions, then:
+//!   table                    the embedding table (`Embeddings::write_section`)
+//!   classes * dims f32       the embedding's weights, class by class
 //! u64                        xxh3-64 of every byte before it
 //! ```
 //!
@@ -20,9 +23,12 @@
 //! memory. Weights are quantized to i16: the classifier's decisions do not need more, and the
 //! file stays small enough to ship in the repository.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::embed::{EmbedScratch, Embeddings};
 use crate::eval::Report;
 use crate::features::{
     Extractor, FEATURE_HASH_VERSION, FeatureConfig, FeatureKind, group_index, group_scales,
@@ -35,7 +41,7 @@ use crate::{ModelError, NORMAL};
 
 const MAGIC: &[u8; 8] = b"FWSMSMDL";
 /// Bumped on any change to the layout above.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Everything about a model except its weights: stored in the file as JSON.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -138,6 +144,8 @@ pub struct Scratch {
     values: Vec<f32>,
     probabilities: Vec<f32>,
     contributions: Vec<(f32, usize)>,
+    embed: EmbedScratch,
+    dense: Vec<f32>,
 }
 
 impl Scratch {
@@ -164,6 +172,14 @@ pub struct Model {
     idf_scale: f32,
     idf_unseen: f32,
     normal: Option<usize>,
+    embedding: Option<EmbeddingWeights>,
+}
+
+/// The word-piece embedding and its weights, `classes * dims` floats, class by class.
+#[derive(Debug)]
+struct EmbeddingWeights {
+    table: Arc<Embeddings>,
+    weights: Vec<f32>,
 }
 
 /// `term_weight` of small counts, which are most: `ln` is a library call. The values come from
@@ -216,7 +232,8 @@ impl Model {
         let (body, sum) = bytes.split_at(bytes.len() - 8);
         let mut r = Reader { bytes: body, at: 8 };
         let format = r.u32()?;
-        if format != FORMAT_VERSION {
+        // format 1 is format 2 without the embedding section
+        if format != FORMAT_VERSION && format != 1 {
             return Err(ModelError::UnsupportedFormat {
                 found: format,
                 supported: FORMAT_VERSION,
@@ -274,6 +291,39 @@ impl Model {
         let bitmap = r.take(buckets.div_ceil(8))?;
         let stored_rows: usize = bitmap.iter().map(|b| b.count_ones() as usize).sum();
         let data = r.take(stored_rows * stride * 2)?;
+        let dims = if format == 1 { 0 } else { r.u32()? as usize };
+        let embedding = if dims == 0 {
+            None
+        } else {
+            let table = Embeddings::read_section(body, &mut r.at)?;
+            if table.dims() != dims {
+                return Err(ModelError::Inconsistent(format!(
+                    "embedding of {dims} dims with a table of {}",
+                    table.dims()
+                )));
+            }
+            let weights: Vec<f32> = r
+                .take(dims * classes * 4)?
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
+            if !weights.iter().all(|w| w.is_finite()) {
+                return Err(ModelError::Inconsistent(
+                    "non-finite embedding weight".into(),
+                ));
+            }
+            Some(EmbeddingWeights {
+                table: Arc::new(table),
+                weights,
+            })
+        };
+        if embedding.is_some() != (info.features.embedding > 0) {
+            return Err(ModelError::Inconsistent(format!(
+                "embedding weight {} with{} an embedding table",
+                info.features.embedding,
+                if embedding.is_some() { "" } else { "out" }
+            )));
+        }
         if r.at != body.len() {
             return Err(ModelError::Inconsistent(
                 "trailing bytes after the weights".into(),
@@ -306,6 +356,7 @@ impl Model {
             idf_scale,
             idf_unseen,
             normal,
+            embedding,
         })
     }
 
@@ -337,23 +388,39 @@ impl Model {
         }
         out.extend_from_slice(&bitmap);
         out.extend_from_slice(&data);
+        match &self.embedding {
+            None => out.extend_from_slice(&0u32.to_le_bytes()),
+            Some(e) => {
+                out.extend_from_slice(&(e.table.dims() as u32).to_le_bytes());
+                e.table.write_section(&mut out);
+                for w in &e.weights {
+                    out.extend_from_slice(&w.to_le_bytes());
+                }
+            }
+        }
         let sum = xxh3_64(&out);
         out.extend_from_slice(&sum.to_le_bytes());
         out
     }
 
-    /// Builds a model from trained float weights, quantizing them.
+    /// Builds a model from trained float weights, quantizing the hashed features' weights.
     /// `idf` holds one value per bucket and the value for buckets no training message had.
+    /// With `embeddings`, the weights' columns past the buckets are the embedding's.
     pub(crate) fn from_weights(
         mut info: ModelInfo,
         dictionary: String,
         weights: &Weights,
         idf: Option<(&[f32], f32)>,
+        embeddings: Option<Arc<Embeddings>>,
     ) -> Model {
         let classes = weights.classes;
-        let buckets = weights.buckets;
+        let width = weights.buckets;
+        let buckets = info.features.buckets().min(width);
         let stride = stride_for(classes);
-        let max_w = weights.w.iter().fold(0f32, |m, w| m.max(w.abs()));
+        let hashed = |c: usize| &weights.w[c * width..c * width + buckets];
+        let max_w = (0..classes)
+            .flat_map(hashed)
+            .fold(0f32, |m, w| m.max(w.abs()));
         let scale = if max_w > 0.0 {
             max_w / f32::from(i16::MAX)
         } else {
@@ -374,11 +441,26 @@ impl Model {
                 None => 0,
             };
             for c in 0..classes {
-                row[c + 1] = quantize(weights.w[c * buckets + b], scale);
+                row[c + 1] = quantize(weights.w[c * width + b], scale);
             }
         }
         info.bias = weights.bias.clone();
         info.feature_hash_version = FEATURE_HASH_VERSION;
+        let embedding = embeddings
+            .filter(|t| width == buckets + t.dims())
+            .map(|table| EmbeddingWeights {
+                weights: (0..classes)
+                    .flat_map(|c| {
+                        weights.w[c * width + buckets..(c + 1) * width]
+                            .iter()
+                            .copied()
+                    })
+                    .collect(),
+                table,
+            });
+        if embedding.is_none() {
+            info.features.embedding = 0;
+        }
         let mut model = Model {
             normal: info.classes.iter().position(|c| c == NORMAL),
             segmenter: segmenter_for(&info.features, &dictionary),
@@ -390,6 +472,7 @@ impl Model {
             scale,
             idf_scale,
             idf_unseen,
+            embedding,
         };
         model.info.version = String::new();
         let digest = xxh3_64(&model.to_bytes());
@@ -415,6 +498,12 @@ impl Model {
 
     pub fn classes(&self) -> &[String] {
         &self.info.classes
+    }
+
+    /// The word-piece embedding table the model reads, if it has one: training a new model
+    /// can reuse it.
+    pub fn embeddings(&self) -> Option<&Arc<Embeddings>> {
+        self.embedding.as_ref().map(|e| &e.table)
     }
 
     /// The index of `normal`, the legitimate class, if the model has it.
@@ -515,7 +604,21 @@ impl Model {
         }
         let t = self.info.temperature;
         for (p, b) in probs.iter_mut().zip(&self.info.bias) {
-            *p = (*p * self.scale + b) * t;
+            *p = *p * self.scale + b;
+        }
+        if let Some(e) = &self.embedding {
+            let dense = &mut scratch.dense;
+            let weight = self.info.features.embedding_weight();
+            if e.table
+                .embed(&scratch.normalized.text, weight, &mut scratch.embed, dense)
+            {
+                for (p, w) in probs.iter_mut().zip(e.weights.chunks_exact(dense.len())) {
+                    *p += dot(dense, w);
+                }
+            }
+        }
+        for p in probs.iter_mut() {
+            *p *= t;
         }
         softmax_in_place(probs);
         probs
@@ -628,6 +731,24 @@ impl Model {
     }
 }
 
+/// A dot product in eight independent sums, which the compiler keeps in vector registers.
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut lanes = [0f32; 8];
+    let (a_chunks, b_chunks) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = a_chunks
+        .remainder()
+        .iter()
+        .zip(b_chunks.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in a_chunks.zip(b_chunks) {
+        for i in 0..8 {
+            lanes[i] += x[i] * y[i];
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
 /// Rows are padded to a power of two, so no row straddles two cache lines.
 fn stride_for(classes: usize) -> usize {
     let stride = classes + 1;
@@ -699,7 +820,7 @@ mod tests {
         }
         let mut idf = vec![1.5; buckets];
         idf[0] = 1.2;
-        Model::from_weights(info, String::new(), &w, Some((&idf, 2.0)))
+        Model::from_weights(info, String::new(), &w, Some((&idf, 2.0)), None)
     }
 
     #[test]
@@ -765,9 +886,72 @@ mod tests {
             0u8,
             info.features.buckets().div_ceil(8),
         ));
+        // no embedding
+        out.extend_from_slice(&0u32.to_le_bytes());
         let sum = xxh3_64(&out);
         out.extend_from_slice(&sum.to_le_bytes());
         out
+    }
+
+    /// The tiny model with an embedding: the sum of "free" and "prize" points towards spam.
+    fn tiny_model_with_embedding() -> Model {
+        let table = Arc::new(crate::embed::tests::tiny_table());
+        let base = tiny_model();
+        let mut info = base.info.clone();
+        info.features.embedding = 150;
+        let buckets = info.features.buckets();
+        let dims = table.dims();
+        let width = buckets + dims;
+        let mut w = Weights {
+            classes: 2,
+            buckets: width,
+            w: vec![0.0; 2 * width],
+            bias: info.bias.clone(),
+        };
+        let mut scratch = EmbedScratch::default();
+        let mut spam = Vec::new();
+        table.embed("free prize", 1.0, &mut scratch, &mut spam);
+        for (d, v) in spam.iter().enumerate() {
+            w.w[width + buckets + d] = 4.0 * v;
+            w.w[buckets + d] = -4.0 * v;
+        }
+        Model::from_weights(info, String::new(), &w, None, Some(table))
+    }
+
+    #[test]
+    fn the_embedding_moves_scores_and_round_trips() {
+        let m = tiny_model_with_embedding();
+        assert_eq!(m.info.features.embedding, 150);
+        let bytes = m.to_bytes();
+        let back = Model::from_bytes(&bytes).expect("loads");
+        assert_eq!(back.to_bytes(), bytes);
+        assert_eq!(back.embeddings().map(|t| t.dims()), Some(4));
+        let p = back.classify("free prize");
+        assert_eq!(p.label, "spam", "{p:?}");
+        // no known piece: the embedding adds nothing, and the biases decide
+        let q = back.classify("zzz");
+        assert_eq!(q.label, "normal", "{q:?}");
+        // the header's weight and the section must agree
+        let mut info = m.info.clone();
+        info.features.embedding = 0;
+        let mut header_says_none = m;
+        header_says_none.info = info;
+        let err = Model::from_bytes(&header_says_none.to_bytes()).unwrap_err();
+        assert_eq!(err.code(), "model_inconsistent");
+    }
+
+    #[test]
+    fn reads_format_one_files() {
+        // format 1 had no embedding section: the bundled model of earlier releases
+        let m = tiny_model();
+        let mut bytes = m.to_bytes();
+        bytes.truncate(bytes.len() - 12);
+        bytes[8..12].copy_from_slice(&1u32.to_le_bytes());
+        let sum = xxh3_64(&bytes);
+        bytes.extend_from_slice(&sum.to_le_bytes());
+        let back = Model::from_bytes(&bytes).expect("loads");
+        assert_eq!(back.rows, m.rows);
+        assert!(back.embeddings().is_none());
     }
 
     #[test]

@@ -2,11 +2,12 @@
 //! out-of-fold scores, then one final fit on all the data.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 
+use crate::embed::{EmbedScratch, Embeddings};
 use crate::eval::{Report, Scored, evaluate, stratified_folds};
 use crate::features::{Extractor, FeatureConfig, weigh};
 use crate::linear::{self, Learner, Matrix, fit_temperature, softmax_in_place};
@@ -72,6 +73,9 @@ pub struct TrainOptions {
     /// out-of-fold scores to maximize macro-F1: margin learners favour the larger classes,
     /// and F1 weighs misses and false alarms alike.
     pub tune_offsets: bool,
+    /// The word-piece table for candidates with an `embedding` weight; without one, those
+    /// candidates train without it. The model keeps the table.
+    pub embeddings: Option<Arc<Embeddings>>,
 }
 
 impl Default for TrainOptions {
@@ -81,6 +85,7 @@ impl Default for TrainOptions {
             candidates: default_candidates(FeatureConfig::default().bits),
             seed: 0x5EED,
             tune_offsets: true,
+            embeddings: None,
         }
     }
 }
@@ -99,7 +104,10 @@ pub fn default_candidates(bits: u8) -> Vec<Candidate> {
         ..base.clone()
     };
     let mut out = vec![Candidate {
-        features: base.clone(),
+        features: FeatureConfig {
+            embedding: 0,
+            ..base.clone()
+        },
         learner: Learner::NaiveBayes { alpha: 0.02 },
     }];
     for c in [1.0f32, 3.0] {
@@ -228,9 +236,19 @@ impl RawRows {
         (df.into_iter().map(idf).collect(), idf(0))
     }
 
-    fn matrix(&self, rows: &[usize], config: &FeatureConfig, idf: Option<&[f32]>) -> Matrix {
+    /// The weighted rows; with `dense`, each row's embedding (unit length, `dims` values per
+    /// message) follows the hashed features as columns `buckets..buckets + dims`.
+    fn matrix(
+        &self,
+        rows: &[usize],
+        config: &FeatureConfig,
+        idf: Option<&[f32]>,
+        dense: Option<&DenseRows>,
+    ) -> Matrix {
         let mut m = Matrix::new();
         let mut values = Vec::new();
+        let buckets = config.buckets() as u32;
+        let weight = config.embedding_weight();
         for &r in rows {
             let items = self.row(r);
             weigh(
@@ -239,9 +257,42 @@ impl RawRows {
                 |b| idf.map_or(1.0, |v| v[b as usize]),
                 &mut values,
             );
-            m.push_row(items.iter().map(|i| i.0).zip(values.iter().copied()));
+            let embedding = dense.map_or(&[][..], |d| d.row(r));
+            m.push_row(
+                items.iter().map(|i| i.0).zip(values.iter().copied()).chain(
+                    embedding
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, v)| **v != 0.0)
+                        .map(|(d, v)| (buckets + d as u32, v * weight)),
+                ),
+            );
         }
         m
+    }
+}
+
+/// Every message's embedding at unit length, `dims` values a message.
+struct DenseRows {
+    dims: usize,
+    values: Vec<f32>,
+}
+
+impl DenseRows {
+    fn embed(table: &Embeddings, texts: &[Normalized]) -> DenseRows {
+        let dims = table.dims();
+        let mut values = Vec::with_capacity(texts.len() * dims);
+        let mut scratch = EmbedScratch::default();
+        let mut out = Vec::with_capacity(dims);
+        for text in texts {
+            table.embed(&text.text, 1.0, &mut scratch, &mut out);
+            values.extend_from_slice(&out);
+        }
+        DenseRows { dims, values }
+    }
+
+    fn row(&self, r: usize) -> &[f32] {
+        &self.values[r * self.dims..(r + 1) * self.dims]
     }
 }
 
@@ -350,9 +401,22 @@ pub fn train(
             options.folds
         )));
     }
-    for c in &options.candidates {
+    // without a table, or for a learner that counts, the embedding is off
+    let candidates: Vec<Candidate> = options
+        .candidates
+        .iter()
+        .cloned()
+        .map(|mut c| {
+            if options.embeddings.is_none() || matches!(c.learner, Learner::NaiveBayes { .. }) {
+                c.features.embedding = 0;
+            }
+            c
+        })
+        .collect();
+    let candidates = &candidates;
+    for c in candidates {
         c.features.validate().map_err(TrainError::InvalidOptions)?;
-        let bits = options.candidates[0].features.bits;
+        let bits = candidates[0].features.bits;
         if c.features.bits != bits {
             return Err(TrainError::InvalidOptions(
                 "all candidates must use the same number of bits".into(),
@@ -407,7 +471,7 @@ pub fn train(
         messages: normalized.len(),
     });
 
-    let needs_words = options.candidates.iter().any(|c| c.features.cjk_words);
+    let needs_words = candidates.iter().any(|c| c.features.cjk_words);
     let (dictionary, segmenter) = if needs_words {
         let dictionary = build_dictionary(&normalized);
         let segmenter = Segmenter::from_dictionary(&dictionary);
@@ -421,17 +485,23 @@ pub fn train(
     });
 
     let k = options.folds;
-    let buckets = options.candidates[0].features.buckets();
+    let buckets = candidates[0].features.buckets();
+    let dense = options
+        .embeddings
+        .as_deref()
+        .filter(|_| candidates.iter().any(|c| c.features.embedding > 0))
+        .map(|table| DenseRows::embed(table, &normalized));
+    let dense_for = |config: &FeatureConfig| dense.as_ref().filter(|_| config.embedding > 0);
+    let width = |config: &FeatureConfig| buckets + dense_for(config).map_or(0, |d| d.dims);
     let folds = stratified_folds(&y.iter().map(|l| *l as usize).collect::<Vec<_>>(), k);
-    let mut oof: Vec<Vec<Vec<f32>>> =
-        vec![vec![Vec::new(); examples.len()]; options.candidates.len()];
+    let mut oof: Vec<Vec<Vec<f32>>> = vec![vec![Vec::new(); examples.len()]; candidates.len()];
     let mut configs: Vec<&FeatureConfig> = Vec::new();
-    for c in &options.candidates {
+    for c in candidates {
         if !configs.contains(&&c.features) {
             configs.push(&c.features);
         }
     }
-    let total = options.candidates.len();
+    let total = candidates.len();
     let mut results = Vec::with_capacity(total);
     for config in configs {
         let raw = RawRows::extract(
@@ -444,10 +514,10 @@ pub fn train(
                 (0..examples.len()).filter(|&r| folds[r] != fold).collect();
             let test_rows: Vec<usize> = (0..examples.len()).filter(|&r| folds[r] == fold).collect();
             let idf = config.idf.then(|| raw.idf(&train_rows, buckets).0);
-            let x_train = raw.matrix(&train_rows, config, idf.as_deref());
-            let x_test = raw.matrix(&test_rows, config, idf.as_deref());
+            let x_train = raw.matrix(&train_rows, config, idf.as_deref(), dense_for(config));
+            let x_test = raw.matrix(&test_rows, config, idf.as_deref(), dense_for(config));
             let y_train: Vec<u16> = train_rows.iter().map(|&r| y[r]).collect();
-            for (ci, candidate) in options.candidates.iter().enumerate() {
+            for (ci, candidate) in candidates.iter().enumerate() {
                 if &candidate.features != config {
                     continue;
                 }
@@ -463,7 +533,7 @@ pub fn train(
                     &x_train,
                     &y_train,
                     classes.len(),
-                    buckets,
+                    width(config),
                     seed,
                 );
                 for (j, &r) in test_rows.iter().enumerate() {
@@ -474,7 +544,7 @@ pub fn train(
                 }
             }
         }
-        for (ci, candidate) in options.candidates.iter().enumerate() {
+        for (ci, candidate) in candidates.iter().enumerate() {
             if &candidate.features == config {
                 let report = evaluate(&classes, &scored(&classes, &oof[ci], &y, 1.0));
                 progress(Progress::Candidate {
@@ -497,7 +567,7 @@ pub fn train(
         .iter()
         .find(|r| r.1 >= top - SELECTION_TOLERANCE)
         .map_or(0, |r| r.0);
-    let chosen = &options.candidates[best];
+    let chosen = &candidates[best];
     let offsets = if options.tune_offsets {
         tune_offset(&classes, &oof[best], &y)
     } else {
@@ -533,8 +603,20 @@ pub fn train(
     );
     let all: Vec<usize> = (0..examples.len()).collect();
     let idf = config.idf.then(|| raw.idf(&all, buckets));
-    let x = raw.matrix(&all, config, idf.as_ref().map(|(v, _)| v.as_slice()));
-    let mut weights = linear::train(chosen.learner, &x, &y, classes.len(), buckets, options.seed);
+    let x = raw.matrix(
+        &all,
+        config,
+        idf.as_ref().map(|(v, _)| v.as_slice()),
+        dense_for(config),
+    );
+    let mut weights = linear::train(
+        chosen.learner,
+        &x,
+        &y,
+        classes.len(),
+        width(config),
+        options.seed,
+    );
     weights
         .bias
         .iter_mut()
@@ -577,8 +659,8 @@ pub fn train(
             candidates: results
                 .iter()
                 .map(|&(ci, f1)| CandidateResult {
-                    features: options.candidates[ci].features.clone(),
-                    learner: options.candidates[ci].learner,
+                    features: candidates[ci].features.clone(),
+                    learner: candidates[ci].learner,
                     macro_f1: f1,
                     chosen: ci == best,
                 })
@@ -598,6 +680,7 @@ pub fn train(
         dictionary,
         &weights,
         idf.as_ref().map(|(v, u)| (v.as_slice(), *u)),
+        options.embeddings.clone().filter(|_| config.embedding > 0),
     ))
 }
 
@@ -626,6 +709,7 @@ mod tests {
             ],
             seed: 1,
             tune_offsets: true,
+            embeddings: None,
         }
     }
 

@@ -222,3 +222,62 @@ fn sms_eval_repeats_cross_validation_on_differently_dealt_folds() {
     assert_ne!(code, 0);
     assert!(stderr.contains("--cv"), "{stderr}");
 }
+
+#[test]
+fn sms_train_reuses_the_bundled_embedding_table_unless_told_not_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(sample) = english_sample(dir.path(), 40) else {
+        eprintln!("skipped: the shared sms corpus is not there");
+        return;
+    };
+    let embedding_of = |model: &std::path::Path| -> u64 {
+        let (code, stdout, stderr) = run(&["sms", "info", "--model", model.to_str().unwrap()], "");
+        assert_eq!(code, 0, "{stderr}");
+        let info: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+        info["features"]["embedding"]
+            .as_u64()
+            .expect("embedding weight")
+    };
+    let train = |out: &std::path::Path, extra: &[&str]| {
+        let mut args = vec![
+            "sms",
+            "train",
+            "--search",
+            "quick",
+            "--folds",
+            "3",
+            "--data",
+            sample.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let (code, _, stderr) = run(&args, "");
+        assert_eq!(code, 0, "{stderr}");
+    };
+    let with = dir.path().join("with.fwm");
+    train(&with, &[]);
+    assert_eq!(embedding_of(&with), 100);
+    let without = dir.path().join("without.fwm");
+    train(&without, &["--no-embeddings"]);
+    assert_eq!(embedding_of(&without), 0);
+    // a model file serves as the table's source too
+    let again = dir.path().join("again.fwm");
+    train(&again, &["--embeddings", with.to_str().unwrap()]);
+    assert_eq!(embedding_of(&again), 100);
+    let (code, _, stderr) = run(
+        &[
+            "sms",
+            "train",
+            "--data",
+            sample.to_str().unwrap(),
+            "--out",
+            dir.path().join("x.fwm").to_str().unwrap(),
+            "--embeddings",
+            without.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_ne!(code, 0);
+    assert!(stderr.contains("no embedding table"), "{stderr}");
+}

@@ -13,14 +13,15 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::lines::ErrorBody;
 use anyhow::{Context, bail};
 use fraudwall_text::{
-    Candidate, Entity, FeatureConfig, Learner, Model, NORMAL, Progress, Reason, Report, Scored,
-    Scratch, Summary, TrainOptions, TrainingSet, default_candidates, evaluate,
-    repeated_stratified_folds, summarize,
+    Candidate, EMBEDDINGS_MAGIC, Embeddings, Entity, FeatureConfig, Learner, Model, NORMAL,
+    Progress, Reason, Report, Scored, Scratch, Summary, TrainOptions, TrainingSet,
+    default_candidates, evaluate, repeated_stratified_folds, summarize,
 };
 use serde::Serialize;
 
@@ -97,16 +98,52 @@ pub struct TrainingArgs {
     /// `{"features": {...}, "learner": {"kind": "linear_svm", "c": 1.0}}` (see `sms info`)
     #[arg(long, conflicts_with = "search")]
     candidates: Option<String>,
+    /// Word-piece embedding table for the `embedding` feature: a table file written by
+    /// `models/wordpiece_embeddings.py`, or a model file that holds one (default: the
+    /// bundled model's table)
+    #[arg(long, conflicts_with = "no_embeddings")]
+    embeddings: Option<PathBuf>,
+    /// Train without the word-piece embedding
+    #[arg(long)]
+    no_embeddings: bool,
 }
 
 impl TrainingArgs {
+    /// The table `--embeddings` names, or the bundled model's.
+    fn embeddings(&self) -> anyhow::Result<Option<Arc<Embeddings>>> {
+        if self.no_embeddings {
+            return Ok(None);
+        }
+        let Some(path) = &self.embeddings else {
+            return Ok(Model::bundled().ok().and_then(|m| m.embeddings().cloned()));
+        };
+        let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        if bytes.starts_with(EMBEDDINGS_MAGIC) {
+            let table = Embeddings::from_bytes(&bytes)
+                .with_context(|| format!("loading embedding table {}", path.display()))?;
+            return Ok(Some(Arc::new(table)));
+        }
+        let model = Model::from_bytes(&bytes).with_context(|| {
+            format!(
+                "{} is neither an embedding table nor a model",
+                path.display()
+            )
+        })?;
+        match model.embeddings() {
+            Some(table) => Ok(Some(table.clone())),
+            None => bail!("model {} has no embedding table", path.display()),
+        }
+    }
+
     fn options(&self) -> anyhow::Result<TrainOptions> {
+        let embeddings = self.embeddings()?;
         if let Some(json) = &self.candidates {
             let candidates: Vec<Candidate> = serde_json::from_str(json)
                 .context("--candidates is not a JSON array of candidates")?;
             return Ok(TrainOptions {
                 folds: self.folds,
                 candidates,
+                embeddings,
                 ..TrainOptions::default()
             });
         }
@@ -124,6 +161,7 @@ impl TrainingArgs {
         Ok(TrainOptions {
             folds: self.folds,
             candidates,
+            embeddings,
             ..TrainOptions::default()
         })
     }
