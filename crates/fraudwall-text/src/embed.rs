@@ -16,6 +16,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::ModelError;
+use crate::model::Reader;
 use crate::normalize::{Placeholder, is_cjk};
 
 /// The first bytes of a standalone embedding table file.
@@ -113,25 +114,6 @@ fn piece_key(piece: &str, starts_word: bool) -> u64 {
     xxh3_64_with_seed(piece.as_bytes(), seed)
 }
 
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
-        let end = self.at.checked_add(n).ok_or(ModelError::Truncated)?;
-        let out = self.bytes.get(self.at..end).ok_or(ModelError::Truncated)?;
-        self.at = end;
-        Ok(out)
-    }
-
-    fn u32(&mut self) -> Result<u32, ModelError> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-}
-
 impl Embeddings {
     /// A table from its pieces and rows (`pieces.len() * dims` values).
     pub fn new(
@@ -194,9 +176,9 @@ impl Embeddings {
 
     /// Reads the table's section of a model file, or the body of a standalone table file.
     pub(crate) fn read_section(bytes: &[u8], at: &mut usize) -> Result<Self, ModelError> {
-        let mut r = Cursor { bytes, at: *at };
+        let mut r = Reader { bytes, at: *at };
         let dims = r.u32()? as usize;
-        let scale = f32::from_bits(r.u32()?);
+        let scale = r.f32()?;
         let count = r.u32()? as usize;
         if dims == 0 || dims > MAX_DIMS || count > MAX_PIECES || dims * count > MAX_CELLS {
             return Err(ModelError::Inconsistent(format!(

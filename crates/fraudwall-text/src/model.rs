@@ -197,25 +197,26 @@ const MAX_WEIGHTS: usize = 1 << 28;
 /// Reasons given by [`Model::classify`].
 pub const DEFAULT_REASONS: usize = 5;
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+/// Reads a file's sections in order, refusing to read past its end.
+pub(crate) struct Reader<'a> {
+    pub bytes: &'a [u8],
+    pub at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
         let end = self.at.checked_add(n).ok_or(ModelError::Truncated)?;
         let slice = self.bytes.get(self.at..end).ok_or(ModelError::Truncated)?;
         self.at = end;
         Ok(slice)
     }
 
-    fn u32(&mut self) -> Result<u32, ModelError> {
+    pub fn u32(&mut self) -> Result<u32, ModelError> {
         let b = self.take(4)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    fn f32(&mut self) -> Result<f32, ModelError> {
+    pub fn f32(&mut self) -> Result<f32, ModelError> {
         Ok(f32::from_bits(self.u32()?))
     }
 }
