@@ -33,6 +33,7 @@ fn main() {
             embeddings: fraudwall_text::Model::bundled()
                 .ok()
                 .and_then(|m| m.embeddings().cloned()),
+            ..TrainOptions::default()
         };
         let t = std::time::Instant::now();
         let model = fraudwall_text::train(&set, &options, &mut |_| {}).expect("train");

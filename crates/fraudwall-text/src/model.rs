@@ -68,6 +68,9 @@ pub struct TrainingSummary {
     pub per_class: Vec<usize>,
     pub sources: Vec<SourceSummary>,
     pub dictionary_words: usize,
+    /// Augmented copies learned beside the messages (see `TrainOptions::augment`).
+    #[serde(default)]
+    pub augmented_copies: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

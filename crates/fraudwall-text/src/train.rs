@@ -76,6 +76,12 @@ pub struct TrainOptions {
     /// The word-piece table for candidates with an `embedding` weight; without one, those
     /// candidates train without it. The model keeps the table.
     pub embeddings: Option<Arc<Embeddings>>,
+    /// Copies of each training message of three words or more, with words dropped (each with
+    /// probability `augment_dropout`) and one neighbouring pair swapped, learned with the
+    /// message's label. Copies join only the folds their message trains in, never the one it
+    /// is scored in.
+    pub augment: usize,
+    pub augment_dropout: f32,
 }
 
 impl Default for TrainOptions {
@@ -86,6 +92,11 @@ impl Default for TrainOptions {
             seed: 0x5EED,
             tune_offsets: true,
             embeddings: None,
+            // over five dealings of nested 5-fold cross-validation, English spam F1 0.9630
+            // against 0.9592 without copies (0.9610 at dropout 0.3); Chinese, whose messages
+            // have no spaces to drop words at, unchanged
+            augment: 2,
+            augment_dropout: 0.15,
         }
     }
 }
@@ -191,6 +202,44 @@ fn build_dictionary(texts: &[Normalized]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The messages followed by their augmented copies (see [`TrainOptions::augment`]), and the
+/// message each row comes from. Deterministic: the same messages give the same copies.
+fn with_copies(
+    normalized: &[Normalized],
+    copies: usize,
+    dropout: f32,
+) -> (Vec<Normalized>, Vec<usize>) {
+    let mut texts: Vec<Normalized> = normalized.to_vec();
+    let mut source: Vec<usize> = (0..normalized.len()).collect();
+    let mut rng = linear::SplitMix::new(0xA06);
+    let dropout = f64::from(dropout);
+    for (i, n) in normalized.iter().enumerate() {
+        let words: Vec<&str> = n.text.split(' ').filter(|w| !w.is_empty()).collect();
+        if words.len() < 3 {
+            continue;
+        }
+        for _ in 0..copies {
+            let mut kept: Vec<&str> = words
+                .iter()
+                .copied()
+                .filter(|_| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64 >= dropout)
+                .collect();
+            if kept.is_empty() {
+                kept.clone_from(&words);
+            }
+            if kept.len() > 2 {
+                let j = rng.below(kept.len() - 1);
+                kept.swap(j, j + 1);
+            }
+            let mut copy = n.clone();
+            copy.text = kept.join(" ");
+            texts.push(copy);
+            source.push(i);
+        }
+    }
+    (texts, source)
 }
 
 /// Raw counts of every message's features, for one feature configuration.
@@ -471,6 +520,8 @@ pub fn train(
         messages: normalized.len(),
     });
 
+    let (texts, source) = with_copies(&normalized, options.augment, options.augment_dropout);
+    let y_all: Vec<u16> = source.iter().map(|&s| y[s]).collect();
     let needs_words = candidates.iter().any(|c| c.features.cjk_words);
     let (dictionary, segmenter) = if needs_words {
         let dictionary = build_dictionary(&normalized);
@@ -490,7 +541,7 @@ pub fn train(
         .embeddings
         .as_deref()
         .filter(|_| candidates.iter().any(|c| c.features.embedding > 0))
-        .map(|table| DenseRows::embed(table, &normalized));
+        .map(|table| DenseRows::embed(table, &texts));
     let dense_for = |config: &FeatureConfig| dense.as_ref().filter(|_| config.embedding > 0);
     let width = |config: &FeatureConfig| buckets + dense_for(config).map_or(0, |d| d.dims);
     let folds = stratified_folds(&y.iter().map(|l| *l as usize).collect::<Vec<_>>(), k);
@@ -507,16 +558,17 @@ pub fn train(
         let raw = RawRows::extract(
             config,
             segmenter.as_ref().filter(|_| config.cjk_words),
-            &normalized,
+            &texts,
         );
         for fold in 0..k {
-            let train_rows: Vec<usize> =
-                (0..examples.len()).filter(|&r| folds[r] != fold).collect();
+            let train_rows: Vec<usize> = (0..texts.len())
+                .filter(|&r| folds[source[r]] != fold)
+                .collect();
             let test_rows: Vec<usize> = (0..examples.len()).filter(|&r| folds[r] == fold).collect();
             let idf = config.idf.then(|| raw.idf(&train_rows, buckets).0);
             let x_train = raw.matrix(&train_rows, config, idf.as_deref(), dense_for(config));
             let x_test = raw.matrix(&test_rows, config, idf.as_deref(), dense_for(config));
-            let y_train: Vec<u16> = train_rows.iter().map(|&r| y[r]).collect();
+            let y_train: Vec<u16> = train_rows.iter().map(|&r| y_all[r]).collect();
             for (ci, candidate) in candidates.iter().enumerate() {
                 if &candidate.features != config {
                     continue;
@@ -599,9 +651,9 @@ pub fn train(
     let raw = RawRows::extract(
         config,
         segmenter.as_ref().filter(|_| config.cjk_words),
-        &normalized,
+        &texts,
     );
-    let all: Vec<usize> = (0..examples.len()).collect();
+    let all: Vec<usize> = (0..texts.len()).collect();
     let idf = config.idf.then(|| raw.idf(&all, buckets));
     let x = raw.matrix(
         &all,
@@ -612,7 +664,7 @@ pub fn train(
     let mut weights = linear::train(
         chosen.learner,
         &x,
-        &y,
+        &y_all,
         classes.len(),
         width(config),
         options.seed,
@@ -653,6 +705,7 @@ pub fn train(
             per_class,
             sources,
             dictionary_words,
+            augmented_copies: texts.len() - examples.len(),
         },
         validation: Some(Validation {
             folds: k,
@@ -710,7 +763,33 @@ mod tests {
             seed: 1,
             tune_offsets: true,
             embeddings: None,
+            augment: 0,
+            augment_dropout: 0.15,
         }
+    }
+
+    #[test]
+    fn copies_drop_and_swap_words_of_longer_messages_only() {
+        let texts: Vec<Normalized> = ["win a free prize now call", "hi there", "我们是客服"]
+            .iter()
+            .map(|t| crate::normalize::normalize(t))
+            .collect();
+        let (all, source) = with_copies(&texts, 3, 0.3);
+        // the originals first, then three copies of the one message of three words or more
+        assert_eq!(source, [0, 1, 2, 0, 0, 0]);
+        assert_eq!(all[..3], texts[..]);
+        let original: std::collections::BTreeSet<&str> = texts[0].text.split(' ').collect();
+        for copy in &all[3..] {
+            assert!(
+                copy.text.split(' ').all(|w| original.contains(w)),
+                "{}",
+                copy.text
+            );
+            assert_ne!(copy.text, texts[0].text);
+        }
+        let (again, _) = with_copies(&texts, 3, 0.3);
+        assert_eq!(again, all, "copies are deterministic");
+        assert_eq!(with_copies(&texts, 0, 0.3).0, texts);
     }
 
     #[test]

@@ -106,6 +106,10 @@ pub struct TrainingArgs {
     /// Train without the word-piece embedding
     #[arg(long)]
     no_embeddings: bool,
+    /// Copies of each training message (three words or more) with words dropped and a pair
+    /// swapped, learned beside it; 0 for none
+    #[arg(long, default_value_t = 2)]
+    augment: usize,
 }
 
 impl TrainingArgs {
@@ -144,6 +148,7 @@ impl TrainingArgs {
                 folds: self.folds,
                 candidates,
                 embeddings,
+                augment: self.augment,
                 ..TrainOptions::default()
             });
         }
@@ -162,6 +167,7 @@ impl TrainingArgs {
             folds: self.folds,
             candidates,
             embeddings,
+            augment: self.augment,
             ..TrainOptions::default()
         })
     }
