@@ -50,12 +50,26 @@ pub struct FeatureConfig {
     /// training without one turns it off. Naive Bayes, which counts, never uses it.
     #[serde(default)]
     pub embedding: u16,
+    /// The words of a link's host name follow its placeholder in the normalized text, so
+    /// `claim-prize.co.uk` reads as the words `claim prize co uk` (see
+    /// [`crate::Normalizer::set_url_hosts`]). Training needs every candidate to agree, since
+    /// the messages are normalized once. Off by default: on the shipped corpora it changed
+    /// nothing (five dealings of nested 5-fold cross-validation: English spam F1 0.9646
+    /// against 0.9648, Chinese macro-F1 0.9797 against 0.9801), where few links carry words;
+    /// a centre whose fraud comes as links to look-alike domains may turn it on.
+    #[serde(default)]
+    pub url_hosts: bool,
 }
 
 impl Default for FeatureConfig {
     fn default() -> Self {
         FeatureConfig {
-            bits: 17,
+            // Chinese and English features share the table. Over five dealings of nested
+            // 5-fold cross-validation on both corpora together, English spam F1 was 0.9630,
+            // 0.9648 and 0.9656 at 17, 18 and 19 bits, Chinese unchanged (0.9802, 0.9801,
+            // 0.9803): fewer collisions between the languages' n-grams. The model's rows take
+            // 8 MB at 19 bits.
+            bits: 19,
             cjk_chars: [1, 2],
             cjk_words: true,
             // Word pairs and single characters rank English spam better than longer character
@@ -69,6 +83,7 @@ impl Default for FeatureConfig {
             length: false,
             opening_words: 120,
             embedding: 100,
+            url_hosts: false,
         }
     }
 }

@@ -528,11 +528,12 @@ impl Model {
     /// weights before the scaling to unit length; returns each group's scale, as
     /// [`crate::features::weigh`] computes it.
     fn featurize(&self, text: &str, scratch: &mut Scratch, explain: bool) -> [f32; 2] {
+        let features = &self.info.features;
+        scratch.normalizer.set_url_hosts(features.url_hosts);
         scratch
             .normalizer
             .normalize_into(text, &mut scratch.normalized);
         scratch.extractor.explain = explain;
-        let features = &self.info.features;
         scratch.extractor.extract(
             features,
             self.segmenter.as_ref(),

@@ -169,11 +169,19 @@ pub struct Normalizer {
     joined: Vec<char>,
     seps: Vec<SepRun>,
     canon: String,
+    url_hosts: bool,
 }
 
 impl Normalizer {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Whether the words of a link's host name follow its placeholder in the text
+    /// (`www.claim-prize.co.uk` -> `<url> claim prize co uk`). The link's value still goes to
+    /// the list checks whole; its words are text a fraudster chose, like any other.
+    pub fn set_url_hosts(&mut self, on: bool) {
+        self.url_hosts = on;
     }
 
     pub fn normalize_into(&mut self, input: &str, out: &mut Normalized) {
@@ -192,7 +200,7 @@ impl Normalizer {
         // be mixed into a Latin word once the word is whole again
         unmask_homoglyphs(&mut self.joined);
         out.shouting = count_shouting(&self.joined);
-        extract(&self.joined, out);
+        extract(&self.joined, self.url_hosts, out);
         if canonicalize_obfuscations(&out.text, &mut self.canon) {
             // a keyword now in Chinese may stand by Chinese across a space ("vx 号" -> "微信 号"):
             // join again, as if it had been written so
@@ -997,7 +1005,46 @@ fn may_start_entity(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '+' || CURRENCY_SYMBOLS.contains(&c)
 }
 
-fn extract(chars: &[char], out: &mut Normalized) {
+/// Appends the words of the host name of `url` (a link as written, scheme and `www.` optional),
+/// each after a space, in lower case.
+fn push_host_words(url: &[char], out: &mut String) {
+    let mut host = url;
+    if let Some(at) = url.windows(3).position(|w| w == [':', '/', '/']) {
+        host = &host[at + 3..];
+    }
+    if let Some(end) = host.iter().position(|c| matches!(c, '/' | '?' | '#')) {
+        host = &host[..end];
+    }
+    if let Some(at) = host.iter().rposition(|c| *c == '@') {
+        host = &host[at + 1..];
+    }
+    if let Some(port) = host.iter().position(|c| *c == ':') {
+        host = &host[..port];
+    }
+    if host.len() > 4
+        && host[..4]
+            .iter()
+            .map(char::to_ascii_lowercase)
+            .eq("www.".chars())
+    {
+        host = &host[4..];
+    }
+    // a host name is at most 253 characters; a longer run is not one
+    let mut in_word = false;
+    for &c in host.iter().take(253) {
+        if c.is_ascii_alphanumeric() {
+            if !in_word {
+                out.push(' ');
+                in_word = true;
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            in_word = false;
+        }
+    }
+}
+
+fn extract(chars: &[char], url_hosts: bool, out: &mut Normalized) {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -1017,6 +1064,9 @@ fn extract(chars: &[char], out: &mut Normalized) {
                 raw: chars[i..end].iter().collect(),
             });
             out.text.push(placeholder.as_char());
+            if url_hosts && placeholder == Placeholder::Url {
+                push_host_words(&chars[i..end], &mut out.text);
+            }
             i = end;
             continue;
         }
@@ -1184,6 +1234,40 @@ mod tests {
                 .iter()
                 .all(|(k, _)| *k == EntityKind::Number)
         );
+    }
+
+    #[test]
+    fn host_words_follow_links_when_asked() {
+        let with_hosts = |input: &str| {
+            let mut normalizer = Normalizer::new();
+            normalizer.set_url_hosts(true);
+            let mut out = Normalized::default();
+            normalizer.normalize_into(input, &mut out);
+            out
+        };
+        for (input, text) in [
+            (
+                "Go to http://alto18.co.uk/wave/wave.asp?o=44345.",
+                "go to <url> alto18 co uk.",
+            ),
+            (
+                "visit WWW.Claim-Prize.net now",
+                "visit <url> claim prize net now",
+            ),
+            ("点击abc.cn/Xy领取", "点击<url> abc cn领取"),
+            (
+                "see https://user:pw@Login.Bank-Secure.top:8443/x",
+                "see <url> login bank secure top",
+            ),
+            ("mail Bob.S@example.com", "mail <email>"),
+        ] {
+            let out = with_hosts(input);
+            assert_eq!(out.display_text(), text, "input: {input:?}");
+            // the link is still lifted whole for the list checks
+            assert_eq!(out.entities.len(), 1, "input: {input:?}");
+        }
+        // off by default: models trained before host words keep reading what they learned
+        check("visit WWW.Claim-Prize.net now", "visit <url> now");
     }
 
     #[test]
@@ -1500,6 +1584,24 @@ mod tests {
             prop_assert!(!n.text.contains("  "));
             let placeholders = n.text.chars().filter(|c| Placeholder::from_char(*c).is_some()).count();
             prop_assert_eq!(placeholders, n.entities.len());
+        }
+
+        #[test]
+        fn host_words_keep_normalization_tidy(
+            input in "[a-z ]{0,8}(https?://|www\\.|WWW\\.)?[a-zA-Z0-9.:@_/?#-]{0,24}\\.(com|co\\.uk|cn)[/a-z0-9.?=]{0,8}[ ,.!中]{0,2}[a-z]{0,6}",
+        ) {
+            let mut normalizer = Normalizer::new();
+            normalizer.set_url_hosts(true);
+            let mut n = Normalized::default();
+            normalizer.normalize_into(&input, &mut n);
+            prop_assert!(!n.text.starts_with(' ') && !n.text.ends_with(' '), "{:?}", n.text);
+            prop_assert!(!n.text.contains("  "), "{:?}", n.text);
+            let placeholders = n.text.chars().filter(|c| Placeholder::from_char(*c).is_some()).count();
+            prop_assert_eq!(placeholders, n.entities.len());
+            // the words added are the host's own, so without them the text is as before
+            let plain = normalize(&input);
+            prop_assert_eq!(&plain.entities, &n.entities);
+            prop_assert!(n.text.len() >= plain.text.len());
         }
 
         #[test]

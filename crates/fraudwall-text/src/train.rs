@@ -465,10 +465,15 @@ pub fn train(
     let candidates = &candidates;
     for c in candidates {
         c.features.validate().map_err(TrainError::InvalidOptions)?;
-        let bits = candidates[0].features.bits;
-        if c.features.bits != bits {
+        let first = &candidates[0].features;
+        if c.features.bits != first.bits {
             return Err(TrainError::InvalidOptions(
                 "all candidates must use the same number of bits".into(),
+            ));
+        }
+        if c.features.url_hosts != first.url_hosts {
+            return Err(TrainError::InvalidOptions(
+                "all candidates must agree on url_hosts".into(),
             ));
         }
     }
@@ -508,6 +513,7 @@ pub fn train(
     }
 
     let mut normalizer = Normalizer::new();
+    normalizer.set_url_hosts(candidates[0].features.url_hosts);
     let normalized: Vec<Normalized> = examples
         .iter()
         .map(|e| {
@@ -805,6 +811,37 @@ mod tests {
         assert_eq!(code(&set), Some("train_no_normal_class"));
         set.push(s, "ham", "hi");
         assert_eq!(code(&set), Some("train_class_too_small"));
+    }
+
+    #[test]
+    fn a_model_trained_on_host_words_reads_them_when_classifying() {
+        let mut set = TrainingSet::default();
+        let s = set.add_source("x");
+        for i in 0..12 {
+            set.push(s, "spam", format!("see www.claim-prize{i}.com today"));
+            set.push(s, "ham", format!("see www.family-photos{i}.com today"));
+        }
+        let mut options = quick(14);
+        for c in &mut options.candidates {
+            c.features.url_hosts = true;
+        }
+        let model = train(&set, &options, &mut |_| {}).expect("trains");
+        assert!(model.info().features.url_hosts);
+        // only the host tells these apart, and the words of a host never seen still do
+        let mut scratch = crate::model::Scratch::new();
+        let p = model.classify_with("see http://prize-claim.com/x today", &mut scratch, 3);
+        assert_eq!(p.label, "spam", "{p:?}");
+        assert!(
+            p.reasons.iter().any(|r| r.token == "claim"),
+            "{:?}",
+            p.reasons
+        );
+        let p = model.classify("see photos.family.com today");
+        assert_eq!(p.label, NORMAL, "{p:?}");
+
+        options.candidates[1].features.url_hosts = false;
+        let err = train(&set, &options, &mut |_| {}).expect_err("refused");
+        assert_eq!(err.code(), "train_invalid_options");
     }
 
     #[test]

@@ -88,7 +88,7 @@ pub struct TrainingArgs {
     #[arg(long, default_value_t = 5)]
     folds: usize,
     /// Hash table size as a power of two (the model holds 2^bits rows)
-    #[arg(long, default_value_t = 17)]
+    #[arg(long, default_value_t = FeatureConfig::default().bits)]
     bits: u8,
     /// Settings to search: `default` (several n-gram ranges and regularizations, with naive
     /// Bayes), or `quick` (one setting, still cross-validated for metrics and calibration)
