@@ -16,7 +16,11 @@ fuzz_target!(|data: &[u8]| {
     let sum = xxh3_64(&file);
     file.extend_from_slice(&sum.to_le_bytes());
     if let Ok(table) = Embeddings::from_bytes(&file) {
-        assert_eq!(table.to_bytes(), file, "a loaded table saves to the same bytes");
+        assert_eq!(
+            table.to_bytes(),
+            file,
+            "a loaded table saves to the same bytes"
+        );
         let text = String::from_utf8_lossy(data);
         for text in [text.as_ref(), "free prize, call now", "您好 café £5"] {
             let unit = table.embed_unit(text);
