@@ -464,9 +464,9 @@ pub fn train(
         })
         .collect();
     let candidates = &candidates;
+    let first = &candidates[0].features;
     for c in candidates {
         c.features.validate().map_err(TrainError::InvalidOptions)?;
-        let first = &candidates[0].features;
         if c.features.bits != first.bits {
             return Err(TrainError::InvalidOptions(
                 "all candidates must use the same number of bits".into(),
@@ -514,7 +514,7 @@ pub fn train(
     }
 
     let mut normalizer = Normalizer::new();
-    normalizer.set_url_hosts(candidates[0].features.url_hosts);
+    normalizer.set_url_hosts(first.url_hosts);
     let normalized: Vec<Normalized> = examples
         .iter()
         .map(|e| {

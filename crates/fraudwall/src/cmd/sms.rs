@@ -108,7 +108,7 @@ pub struct TrainingArgs {
     no_embeddings: bool,
     /// Copies of each training message (three words or more) with words dropped and a pair
     /// swapped, learned beside it; 0 for none
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = TrainOptions::default().augment)]
     augment: usize,
 }
 
@@ -140,33 +140,23 @@ impl TrainingArgs {
     }
 
     fn options(&self) -> anyhow::Result<TrainOptions> {
-        let embeddings = self.embeddings()?;
-        if let Some(json) = &self.candidates {
-            let candidates: Vec<Candidate> = serde_json::from_str(json)
-                .context("--candidates is not a JSON array of candidates")?;
-            return Ok(TrainOptions {
-                folds: self.folds,
-                candidates,
-                embeddings,
-                augment: self.augment,
-                ..TrainOptions::default()
-            });
-        }
-        let candidates = match self.search.as_str() {
-            "default" => default_candidates(self.bits),
-            "quick" => vec![Candidate {
+        let candidates = match (&self.candidates, self.search.as_str()) {
+            (Some(json), _) => serde_json::from_str(json)
+                .context("--candidates is not a JSON array of candidates")?,
+            (None, "default") => default_candidates(self.bits),
+            (None, "quick") => vec![Candidate {
                 features: FeatureConfig {
                     bits: self.bits,
                     ..FeatureConfig::default()
                 },
                 learner: Learner::LinearSvm { c: 3.0 },
             }],
-            other => bail!("unknown --search {other:?}: use default or quick"),
+            (None, other) => bail!("unknown --search {other:?}: use default or quick"),
         };
         Ok(TrainOptions {
             folds: self.folds,
             candidates,
-            embeddings,
+            embeddings: self.embeddings()?,
             augment: self.augment,
             ..TrainOptions::default()
         })
