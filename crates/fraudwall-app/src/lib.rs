@@ -1,4 +1,36 @@
-//! Application services below the HTTP layer: no HTTP, SQL or JSON wire types, nothing async.
+//! The application layer: fraudwall's use cases between the pure domain crates and the
+//! adapters (the HTTP server, the command line). Every use case receives a [`Principal`] and
+//! writes the audit log itself; background work runs on one [`jobs::JobRunner`].
+//!
+//! **Architecture invariant:** no HTTP, no SQL, no JSON wire types, nothing async. The store is
+//! reached through its traits only; adapters reach the store only through this crate.
 
+pub mod app;
+pub mod audit;
+mod clock;
+pub mod error;
+pub mod evidence;
 pub mod jobs;
+pub mod lists;
+pub mod principal;
+pub mod recent;
+pub mod reputation;
+pub mod rules;
+pub mod setup;
+pub mod snapshots;
 pub mod telemetry;
+pub mod tokens;
+
+pub use app::{App, Settings};
+pub use error::{AppError, ErrorKind};
+pub use principal::{Owner, Principal, Scope};
+
+/// The store's records and names the adapters show, re-exported so that adapters depend on this
+/// crate alone for them.
+pub mod records {
+    pub use fraudwall_store::{
+        AuditEntry, AuditReport, ChainBreak, ChangeCursor, EvidenceClass, HashMatch,
+        HistoryRecord, NewToken, OffsetDateTime, Role, SqliteStore, Store, StoreError,
+        TokenRecord, UnknownEvidenceClass, UnknownRole,
+    };
+}

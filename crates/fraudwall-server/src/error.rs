@@ -58,6 +58,7 @@ error_codes! {
     InvalidParameter => ("invalid_parameter", BAD_REQUEST, true),
     NotFound => ("not_found", NOT_FOUND, true),
     ForbiddenOfficial => ("forbidden_official", FORBIDDEN, true),
+    ForbiddenScope => ("forbidden_scope", FORBIDDEN, true),
     // one item of evidence
     UnsupportedKind => ("unsupported_kind", UNPROCESSABLE_ENTITY, true),
     TimeInFuture => ("time_in_future", UNPROCESSABLE_ENTITY, true),
@@ -135,13 +136,45 @@ impl ApiError {
     }
 }
 
-impl From<fraudwall_store::StoreError> for ApiError {
-    fn from(err: fraudwall_store::StoreError) -> ApiError {
-        tracing::error!(error = %err, code = err.code(), "store error");
-        ApiError::new(
-            Code::StoreUnavailable,
-            "the store failed; see the server log",
-        )
+impl From<fraudwall_app::AppError> for ApiError {
+    fn from(err: fraudwall_app::AppError) -> ApiError {
+        use fraudwall_app::ErrorKind as K;
+        let code = match err.kind {
+            K::Invalid => Code::InvalidParameter,
+            // an identifier's own code travels in batch slots; a whole request says invalid
+            K::Identifier(_) => Code::InvalidParameter,
+            K::ForbiddenRole => Code::ForbiddenRole,
+            K::ForbiddenOfficial => Code::ForbiddenOfficial,
+            K::ForbiddenScope => Code::ForbiddenScope,
+            K::NotFound => Code::NotFound,
+            K::UnsupportedKind => Code::UnsupportedKind,
+            K::TimeInFuture => Code::TimeInFuture,
+            K::Store => {
+                tracing::error!(error = %err, "store error");
+                return ApiError::new(
+                    Code::StoreUnavailable,
+                    "the store failed; see the server log",
+                );
+            }
+            K::Internal => return ApiError::internal(err),
+        };
+        ApiError::new(code, err.message)
+    }
+}
+
+impl ApiError {
+    /// The error of one slot of a batch, with the use case's own code (an identifier parser's
+    /// codes are stable and travel as they are).
+    pub fn slot(err: &fraudwall_app::AppError) -> ErrorBody {
+        if matches!(err.kind, fraudwall_app::ErrorKind::Store | fraudwall_app::ErrorKind::Internal) {
+            tracing::error!(error = %err, "internal error in a batch slot");
+        }
+        ErrorBody {
+            error: ErrorDetail {
+                code: err.code(),
+                message: err.message.clone(),
+            },
+        }
     }
 }
 

@@ -7,10 +7,7 @@ pub mod error;
 mod extract;
 pub mod openapi;
 pub mod permissions;
-mod recent;
-pub mod reputation;
 mod routes;
-pub mod snapshots;
 pub mod telemetry;
 mod validate;
 
@@ -18,25 +15,20 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use arc_swap::ArcSwap;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use fraudwall_ids::phone::{PhoneNormalizer, Region};
-use fraudwall_rules::Engine;
-use fraudwall_store::{AuditEvent, Store, StoreError};
+use fraudwall_app::records::Store;
+use fraudwall_app::{App, AppError, Settings};
+use fraudwall_ids::phone::Region;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::net::TcpListener;
 
-use crate::auth::TokenIndex;
 pub use crate::config::Config;
 use crate::error::{ApiError, Code};
-use crate::recent::RecentEvents;
-use crate::reputation::ReputationJob;
-use crate::snapshots::SnapshotKeeper;
 
 /// Everything a request handler may need. Cloned for every request by every extractor, so it
 /// is one `Arc`: cloning a dozen separately counted fields showed up in profiles as atomic
@@ -54,18 +46,9 @@ impl std::ops::Deref for AppState {
 
 /// What [`AppState`] shares.
 pub struct Shared {
-    pub store: Arc<dyn Store>,
-    pub tokens: Arc<TokenIndex>,
+    /// The use cases, the engine and the background jobs.
+    pub app: Arc<App>,
     pub config: Arc<Config>,
-    /// The decision engine, swapped whole when lists or rules change.
-    pub engine: Arc<ArcSwap<Engine>>,
-    /// Makes list changes reach the engine.
-    pub snapshots: SnapshotKeeper,
-    /// Derives list entries and ranges from evidence.
-    pub reputation: ReputationJob,
-    /// Recent events, sampled, for dry runs of candidate rule sets.
-    pub recent: Arc<RecentEvents>,
-    pub normalizer: PhoneNormalizer,
     metrics: PrometheusHandle,
     openapi_json: Bytes,
 }
@@ -73,134 +56,65 @@ pub struct Shared {
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
-            .field("tokens", &self.tokens)
+            .field("app", &self.app)
             .finish_non_exhaustive()
     }
 }
 
+/// The node's settings as the configuration spells them.
+pub fn settings(config: &Config) -> anyhow::Result<Settings> {
+    let region = Region::parse(&config.identifiers.default_region)
+        .map_err(|err| anyhow::anyhow!("identifiers.default_region: {err}"))?;
+    Ok(Settings {
+        region,
+        official_whitelist: config.lists.official_whitelist,
+        model: config.text.model.clone(),
+        lists_refresh: Duration::from_millis(config.lists.refresh_ms),
+        token_refresh: Duration::from_millis(config.auth.token_refresh_ms),
+        reputation_period: config
+            .reputation
+            .enabled
+            .then(|| Duration::from_secs(config.reputation.period_s)),
+    })
+}
+
 impl AppState {
     pub fn new(config: Config, store: Arc<dyn Store>) -> anyhow::Result<AppState> {
-        let region = Region::parse(&config.identifiers.default_region)
-            .map_err(|err| anyhow::anyhow!("identifiers.default_region: {err}"))?;
-        let tokens = Arc::new(TokenIndex::load(store.as_ref())?);
+        // the recorder must be in place before the jobs register their metrics
+        let metrics = telemetry::prometheus();
+        let app = App::start(&settings(&config)?, store)?;
         let openapi_json = Bytes::from(
             serde_json::to_vec(&openapi::document()).expect("the openapi document serializes"),
         );
-        if config.lists.official_whitelist {
-            seed_official_whitelist(store.as_ref(), region)?;
-        }
-        let rules = routes::rules::load_active(store.as_ref())?;
-        let model = load_model(&config.text.model)?;
-        let snapshot = snapshots::build_snapshot(store.as_ref())?;
-        let engine = Arc::new(ArcSwap::from_pointee(Engine::new(
-            snapshot,
-            Arc::new(rules),
-            model,
-            region,
-        )));
-        let snapshots = SnapshotKeeper::start(
-            store.clone(),
-            engine.clone(),
-            Duration::from_millis(config.lists.refresh_ms),
-        );
-        let keeper = snapshots.clone();
-        let reputation =
-            ReputationJob::start(store.clone(), move || keeper.changed(), &config.reputation);
         Ok(AppState(Arc::new(Shared {
-            store,
-            tokens,
+            app: Arc::new(app),
             config: Arc::new(config),
-            engine,
-            snapshots,
-            reputation,
-            recent: Arc::new(RecentEvents::new(RECENT_EVENTS)),
-            normalizer: PhoneNormalizer::new(region),
-            metrics: telemetry::prometheus(),
+            metrics,
             openapi_json,
         })))
     }
 
-    /// Runs store work on the blocking pool, so the async workers never wait on disk.
+    /// Runs a use case on the blocking pool, so the async workers never wait on disk.
     pub async fn blocking<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&App) -> Result<T, AppError> + Send + 'static,
     {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || work(store.as_ref()))
+        let app = self.app.clone();
+        tokio::task::spawn_blocking(move || work(&app))
             .await
             .map_err(ApiError::internal)?
             .map_err(ApiError::from)
     }
-
-    /// Makes token changes visible at once on this node (other nodes follow within the refresh
-    /// period).
-    pub async fn refresh_tokens(&self) {
-        let state = self.clone();
-        let outcome =
-            tokio::task::spawn_blocking(move || state.tokens.refresh(state.store.as_ref())).await;
-        if let Ok(Err(err)) = outcome {
-            tracing::warn!(error = %err, "token refresh failed");
-        }
-    }
 }
 
-/// The wire formats and store-side helpers, for tools that speak them outside HTTP (the
-/// command line's `lists` and `check`).
+/// The wire formats, for tools that speak them outside HTTP (the command line's `lists` and
+/// `check`): one definition for both adapters.
 pub mod wire {
+    pub use crate::routes::audit::AuditReportView;
     pub use crate::routes::decisions::DecisionWire;
-    pub use crate::routes::lists::{ImportSummary, RejectedLineView, export_text, summarize};
-    pub use crate::routes::rules::load_active as load_rules;
+    pub use crate::routes::lists::ImportSummary;
     pub use crate::validate::event as parse_event;
-    pub use crate::{load_model, seed_official_whitelist};
-}
-
-/// How many recent events dry runs replay.
-const RECENT_EVENTS: usize = 10_000;
-
-/// Puts the official numbers on the white list once, when a store is first served; after that
-/// they are the administrators' to change.
-pub fn seed_official_whitelist(store: &dyn Store, region: Region) -> anyhow::Result<()> {
-    const SEEDED: &str = "lists.official_whitelist_seeded";
-    if store.config_get(SEEDED)?.is_some() {
-        return Ok(());
-    }
-    let changes = fraudwall_lists::official::official_whitelist(region);
-    let applied = store.apply_list_changes(&changes, "fraudwall", true)?;
-    store.config_set(SEEDED, &applied.version.to_string())?;
-    tracing::info!(numbers = changes.len(), "official whitelist seeded");
-    Ok(())
-}
-
-pub fn load_model(setting: &str) -> anyhow::Result<Option<Arc<fraudwall_text::Model>>> {
-    let model = match setting {
-        "none" => return Ok(None),
-        "bundled" => fraudwall_text::Model::bundled()?,
-        path => {
-            let bytes = std::fs::read(path)
-                .map_err(|err| anyhow::anyhow!("cannot read text model {path}: {err}"))?;
-            fraudwall_text::Model::from_bytes(&bytes)?
-        }
-    };
-    tracing::info!(version = model.version(), "text model loaded");
-    Ok(Some(Arc::new(model)))
-}
-
-/// Appends to the audit log on behalf of an actor.
-pub(crate) fn audit_event(
-    store: &dyn Store,
-    actor: &str,
-    action: &str,
-    resource: &str,
-    detail: serde_json::Value,
-) -> Result<(), StoreError> {
-    store.append_audit(&AuditEvent {
-        actor: actor.to_owned(),
-        action: action.to_owned(),
-        resource: resource.to_owned(),
-        detail: detail.to_string(),
-    })?;
-    Ok(())
 }
 
 /// The full application: every route behind authorization, metrics, limits and timeouts.
@@ -281,9 +195,8 @@ pub async fn serve(
         .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.server.listen))?;
     let address = listener.local_addr()?;
     let grace = Duration::from_millis(config.server.shutdown_grace_ms);
-    let refresh = Duration::from_millis(config.auth.token_refresh_ms);
     let state = AppState::new(config, store)?;
-    auth::spawn_refresher(state.tokens.clone(), state.store.clone(), refresh);
+    let node = state.app.clone();
     let app = router(state);
 
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
@@ -297,12 +210,28 @@ pub async fn serve(
         let _ = stop_rx.wait_for(|stop| *stop).await;
     });
     on_listening(address);
+    let started_draining = std::sync::Arc::new(std::sync::OnceLock::new());
+    let drain_start = started_draining.clone();
     tokio::select! {
         outcome = server => outcome?,
         _ = async {
             let _ = drain_rx.wait_for(|stop| *stop).await;
+            let _ = drain_start.set(std::time::Instant::now());
             tokio::time::sleep(grace).await;
         } => tracing::warn!("grace period over; closing remaining connections"),
+    }
+    // the jobs get what is left of the grace period after the requests drained
+    let spent = started_draining
+        .get()
+        .map_or(Duration::ZERO, std::time::Instant::elapsed);
+    let left = grace.saturating_sub(spent).max(Duration::from_millis(100));
+    let report = tokio::task::spawn_blocking(move || node.shutdown(left))
+        .await
+        .map_err(|err| anyhow::anyhow!("job shutdown failed: {err}"))?;
+    if report.all_stopped() {
+        tracing::info!(jobs = report.stopped.len(), "background jobs stopped");
+    } else {
+        tracing::warn!(jobs = ?report.not_stopped, "background jobs still running at exit");
     }
     tracing::info!("server stopped");
     Ok(())

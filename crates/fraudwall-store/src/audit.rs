@@ -2,7 +2,6 @@
 //! hash, so changing, inserting or deleting any entry breaks every hash after it. The chain's head
 //! is also kept apart from the entries, which catches a truncated tail.
 
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 /// The `prev_hash` of the first entry.
@@ -25,18 +24,16 @@ pub struct AuditEvent {
 }
 
 /// An event sealed into the chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     pub seq: u64,
-    /// RFC 3339, UTC.
+    /// RFC 3339, UTC, as sealed into the hash: kept as the exact text the hash covers.
     pub time: String,
     pub actor: String,
     pub action: String,
     pub resource: String,
     pub detail: String,
-    #[serde(with = "hex_bytes")]
     pub prev_hash: [u8; 32],
-    #[serde(with = "hex_bytes")]
     pub hash: [u8; 32],
 }
 
@@ -77,17 +74,16 @@ pub(crate) fn chain_hash(
 }
 
 /// Where and why the chain stopped verifying.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainBreak {
     pub seq: u64,
     pub reason: String,
 }
 
 /// The outcome of recomputing the chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditReport {
     pub entries: u64,
-    #[serde(with = "hex_bytes")]
     pub head: [u8; 32],
     pub first_break: Option<ChainBreak>,
 }
@@ -149,15 +145,6 @@ pub(crate) fn verify_chain(
         entries: count,
         head: expected_prev,
         first_break,
-    }
-}
-
-mod hex_bytes {
-    pub fn serialize<S: serde::Serializer>(
-        bytes: &[u8; 32],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&hex::encode(bytes))
     }
 }
 

@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use fraudwall_lists::entry::Kind;
+use time::OffsetDateTime;
 
 /// Which way an observation points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,8 +58,8 @@ pub struct NewEvidence {
     pub class: EvidenceClass,
     /// Who reported it: a token id, an operator.
     pub source: String,
-    /// RFC 3339, UTC; when it was observed.
-    pub time: String,
+    /// When it was observed (stored to the second).
+    pub time: OffsetDateTime,
     pub fraud_type: Option<String>,
     pub note: Option<String>,
 }
@@ -72,7 +73,7 @@ pub struct EvidenceRecord {
     pub key: u64,
     pub class: EvidenceClass,
     pub source: String,
-    pub time: String,
+    pub time: OffsetDateTime,
     pub fraud_type: Option<String>,
     pub note: Option<String>,
 }

@@ -11,6 +11,7 @@ mod error;
 mod evidence;
 mod lists;
 mod sqlite;
+mod time_text;
 mod token;
 
 pub use audit::{AuditEntry, AuditEvent, AuditReport, ChainBreak, GENESIS_HASH};
@@ -18,34 +19,57 @@ pub use error::StoreError;
 pub use evidence::{EvidenceClass, EvidenceRecord, NewEvidence, UnknownEvidenceClass};
 pub use lists::{Applied, ChangeCursor, EntryFilter, Expired, HashMatch, HistoryRecord, LiveRow};
 pub use sqlite::SqliteStore;
-pub use token::{NewToken, Role, TokenHash, TokenRecord, mint_token};
+pub use token::{NewToken, Role, TokenHash, TokenRecord, UnknownRole, mint_token};
 
 use fraudwall_lists::entry::{Change, Entry, Kind, List};
+pub use time::OffsetDateTime;
 
-/// Durable state behind fraudwall. Implementations serialize writes through one writer and are
-/// safe to share between threads; callers on an async runtime run these methods off the
-/// reactor (they block on disk).
-pub trait Store: Send + Sync + 'static {
+/// Durable state behind fraudwall: the union of the per-area stores. Implementations serialize
+/// writes through one writer and are safe to share between threads; callers on an async runtime
+/// run these methods off the reactor (they block on disk).
+///
+/// Each area is its own trait so that a use case asks for no more than it needs and a second
+/// backend can be written, and checked by the conformance suite, area by area. Policy (which
+/// entry wins, who may touch official entries, how versions are numbered) is decided above the
+/// backend's primitives, never inside one backend's SQL alone.
+pub trait Store: TokenStore + AuditStore + ConfigStore + ListStore + EvidenceStore {}
+
+impl<T> Store for T where T: TokenStore + AuditStore + ConfigStore + ListStore + EvidenceStore {}
+
+/// API tokens, kept only as hashes.
+pub trait TokenStore: Send + Sync + 'static {
     /// Persists a token by its hash; the clear token is never stored.
     fn create_token(&self, token: &NewToken, hash: &TokenHash) -> Result<TokenRecord, StoreError>;
-    /// All tokens, revoked ones included, for building the in-memory authentication snapshot.
+    /// All tokens, revoked ones included, for building the in-memory authentication index.
     fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError>;
-    /// Marks a token revoked; returns false when no such token exists.
+    /// One token by its hash, revoked or not: how a token created by another process is found
+    /// before the in-memory index has caught up.
+    fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<TokenRecord>, StoreError>;
+    /// Marks a token revoked; returns false when no such active token exists.
     fn revoke_token(&self, id: i64) -> Result<bool, StoreError>;
     /// A counter that grows whenever any token is created or revoked, so readers can tell cheaply
-    /// whether their snapshot is stale.
+    /// whether their index is stale.
     fn tokens_generation(&self) -> Result<u64, StoreError>;
+}
 
+/// The hash-chained audit log.
+pub trait AuditStore: Send + Sync + 'static {
     /// Appends an event to the hash-chained audit log and returns the sealed entry.
     fn append_audit(&self, event: &AuditEvent) -> Result<AuditEntry, StoreError>;
     /// Entries with a sequence number greater than `after_seq`, oldest first.
     fn audit_entries(&self, after_seq: u64, limit: usize) -> Result<Vec<AuditEntry>, StoreError>;
     /// Recomputes the whole chain and reports the first break, if any.
     fn verify_audit(&self) -> Result<AuditReport, StoreError>;
+}
 
+/// Small named settings that must survive a restart (the active rule set, seeding marks).
+pub trait ConfigStore: Send + Sync + 'static {
     fn config_get(&self, key: &str) -> Result<Option<String>, StoreError>;
     fn config_set(&self, key: &str, value: &str) -> Result<(), StoreError>;
+}
 
+/// The black, gray and white lists, their history and their change feed.
+pub trait ListStore: Send + Sync + 'static {
     /// Applies a batch of list changes in one transaction and returns one outcome per change.
     ///
     /// When anything changed, the list version goes up by exactly one and every changed entry
@@ -65,12 +89,12 @@ pub trait Store: Send + Sync + 'static {
     fn list_version(&self) -> Result<u64, StoreError>;
     /// Live, unexpired entries per list and kind, to size in-memory tables before a build.
     fn list_counts(&self) -> Result<Vec<(List, Kind, u64)>, StoreError>;
-    /// Streams every live entry that has not expired by `now` (RFC 3339, UTC, compared as text
-    /// with the stored expiries) to `visit`, from one snapshot, and returns that snapshot's list
-    /// version. This is the rebuild path of the in-memory tables.
+    /// Streams every live entry that has not expired by `now` to `visit`, from one snapshot,
+    /// and returns that snapshot's list version. This is the rebuild path of the in-memory
+    /// tables.
     fn scan_live_entries(
         &self,
-        now: &str,
+        now: OffsetDateTime,
         visit: &mut dyn FnMut(&LiveRow<'_>),
     ) -> Result<u64, StoreError>;
     /// The change feed: entries, tombstones included, after `cursor` in (version, id) order, at
@@ -91,25 +115,28 @@ pub trait Store: Send + Sync + 'static {
     fn list_history(&self, entry_id: i64) -> Result<Vec<HistoryRecord>, StoreError>;
     /// Turns the live entries whose expiry is at or before `now` into tombstones, recorded as
     /// `expire` in their history, in one new list version if any expired.
-    fn expire_list_entries(&self, now: &str) -> Result<Expired, StoreError>;
-    /// Live, unexpired black and gray entries whose lookup hash starts with `prefix` (1 to 32
-    /// bytes), by hash, at most `limit` of them: the lookup that lets a phone check a number or
-    /// URL without revealing it.
+    fn expire_list_entries(&self, now: OffsetDateTime) -> Result<Expired, StoreError>;
+    /// Live black and gray entries, unexpired at `now`, whose lookup hash starts with `prefix`
+    /// (1 to 32 bytes), by hash, at most `limit` of them: the lookup that lets a phone check a
+    /// number or URL without revealing it.
     fn lookup_by_hash_prefix(
         &self,
         prefix: &[u8],
+        now: OffsetDateTime,
         limit: usize,
     ) -> Result<Vec<HashMatch>, StoreError>;
+}
 
+/// Observations about identifiers, append-only, that reputation is computed from.
+pub trait EvidenceStore: Send + Sync + 'static {
     /// Records observations, all or none.
     fn append_evidence(&self, records: &[NewEvidence]) -> Result<(), StoreError>;
     /// Every observation about one identifier, oldest first.
     fn evidence_for(&self, kind: Kind, key: u64) -> Result<Vec<EvidenceRecord>, StoreError>;
-    /// Streams every observation made at or after `since` (RFC 3339, UTC), oldest first, from
-    /// one snapshot.
+    /// Streams every observation made at or after `since`, oldest first, from one snapshot.
     fn scan_evidence(
         &self,
-        since: &str,
+        since: OffsetDateTime,
         visit: &mut dyn FnMut(&EvidenceRecord),
     ) -> Result<(), StoreError>;
 }

@@ -3,6 +3,7 @@
 //! The entries themselves are the domain types of `fraudwall_lists::entry`.
 
 use fraudwall_lists::entry::{Kind, List, Outcome, Severity, Source};
+use time::OffsetDateTime;
 
 /// The result of one batch of list changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,8 +76,7 @@ pub struct HistoryRecord {
     pub entry_id: i64,
     /// The list version the change belongs to.
     pub version: u64,
-    /// RFC 3339, UTC.
-    pub time: String,
+    pub time: OffsetDateTime,
     pub actor: String,
     /// `add`, `update`, `remove` or `expire`.
     pub action: String,

@@ -1,15 +1,14 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
 
 use crate::StoreError;
 
 /// What a token holder is. Each role maps to the endpoints it may call in the server's
 /// permission table; scopes (org, territory) narrow what it sees there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// Runs the system: tokens, configuration, audit, every list.
     Admin,
@@ -109,8 +108,8 @@ pub struct TokenRecord {
     pub name: String,
     pub org: Option<String>,
     pub territory: Option<String>,
-    pub created_at: String,
-    pub revoked_at: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub revoked_at: Option<OffsetDateTime>,
     pub hash: TokenHash,
 }
 

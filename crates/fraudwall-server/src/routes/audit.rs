@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::{Query, State};
 use axum::{Extension, Json};
-use fraudwall_store::{AuditEntry, AuditReport};
+use fraudwall_app::records::{AuditEntry, AuditReport};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -26,7 +26,7 @@ pub struct Page {
 
 #[derive(Debug, serde::Serialize, ToSchema)]
 #[schema(as = AuditEntry)]
-pub struct AuditEntryDoc {
+pub struct AuditEntryView {
     pub seq: u64,
     pub time: String,
     pub actor: String,
@@ -40,19 +40,54 @@ pub struct AuditEntryDoc {
     pub hash: String,
 }
 
+impl From<AuditEntry> for AuditEntryView {
+    fn from(entry: AuditEntry) -> AuditEntryView {
+        AuditEntryView {
+            seq: entry.seq,
+            time: entry.time,
+            actor: entry.actor,
+            action: entry.action,
+            resource: entry.resource,
+            detail: entry.detail,
+            prev_hash: hex::encode(entry.prev_hash),
+            hash: hex::encode(entry.hash),
+        }
+    }
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct ChainBreakView {
+    pub seq: u64,
+    pub reason: String,
+}
+
 #[derive(Debug, serde::Serialize, ToSchema)]
 #[schema(as = AuditReport)]
-pub struct AuditReportDoc {
+pub struct AuditReportView {
     pub entries: u64,
+    /// Hex SHA-256 of the last entry that verified.
     pub head: String,
     /// The first entry that does not verify, with the reason; absent when the chain is intact.
-    pub first_break: Option<serde_json::Value>,
+    pub first_break: Option<ChainBreakView>,
+}
+
+impl From<AuditReport> for AuditReportView {
+    fn from(report: AuditReport) -> AuditReportView {
+        AuditReportView {
+            entries: report.entries,
+            head: hex::encode(report.head),
+            first_break: report.first_break.map(|b| ChainBreakView {
+                seq: b.seq,
+                reason: b.reason,
+            }),
+        }
+    }
 }
 
 /// Audit entries, oldest first.
 #[utoipa::path(get, path = "/v1/audit", tag = "audit", params(Page),
     responses(
-        (status = 200, description = "entries", body = [AuditEntryDoc]),
+        (status = 200, description = "entries", body = [AuditEntryView]),
         (status = 400, description = "invalid parameters", body = ErrorBody),
         (status = 401, description = "missing or invalid token", body = ErrorBody),
         (status = 403, description = "role not allowed", body = ErrorBody)))]
@@ -60,7 +95,7 @@ pub async fn list(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
     query: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+) -> Result<Json<Vec<AuditEntryView>>, ApiError> {
     let Query(page) =
         query.map_err(|err| ApiError::new(Code::InvalidParameter, err.body_text()))?;
     let limit = page.limit.unwrap_or(100);
@@ -70,29 +105,19 @@ pub async fn list(
             format!("limit must be between 1 and {MAX_PAGE}"),
         ));
     }
-    let actor = principal.actor();
     let entries = state
-        .blocking(move |store| {
-            let entries = store.audit_entries(page.after, limit)?;
-            crate::audit_event(
-                store,
-                &actor,
-                "audit.read",
-                "audit_log",
-                serde_json::json!({"after": page.after, "returned": entries.len()}),
-            )?;
-            Ok(entries)
-        })
+        .blocking(move |app| app.audit_entries(&principal, page.after, limit))
         .await?;
-    Ok(Json(entries))
+    Ok(Json(entries.into_iter().map(AuditEntryView::from).collect()))
 }
+
 
 /// Recomputes the hash chain and reports the first broken entry, if any.
 #[utoipa::path(get, path = "/v1/audit/verify", tag = "audit",
     responses(
-        (status = 200, description = "verification report", body = AuditReportDoc),
+        (status = 200, description = "verification report", body = AuditReportView),
         (status = 401, description = "missing or invalid token", body = ErrorBody),
         (status = 403, description = "role not allowed", body = ErrorBody)))]
-pub async fn verify(State(state): State<AppState>) -> Result<Json<AuditReport>, ApiError> {
-    Ok(Json(state.blocking(|store| store.verify_audit()).await?))
+pub async fn verify(State(state): State<AppState>) -> Result<Json<AuditReportView>, ApiError> {
+    Ok(Json(state.blocking(|app| app.verify_audit()).await?.into()))
 }

@@ -239,7 +239,7 @@ pub async fn decide(
             ),
         ));
     }
-    let engine = state.engine.load();
+    let engine = state.app.engine().load();
     // The answer is written straight into one buffer: the parts every decision shares (the
     // versions) are escaped once per batch, and nothing is built only to be serialized.
     let versions = versions_fragment(engine.versions());
@@ -253,9 +253,9 @@ pub async fn decide(
             if index > 0 {
                 out.push(b',');
             }
-            match validate::event(raw.get(), &state.normalizer) {
+            match validate::event(raw.get(), state.app.normalizer()) {
                 Ok((event, id)) => {
-                    state.recent.offer(&event);
+                    state.app.recent().offer(&event);
                     let decision = engine.decide(&event, scratch);
                     by_verdict[decision.verdict as usize] += 1;
                     write_decision(&mut out, id.as_deref(), &decision, &versions);

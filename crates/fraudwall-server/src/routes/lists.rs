@@ -10,19 +10,17 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use fraudwall_lists::entry::{
-    Attributes, Change, Entry, Identifier, Kind, List, OnExisting, Outcome, Severity, Source,
-    UnknownName,
-};
+use fraudwall_app::lists::{BatchReport, EntryDraft, ImportReport, ImportRequest};
+use fraudwall_app::records::{ChangeCursor, HistoryRecord};
+use fraudwall_app::AppError;
+use fraudwall_lists::entry::{Entry, Kind, List, Source, UnknownName};
 use fraudwall_lists::import::Format;
-use fraudwall_lists::listfile::{self, CSV_HEADER};
-use fraudwall_store::{ChangeCursor, EntryFilter, HistoryRecord, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::auth::Principal;
-use crate::error::{ApiError, Code, ErrorBody, ErrorDetail};
+use crate::error::{ApiError, Code, ErrorBody};
 use crate::extract::JsonBody;
 
 /// Entries per request to the entry endpoints.
@@ -108,170 +106,42 @@ pub struct EntriesResponse {
     pub results: Vec<EntryResult>,
 }
 
-fn slot_error(code: Code, message: impl Into<String>) -> EntryResult {
-    EntryResult::Error(ErrorBody {
-        error: ErrorDetail {
-            code: code.name(),
-            message: message.into(),
-        },
+/// A name read into a slot: an unknown name fails its slot alone.
+fn slot_name<T: FromStr<Err = UnknownName>>(name: &str) -> Result<T, AppError> {
+    name.parse()
+        .map_err(|err: UnknownName| AppError::invalid(err.to_string()))
+}
+
+fn draft(input: EntryInput) -> Result<EntryDraft, AppError> {
+    Ok(EntryDraft {
+        kind: Some(slot_name(&input.kind)?),
+        value: input.value,
+        fraud_type: input.fraud_type,
+        confidence: input.confidence,
+        severity: input.severity.as_deref().map(slot_name).transpose()?,
+        expires_at: input.expires_at,
+        evidence: input.evidence,
+        note: input.note,
+        source: input.source.as_deref().map(slot_name).transpose()?,
     })
 }
 
-fn identifier_error(error: fraudwall_lists::entry::IdentifierError) -> EntryResult {
-    // the identifier parsers' own codes are stable; they travel as they are
-    EntryResult::Error(ErrorBody {
-        error: ErrorDetail {
-            code: error.code,
-            message: error.message,
-        },
-    })
-}
-
-/// Takes the entries that are valid into changes; the others get their error in their slot.
-fn plan_puts(
-    state: &AppState,
-    principal: &Principal,
-    list: List,
-    body: PutEntries,
-) -> (Vec<Change>, Vec<Option<EntryResult>>) {
-    let on_existing = if body.replace {
-        OnExisting::Replace
-    } else {
-        OnExisting::Keep
-    };
-    let mut changes = Vec::new();
-    let mut slots = Vec::with_capacity(body.entries.len());
-    for input in body.entries {
-        match plan_put(state, principal, list, input) {
-            Ok((identifier, attributes)) => {
-                changes.push(Change::Put {
-                    list,
-                    identifier,
-                    attributes,
-                    on_existing,
-                });
-                slots.push(None);
-            }
-            Err(error) => slots.push(Some(error)),
-        }
-    }
-    (changes, slots)
-}
-
-fn plan_put(
-    state: &AppState,
-    principal: &Principal,
-    list: List,
-    input: EntryInput,
-) -> Result<(Identifier, Attributes), EntryResult> {
-    let invalid = |message: String| slot_error(Code::InvalidParameter, message);
-    let name = |err: ApiError| slot_error(err.code, err.message);
-    let kind: Kind = parse_name(&input.kind).map_err(name)?;
-    let identifier =
-        Identifier::parse(kind, &input.value, &state.normalizer).map_err(identifier_error)?;
-    let source: Source = match input.source.as_deref() {
-        None => Source::Analyst,
-        Some(text) => parse_name(text).map_err(name)?,
-    };
-    if source == Source::Official && (principal.role != Role::Admin || list != List::White) {
-        return Err(slot_error(
-            Code::ForbiddenOfficial,
-            "only an administrator puts official entries, and only on the white list",
-        ));
-    }
-    let severity: Severity = match input.severity.as_deref() {
-        None => Severity::Normal,
-        Some(text) => parse_name(text).map_err(name)?,
-    };
-    let confidence = input.confidence.unwrap_or(1.0);
-    if !(0.0..=1.0).contains(&confidence) {
-        return Err(invalid("confidence must be from 0 to 1".to_owned()));
-    }
-    let expires_at = input
-        .expires_at
-        .as_deref()
-        .map(listfile::normalize_time)
-        .transpose()
-        .map_err(invalid)?;
-    Ok((
-        identifier,
-        Attributes {
-            source,
-            fraud_type: input.fraud_type.filter(|t| !t.trim().is_empty()),
-            confidence,
-            severity,
-            expires_at,
-            evidence: input.evidence,
-            note: input.note,
-        },
-    ))
-}
-
-/// Fills the empty slots with the store's outcomes, in order.
-fn merge_outcomes(
-    changes: &[Change],
-    outcomes: &[Outcome],
-    slots: Vec<Option<EntryResult>>,
-) -> Vec<EntryResult> {
-    let mut done = changes.iter().zip(outcomes);
-    slots
-        .into_iter()
-        .map(|slot| {
-            slot.unwrap_or_else(|| {
-                let Some((change, outcome)) = done.next() else {
-                    return slot_error(Code::Internal, "missing outcome");
-                };
-                let (kind, value) = match change {
-                    Change::Put { identifier, .. } => (identifier.kind, identifier.value.clone()),
-                    Change::Remove { kind, value, .. } => (*kind, value.clone()),
-                };
-                if *outcome == Outcome::Forbidden {
-                    return slot_error(
-                        Code::ForbiddenOfficial,
-                        format!("{value} is an official entry; only an administrator changes it"),
-                    );
-                }
-                EntryResult::Done {
+fn entries_response(report: BatchReport) -> EntriesResponse {
+    EntriesResponse {
+        version: report.version,
+        results: report
+            .results
+            .into_iter()
+            .map(|result| match result {
+                Ok((outcome, kind, value)) => EntryResult::Done {
                     outcome: outcome.as_str(),
                     kind: kind.as_str(),
                     value,
-                }
+                },
+                Err(err) => EntryResult::Error(ApiError::slot(&err)),
             })
-        })
-        .collect()
-}
-
-async fn apply(
-    state: &AppState,
-    principal: &Principal,
-    list: List,
-    changes: Vec<Change>,
-    slots: Vec<Option<EntryResult>>,
-    action: &'static str,
-) -> Result<Json<EntriesResponse>, ApiError> {
-    let actor = principal.actor();
-    let allow_official = principal.role == Role::Admin;
-    let (changes, applied) = state
-        .blocking(move |store| {
-            let applied = store.apply_list_changes(&changes, &actor, allow_official)?;
-            let changed = applied.outcomes.iter().filter(|o| o.changed()).count();
-            crate::audit_event(
-                store,
-                &actor,
-                action,
-                &format!("list:{list}"),
-                serde_json::json!({"entries": changes.len(), "changed": changed, "version": applied.version}),
-            )?;
-            Ok((changes, applied))
-        })
-        .await?;
-    if applied.outcomes.iter().any(|o| o.changed()) {
-        state.snapshots.changed();
+            .collect(),
     }
-    Ok(Json(EntriesResponse {
-        version: applied.version,
-        results: merge_outcomes(&changes, &applied.outcomes, slots),
-    }))
 }
 
 fn check_size(count: usize) -> Result<(), ApiError> {
@@ -308,8 +178,12 @@ pub async fn put(
 ) -> Result<Json<EntriesResponse>, ApiError> {
     let list = parse_name(&list)?;
     check_size(body.entries.len())?;
-    let (changes, slots) = plan_puts(&state, &principal, list, body);
-    apply(&state, &principal, list, changes, slots, "lists.put").await
+    let drafts = body.entries.into_iter().map(draft).collect();
+    let replace = body.replace;
+    let report = state
+        .blocking(move |app| app.put_entries(&principal, list, drafts, replace))
+        .await?;
+    Ok(Json(entries_response(report)))
 }
 
 /// Takes entries off a list. They stay as tombstones, so that deltas carry the removal.
@@ -329,29 +203,15 @@ pub async fn remove(
 ) -> Result<Json<EntriesResponse>, ApiError> {
     let list = parse_name(&list)?;
     check_size(body.entries.len())?;
-    let mut changes = Vec::new();
-    let mut slots = Vec::new();
-    for entry in body.entries {
-        let parsed = entry
-            .kind
-            .parse::<Kind>()
-            .map_err(|e| slot_error(Code::InvalidParameter, e.to_string()))
-            .and_then(|kind| {
-                Identifier::parse(kind, &entry.value, &state.normalizer).map_err(identifier_error)
-            });
-        match parsed {
-            Ok(identifier) => {
-                changes.push(Change::Remove {
-                    list,
-                    kind: identifier.kind,
-                    value: identifier.value,
-                });
-                slots.push(None);
-            }
-            Err(error) => slots.push(Some(error)),
-        }
-    }
-    apply(&state, &principal, list, changes, slots, "lists.remove").await
+    let refs = body
+        .entries
+        .into_iter()
+        .map(|entry| Ok((slot_name::<Kind>(&entry.kind)?, entry.value)))
+        .collect();
+    let report = state
+        .blocking(move |app| app.remove_entries(&principal, list, refs))
+        .await?;
+    Ok(Json(entries_response(report)))
 }
 
 /// An entry as the API shows it.
@@ -414,7 +274,7 @@ impl From<HistoryRecord> for HistoryView {
     fn from(record: HistoryRecord) -> HistoryView {
         HistoryView {
             version: record.version,
-            time: record.time,
+            time: crate::routes::tokens::rfc3339(record.time),
             actor: record.actor,
             action: record.action,
             before: record.before,
@@ -447,27 +307,9 @@ pub async fn get_entry(
 ) -> Result<Json<EntryWithHistory>, ApiError> {
     let list = parse_name(&list)?;
     let kind = parse_name(&kind)?;
-    let identifier = Identifier::parse(kind, &value, &state.normalizer)
-        .map_err(|err| ApiError::new(Code::InvalidParameter, err.message))?;
-    let actor = principal.actor();
-    let found = state
-        .blocking(move |store| {
-            let Some(entry) = store.list_entry(list, identifier.kind, &identifier.value)? else {
-                return Ok(None);
-            };
-            let history = store.list_history(entry.id)?;
-            crate::audit_event(
-                store,
-                &actor,
-                "lists.read",
-                &format!("list:{list}:{}:{}", identifier.kind, identifier.value),
-                serde_json::json!({"entry": entry.id}),
-            )?;
-            Ok(Some((entry, history)))
-        })
+    let (entry, history) = state
+        .blocking(move |app| app.entry_with_history(&principal, list, kind, &value))
         .await?;
-    let (entry, history) =
-        found.ok_or_else(|| ApiError::new(Code::NotFound, "no such entry on that list"))?;
     Ok(Json(EntryWithHistory {
         entry: entry.into(),
         history: history.into_iter().map(Into::into).collect(),
@@ -481,6 +323,11 @@ pub struct FileParams {
     pub kind: String,
     /// plain, hosts, abp or csv.
     pub format: String,
+    /// Where the entries come from (import files only): import (default), operator, analyst,
+    /// case or report; official needs an administrator and the white list.
+    pub source: Option<String>,
+    /// Fraud type for entries that carry none (import files only).
+    pub fraud_type: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -501,6 +348,27 @@ pub struct ImportSummary {
     pub skipped: u64,
     /// Every line that could not be imported, with its number and why.
     pub rejected: Vec<RejectedLineView>,
+}
+
+impl From<ImportReport> for ImportSummary {
+    fn from(report: ImportReport) -> ImportSummary {
+        ImportSummary {
+            version: report.version,
+            imported: report.imported,
+            duplicate: report.duplicate,
+            skipped: report.skipped,
+            rejected: report
+                .rejected
+                .into_iter()
+                .map(|r| RejectedLineView {
+                    line: r.line,
+                    code: r.code,
+                    message: r.message,
+                    text: r.text,
+                })
+                .collect(),
+        }
+    }
 }
 
 fn parse_format(format: &str) -> Result<Format, ApiError> {
@@ -528,78 +396,33 @@ pub async fn import(
     let list = parse_name(&list)?;
     let kind = parse_name(&params.kind)?;
     let format = parse_format(&params.format)?;
-    let text = std::str::from_utf8(&body)
-        .map_err(|err| {
-            ApiError::new(
-                Code::InvalidParameter,
-                format!("the file is not utf-8: {err}"),
+    let source: Source = match params.source.as_deref() {
+        None => Source::Import,
+        Some(name) => parse_name(name)?,
+    };
+    let text = String::from_utf8(body.to_vec()).map_err(|err| {
+        ApiError::new(
+            Code::InvalidParameter,
+            format!("the file is not utf-8: {err}"),
+        )
+    })?;
+    let fraud_type = params.fraud_type;
+    let report = state
+        .blocking(move |app| {
+            app.import(
+                &principal,
+                ImportRequest {
+                    list,
+                    kind,
+                    format,
+                    source,
+                    fraud_type: fraud_type.as_deref(),
+                    text: &text,
+                },
             )
-        })?
-        .to_owned();
-    let normalizer = state.normalizer;
-    let actor = principal.actor();
-    let allow_official = principal.role == Role::Admin;
-    let summary = state
-        .blocking(move |store| {
-            let plan =
-                listfile::plan_import(&text, format, list, kind, Source::Import, &normalizer);
-            let applied = store.apply_list_changes(&plan.changes, &actor, allow_official)?;
-            let summary = summarize(plan, &applied.outcomes, applied.version);
-            crate::audit_event(
-                store,
-                &actor,
-                "lists.import",
-                &format!("list:{list}"),
-                serde_json::json!({"kind": kind.as_str(), "imported": summary.imported,
-                    "duplicate": summary.duplicate, "rejected": summary.rejected.len()}),
-            )?;
-            Ok(summary)
         })
         .await?;
-    if summary.imported > 0 {
-        state.snapshots.changed();
-    }
-    Ok(Json(summary))
-}
-
-/// Counts an applied import; forbidden changes (official entries) are reported as rejected.
-pub fn summarize(plan: listfile::ImportPlan, outcomes: &[Outcome], version: u64) -> ImportSummary {
-    let mut summary = ImportSummary {
-        version,
-        imported: 0,
-        duplicate: 0,
-        skipped: plan.skipped,
-        rejected: plan
-            .rejected
-            .into_iter()
-            .map(|r| RejectedLineView {
-                line: r.line,
-                code: r.code,
-                message: r.message,
-                text: r.text,
-            })
-            .collect(),
-    };
-    for ((change, outcome), line) in plan.changes.iter().zip(outcomes).zip(&plan.lines) {
-        match outcome {
-            Outcome::Added | Outcome::Updated => summary.imported += 1,
-            Outcome::Duplicate => summary.duplicate += 1,
-            _ => {
-                let value = match change {
-                    Change::Put { identifier, .. } => identifier.value.clone(),
-                    Change::Remove { value, .. } => value.clone(),
-                };
-                summary.rejected.push(RejectedLineView {
-                    line: *line,
-                    code: Code::ForbiddenOfficial.name(),
-                    message: "an official entry; only an administrator changes it".to_owned(),
-                    text: value,
-                });
-            }
-        }
-    }
-    summary.rejected.sort_by_key(|r| r.line);
-    summary
+    Ok(Json(report.into()))
 }
 
 /// Exports a list's live entries of one kind as a list file. Audited.
@@ -619,19 +442,8 @@ pub async fn export(
     let list = parse_name(&list)?;
     let kind = parse_name(&params.kind)?;
     let format = parse_format(&params.format)?;
-    let actor = principal.actor();
     let text = state
-        .blocking(move |store| {
-            let text = export_text(store, list, kind, format)?;
-            crate::audit_event(
-                store,
-                &actor,
-                "lists.export",
-                &format!("list:{list}"),
-                serde_json::json!({"kind": kind.as_str(), "format": params.format}),
-            )?;
-            Ok(text)
-        })
+        .blocking(move |app| app.export(&principal, list, kind, format))
         .await?;
     let content_type = if format == Format::Csv {
         "text/csv; charset=utf-8"
@@ -639,38 +451,6 @@ pub async fn export(
         "text/plain; charset=utf-8"
     };
     Ok(([(CONTENT_TYPE, content_type)], text).into_response())
-}
-
-/// A list's live entries of one kind as a list file.
-pub fn export_text(
-    store: &dyn fraudwall_store::Store,
-    list: List,
-    kind: Kind,
-    format: Format,
-) -> Result<String, fraudwall_store::StoreError> {
-    let filter = EntryFilter {
-        list: Some(list),
-        kind: Some(kind),
-        include_removed: false,
-    };
-    let mut text = String::new();
-    if format == Format::Csv {
-        text.push_str(CSV_HEADER);
-        text.push('\n');
-    }
-    let mut after = 0;
-    loop {
-        let page = store.list_entries(&filter, after, EXPORT_PAGE)?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for entry in &page {
-            listfile::write_entry(format, entry, &mut text);
-        }
-        if page.len() < EXPORT_PAGE {
-            break;
-        }
-    }
-    Ok(text)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -746,20 +526,8 @@ pub async fn changes(
         since: params.since,
         after_id: params.after,
     };
-    let actor = principal.actor();
     let (version, page) = state
-        .blocking(move |store| {
-            let version = store.list_version()?;
-            let page = store.list_changes(cursor, limit)?;
-            crate::audit_event(
-                store,
-                &actor,
-                "lists.changes",
-                "lists",
-                serde_json::json!({"since": cursor.since, "after": cursor.after_id, "count": page.len()}),
-            )?;
-            Ok((version, page))
-        })
+        .blocking(move |app| app.list_changes(&principal, cursor, limit))
         .await?;
     let next = (page.len() == limit)
         .then(|| {
@@ -826,10 +594,8 @@ pub struct ListsStatus {
         (status = 401, description = "missing or invalid token", body = ErrorBody),
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn status(State(state): State<AppState>) -> Result<Json<ListsStatus>, ApiError> {
-    let (version, counts) = state
-        .blocking(|store| Ok((store.list_version()?, store.list_counts()?)))
-        .await?;
-    let engine = state.engine.load();
+    let (version, counts) = state.blocking(|app| app.lists_status()).await?;
+    let engine = state.app.engine().load();
     let snapshot = engine.snapshot();
     Ok(Json(ListsStatus {
         version,
@@ -857,7 +623,7 @@ pub async fn status(State(state): State<AppState>) -> Result<Json<ListsStatus>, 
         (status = 401, description = "missing or invalid token", body = ErrorBody),
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn rebuild(State(state): State<AppState>) -> axum::http::StatusCode {
-    state.snapshots.rebuild();
+    state.app.rebuild_lists();
     axum::http::StatusCode::ACCEPTED
 }
 
@@ -901,9 +667,7 @@ pub async fn lookup(
         return Err(bad());
     }
     let bytes = hex::decode(&prefix).map_err(|_| bad())?;
-    let matches = state
-        .blocking(move |store| store.lookup_by_hash_prefix(&bytes, 1_000))
-        .await?;
+    let matches = state.blocking(move |app| app.lookup(&bytes)).await?;
     Ok(Json(LookupResponse {
         prefix: prefix.to_ascii_lowercase(),
         matches: matches

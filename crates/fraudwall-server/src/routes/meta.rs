@@ -11,7 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::auth::Principal;
+use crate::auth::{Principal, PrincipalView};
 use crate::error::ErrorBody;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -59,8 +59,8 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
 /// The identity, role and scopes the presented token carries.
 #[utoipa::path(get, path = "/v1/whoami", tag = "meta",
     responses(
-        (status = 200, description = "the caller", body = Principal),
+        (status = 200, description = "the caller", body = PrincipalView),
         (status = 401, description = "missing or invalid token", body = ErrorBody)))]
-pub async fn whoami(Extension(principal): Extension<Arc<Principal>>) -> Json<Principal> {
-    Json(Principal::clone(&principal))
+pub async fn whoami(Extension(principal): Extension<Arc<Principal>>) -> Json<PrincipalView> {
+    Json(PrincipalView::from(principal.as_ref()))
 }

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use fraudwall_store::{NewToken, Role, TokenRecord, mint_token};
+use fraudwall_app::records::{NewToken, Role, TokenRecord};
 use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -17,8 +18,9 @@ use crate::extract::JsonBody;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateToken {
-    #[schema(value_type = String, example = "station")]
-    pub role: Role,
+    /// admin, analyst, station, bank, telco, reporter or monitor.
+    #[schema(example = "station")]
+    pub role: String,
     #[schema(example = "gulou police station")]
     pub name: String,
     pub org: Option<String>,
@@ -29,8 +31,7 @@ pub struct CreateToken {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenInfo {
     pub id: i64,
-    #[schema(value_type = String)]
-    pub role: Role,
+    pub role: &'static str,
     pub name: String,
     pub org: Option<String>,
     pub territory: Option<String>,
@@ -50,12 +51,12 @@ impl From<TokenRecord> for TokenInfo {
     fn from(record: TokenRecord) -> TokenInfo {
         TokenInfo {
             id: record.id,
-            role: record.role,
+            role: record.role.as_str(),
             name: record.name,
             org: record.org,
             territory: record.territory,
-            created_at: record.created_at,
-            revoked_at: record.revoked_at,
+            created_at: rfc3339(record.created_at),
+            revoked_at: record.revoked_at.map(rfc3339),
         }
     }
 }
@@ -72,35 +73,21 @@ pub async fn create(
     Extension(principal): Extension<Arc<Principal>>,
     JsonBody(body): JsonBody<CreateToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
-    let name = body.name.trim().to_owned();
-    if name.is_empty() {
-        return Err(ApiError::new(
-            Code::InvalidParameter,
-            "name must not be empty",
-        ));
-    }
+    let role: Role = body
+        .role
+        .parse()
+        .map_err(|err: fraudwall_app::records::UnknownRole| {
+            ApiError::new(Code::InvalidParameter, err.to_string())
+        })?;
     let new = NewToken {
-        role: body.role,
-        name,
-        org: non_empty(body.org),
-        territory: non_empty(body.territory),
+        role,
+        name: body.name,
+        org: body.org,
+        territory: body.territory,
     };
-    let actor = principal.actor();
     let created = state
-        .blocking(move |store| {
-            let (token, hash) = mint_token()?;
-            let record = store.create_token(&new, &hash)?;
-            crate::audit_event(
-                store,
-                &actor,
-                "token.create",
-                &format!("token:{}", record.id),
-                serde_json::json!({"role": record.role, "name": record.name}),
-            )?;
-            Ok((token, record))
-        })
+        .blocking(move |app| app.create_token(&principal, new))
         .await?;
-    state.refresh_tokens().await;
     let (token, record) = created;
     Ok((
         StatusCode::CREATED,
@@ -118,7 +105,7 @@ pub async fn create(
         (status = 401, description = "missing or invalid token", body = ErrorBody),
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<TokenInfo>>, ApiError> {
-    let records = state.blocking(|store| store.tokens()).await?;
+    let records = state.blocking(|app| app.list_tokens()).await?;
     Ok(Json(records.into_iter().map(TokenInfo::from).collect()))
 }
 
@@ -135,32 +122,14 @@ pub async fn revoke(
     Extension(principal): Extension<Arc<Principal>>,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    let actor = principal.actor();
-    let revoked = state
-        .blocking(move |store| {
-            let revoked = store.revoke_token(id)?;
-            if revoked {
-                crate::audit_event(
-                    store,
-                    &actor,
-                    "token.revoke",
-                    &format!("token:{id}"),
-                    serde_json::json!({}),
-                )?;
-            }
-            Ok(revoked)
-        })
+    state
+        .blocking(move |app| app.revoke_token(&principal, id))
         .await?;
-    if !revoked {
-        return Err(ApiError::new(
-            Code::NotFound,
-            format!("no active token {id}"),
-        ));
-    }
-    state.refresh_tokens().await;
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn non_empty(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+/// A stored time as the API spells it.
+pub(crate) fn rfc3339(time: fraudwall_app::records::OffsetDateTime) -> String {
+    time.format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }

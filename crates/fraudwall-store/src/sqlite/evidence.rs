@@ -19,7 +19,7 @@ pub(crate) fn append(conn: &mut Connection, records: &[NewEvidence]) -> Result<(
                 record.key as i64,
                 record.class.as_str(),
                 record.source,
-                record.time,
+                crate::time_text::format(record.time),
                 record.fraud_type,
                 record.note,
             ])?;
@@ -82,7 +82,7 @@ fn record_from_row(row: &Row<'_>) -> Result<EvidenceRecord, StoreError> {
             .parse::<EvidenceClass>()
             .map_err(|err| corrupt(&err))?,
         source: row.get(5)?,
-        time: row.get(6)?,
+        time: crate::time_text::parse(row.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?, "evidence time")?,
         fraud_type: row.get(7)?,
         note: row.get(8)?,
     })

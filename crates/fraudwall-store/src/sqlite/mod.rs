@@ -14,10 +14,13 @@ use fraudwall_lists::entry::{Change, Entry, Kind, List};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::audit::{chain_hash, verify_chain};
+use time::OffsetDateTime;
+
 use crate::{
-    Applied, AuditEntry, AuditEvent, AuditReport, ChangeCursor, EntryFilter, EvidenceRecord,
-    Expired, GENESIS_HASH, HashMatch, HistoryRecord, LiveRow, NewEvidence, NewToken, Role, Store,
-    StoreError, TokenHash, TokenRecord,
+    Applied, AuditEntry, AuditEvent, AuditReport, AuditStore, ChangeCursor, ConfigStore,
+    EntryFilter, EvidenceRecord, EvidenceStore, Expired, GENESIS_HASH, HashMatch, HistoryRecord,
+    ListStore, LiveRow, NewEvidence, NewToken, Role, StoreError, TokenHash, TokenRecord,
+    TokenStore, time_text,
 };
 
 pub const DATABASE_FILE: &str = "fraudwall.db";
@@ -97,10 +100,9 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// Now, in the one spelling stored times are compared in.
 pub(crate) fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
+    time_text::now()
 }
 
 fn hash_column(bytes: Vec<u8>, what: &str) -> Result<[u8; 32], StoreError> {
@@ -109,24 +111,27 @@ fn hash_column(bytes: Vec<u8>, what: &str) -> Result<[u8; 32], StoreError> {
         .map_err(|_| StoreError::Corrupt(format!("{what} is not 32 bytes")))
 }
 
-fn token_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(TokenRecord, String, Vec<u8>)> {
+const TOKEN_COLUMNS: &str = "id, hash, role, name, org, territory, created_at, revoked_at";
+
+fn token_from_row(row: &rusqlite::Row<'_>) -> Result<TokenRecord, StoreError> {
+    let id: i64 = row.get(0)?;
     let role: String = row.get(2)?;
-    let hash: Vec<u8> = row.get(1)?;
-    Ok((
-        TokenRecord {
-            id: row.get(0)?,
-            // placeholders, filled in after the row is read so that errors carry our own type
-            role: Role::Admin,
-            hash: TokenHash([0; 32]),
-            name: row.get(3)?,
-            org: row.get(4)?,
-            territory: row.get(5)?,
-            created_at: row.get(6)?,
-            revoked_at: row.get(7)?,
-        },
-        role,
-        hash,
-    ))
+    let created_at: String = row.get(6)?;
+    let revoked_at: Option<String> = row.get(7)?;
+    Ok(TokenRecord {
+        id,
+        role: role
+            .parse()
+            .map_err(|err| StoreError::Corrupt(format!("token {id}: {err}")))?,
+        hash: TokenHash(hash_column(row.get(1)?, "token hash")?),
+        name: row.get(3)?,
+        org: row.get(4)?,
+        territory: row.get(5)?,
+        created_at: time_text::parse(&created_at, "token created_at")?,
+        revoked_at: revoked_at
+            .map(|text| time_text::parse(&text, "token revoked_at"))
+            .transpose()?,
+    })
 }
 
 fn audit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(AuditEntry, Vec<u8>, Vec<u8>)> {
@@ -155,9 +160,10 @@ fn finish_audit_row(
     Ok(entry)
 }
 
-impl Store for SqliteStore {
+impl TokenStore for SqliteStore {
     fn create_token(&self, token: &NewToken, hash: &TokenHash) -> Result<TokenRecord, StoreError> {
-        let created_at = now_rfc3339();
+        let created = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        let created_at = time_text::format(created);
         let mut conn = self.write();
         let tx = conn.transaction()?;
         tx.execute(
@@ -184,7 +190,7 @@ impl Store for SqliteStore {
             name: token.name.clone(),
             org: token.org.clone(),
             territory: token.territory.clone(),
-            created_at,
+            created_at: created,
             revoked_at: None,
             hash: *hash,
         })
@@ -192,20 +198,21 @@ impl Store for SqliteStore {
 
     fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
         let conn = self.read();
-        let mut stmt = conn.prepare(
-            "SELECT id, hash, role, name, org, territory, created_at, revoked_at
-             FROM tokens ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], token_from_row)?;
-        rows.map(|row| {
-            let (mut record, role, hash) = row?;
-            record.role = role
-                .parse()
-                .map_err(|err| StoreError::Corrupt(format!("token {}: {err}", record.id)))?;
-            record.hash = TokenHash(hash_column(hash, "token hash")?);
-            Ok(record)
-        })
-        .collect()
+        let mut stmt = conn.prepare(&format!("SELECT {TOKEN_COLUMNS} FROM tokens ORDER BY id"))?;
+        let mut rows = stmt.query([])?;
+        let mut records = Vec::new();
+        while let Some(row) = rows.next()? {
+            records.push(token_from_row(row)?);
+        }
+        Ok(records)
+    }
+
+    fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<TokenRecord>, StoreError> {
+        let conn = self.read();
+        let mut stmt =
+            conn.prepare_cached(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE hash = ?1"))?;
+        let mut rows = stmt.query([&hash.0[..]])?;
+        rows.next()?.map(token_from_row).transpose()
     }
 
     fn revoke_token(&self, id: i64) -> Result<bool, StoreError> {
@@ -233,7 +240,9 @@ impl Store for SqliteStore {
         )?;
         Ok(value as u64)
     }
+}
 
+impl AuditStore for SqliteStore {
     fn append_audit(&self, event: &AuditEvent) -> Result<AuditEntry, StoreError> {
         let mut conn = self.write();
         // IMMEDIATE takes the write lock before reading the head, so two processes sharing the
@@ -324,7 +333,9 @@ impl Store for SqliteStore {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(verify_chain(entries, head))
     }
+}
 
+impl ConfigStore for SqliteStore {
     fn config_get(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .read()
@@ -342,7 +353,9 @@ impl Store for SqliteStore {
         )?;
         Ok(())
     }
+}
 
+impl ListStore for SqliteStore {
     fn apply_list_changes(
         &self,
         changes: &[Change],
@@ -362,13 +375,13 @@ impl Store for SqliteStore {
 
     fn scan_live_entries(
         &self,
-        now: &str,
+        now: OffsetDateTime,
         visit: &mut dyn FnMut(&LiveRow<'_>),
     ) -> Result<u64, StoreError> {
         // a connection of its own: a rebuild scans millions of rows for seconds, and the shared
         // reader must stay free for lookups meanwhile
         let mut conn = open_connection(&self.path)?;
-        lists::read::scan_live(&mut conn, now, visit)
+        lists::read::scan_live(&mut conn, &time_text::format(now), visit)
     }
 
     fn list_changes(&self, cursor: ChangeCursor, limit: usize) -> Result<Vec<Entry>, StoreError> {
@@ -392,18 +405,21 @@ impl Store for SqliteStore {
         lists::read::history(&self.read(), entry_id)
     }
 
-    fn expire_list_entries(&self, now: &str) -> Result<Expired, StoreError> {
-        lists::expire::expire_entries(&mut self.write(), now)
+    fn expire_list_entries(&self, now: OffsetDateTime) -> Result<Expired, StoreError> {
+        lists::expire::expire_entries(&mut self.write(), &time_text::format(now))
     }
 
     fn lookup_by_hash_prefix(
         &self,
         prefix: &[u8],
+        now: OffsetDateTime,
         limit: usize,
     ) -> Result<Vec<HashMatch>, StoreError> {
-        lists::read::by_hash_prefix(&self.read(), prefix, limit)
+        lists::read::by_hash_prefix(&self.read(), prefix, &time_text::format(now), limit)
     }
+}
 
+impl EvidenceStore for SqliteStore {
     fn append_evidence(&self, records: &[NewEvidence]) -> Result<(), StoreError> {
         evidence::append(&mut self.write(), records)
     }
@@ -414,10 +430,10 @@ impl Store for SqliteStore {
 
     fn scan_evidence(
         &self,
-        since: &str,
+        since: OffsetDateTime,
         visit: &mut dyn FnMut(&EvidenceRecord),
     ) -> Result<(), StoreError> {
-        evidence::scan(&mut self.read(), since, visit)
+        evidence::scan(&mut self.read(), &time_text::format(since), visit)
     }
 }
 

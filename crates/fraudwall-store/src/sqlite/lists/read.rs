@@ -135,19 +135,21 @@ pub(crate) fn history(conn: &Connection, entry_id: i64) -> Result<Vec<HistoryRec
         "SELECT seq, entry_id, version, time, actor, action, before, after FROM list_history
          WHERE entry_id = ?1 ORDER BY seq",
     )?;
-    let rows = stmt.query_map([entry_id], |row| {
-        Ok(HistoryRecord {
+    let mut rows = stmt.query([entry_id])?;
+    let mut records = Vec::new();
+    while let Some(row) = rows.next()? {
+        records.push(HistoryRecord {
             seq: row.get(0)?,
             entry_id: row.get(1)?,
             version: row.get::<_, i64>(2)? as u64,
-            time: row.get(3)?,
+            time: crate::time_text::parse(text(row, 3)?, "list history time")?,
             actor: row.get(4)?,
             action: row.get(5)?,
             before: row.get(6)?,
             after: row.get(7)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        });
+    }
+    Ok(records)
 }
 
 /// The exclusive upper end of the hashes that start with `prefix`: the prefix plus one, as a
@@ -179,6 +181,7 @@ const BY_HASH_PREFIX_SQL: &str = "SELECT lookup_hash, list, kind, fraud_type
 pub(crate) fn by_hash_prefix(
     conn: &Connection,
     prefix: &[u8],
+    now: &str,
     limit: usize,
 ) -> Result<Vec<HashMatch>, StoreError> {
     if !(1..=32).contains(&prefix.len()) {
@@ -188,7 +191,7 @@ pub(crate) fn by_hash_prefix(
     let mut rows = stmt.query(params![
         prefix,
         prefix_end(prefix),
-        now_rfc3339(),
+        now,
         sql_limit(limit)
     ])?;
     let mut matches = Vec::new();

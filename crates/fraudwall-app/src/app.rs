@@ -1,0 +1,367 @@
+//! [`App`]: one running node's use cases over its store, engine and jobs. The HTTP adapter
+//! holds one; its methods block on the store, so async callers run them off the reactor.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use fraudwall_ids::phone::{PhoneNormalizer, Region};
+use fraudwall_lists::entry::{Entry, Kind, List};
+use fraudwall_lists::import::Format;
+use fraudwall_rules::{Engine, RuleSet};
+use fraudwall_store::{
+    AuditEntry, AuditReport, ChangeCursor, HashMatch, HistoryRecord, NewToken, Store,
+    TokenRecord,
+};
+
+use crate::error::AppError;
+use crate::evidence::{EvidenceDraft, EvidenceResult};
+use crate::jobs::{JobRunner, JobSpec, JobStats, ShutdownReport};
+use crate::lists::{BatchReport, EntryDraft, ImportReport, ImportRequest};
+use crate::principal::Principal;
+use crate::recent::RecentEvents;
+use crate::reputation::{PassReport, ReputationJob};
+use crate::snapshots::SnapshotKeeper;
+use crate::tokens::TokenIndex;
+use crate::{audit, evidence, lists, rules, setup, snapshots, tokens};
+
+/// How a node runs; the server reads it from its configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Region assumed for numbers written without a country code.
+    pub region: Region,
+    /// Seed the official whitelist of the region into an empty store.
+    pub official_whitelist: bool,
+    /// The SMS text model: `bundled`, `none`, or a model file.
+    pub model: String,
+    /// How often list changes made by other processes are looked for.
+    pub lists_refresh: Duration,
+    /// How often token changes made by other processes are looked for.
+    pub token_refresh: Duration,
+    /// The reputation job's period; none runs it only on demand.
+    pub reputation_period: Option<Duration>,
+}
+
+/// How many recent events dry runs replay.
+const RECENT_EVENTS: usize = 10_000;
+
+pub struct App {
+    store: Arc<dyn Store>,
+    normalizer: PhoneNormalizer,
+    engine: Arc<ArcSwap<Engine>>,
+    tokens: Arc<TokenIndex>,
+    snapshots: SnapshotKeeper,
+    reputation: ReputationJob,
+    recent: RecentEvents,
+    runner: JobRunner,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("tokens", &self.tokens)
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// Prepares the store (seeding), builds the engine from it, and starts the background
+    /// jobs: tokens, lists, lists-rebuild, lists-expiry, reputation.
+    pub fn start(settings: &Settings, store: Arc<dyn Store>) -> Result<App, AppError> {
+        let tokens = Arc::new(TokenIndex::load(store.as_ref())?);
+        if settings.official_whitelist {
+            setup::seed_official_whitelist(store.as_ref(), settings.region)?;
+        }
+        let rules = rules::load_active(store.as_ref())?;
+        let model = setup::load_model(&settings.model)?;
+        let snapshot = snapshots::build_snapshot(store.as_ref())?;
+        let engine = Arc::new(ArcSwap::from_pointee(Engine::new(
+            snapshot,
+            Arc::new(rules),
+            model,
+            settings.region,
+        )));
+        let runner = JobRunner::new();
+        let job_error = |err: crate::jobs::JobError| {
+            AppError::new(crate::error::ErrorKind::Internal, err.to_string())
+        };
+        {
+            let tokens = tokens.clone();
+            let store = store.clone();
+            runner
+                .register(
+                    JobSpec::every("tokens", settings.token_refresh),
+                    move |_ctx: &crate::jobs::RunContext| {
+                        if tokens.refresh(store.as_ref())? {
+                            tracing::info!("token index reloaded");
+                        }
+                        Ok(())
+                    },
+                )
+                .map_err(job_error)?;
+        }
+        let snapshots = SnapshotKeeper::start(
+            &runner,
+            store.clone(),
+            engine.clone(),
+            settings.lists_refresh,
+        )
+        .map_err(job_error)?;
+        let reputation = ReputationJob::start(
+            &runner,
+            store.clone(),
+            snapshots.clone(),
+            settings.reputation_period,
+        )
+        .map_err(job_error)?;
+        Ok(App {
+            store,
+            normalizer: PhoneNormalizer::new(settings.region),
+            engine,
+            tokens,
+            snapshots,
+            reputation,
+            recent: RecentEvents::new(RECENT_EVENTS),
+            runner,
+        })
+    }
+
+    /// The decision engine, swapped whole when lists or rules change. Decisions read it and
+    /// nothing else: no store, no lock.
+    pub fn engine(&self) -> &ArcSwap<Engine> {
+        &self.engine
+    }
+
+    pub fn normalizer(&self) -> &PhoneNormalizer {
+        &self.normalizer
+    }
+
+    /// Recent events, sampled, for dry runs of candidate rule sets.
+    pub fn recent(&self) -> &RecentEvents {
+        &self.recent
+    }
+
+    pub fn tokens(&self) -> &TokenIndex {
+        &self.tokens
+    }
+
+    /// The holder of a token the in-memory index does not know: one store lookup, rationed.
+    pub fn authenticate_unknown(&self, token: &str) -> Result<Option<Arc<Principal>>, AppError> {
+        Ok(self
+            .tokens
+            .authenticate_unknown(self.store.as_ref(), token)?)
+    }
+
+    /// Stops every background job, waiting up to `grace` for runs in progress.
+    pub fn shutdown(&self, grace: Duration) -> ShutdownReport {
+        self.runner.shutdown(grace)
+    }
+
+    pub fn job_stats(&self) -> Vec<JobStats> {
+        self.runner.stats()
+    }
+
+    // lists
+
+    pub fn put_entries(
+        &self,
+        principal: &Principal,
+        list: List,
+        drafts: Vec<Result<EntryDraft, AppError>>,
+        replace: bool,
+    ) -> Result<BatchReport, AppError> {
+        let report = lists::put_entries(
+            self.store.as_ref(),
+            &self.normalizer,
+            principal,
+            list,
+            drafts,
+            replace,
+        )?;
+        self.lists_changed(report.changed());
+        Ok(report)
+    }
+
+    pub fn remove_entries(
+        &self,
+        principal: &Principal,
+        list: List,
+        refs: Vec<Result<(Kind, String), AppError>>,
+    ) -> Result<BatchReport, AppError> {
+        let report =
+            lists::remove_entries(self.store.as_ref(), &self.normalizer, principal, list, refs)?;
+        self.lists_changed(report.changed());
+        Ok(report)
+    }
+
+    pub fn import(
+        &self,
+        principal: &Principal,
+        request: ImportRequest<'_>,
+    ) -> Result<ImportReport, AppError> {
+        let report = lists::import(
+            self.store.as_ref(),
+            &self.normalizer,
+            principal,
+            request,
+            &mut |_, _| {},
+        )?;
+        self.lists_changed(report.imported > 0);
+        Ok(report)
+    }
+
+    pub fn export(
+        &self,
+        principal: &Principal,
+        list: List,
+        kind: Kind,
+        format: Format,
+    ) -> Result<String, AppError> {
+        lists::export(self.store.as_ref(), principal, list, kind, format)
+    }
+
+    pub fn entry_with_history(
+        &self,
+        principal: &Principal,
+        list: List,
+        kind: Kind,
+        value: &str,
+    ) -> Result<(Entry, Vec<HistoryRecord>), AppError> {
+        lists::entry_with_history(
+            self.store.as_ref(),
+            &self.normalizer,
+            principal,
+            list,
+            kind,
+            value,
+        )
+    }
+
+    pub fn list_changes(
+        &self,
+        principal: &Principal,
+        cursor: ChangeCursor,
+        limit: usize,
+    ) -> Result<(u64, Vec<Entry>), AppError> {
+        lists::changes(self.store.as_ref(), principal, cursor, limit)
+    }
+
+    pub fn lists_status(&self) -> Result<(u64, Vec<(List, Kind, u64)>), AppError> {
+        lists::status(self.store.as_ref())
+    }
+
+    pub fn lookup(&self, prefix: &[u8]) -> Result<Vec<HashMatch>, AppError> {
+        lists::lookup(self.store.as_ref(), prefix)
+    }
+
+    /// Rebuilds the engine's list snapshot from the store, off the request path.
+    pub fn rebuild_lists(&self) {
+        self.snapshots.rebuild();
+    }
+
+    fn lists_changed(&self, changed: bool) {
+        if changed {
+            self.snapshots.changed();
+        }
+    }
+
+    // evidence and reputation
+
+    pub fn record_evidence(
+        &self,
+        principal: &Principal,
+        drafts: Vec<Result<EvidenceDraft, AppError>>,
+    ) -> Result<Vec<EvidenceResult>, AppError> {
+        let results =
+            evidence::record(self.store.as_ref(), &self.normalizer, principal, drafts)?;
+        if results.iter().any(Result::is_ok) {
+            self.reputation.evidence_arrived();
+        }
+        Ok(results)
+    }
+
+    /// Runs one reputation pass now and waits for it. Audited.
+    pub fn run_reputation(&self, principal: &Principal) -> Result<PassReport, AppError> {
+        let report = self.reputation.run_pass()?;
+        audit::record(
+            self.store.as_ref(),
+            principal,
+            "reputation.run",
+            "lists",
+            serde_json::json!({"assessed": report.assessed, "listed_black": report.listed_black,
+                "listed_gray": report.listed_gray, "removed": report.removed,
+                "ranges_added": report.ranges_added, "ranges_removed": report.ranges_removed,
+                "version": report.version}),
+        )?;
+        Ok(report)
+    }
+
+    // rules
+
+    /// Stores a validated rule set and puts it in force at once.
+    pub fn replace_rules(&self, principal: &Principal, rules: Arc<RuleSet>) -> Result<(), AppError> {
+        rules::replace(self.store.as_ref(), principal, &rules)?;
+        self.engine
+            .rcu(|engine| Arc::new(engine.with_rules(rules.clone())));
+        tracing::info!(version = %rules.version, "rule set replaced");
+        Ok(())
+    }
+
+    /// Records that a dry run was made; the replay itself reads only the engine.
+    pub fn audit_dry_run(
+        &self,
+        principal: &Principal,
+        detail: serde_json::Value,
+    ) -> Result<(), AppError> {
+        Ok(audit::record(
+            self.store.as_ref(),
+            principal,
+            "rules.dry_run",
+            "rules",
+            detail,
+        )?)
+    }
+
+    // tokens and audit
+
+    pub fn create_token(
+        &self,
+        principal: &Principal,
+        new: NewToken,
+    ) -> Result<(String, TokenRecord), AppError> {
+        let created = tokens::create(self.store.as_ref(), principal, new)?;
+        self.refresh_tokens();
+        Ok(created)
+    }
+
+    pub fn list_tokens(&self) -> Result<Vec<TokenRecord>, AppError> {
+        tokens::list(self.store.as_ref())
+    }
+
+    pub fn revoke_token(&self, principal: &Principal, id: i64) -> Result<(), AppError> {
+        tokens::revoke(self.store.as_ref(), principal, id)?;
+        self.refresh_tokens();
+        Ok(())
+    }
+
+    /// Makes token changes visible at once on this node (other nodes follow within the refresh
+    /// period).
+    fn refresh_tokens(&self) {
+        if let Err(err) = self.tokens.refresh(self.store.as_ref()) {
+            tracing::warn!(error = %err, "token refresh failed");
+        }
+    }
+
+    pub fn audit_entries(
+        &self,
+        principal: &Principal,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>, AppError> {
+        audit::entries(self.store.as_ref(), principal, after, limit)
+    }
+
+    pub fn verify_audit(&self) -> Result<AuditReport, AppError> {
+        audit::verify(self.store.as_ref())
+    }
+}

@@ -1,0 +1,47 @@
+//! Writing the audit log: every administrative change and every read of personal data goes
+//! through [`record`], so the log's shape is decided in one place.
+
+use fraudwall_store::{AuditEntry, AuditEvent, AuditReport, AuditStore, StoreError};
+
+use crate::error::AppError;
+use crate::principal::Principal;
+
+/// Appends what `principal` did to `resource`, with structured detail.
+pub fn record(
+    store: &dyn AuditStore,
+    principal: &Principal,
+    action: &str,
+    resource: &str,
+    detail: serde_json::Value,
+) -> Result<(), StoreError> {
+    store.append_audit(&AuditEvent {
+        actor: principal.actor(),
+        action: action.to_owned(),
+        resource: resource.to_owned(),
+        detail: detail.to_string(),
+    })?;
+    Ok(())
+}
+
+/// Entries after `after`, oldest first. Reading the log is itself audited.
+pub fn entries(
+    store: &dyn AuditStore,
+    principal: &Principal,
+    after: u64,
+    limit: usize,
+) -> Result<Vec<AuditEntry>, AppError> {
+    let entries = store.audit_entries(after, limit)?;
+    record(
+        store,
+        principal,
+        "audit.read",
+        "audit_log",
+        serde_json::json!({"after": after, "returned": entries.len()}),
+    )?;
+    Ok(entries)
+}
+
+/// Recomputes the chain.
+pub fn verify(store: &dyn AuditStore) -> Result<AuditReport, AppError> {
+    Ok(store.verify_audit()?)
+}

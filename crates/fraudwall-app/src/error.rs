@@ -1,0 +1,78 @@
+//! The errors use cases answer with. Each has a stable snake_case code; the HTTP adapter maps
+//! the kinds to statuses and keeps the codes.
+
+use fraudwall_store::StoreError;
+
+/// Why a use case refused or failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The caller's input is wrong.
+    Invalid,
+    /// An identifier did not parse; the code is the identifier parser's own.
+    Identifier(&'static str),
+    /// The role may not do this.
+    ForbiddenRole,
+    /// Official entries are an administrator's.
+    ForbiddenOfficial,
+    /// The record is outside the caller's territory or organisation.
+    ForbiddenScope,
+    NotFound,
+    /// Evidence is taken about numbers, domains, urls and ips only.
+    UnsupportedKind,
+    TimeInFuture,
+    /// The store failed; the message is for the log, not the caller.
+    Store,
+    /// The server's own failure: a file, a thread.
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> AppError {
+        AppError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid(message: impl Into<String>) -> AppError {
+        AppError::new(ErrorKind::Invalid, message)
+    }
+
+    /// The stable code of the error.
+    pub fn code(&self) -> &'static str {
+        match self.kind {
+            ErrorKind::Invalid => "invalid_parameter",
+            ErrorKind::Identifier(code) => code,
+            ErrorKind::ForbiddenRole => "forbidden_role",
+            ErrorKind::ForbiddenOfficial => "forbidden_official",
+            ErrorKind::ForbiddenScope => "forbidden_scope",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::UnsupportedKind => "unsupported_kind",
+            ErrorKind::TimeInFuture => "time_in_future",
+            ErrorKind::Store => "store_unavailable",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> AppError {
+        match err {
+            StoreError::InvalidHashPrefix { .. } => AppError::invalid(err.to_string()),
+            other => AppError::new(ErrorKind::Store, other.to_string()),
+        }
+    }
+}
+
+impl From<fraudwall_lists::entry::IdentifierError> for AppError {
+    fn from(err: fraudwall_lists::entry::IdentifierError) -> AppError {
+        AppError::new(ErrorKind::Identifier(err.code), err.message)
+    }
+}

@@ -1,0 +1,419 @@
+//! The lists' use cases: entries put on and taken off, list files imported and exported, the
+//! change feed, the privacy-preserving lookup. The HTTP API and the command line both come
+//! here, so an entry or a file is judged the same way whichever door it came through.
+
+use fraudwall_ids::phone::PhoneNormalizer;
+use fraudwall_lists::entry::{
+    Attributes, Change, Entry, Identifier, Kind, List, OnExisting, Outcome, Severity, Source,
+};
+use fraudwall_lists::import::Format;
+use fraudwall_lists::listfile::{self, CSV_HEADER, ImportPlan, Rejection};
+use fraudwall_store::{
+    AuditStore, ChangeCursor, EntryFilter, HashMatch, HistoryRecord, ListStore, OffsetDateTime,
+};
+
+use crate::audit;
+use crate::error::{AppError, ErrorKind};
+use crate::principal::Principal;
+
+/// Changes applied per store transaction when a file is imported: bounds the memory of one
+/// transaction on files of millions of lines. The same for every door.
+pub const IMPORT_CHUNK: usize = 500_000;
+const EXPORT_PAGE: usize = 50_000;
+
+/// One entry to put on a list, its names already read by the adapter.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EntryDraft {
+    pub kind: Option<Kind>,
+    pub value: String,
+    pub fraud_type: Option<String>,
+    /// 0 to 1; 1 when absent.
+    pub confidence: Option<f32>,
+    pub severity: Option<Severity>,
+    /// RFC 3339.
+    pub expires_at: Option<String>,
+    pub evidence: Vec<String>,
+    pub note: Option<String>,
+    /// Analyst when absent.
+    pub source: Option<Source>,
+}
+
+/// The result of one item of a batch, in request order.
+pub type ItemResult = Result<(Outcome, Kind, String), AppError>;
+
+/// What a batch of entry changes did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchReport {
+    /// The list version after the batch.
+    pub version: u64,
+    pub results: Vec<ItemResult>,
+}
+
+impl BatchReport {
+    pub fn changed(&self) -> bool {
+        self.results
+            .iter()
+            .any(|r| matches!(r, Ok((outcome, _, _)) if outcome.changed()))
+    }
+}
+
+fn forbidden_official() -> AppError {
+    AppError::new(
+        ErrorKind::ForbiddenOfficial,
+        "only an administrator puts official entries, and only on the white list",
+    )
+}
+
+/// Whether `principal` may give entries of `list` the source `source`.
+fn check_source(principal: &Principal, list: List, source: Source) -> Result<(), AppError> {
+    if source == Source::Official && (!principal.is_admin() || list != List::White) {
+        return Err(forbidden_official());
+    }
+    Ok(())
+}
+
+/// Validates one draft into the identifier and attributes to put.
+pub fn plan_put(
+    normalizer: &PhoneNormalizer,
+    principal: &Principal,
+    list: List,
+    draft: EntryDraft,
+) -> Result<(Identifier, Attributes), AppError> {
+    let kind = draft
+        .kind
+        .ok_or_else(|| AppError::invalid("kind is required"))?;
+    let identifier = Identifier::parse(kind, &draft.value, normalizer)?;
+    let source = draft.source.unwrap_or(Source::Analyst);
+    check_source(principal, list, source)?;
+    let confidence = draft.confidence.unwrap_or(1.0);
+    if !(0.0..=1.0).contains(&confidence) {
+        return Err(AppError::invalid("confidence must be from 0 to 1"));
+    }
+    let expires_at = draft
+        .expires_at
+        .as_deref()
+        .map(listfile::normalize_time)
+        .transpose()
+        .map_err(AppError::invalid)?;
+    Ok((
+        identifier,
+        Attributes {
+            source,
+            fraud_type: draft.fraud_type.filter(|t| !t.trim().is_empty()),
+            confidence,
+            severity: draft.severity.unwrap_or(Severity::Normal),
+            expires_at,
+            evidence: draft.evidence,
+            note: draft.note,
+        },
+    ))
+}
+
+/// Puts entries on a list. Each draft stands alone: an invalid one gets its error in its slot
+/// and the others are applied, in one list version.
+pub fn put_entries<S: ListStore + AuditStore + ?Sized>(
+    store: &S,
+    normalizer: &PhoneNormalizer,
+    principal: &Principal,
+    list: List,
+    drafts: Vec<Result<EntryDraft, AppError>>,
+    replace: bool,
+) -> Result<BatchReport, AppError> {
+    let on_existing = if replace {
+        OnExisting::Replace
+    } else {
+        OnExisting::Keep
+    };
+    let planned = drafts
+        .into_iter()
+        .map(|draft| {
+            let (identifier, attributes) = plan_put(normalizer, principal, list, draft?)?;
+            Ok(Change::Put {
+                list,
+                identifier,
+                attributes,
+                on_existing,
+            })
+        })
+        .collect();
+    apply_batch(store, principal, list, planned, "lists.put")
+}
+
+/// Takes entries off a list; they stay as tombstones so that deltas carry the removal.
+pub fn remove_entries<S: ListStore + AuditStore + ?Sized>(
+    store: &S,
+    normalizer: &PhoneNormalizer,
+    principal: &Principal,
+    list: List,
+    refs: Vec<Result<(Kind, String), AppError>>,
+) -> Result<BatchReport, AppError> {
+    let planned = refs
+        .into_iter()
+        .map(|item| {
+            let (kind, value) = item?;
+            let identifier = Identifier::parse(kind, &value, normalizer)?;
+            Ok(Change::Remove {
+                list,
+                kind: identifier.kind,
+                value: identifier.value,
+            })
+        })
+        .collect();
+    apply_batch(store, principal, list, planned, "lists.remove")
+}
+
+fn apply_batch<S: ListStore + AuditStore + ?Sized>(
+    store: &S,
+    principal: &Principal,
+    list: List,
+    planned: Vec<Result<Change, AppError>>,
+    action: &str,
+) -> Result<BatchReport, AppError> {
+    let changes: Vec<Change> = planned.iter().filter_map(|p| p.clone().ok()).collect();
+    let applied = store.apply_list_changes(&changes, &principal.actor(), principal.is_admin())?;
+    audit::record(
+        store,
+        principal,
+        action,
+        &format!("list:{list}"),
+        serde_json::json!({"entries": changes.len(), "changed": applied.changed(),
+            "version": applied.version}),
+    )?;
+    let mut done = changes.iter().zip(&applied.outcomes);
+    let results = planned
+        .into_iter()
+        .map(|slot| {
+            slot?;
+            let (change, outcome) = done
+                .next()
+                .ok_or_else(|| AppError::new(ErrorKind::Internal, "missing outcome"))?;
+            let (kind, value) = change_identity(change);
+            if *outcome == Outcome::Forbidden {
+                return Err(AppError::new(
+                    ErrorKind::ForbiddenOfficial,
+                    format!("{value} is an official entry; only an administrator changes it"),
+                ));
+            }
+            Ok((*outcome, kind, value))
+        })
+        .collect();
+    Ok(BatchReport {
+        version: applied.version,
+        results,
+    })
+}
+
+fn change_identity(change: &Change) -> (Kind, String) {
+    match change {
+        Change::Put { identifier, .. } => (identifier.kind, identifier.value.clone()),
+        Change::Remove { kind, value, .. } => (*kind, value.clone()),
+    }
+}
+
+/// A list file to import.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportRequest<'a> {
+    pub list: List,
+    pub kind: Kind,
+    pub format: Format,
+    /// Where the entries come from; official only for an administrator, on the white list.
+    pub source: Source,
+    /// For entries that carry none.
+    pub fraud_type: Option<&'a str>,
+    pub text: &'a str,
+}
+
+/// What an import did, line by line.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportReport {
+    pub version: u64,
+    pub imported: u64,
+    pub duplicate: u64,
+    /// Comments and blank lines.
+    pub skipped: u64,
+    /// Every line that could not be imported, with its number and why, by line.
+    pub rejected: Vec<Rejection>,
+}
+
+/// Imports a list file: the one import path of the API and the command line. Large files go
+/// to the store in chunks of [`IMPORT_CHUNK`]; `progress` hears of every chunk (entries done,
+/// entries in all).
+pub fn import<S: ListStore + AuditStore + ?Sized>(
+    store: &S,
+    normalizer: &PhoneNormalizer,
+    principal: &Principal,
+    request: ImportRequest<'_>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportReport, AppError> {
+    check_source(principal, request.list, request.source)?;
+    let mut plan = listfile::plan_import(
+        request.text,
+        request.format,
+        request.list,
+        request.kind,
+        request.source,
+        normalizer,
+    );
+    if let Some(fraud_type) = request.fraud_type.filter(|t| !t.trim().is_empty()) {
+        fill_fraud_type(&mut plan, fraud_type);
+    }
+    let total = plan.changes.len() as u64;
+    let mut outcomes = Vec::with_capacity(plan.changes.len());
+    let mut version = store.list_version()?;
+    let actor = principal.actor();
+    for chunk in plan.changes.chunks(IMPORT_CHUNK) {
+        let applied = store.apply_list_changes(chunk, &actor, principal.is_admin())?;
+        version = applied.version;
+        outcomes.extend(applied.outcomes);
+        progress(outcomes.len() as u64, total);
+    }
+    let report = summarize(plan, &outcomes, version);
+    audit::record(
+        store,
+        principal,
+        "lists.import",
+        &format!("list:{}", request.list),
+        serde_json::json!({"kind": request.kind.as_str(), "format": format_name(request.format),
+            "source": request.source.as_str(), "imported": report.imported,
+            "duplicate": report.duplicate, "rejected": report.rejected.len(),
+            "skipped": report.skipped, "version": report.version}),
+    )?;
+    Ok(report)
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Plain => "plain",
+        Format::Hosts => "hosts",
+        Format::Abp => "abp",
+        Format::Csv => "csv",
+    }
+}
+
+fn fill_fraud_type(plan: &mut ImportPlan, fraud_type: &str) {
+    for change in &mut plan.changes {
+        if let Change::Put { attributes, .. } = change {
+            attributes
+                .fraud_type
+                .get_or_insert_with(|| fraud_type.to_owned());
+        }
+    }
+}
+
+/// Counts an applied import; forbidden changes (official entries) are reported as rejected.
+fn summarize(plan: ImportPlan, outcomes: &[Outcome], version: u64) -> ImportReport {
+    let mut report = ImportReport {
+        version,
+        skipped: plan.skipped,
+        rejected: plan.rejected,
+        ..ImportReport::default()
+    };
+    for ((change, outcome), line) in plan.changes.iter().zip(outcomes).zip(&plan.lines) {
+        match outcome {
+            Outcome::Added | Outcome::Updated => report.imported += 1,
+            Outcome::Duplicate => report.duplicate += 1,
+            _ => report.rejected.push(Rejection {
+                line: *line,
+                text: change_identity(change).1,
+                code: "forbidden_official",
+                message: "an official entry; only an administrator changes it".to_owned(),
+            }),
+        }
+    }
+    report.rejected.sort_by_key(|r| r.line);
+    report
+}
+
+/// A list's live entries of one kind as a list file. Audited.
+pub fn export<S: ListStore + AuditStore + ?Sized>(
+    store: &S,
+    principal: &Principal,
+    list: List,
+    kind: Kind,
+    format: Format,
+) -> Result<String, AppError> {
+    let filter = EntryFilter {
+        list: Some(list),
+        kind: Some(kind),
+        include_removed: false,
+    };
+    let mut text = String::new();
+    if format == Format::Csv {
+        text.push_str(CSV_HEADER);
+        text.push('\n');
+    }
+    let mut after = 0;
+    loop {
+        let page = store.list_entries(&filter, after, EXPORT_PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for entry in &page {
+            listfile::write_entry(format, entry, &mut text);
+        }
+        if page.len() < EXPORT_PAGE {
+            break;
+        }
+    }
+    audit::record(
+        store,
+        principal,
+        "lists.export",
+        &format!("list:{list}"),
+        serde_json::json!({"kind": kind.as_str(), "format": format_name(format)}),
+    )?;
+    Ok(text)
+}
+
+/// One entry, live or removed, with its full history. Audited.
+pub fn entry_with_history<S: ListStore + AuditStore + ?Sized>(
+    store: &S,
+    normalizer: &PhoneNormalizer,
+    principal: &Principal,
+    list: List,
+    kind: Kind,
+    value: &str,
+) -> Result<(Entry, Vec<HistoryRecord>), AppError> {
+    let identifier = Identifier::parse(kind, value, normalizer)
+        .map_err(|err| AppError::invalid(err.message))?;
+    let entry = store
+        .list_entry(list, identifier.kind, &identifier.value)?
+        .ok_or_else(|| AppError::new(ErrorKind::NotFound, "no such entry on that list"))?;
+    let history = store.list_history(entry.id)?;
+    audit::record(
+        store,
+        principal,
+        "lists.read",
+        &format!("list:{list}:{}:{}", identifier.kind, identifier.value),
+        serde_json::json!({"entry": entry.id}),
+    )?;
+    Ok((entry, history))
+}
+
+/// A page of the change feed and the store's list version when it was read. Audited.
+pub fn changes<S: ListStore + AuditStore + ?Sized>(
+    store: &S,
+    principal: &Principal,
+    cursor: ChangeCursor,
+    limit: usize,
+) -> Result<(u64, Vec<Entry>), AppError> {
+    let version = store.list_version()?;
+    let page = store.list_changes(cursor, limit)?;
+    audit::record(
+        store,
+        principal,
+        "lists.changes",
+        "lists",
+        serde_json::json!({"since": cursor.since, "after": cursor.after_id, "count": page.len()}),
+    )?;
+    Ok((version, page))
+}
+
+/// The store's list version and its live entries per list and kind.
+pub fn status(store: &dyn ListStore) -> Result<(u64, Vec<(List, Kind, u64)>), AppError> {
+    Ok((store.list_version()?, store.list_counts()?))
+}
+
+/// Live black and gray entries whose lookup hash starts with `prefix`.
+pub fn lookup(store: &dyn ListStore, prefix: &[u8]) -> Result<Vec<HashMatch>, AppError> {
+    Ok(store.lookup_by_hash_prefix(prefix, OffsetDateTime::now_utc(), 1_000)?)
+}
