@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::{Extension, Json};
 use fraudwall_lists::entry::{Identifier, IdentifierError, Kind, UnknownName};
+use fraudwall_lists::plan::{ASSESSED_KINDS, PassReport};
 use fraudwall_store::{EvidenceClass, NewEvidence, Role, UnknownEvidenceClass};
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
@@ -16,7 +17,7 @@ use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, Code, ErrorBody, ErrorDetail};
 use crate::extract::JsonBody;
-use crate::reputation::{ASSESSED_KINDS, PassReport, rfc3339};
+use crate::reputation::rfc3339;
 
 /// Items per request.
 pub const MAX_EVIDENCE: usize = 10_000;
@@ -222,22 +223,54 @@ pub async fn post(
     Ok(Json(EvidenceResponse { accepted, results }))
 }
 
+/// What one pass of the reputation job did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReputationRun {
+    /// Identifiers with evidence recent enough to count.
+    pub assessed: usize,
+    /// Derived black entries added or updated.
+    pub listed_black: usize,
+    /// Derived gray entries added or updated.
+    pub listed_gray: usize,
+    /// Derived entries of identifiers taken off: their evidence faded, or they moved to the
+    /// other list.
+    pub removed: usize,
+    pub ranges_added: usize,
+    pub ranges_removed: usize,
+    /// The list version after the pass.
+    pub version: u64,
+}
+
+impl From<PassReport> for ReputationRun {
+    fn from(report: PassReport) -> ReputationRun {
+        ReputationRun {
+            assessed: report.assessed,
+            listed_black: report.listed_black,
+            listed_gray: report.listed_gray,
+            removed: report.removed,
+            ranges_added: report.ranges_added,
+            ranges_removed: report.ranges_removed,
+            version: report.version,
+        }
+    }
+}
+
 /// Runs one pass of the reputation job now: evidence becomes derived list entries, and flagged
 /// numbers become derived ranges. Decisions see the changes within a second. Audited.
 #[utoipa::path(post, path = "/v1/reputation/run", tag = "reputation",
     responses(
-        (status = 200, description = "what the pass did", body = PassReport),
+        (status = 200, description = "what the pass did", body = ReputationRun),
         (status = 401, description = "missing or invalid token", body = ErrorBody),
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn run_reputation(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
-) -> Result<Json<PassReport>, ApiError> {
+) -> Result<Json<ReputationRun>, ApiError> {
     let job = state.reputation.clone();
     let actor = principal.actor();
     let report = state
         .blocking(move |store| {
-            let report = job.run_pass()?;
+            let report = ReputationRun::from(job.run_pass()?);
             crate::audit_event(
                 store,
                 &actor,

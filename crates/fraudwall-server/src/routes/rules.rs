@@ -1,7 +1,6 @@
 //! The rule set over the API: read it, replace it without a restart, and try a candidate on
 //! recent traffic first (a dry run) to see what it would change.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -9,7 +8,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use axum::{Extension, Json};
-use fraudwall_rules::{Event, Measure, RuleSet, RulesFormat, Scratch, Signal, Verdict};
+use fraudwall_rules::{DryRun, Measure, RuleSet, RulesFormat, Signal};
 use fraudwall_store::{Store, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -204,9 +203,13 @@ pub async fn dry_run(
     let candidate = parse_body(&headers, &body)?;
     let events = state.recent.events();
     let engine = state.engine.load_full();
-    let report = tokio::task::spawn_blocking(move || replay(&engine, &candidate, &events))
-        .await
-        .map_err(ApiError::internal)?;
+    let run = tokio::task::spawn_blocking(move || {
+        let replayed = events.iter().map(Arc::as_ref);
+        DryRun::replay(&engine, &candidate, replayed, DRY_RUN_EXAMPLES)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let report = DryRunReport::from(run);
     let actor = principal.actor();
     let (current, proposed, changed) = (
         report.current.clone(),
@@ -227,45 +230,33 @@ pub async fn dry_run(
     Ok(Json(report))
 }
 
-fn replay(
-    engine: &fraudwall_rules::Engine,
-    candidate: &RuleSet,
-    events: &[Arc<Event>],
-) -> DryRunReport {
-    let mut scratch = Scratch::new();
-    let mut transitions: BTreeMap<(Verdict, Verdict), u64> = BTreeMap::new();
-    let mut examples = Vec::new();
-    let mut changed = 0;
-    for event in events {
-        let before = engine.decide(event, &mut scratch).verdict;
-        let after = engine.decide_with(candidate, event, &mut scratch);
-        if before != after.verdict {
-            changed += 1;
-            *transitions.entry((before, after.verdict)).or_default() += 1;
-            if examples.len() < DRY_RUN_EXAMPLES {
-                examples.push(ChangedDecision {
-                    kind: event.kind(),
-                    from: before.as_str(),
-                    to: after.verdict.as_str(),
-                    reasons: after.reasons.iter().map(|r| r.code.to_owned()).collect(),
-                });
-            }
+impl From<DryRun> for DryRunReport {
+    fn from(run: DryRun) -> DryRunReport {
+        DryRunReport {
+            current: run.current,
+            candidate: run.candidate,
+            events: run.events,
+            changed: run.changed,
+            transitions: run
+                .transitions
+                .into_iter()
+                .map(|t| Transition {
+                    from: t.from.as_str(),
+                    to: t.to.as_str(),
+                    count: t.count,
+                })
+                .collect(),
+            examples: run
+                .examples
+                .into_iter()
+                .map(|e| ChangedDecision {
+                    kind: e.kind,
+                    from: e.from.as_str(),
+                    to: e.to.as_str(),
+                    reasons: e.reasons,
+                })
+                .collect(),
         }
-    }
-    DryRunReport {
-        current: engine.rules().version.clone(),
-        candidate: candidate.version.clone(),
-        events: events.len() as u64,
-        changed,
-        transitions: transitions
-            .into_iter()
-            .map(|((from, to), count)| Transition {
-                from: from.as_str(),
-                to: to.as_str(),
-                count,
-            })
-            .collect(),
-        examples,
     }
 }
 
