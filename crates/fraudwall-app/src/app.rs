@@ -8,7 +8,7 @@ use arc_swap::ArcSwap;
 use fraudwall_ids::phone::{PhoneNormalizer, Region};
 use fraudwall_lists::entry::{Entry, Kind, List};
 use fraudwall_lists::import::Format;
-use fraudwall_rules::{Engine, RuleSet};
+use fraudwall_rules::{DryRun, Engine, RuleSet};
 use fraudwall_store::{
     AuditEntry, AuditReport, ChangeCursor, HashMatch, HistoryRecord, NewToken, Store,
     TokenRecord,
@@ -107,10 +107,11 @@ impl App {
             settings.lists_refresh,
         )
         .map_err(job_error)?;
+        let keeper = snapshots.clone();
         let reputation = ReputationJob::start(
             &runner,
             store.clone(),
-            snapshots.clone(),
+            move || keeper.changed(),
             settings.reputation_period,
         )
         .map_err(job_error)?;
@@ -307,19 +308,26 @@ impl App {
         Ok(())
     }
 
-    /// Records that a dry run was made; the replay itself reads only the engine.
-    pub fn audit_dry_run(
+    /// What `candidate` would change: replays the sampled recent events through the current
+    /// rules and the candidate, over the same lists. Audited.
+    pub fn dry_run(
         &self,
         principal: &Principal,
-        detail: serde_json::Value,
-    ) -> Result<(), AppError> {
-        Ok(audit::record(
+        candidate: &RuleSet,
+        examples: usize,
+    ) -> Result<DryRun, AppError> {
+        let events = self.recent.events();
+        let engine = self.engine.load_full();
+        let run = DryRun::replay(&engine, candidate, events.iter().map(Arc::as_ref), examples);
+        audit::record(
             self.store.as_ref(),
             principal,
             "rules.dry_run",
             "rules",
-            detail,
-        )?)
+            serde_json::json!({"current": run.current, "candidate": run.candidate,
+                "changed": run.changed}),
+        )?;
+        Ok(run)
     }
 
     // tokens and audit

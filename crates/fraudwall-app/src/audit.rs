@@ -7,8 +7,8 @@ use crate::error::AppError;
 use crate::principal::Principal;
 
 /// Appends what `principal` did to `resource`, with structured detail.
-pub fn record(
-    store: &dyn AuditStore,
+pub fn record<S: AuditStore + ?Sized>(
+    store: &S,
     principal: &Principal,
     action: &str,
     resource: &str,

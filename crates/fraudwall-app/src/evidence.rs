@@ -10,9 +10,7 @@ use crate::audit;
 use crate::error::{AppError, ErrorKind};
 use crate::principal::Principal;
 
-/// The kinds whose standing evidence decides. Ranges are never assessed: they are derived from
-/// listed numbers, so the public cannot enter them.
-pub const ASSESSED_KINDS: [Kind; 4] = [Kind::Number, Kind::Domain, Kind::Url, Kind::Ip];
+pub use fraudwall_lists::plan::ASSESSED_KINDS;
 
 /// How far ahead of the server's clock an observation may be dated: clients' clocks drift, and
 /// a report made just now should not be refused for it.

@@ -1,7 +1,7 @@
 //! The one table that says which role may call which endpoint. Everything not listed here is
 //! denied; a test checks that the table and the OpenAPI document name exactly the same routes.
 
-use fraudwall_store::Role;
+use fraudwall_app::records::Role;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {

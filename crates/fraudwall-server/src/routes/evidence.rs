@@ -5,26 +5,24 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::{Extension, Json};
-use fraudwall_lists::entry::{Identifier, IdentifierError, Kind, UnknownName};
-use fraudwall_lists::plan::{ASSESSED_KINDS, PassReport};
-use fraudwall_store::{EvidenceClass, NewEvidence, Role, UnknownEvidenceClass};
+use fraudwall_app::AppError;
+use fraudwall_app::evidence::EvidenceDraft;
+use fraudwall_app::records::{EvidenceClass, UnknownEvidenceClass};
+use fraudwall_lists::entry::{Kind, UnknownName};
+use fraudwall_lists::plan::PassReport;
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use time::{Duration, OffsetDateTime};
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::Principal;
-use crate::error::{ApiError, Code, ErrorBody, ErrorDetail};
+use crate::error::{ApiError, Code, ErrorBody};
 use crate::extract::JsonBody;
-use crate::reputation::rfc3339;
 
 /// Items per request.
 pub const MAX_EVIDENCE: usize = 10_000;
 
-/// How far ahead of the server's clock an observation may be dated: clients' clocks drift, and
-/// a report made just now should not be refused for it.
-const CLOCK_SKEW: Duration = Duration::minutes(5);
 
 /// One observation about an identifier.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -74,79 +72,34 @@ pub struct EvidenceResponse {
     pub results: Vec<EvidenceResult>,
 }
 
-fn slot_error(code: &'static str, message: impl Into<String>) -> EvidenceResult {
-    EvidenceResult::Error(ErrorBody {
-        error: ErrorDetail {
-            code,
-            message: message.into(),
-        },
-    })
-}
-
-/// Validates one observation into a record from `source`, or the error for its slot.
-/// The roles whose benign signals count.
-const BENIGN_SENDERS: [Role; 4] = [Role::Admin, Role::Analyst, Role::Telco, Role::Bank];
-
-fn plan(
-    state: &AppState,
-    input: EvidenceInput,
-    source: &str,
-    role: Role,
-    now: OffsetDateTime,
-) -> Result<NewEvidence, EvidenceResult> {
-    let invalid = |message: String| slot_error(Code::InvalidParameter.name(), message);
+/// Reads one observation's names and time; the use case judges the rest.
+fn draft(input: EvidenceInput) -> Result<EvidenceDraft, AppError> {
     let kind: Kind = input
         .kind
         .parse()
-        .map_err(|e: UnknownName| invalid(e.to_string()))?;
-    if !ASSESSED_KINDS.contains(&kind) {
-        return Err(slot_error(
-            Code::UnsupportedKind.name(),
-            format!("evidence is taken about numbers, domains, urls and ip addresses, not {kind}"),
-        ));
-    }
-    let identifier = Identifier::parse(kind, &input.value, &state.normalizer).map_err(
-        // the identifier parsers' own codes are stable; they travel as they are
-        |e: IdentifierError| slot_error(e.code, e.message),
-    )?;
+        .map_err(|e: UnknownName| AppError::invalid(e.to_string()))?;
     let class = match input.class.as_deref() {
         None => EvidenceClass::Fraud,
         Some(text) => text
             .parse()
-            .map_err(|e: UnknownEvidenceClass| invalid(e.to_string()))?,
+            .map_err(|e: UnknownEvidenceClass| AppError::invalid(e.to_string()))?,
     };
-    // Benign signals pull numbers off the lists, and a fraud ring would send them by the
-    // thousand: only institutions that answer for what they say may send them.
-    if class == EvidenceClass::Benign && !BENIGN_SENDERS.contains(&role) {
-        return Err(slot_error(
-            Code::ForbiddenRole.name(),
-            "benign signals come from administrators, analysts, operators and banks",
-        ));
-    }
-    let at = match input.time.as_deref() {
-        None => now,
-        Some(text) => {
-            let at = OffsetDateTime::parse(text.trim(), &Rfc3339)
-                .map_err(|err| invalid(format!("{text:?} is not an rfc 3339 time: {err}")))?;
-            if at > now + CLOCK_SKEW {
-                return Err(slot_error(
-                    Code::TimeInFuture.name(),
-                    format!("{text} is in the future"),
-                ));
-            }
-            // within the allowed skew: recorded as now, so that no evidence grows before it fades
-            at.min(now)
-        }
-    };
-    Ok(NewEvidence {
-        kind: identifier.kind,
-        value: identifier.value,
-        key: identifier.key,
+    let time = input
+        .time
+        .as_deref()
+        .map(|text| {
+            OffsetDateTime::parse(text.trim(), &Rfc3339).map_err(|err| {
+                AppError::invalid(format!("{text:?} is not an rfc 3339 time: {err}"))
+            })
+        })
+        .transpose()?;
+    Ok(EvidenceDraft {
+        kind,
+        value: input.value,
         class,
-        source: source.to_owned(),
-        time: rfc3339(at.unix_timestamp()),
-        fraud_type: input.fraud_type.filter(|t| !t.trim().is_empty()),
-        note: input.note.filter(|n| !n.trim().is_empty()),
+        fraud_type: input.fraud_type,
+        note: input.note,
+        time,
     })
 }
 
@@ -179,47 +132,22 @@ pub async fn post(
             format!("at most {MAX_EVIDENCE} observations per request, got {count}"),
         ));
     }
-    let now = OffsetDateTime::now_utc();
-    // the token id, not its name: names repeat, ids do not
-    let source = format!("token:{}", principal.token_id);
-    let mut records = Vec::new();
-    let mut results = Vec::with_capacity(count);
-    for input in body.evidence {
-        match plan(&state, input, &source, principal.role, now) {
-            Ok(record) => {
-                results.push(EvidenceResult::Accepted {
-                    outcome: "accepted",
-                    kind: record.kind.as_str(),
-                    value: record.value.clone(),
-                });
-                records.push(record);
-            }
-            Err(error) => results.push(error),
-        }
-    }
-    let accepted = records.len();
-    if accepted > 0 {
-        state.reputation.evidence_arrived();
-    }
-    let actor = principal.actor();
-    state
-        .blocking(move |store| {
-            if !records.is_empty() {
-                store.append_evidence(&records)?;
-            }
-            let benign = records
-                .iter()
-                .filter(|r| r.class == EvidenceClass::Benign)
-                .count();
-            crate::audit_event(
-                store,
-                &actor,
-                "evidence.add",
-                "evidence",
-                serde_json::json!({"items": count, "accepted": accepted, "benign": benign}),
-            )
-        })
+    let drafts = body.evidence.into_iter().map(draft).collect();
+    let results = state
+        .blocking(move |app| app.record_evidence(&principal, drafts))
         .await?;
+    let accepted = results.iter().filter(|r| r.is_ok()).count();
+    let results = results
+        .into_iter()
+        .map(|result| match result {
+            Ok((kind, value)) => EvidenceResult::Accepted {
+                outcome: "accepted",
+                kind: kind.as_str(),
+                value,
+            },
+            Err(err) => EvidenceResult::Error(ApiError::slot(&err)),
+        })
+        .collect();
     Ok(Json(EvidenceResponse { accepted, results }))
 }
 
@@ -266,20 +194,9 @@ pub async fn run_reputation(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
 ) -> Result<Json<ReputationRun>, ApiError> {
-    let job = state.reputation.clone();
-    let actor = principal.actor();
     let report = state
-        .blocking(move |store| {
-            let report = ReputationRun::from(job.run_pass()?);
-            crate::audit_event(
-                store,
-                &actor,
-                "reputation.run",
-                "lists",
-                serde_json::json!(report),
-            )?;
-            Ok(report)
-        })
+        .blocking(move |app| app.run_reputation(&principal))
         .await?;
+    let report = ReputationRun::from(report);
     Ok(Json(report))
 }

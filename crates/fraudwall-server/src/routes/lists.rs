@@ -13,7 +13,7 @@ use axum::{Extension, Json};
 use fraudwall_app::lists::{BatchReport, EntryDraft, ImportReport, ImportRequest};
 use fraudwall_app::records::{ChangeCursor, HistoryRecord};
 use fraudwall_app::AppError;
-use fraudwall_lists::entry::{Entry, Kind, List, Source, UnknownName};
+use fraudwall_lists::entry::{Entry, Kind, Source, UnknownName};
 use fraudwall_lists::import::Format;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -26,7 +26,6 @@ use crate::extract::JsonBody;
 /// Entries per request to the entry endpoints.
 pub const MAX_ENTRIES: usize = 10_000;
 const MAX_CHANGES_PAGE: usize = 10_000;
-const EXPORT_PAGE: usize = 50_000;
 
 /// A list, kind, source or severity by name.
 fn parse_name<T: FromStr<Err = UnknownName>>(name: &str) -> Result<T, ApiError> {

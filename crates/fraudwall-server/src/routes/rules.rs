@@ -9,7 +9,6 @@ use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use axum::{Extension, Json};
 use fraudwall_rules::{DryRun, Measure, RuleSet, RulesFormat, Signal};
-use fraudwall_store::{Store, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -17,32 +16,8 @@ use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, Code, ErrorBody};
 
-const ACTIVE_DOCUMENT: &str = "rules.document";
-const ACTIVE_FORMAT: &str = "rules.format";
 /// Examples of changed decisions a dry run shows.
 const DRY_RUN_EXAMPLES: usize = 20;
-
-/// The rule set in force: the one last stored through the API, or the built-in one.
-pub fn load_active(store: &dyn Store) -> anyhow::Result<RuleSet> {
-    let Some(document) = store.config_get(ACTIVE_DOCUMENT)? else {
-        return Ok(RuleSet::builtin());
-    };
-    let format = match store.config_get(ACTIVE_FORMAT)?.as_deref() {
-        Some("json") => RulesFormat::Json,
-        _ => RulesFormat::Toml,
-    };
-    RuleSet::parse(&document, format)
-        .map_err(|err| anyhow::anyhow!("the stored rule set is invalid: {err}"))
-}
-
-fn store_active(store: &dyn Store, rules: &RuleSet) -> Result<(), StoreError> {
-    let format = match rules.format {
-        RulesFormat::Toml => "toml",
-        RulesFormat::Json => "json",
-    };
-    store.config_set(ACTIVE_FORMAT, format)?;
-    store.config_set(ACTIVE_DOCUMENT, &rules.source)
-}
 
 /// Reads a rule set from a body: JSON when the content type says so, TOML otherwise.
 fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<RuleSet, ApiError> {
@@ -115,7 +90,7 @@ fn view(rules: &RuleSet) -> RulesView {
         (status = 401, description = "missing or invalid token", body = ErrorBody),
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn get(State(state): State<AppState>) -> Json<RulesView> {
-    Json(view(state.engine.load().rules()))
+    Json(view(state.app.engine().load().rules()))
 }
 
 /// Replaces the rule set. The body is the rule set itself, TOML (`application/toml`, the
@@ -135,23 +110,9 @@ pub async fn put(
 ) -> Result<Json<RulesView>, ApiError> {
     let rules = Arc::new(parse_body(&headers, &body)?);
     let stored = rules.clone();
-    let actor = principal.actor();
     state
-        .blocking(move |store| {
-            store_active(store, &stored)?;
-            crate::audit_event(
-                store,
-                &actor,
-                "rules.replace",
-                "rules",
-                serde_json::json!({"version": stored.version, "rules": stored.rules.len()}),
-            )
-        })
+        .blocking(move |app| app.replace_rules(&principal, stored))
         .await?;
-    state
-        .engine
-        .rcu(|engine| Arc::new(engine.with_rules(rules.clone())));
-    tracing::info!(version = %rules.version, "rule set replaced");
     Ok(Json(view(&rules)))
 }
 
@@ -201,32 +162,10 @@ pub async fn dry_run(
     body: Bytes,
 ) -> Result<Json<DryRunReport>, ApiError> {
     let candidate = parse_body(&headers, &body)?;
-    let events = state.recent.events();
-    let engine = state.engine.load_full();
-    let run = tokio::task::spawn_blocking(move || {
-        let replayed = events.iter().map(Arc::as_ref);
-        DryRun::replay(&engine, &candidate, replayed, DRY_RUN_EXAMPLES)
-    })
-    .await
-    .map_err(ApiError::internal)?;
-    let report = DryRunReport::from(run);
-    let actor = principal.actor();
-    let (current, proposed, changed) = (
-        report.current.clone(),
-        report.candidate.clone(),
-        report.changed,
-    );
-    state
-        .blocking(move |store| {
-            crate::audit_event(
-                store,
-                &actor,
-                "rules.dry_run",
-                "rules",
-                serde_json::json!({"current": current, "candidate": proposed, "changed": changed}),
-            )
-        })
+    let run = state
+        .blocking(move |app| Ok(app.dry_run(&principal, &candidate, DRY_RUN_EXAMPLES)?))
         .await?;
+    let report = DryRunReport::from(run);
     Ok(Json(report))
 }
 

@@ -129,7 +129,7 @@ pub async fn revoke(
 }
 
 /// A stored time as the API spells it.
-pub(crate) fn rfc3339(time: fraudwall_app::records::OffsetDateTime) -> String {
+pub fn rfc3339(time: fraudwall_app::records::OffsetDateTime) -> String {
     time.format(&Rfc3339)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }

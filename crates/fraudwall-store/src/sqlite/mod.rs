@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 use crate::{
     Applied, AuditEntry, AuditEvent, AuditReport, AuditStore, ChangeCursor, ConfigStore,
     EntryFilter, EvidenceRecord, EvidenceStore, Expired, GENESIS_HASH, HashMatch, HistoryRecord,
-    ListStore, LiveRow, NewEvidence, NewToken, Role, StoreError, TokenHash, TokenRecord,
+    ListStore, LiveRow, NewEvidence, NewToken, StoreError, TokenHash, TokenRecord,
     TokenStore, time_text,
 };
 

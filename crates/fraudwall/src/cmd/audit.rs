@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use fraudwall_store::Store;
+use fraudwall_app::audit;
+use fraudwall_server::wire::AuditReportView;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum AuditCommand {
@@ -17,8 +18,8 @@ pub fn run(command: AuditCommand) -> anyhow::Result<std::process::ExitCode> {
     match command {
         AuditCommand::Verify { data_dir } => {
             let store = super::token::open(&data_dir)?;
-            let report = store.verify_audit()?;
-            println!("{}", serde_json::to_string(&report)?);
+            let report = audit::verify(&store)?;
+            println!("{}", serde_json::to_string(&AuditReportView::from(report.clone()))?);
             match &report.first_break {
                 None => {
                     eprintln!("audit chain intact: {} entries", report.entries);

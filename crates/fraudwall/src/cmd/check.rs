@@ -8,8 +8,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use fraudwall_ids::phone::{PhoneNormalizer, Region};
 use fraudwall_rules::{Engine, Scratch};
-use fraudwall_server::wire::{DecisionWire, load_model, load_rules, parse_event};
-use fraudwall_store::SqliteStore;
+use fraudwall_app::records::SqliteStore;
+use fraudwall_app::{rules, setup, snapshots};
+use fraudwall_server::wire::{DecisionWire, parse_event};
 
 use crate::cmd::lines::{ErrorBody, for_each_line};
 
@@ -38,9 +39,9 @@ struct ErrorLine<'a> {
 pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     let store = SqliteStore::open(&args.data_dir)
         .with_context(|| format!("cannot open store in {}", args.data_dir.display()))?;
-    let snapshot = fraudwall_server::snapshots::build_snapshot(&store)?;
-    let rules = load_rules(&store)?;
-    let model = load_model(&args.model)?;
+    let snapshot = snapshots::build_snapshot(&store)?;
+    let rules = rules::load_active(&store)?;
+    let model = setup::load_model(&args.model)?;
     let engine = Engine::new(snapshot, Arc::new(rules), model, args.region);
     let normalizer = PhoneNormalizer::new(args.region);
     let mut scratch = Scratch::new();

@@ -5,15 +5,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use fraudwall_app::Principal;
+use fraudwall_app::lists::{self, ImportRequest};
+use fraudwall_app::records::SqliteStore;
+use fraudwall_app::setup;
 use fraudwall_ids::phone::{PhoneNormalizer, Region};
 use fraudwall_lists::entry::{Kind, List, Source};
 use fraudwall_lists::import::Format;
-use fraudwall_lists::listfile::{self, ImportPlan};
-use fraudwall_server::wire::{ImportSummary, summarize};
-use fraudwall_store::{AuditEvent, SqliteStore, Store};
-
-/// Changes applied per store transaction: bounds memory on files of millions of lines.
-const CHUNK: usize = 500_000;
+use fraudwall_server::wire::ImportSummary;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum ListsCommand {
@@ -62,6 +61,7 @@ pub enum ListsCommand {
 }
 
 pub fn run(command: ListsCommand) -> anyhow::Result<()> {
+    let principal = Principal::command_line();
     match command {
         ListsCommand::Import {
             data_dir,
@@ -79,31 +79,24 @@ pub fn run(command: ListsCommand) -> anyhow::Result<()> {
             let text = String::from_utf8(text)
                 .with_context(|| format!("{} is not utf-8", file.display()))?;
             let store = open(&data_dir)?;
-            fraudwall_server::wire::seed_official_whitelist(&store, region)?;
-            let mut plan = listfile::plan_import(
-                &text,
-                format,
-                list,
-                kind,
-                source,
+            setup::seed_official_whitelist(&store, region)?;
+            let progress = Progress::new();
+            let report = lists::import(
+                &store,
                 &PhoneNormalizer::new(region),
-            );
-            drop(text);
-            if let Some(fraud_type) = fraud_type {
-                fill_fraud_type(&mut plan, &fraud_type);
-            }
-            let summary = apply(&store, plan)?;
-            store.append_audit(&AuditEvent {
-                actor: "cli".to_owned(),
-                action: "lists.import".to_owned(),
-                resource: format!("list:{list}"),
-                detail:
-                    serde_json::json!({"file": file.display().to_string(), "kind": kind.as_str(),
-                    "imported": summary.imported, "duplicate": summary.duplicate,
-                    "rejected": summary.rejected.len()})
-                    .to_string(),
-            })?;
-            print_summary(&summary, list, json)
+                &principal,
+                ImportRequest {
+                    list,
+                    kind,
+                    format,
+                    source,
+                    fraud_type: fraud_type.as_deref(),
+                    text: &text,
+                },
+                &mut |done, total| progress.update(done, total),
+            )?;
+            progress.finish();
+            print_summary(&ImportSummary::from(report), list, json)
         }
         ListsCommand::Export {
             data_dir,
@@ -113,13 +106,7 @@ pub fn run(command: ListsCommand) -> anyhow::Result<()> {
             out,
         } => {
             let store = open(&data_dir)?;
-            let text = fraudwall_server::wire::export_text(&store, list, kind, format)?;
-            store.append_audit(&AuditEvent {
-                actor: "cli".to_owned(),
-                action: "lists.export".to_owned(),
-                resource: format!("list:{list}"),
-                detail: serde_json::json!({"kind": kind.as_str()}).to_string(),
-            })?;
+            let text = lists::export(&store, &principal, list, kind, format)?;
             match out {
                 Some(path) => std::fs::write(&path, text)
                     .with_context(|| format!("cannot write {}", path.display()))?,
@@ -135,38 +122,45 @@ fn open(data_dir: &std::path::Path) -> anyhow::Result<SqliteStore> {
         .with_context(|| format!("cannot open store in {}", data_dir.display()))
 }
 
-fn fill_fraud_type(plan: &mut ImportPlan, fraud_type: &str) {
-    for change in &mut plan.changes {
-        if let fraudwall_lists::entry::Change::Put { attributes, .. } = change {
-            attributes
-                .fraud_type
-                .get_or_insert_with(|| fraud_type.to_owned());
-        }
-    }
+/// A progress bar on a terminal for imports large enough to wait for.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    started: std::time::Instant,
 }
 
-/// Applies the plan in chunks, with a progress bar on a terminal.
-fn apply(store: &SqliteStore, plan: ImportPlan) -> anyhow::Result<ImportSummary> {
-    let total = plan.changes.len();
-    let progress = indicatif::ProgressBar::new(total as u64);
-    progress.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} entries {per_sec} {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    if total < CHUNK {
-        progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+impl Progress {
+    fn new() -> Progress {
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} entries {per_sec} {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Progress {
+            bar,
+            started: std::time::Instant::now(),
+        }
     }
-    let mut outcomes = Vec::with_capacity(total);
-    let mut version = store.list_version()?;
-    for chunk in plan.changes.chunks(CHUNK) {
-        // the official whitelist is changed only by an administrator, through the API
-        let applied = store.apply_list_changes(chunk, "cli", false)?;
-        version = applied.version;
-        outcomes.extend(applied.outcomes);
-        progress.inc(chunk.len() as u64);
+
+    fn update(&self, done: u64, total: u64) {
+        if total >= lists::IMPORT_CHUNK as u64 && self.bar.is_hidden() {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        self.bar.set_length(total);
+        self.bar.set_position(done);
     }
-    progress.finish_and_clear();
-    Ok(summarize(plan, &outcomes, version))
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+        let total = self.bar.length().unwrap_or(0);
+        let seconds = self.started.elapsed().as_secs_f64();
+        if total > 0 && seconds > 0.0 {
+            eprintln!(
+                "{total} entries in {seconds:.1} s ({:.0} entries/s)",
+                total as f64 / seconds
+            );
+        }
+    }
 }
 
 fn print_summary(summary: &ImportSummary, list: List, json: bool) -> anyhow::Result<()> {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use fraudwall_server::Config;
 use fraudwall_server::config::LogFormat;
-use fraudwall_store::SqliteStore;
+use fraudwall_app::records::SqliteStore;
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {

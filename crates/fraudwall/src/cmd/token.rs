@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use fraudwall_store::{AuditEvent, NewToken, Role, SqliteStore, Store, mint_token};
+use fraudwall_app::records::{NewToken, Role, SqliteStore};
+use fraudwall_app::{Principal, tokens};
+use fraudwall_server::wire::rfc3339;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum TokenCommand {
@@ -47,39 +49,31 @@ pub fn run(command: TokenCommand) -> anyhow::Result<()> {
             org,
             territory,
         } => {
-            let name = name.trim().to_owned();
-            anyhow::ensure!(!name.is_empty(), "--name must not be empty");
             let store = open(&data_dir)?;
-            let (token, hash) = mint_token()?;
-            let record = store.create_token(
-                &NewToken {
+            let (token, _) = tokens::create(
+                &store,
+                &Principal::command_line(),
+                NewToken {
                     role,
                     name,
-                    org: org.filter(|v| !v.trim().is_empty()),
-                    territory: territory.filter(|v| !v.trim().is_empty()),
+                    org,
+                    territory,
                 },
-                &hash,
             )?;
-            store.append_audit(&AuditEvent {
-                actor: "cli".to_owned(),
-                action: "token.create".to_owned(),
-                resource: format!("token:{}", record.id),
-                detail: serde_json::json!({"role": record.role, "name": record.name}).to_string(),
-            })?;
             println!("{token}");
             Ok(())
         }
         TokenCommand::List { data_dir } => {
             let store = open(&data_dir)?;
-            for record in store.tokens()? {
+            for record in tokens::list(&store)? {
                 let line = serde_json::json!({
                     "id": record.id,
-                    "role": record.role,
+                    "role": record.role.as_str(),
                     "name": record.name,
                     "org": record.org,
                     "territory": record.territory,
-                    "created_at": record.created_at,
-                    "revoked_at": record.revoked_at,
+                    "created_at": rfc3339(record.created_at),
+                    "revoked_at": record.revoked_at.map(rfc3339),
                 });
                 println!("{line}");
             }
@@ -87,13 +81,7 @@ pub fn run(command: TokenCommand) -> anyhow::Result<()> {
         }
         TokenCommand::Revoke { data_dir, id } => {
             let store = open(&data_dir)?;
-            anyhow::ensure!(store.revoke_token(id)?, "no active token {id}");
-            store.append_audit(&AuditEvent {
-                actor: "cli".to_owned(),
-                action: "token.revoke".to_owned(),
-                resource: format!("token:{id}"),
-                detail: "{}".to_owned(),
-            })?;
+            tokens::revoke(&store, &Principal::command_line(), id)?;
             eprintln!("revoked token {id}");
             Ok(())
         }

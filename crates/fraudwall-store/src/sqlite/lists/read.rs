@@ -4,7 +4,7 @@
 use fraudwall_lists::entry::{Entry, Kind, List};
 use rusqlite::{Connection, params};
 
-use super::{entry_columns, entry_from_row, key, list_version, name, sql_limit};
+use super::{entry_columns, entry_from_row, key, list_version, name, sql_limit, text};
 use crate::sqlite::{hash_column, now_rfc3339};
 use crate::{ChangeCursor, EntryFilter, HashMatch, HistoryRecord, LiveRow, StoreError};
 

@@ -7,27 +7,25 @@
 //! applies its changes in one batch. A background thread runs a pass every period; an
 //! administrator can run one at once.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fraudwall_lists::derive::RangePolicy;
-use fraudwall_lists::plan::{AUTHOR, ListedRow, Observation, PassPlanner, PassReport};
-use fraudwall_lists::reputation::{Evidence, Policy, Timestamp};
+pub use fraudwall_lists::plan::PassReport;
+use fraudwall_lists::plan::{AUTHOR, ListedRow, Observation, PassPlanner};
+use fraudwall_lists::reputation::{Evidence, Policy};
 use fraudwall_store::{EvidenceClass, EvidenceRecord, Store, StoreError};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
-use crate::config::ReputationSection;
+use crate::jobs::{JobError, JobHandle, JobRunner, JobSpec, RunContext, RunReason};
 
-/// The handle to the job: runs a pass now, or wakes the background thread.
+/// The handle to the job: runs a pass now, or wakes the background job.
 #[derive(Clone)]
 pub struct ReputationJob {
     inner: Arc<Inner>,
-    /// Absent when the background thread is disabled. The thread ends when the last handle
-    /// is dropped.
-    wake: Option<Sender<()>>,
+    /// Absent when timed passes are disabled.
+    job: Option<JobHandle>,
 }
 
 struct Inner {
@@ -46,19 +44,24 @@ struct Inner {
 impl std::fmt::Debug for ReputationJob {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ReputationJob")
-            .field("background", &self.wake.is_some())
+            .field("background", &self.job.is_some())
             .finish()
     }
 }
 
+/// A timed pass is skipped while neither evidence nor lists changed, since a pass scans every
+/// live entry; decay alone still runs one at least this often.
+const IDLE_PASS_EVERY: Duration = Duration::from_secs(3_600);
+
 impl ReputationJob {
-    /// Starts the background thread unless the configuration disables it; passes run on
-    /// request either way. `changed` is called after a pass that changed the lists.
+    /// Registers the `reputation` job with `period` unless it is none; passes run on request
+    /// either way. `changed` is called after a pass that changed the lists.
     pub fn start(
+        runner: &JobRunner,
         store: Arc<dyn Store>,
         changed: impl Fn() + Send + Sync + 'static,
-        config: &ReputationSection,
-    ) -> ReputationJob {
+        period: Option<Duration>,
+    ) -> Result<ReputationJob, JobError> {
         let inner = Arc::new(Inner {
             store,
             changed: Box::new(changed),
@@ -67,17 +70,32 @@ impl ReputationJob {
             running: Mutex::new(()),
             evidence_arrived: AtomicBool::new(false),
         });
-        let wake = config.enabled.then(|| {
-            let (sender, receiver) = mpsc::channel();
-            let thread_inner = inner.clone();
-            let period = Duration::from_secs(config.period_s);
-            std::thread::Builder::new()
-                .name("fraudwall-reputation".into())
-                .spawn(move || keep(&thread_inner, period, receiver))
-                .expect("the reputation thread starts");
-            sender
-        });
-        ReputationJob { inner, wake }
+        let job = period
+            .map(|period| {
+                let inner = inner.clone();
+                // u64::MAX: no pass yet
+                let last_version = AtomicU64::new(u64::MAX);
+                let mut last_pass = Instant::now();
+                runner.register(
+                    JobSpec::every("reputation", period),
+                    move |ctx: &RunContext| {
+                        let version = inner.store.list_version()?;
+                        let idle = !inner.evidence_arrived.load(Ordering::Relaxed)
+                            && version == last_version.load(Ordering::Relaxed)
+                            && last_pass.elapsed() < IDLE_PASS_EVERY;
+                        if idle && ctx.reason() != RunReason::Wake {
+                            return Ok(());
+                        }
+                        inner.evidence_arrived.store(false, Ordering::Relaxed);
+                        last_pass = Instant::now();
+                        let report = inner.run_pass()?;
+                        last_version.store(report.version, Ordering::Relaxed);
+                        Ok(())
+                    },
+                )
+            })
+            .transpose()?;
+        Ok(ReputationJob { inner, job })
     }
 
     /// Notes that evidence was recorded, so the next timed pass does not skip.
@@ -85,46 +103,16 @@ impl ReputationJob {
         self.inner.evidence_arrived.store(true, Ordering::Relaxed);
     }
 
-    /// Asks the background thread for a pass now rather than at the end of its period.
+    /// Asks the background job for a pass now rather than at the end of its period.
     pub fn wake(&self) {
-        if let Some(sender) = &self.wake {
-            let _ = sender.send(());
+        if let Some(job) = &self.job {
+            job.wake();
         }
     }
 
     /// Runs one pass and waits for it. Blocks on the store: call it off the async workers.
     pub fn run_pass(&self) -> Result<PassReport, StoreError> {
         self.inner.run_pass()
-    }
-}
-
-/// A timed pass is skipped while neither evidence nor lists changed, since a pass scans every
-/// live entry; decay alone still runs one at least this often.
-const IDLE_PASS_EVERY: Duration = Duration::from_secs(3_600);
-
-fn keep(inner: &Inner, period: Duration, receiver: Receiver<()>) {
-    let mut last_version = None;
-    let mut last_pass = Instant::now();
-    loop {
-        let woken = match receiver.recv_timeout(period) {
-            Ok(()) => true,
-            Err(RecvTimeoutError::Timeout) => false,
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        let version = inner.store.list_version().ok();
-        let idle = !inner.evidence_arrived.load(Ordering::Relaxed)
-            && version.is_some()
-            && version == last_version
-            && last_pass.elapsed() < IDLE_PASS_EVERY;
-        if idle && !woken {
-            continue;
-        }
-        inner.evidence_arrived.store(false, Ordering::Relaxed);
-        last_pass = Instant::now();
-        match inner.run_pass() {
-            Ok(report) => last_version = Some(report.version),
-            Err(err) => tracing::warn!(error = %err, "reputation pass failed"),
-        }
     }
 }
 
@@ -136,19 +124,10 @@ impl Inner {
         let store = self.store.as_ref();
 
         let mut pass = PassPlanner::new(self.policy, self.ranges);
-        let mut unreadable = 0;
         let since = (now - 4 * self.policy.evidence_half_life_s as i64).max(0);
-        store.scan_evidence(&rfc3339(since), &mut |record| match observation(record) {
-            Some(observation) => pass.observe(&observation),
-            None => unreadable += 1,
-        })?;
-        if unreadable > 0 {
-            tracing::warn!(
-                records = unreadable,
-                "evidence with an unreadable time skipped"
-            );
-        }
-        store.scan_live_entries(&rfc3339(now), &mut |row| {
+        let since = OffsetDateTime::from_unix_timestamp(since).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        store.scan_evidence(since, &mut |record| pass.observe(&observation(record)))?;
+        store.scan_live_entries(OffsetDateTime::now_utc(), &mut |row| {
             pass.listed(&ListedRow {
                 list: row.list,
                 kind: row.kind,
@@ -189,10 +168,9 @@ impl Inner {
     }
 }
 
-/// A stored observation as the planner takes it; `None` when its time is unreadable.
-fn observation(record: &EvidenceRecord) -> Option<Observation<'_>> {
-    let at = OffsetDateTime::parse(&record.time, &Rfc3339).ok()?;
-    Some(Observation {
+/// A stored observation as the planner takes it.
+fn observation(record: &EvidenceRecord) -> Observation<'_> {
+    Observation {
         kind: record.kind,
         key: record.key,
         value: &record.value,
@@ -201,17 +179,9 @@ fn observation(record: &EvidenceRecord) -> Option<Observation<'_>> {
             EvidenceClass::Benign => Evidence::Benign,
         },
         source: &record.source,
-        at: at.unix_timestamp(),
+        at: record.time.unix_timestamp(),
         fraud_type: record.fraud_type.as_deref(),
-    })
-}
-
-/// A Unix time as the store spells times: RFC 3339, UTC, whole seconds.
-pub(crate) fn rfc3339(unix: Timestamp) -> String {
-    OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
+    }
 }
 
 #[cfg(test)]
@@ -220,6 +190,7 @@ mod tests {
 
     use fraudwall_ids::phone::{PhoneNormalizer, Region};
     use fraudwall_lists::entry::{Identifier, Kind, List, Source};
+    use fraudwall_lists::reputation::Timestamp;
     use fraudwall_store::{NewEvidence, SqliteStore};
 
     use super::*;
@@ -235,7 +206,7 @@ mod tests {
             key: of.key,
             class: EvidenceClass::Fraud,
             source: format!("token:{source}"),
-            time: rfc3339(at),
+            time: OffsetDateTime::from_unix_timestamp(at).unwrap(),
             fraud_type: None,
             note: None,
         }
@@ -253,17 +224,16 @@ mod tests {
         store.append_evidence(&records).unwrap();
         let changes = Arc::new(AtomicUsize::new(0));
         let counter = changes.clone();
-        let config = ReputationSection {
-            enabled: false,
-            period_s: 60,
-        };
+        let runner = JobRunner::new();
         let job = ReputationJob::start(
+            &runner,
             store.clone(),
             move || {
                 counter.fetch_add(1, Ordering::SeqCst);
             },
-            &config,
-        );
+            None,
+        )
+        .unwrap();
         let first = job.run_pass().unwrap();
         assert_eq!(
             (first.assessed, first.listed_black, first.listed_gray),
@@ -294,11 +264,14 @@ mod tests {
             .map(|source| new_evidence(&target, source, now - 60))
             .collect();
         store.append_evidence(&records).unwrap();
-        let config = ReputationSection {
-            enabled: true,
-            period_s: 3_600,
-        };
-        let job = ReputationJob::start(store.clone(), || {}, &config);
+        let runner = JobRunner::new();
+        let job = ReputationJob::start(
+            &runner,
+            store.clone(),
+            || {},
+            Some(Duration::from_secs(3_600)),
+        )
+        .unwrap();
         job.wake();
         let deadline = Instant::now() + Duration::from_secs(10);
         while store
