@@ -450,3 +450,117 @@ fn rule_sets_are_validated_tried_on_recent_traffic_and_replaced_without_a_restar
     let rules = get(&server.url("/v1/rules"), Some(&analyst));
     assert_eq!(rules.body["version"], "strict-1", "{}", rules.text);
 }
+
+/// What an import left behind, without who made it and when: the entries with their history,
+/// and the audit detail.
+fn import_traces(
+    server: &Server,
+    admin: &str,
+    values: &[&str],
+) -> (Vec<serde_json::Value>, serde_json::Value) {
+    let mut entries = Vec::new();
+    for value in values {
+        let reply = get(
+            &server.url(&format!("/v1/lists/white/entries/number/{value}")),
+            Some(admin),
+        );
+        assert_eq!(reply.status, 200, "{value}: {}", reply.text);
+        let mut entry = reply.body["entry"].clone();
+        for field in ["id", "author", "created_at", "updated_at", "version"] {
+            entry.as_object_mut().unwrap().remove(field);
+        }
+        let history: Vec<_> = reply.body["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| json!([h["action"], h["before"], h["after"]]))
+            .collect();
+        entries.push(json!({"entry": entry, "history": history}));
+    }
+    let audit = get(&server.url("/v1/audit?limit=1000"), Some(admin));
+    let detail = audit
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|e| e["action"] == "lists.import")
+        .map(|e| serde_json::from_str(e["detail"].as_str().unwrap()).unwrap())
+        .expect("the import is audited");
+    (entries, detail)
+}
+
+#[test]
+fn the_command_line_and_the_api_import_a_file_the_same_way() {
+    // a white list with an official number already on it (110, seeded), a duplicate, a bad
+    // line and a comment; csv, so that lines carry their own fraud types and confidences
+    let file = "value,fraud_type,confidence\n\
+                13800138000,,0.5\n\
+                13900139000,courier,\n\
+                +86 138 0013 8000,,\n\
+                110,,\n\
+                not a number,,\n";
+    let values = ["+8613800138000", "+8613900139000", "110"];
+
+    let by_cli = Server::start();
+    let admin_cli = by_cli.token("admin");
+    let temp = tempfile::tempdir().unwrap();
+    let path = temp.path().join("white.csv");
+    std::fs::write(&path, file).unwrap();
+    let (code, stdout, stderr) = run(
+        &[
+            "lists",
+            "import",
+            "--data-dir",
+            by_cli.data_dir.to_str().unwrap(),
+            "--list",
+            "white",
+            "--kind",
+            "number",
+            "--format",
+            "csv",
+            "--fraud-type",
+            "impersonation",
+            "--json",
+            path.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let cli_summary: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+
+    let by_api = Server::start();
+    let admin_api = by_api.token("admin");
+    let reply = send(
+        "POST",
+        &by_api.url("/v1/lists/white/import?kind=number&format=csv&fraud_type=impersonation"),
+        Some(&admin_api),
+        "text/csv",
+        file,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text);
+
+    // the same counts and rejected lines (versions differ only by what each store held)
+    let without_version = |mut summary: serde_json::Value| {
+        summary.as_object_mut().unwrap().remove("version");
+        summary
+    };
+    assert_eq!(
+        without_version(cli_summary.clone()),
+        without_version(reply.body.clone())
+    );
+    assert_eq!(cli_summary["imported"], 2, "{cli_summary}");
+    assert_eq!(cli_summary["duplicate"], 2, "{cli_summary}");
+
+    let (cli_entries, cli_audit) = import_traces(&by_cli, &admin_cli, &values);
+    let (api_entries, api_audit) = import_traces(&by_api, &admin_api, &values);
+    assert_eq!(cli_entries, api_entries);
+    assert_eq!(cli_entries[1]["entry"]["fraud_type"], "courier");
+    assert_eq!(cli_entries[0]["entry"]["fraud_type"], "impersonation");
+    assert_eq!(cli_entries[2]["entry"]["source"], "official");
+    let drop_version = |mut detail: serde_json::Value| {
+        detail.as_object_mut().unwrap().remove("version");
+        detail
+    };
+    assert_eq!(drop_version(cli_audit), drop_version(api_audit));
+}

@@ -270,3 +270,75 @@ fn sigterm_ends_the_server_cleanly() {
     let status = server.stop();
     assert_eq!(status.code(), Some(0), "{status:?}");
 }
+
+#[test]
+fn a_token_made_by_the_command_line_while_serving_works_on_its_first_request() {
+    let temp = tempfile::tempdir().unwrap();
+    let data_dir = temp.path().join("data");
+    // an hour between token refreshes: only the lookup of an unknown token can find it
+    let server = Server::start_in(
+        &data_dir,
+        &[("FRAUDWALL_AUTH__TOKEN_REFRESH_MS", "3600000")],
+    );
+    let token = support::create_token(&data_dir, "telco", &[]);
+    let first = get(&server.url("/v1/whoami"), Some(&token));
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.body["role"], "telco");
+    // a guessed token is still refused, and so is the same guess again
+    for _ in 0..2 {
+        let guess = get(&server.url("/v1/whoami"), Some("fw_00"));
+        assert_eq!(guess.status, 401);
+        assert_eq!(guess.body["error"]["code"], "invalid_token");
+    }
+}
+
+#[test]
+fn sigterm_stops_every_background_job_within_the_grace_period() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let temp = tempfile::tempdir().unwrap();
+    let log = temp.path().join("serve.log");
+    let mut child = Command::new(support::binary())
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(temp.path().join("data"))
+        .env("FRAUDWALL_LOG__FILTER", "info")
+        .env("FRAUDWALL_SERVER__SHUTDOWN_GRACE_MS", "5000")
+        // every job busy often, so that shutdown meets them running or about to run
+        .env("FRAUDWALL_REPUTATION__PERIOD_S", "1")
+        .env("FRAUDWALL_LISTS__REFRESH_MS", "10")
+        .env("FRAUDWALL_AUTH__TOKEN_REFRESH_MS", "10")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while !lines.next().unwrap().unwrap().contains("listening on") {}
+    std::thread::sleep(Duration::from_millis(300));
+    let sent = Instant::now();
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            sent.elapsed() < Duration::from_secs(30),
+            "the server did not exit"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let took = sent.elapsed();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("background jobs stopped") && text.contains("jobs=5"),
+        "{text}"
+    );
+    assert!(!text.contains("still running"), "{text}");
+    assert!(took < Duration::from_secs(5), "exit took {took:?}: {text}");
+}

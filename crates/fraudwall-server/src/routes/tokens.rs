@@ -76,8 +76,9 @@ pub async fn create(
     let role: Role = body
         .role
         .parse()
+        // the role is part of the body's shape, as it was when serde read it
         .map_err(|err: fraudwall_app::records::UnknownRole| {
-            ApiError::new(Code::InvalidParameter, err.to_string())
+            ApiError::new(Code::MalformedJson, format!("invalid json body: {err}"))
         })?;
     let new = NewToken {
         role,
