@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fraudwall against the ceiling server over HTTP, in one run, on loopback.
 #
-#   bench/http/compare.sh [FRAUDWALL_BINARY] [--with-lists]
+#   bench/http/compare.sh [FRAUDWALL_BINARY] [--with-lists] [--before OLD_BINARY]
 #
 # Builds and starts the ceiling server (bench/ceiling), starts fraudwall (default
 # target/release/fraudwall) on a fresh data directory with an admin token, checks that both
@@ -10,6 +10,9 @@
 #
 # --with-lists imports the URL block lists from the data directory into fraudwall first
 # (`fraudwall lists import`), so that link events are looked up in real lists.
+#
+# --before OLD_BINARY also starts an older fraudwall build (as server `before`) and runs it in
+# the same rotation, so that a change is measured against what it replaces in one run.
 #
 # Environment: MODES ("batch single rate"), REPEAT (3), DURATION (10s per run), DATA
 # (../shared/data), THREADS (2: worker threads of each server), and the other settings of run.sh
@@ -21,12 +24,15 @@ repo="$(cd "$here/../.." && pwd)"
 
 fraudwall="$repo/target/release/fraudwall"
 with_lists=false
-for arg in "$@"; do
-  case "$arg" in
+before=""
+while (($#)); do
+  case "$1" in
     --with-lists) with_lists=true ;;
-    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) fraudwall="$arg" ;;
+    --before) before="$2"; shift ;;
+    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) fraudwall="$1" ;;
   esac
+  shift
 done
 modes="${MODES:-batch single rate pace}"
 repeat="${REPEAT:-3}"
@@ -82,23 +88,33 @@ bodies="$repo/bench/out/http"
 start ceiling "$ceiling" --listen 127.0.0.1:0 --threads "$server_threads"
 ceiling_url="http://$address"
 
-store="$work/fraudwall"
-token="$("$fraudwall" token create --data-dir "$store" --role admin --name bench)"
-if $with_lists; then
-  echo "importing block lists into fraudwall" >&2
-  "$fraudwall" lists import --data-dir "$store" --list black --kind url --format abp \
-    "$data/urls/urlhaus-filter-online.txt" >&2
-  "$fraudwall" lists import --data-dir "$store" --list black --kind domain --format plain \
-    "$data/urls/eth-phishing-blacklist.txt" >&2
+# Starts a fraudwall build on a store of its own; sets ${name}_url and ${name}_token.
+start_fraudwall() {
+  local name="$1" binary="$2" store="$work/$1"
+  printf -v "${name}_token" '%s' "$("$binary" token create --data-dir "$store" --role admin --name bench)"
+  if $with_lists; then
+    echo "importing block lists into $name" >&2
+    "$binary" lists import --data-dir "$store" --list black --kind url --format abp \
+      "$data/urls/urlhaus-filter-online.txt" >&2
+    "$binary" lists import --data-dir "$store" --list black --kind domain --format plain \
+      "$data/urls/eth-phishing-blacklist.txt" >&2
+  fi
+  # fraudwall's runtime takes the default worker count, which tokio reads from the environment.
+  start "$name" env TOKIO_WORKER_THREADS="$server_threads" \
+    "$binary" serve --data-dir "$store" --listen 127.0.0.1:0
+  printf -v "${name}_url" '%s' "http://$address"
+}
+ceiling_token=none
+servers="ceiling fraudwall"
+start_fraudwall fraudwall "$fraudwall"
+if [[ -n "$before" ]]; then
+  start_fraudwall before "$before"
+  servers="ceiling before fraudwall"
 fi
-# fraudwall's runtime takes the default worker count, which tokio reads from the environment.
-start fraudwall env TOKIO_WORKER_THREADS="$server_threads" \
-  "$fraudwall" serve --data-dir "$store" --listen 127.0.0.1:0
-fraudwall_url="http://$address"
 
 # Both servers must answer every event of a batch, or the figures compare different work.
 check() {
-  local name="$1" url="$2"
+  local name="$1" url="$2" token="$3"
   curl -sf -H 'Content-Type: application/json' -H "Authorization: Bearer $token" \
     --data-binary @"$bodies/batch-1000.json" "$url/v1/decisions" |
     python3 -c '
@@ -108,18 +124,22 @@ kinds = collections.Counter(s["error"]["code"] if "error" in s else s["verdict"]
 print(f"{sys.argv[1]}: {len(slots)} slots: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
 ' "$name" >&2
 }
-check ceiling "$ceiling_url"
-check fraudwall "$fraudwall_url"
+for server in $servers; do
+  url="${server}_url"
+  token="${server}_token"
+  check "$server" "${!url}" "${!token}"
+done
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 results="$work/results"
 # Interleaved, so that a change in the machine's load hits both servers alike.
 for round in $(seq "$repeat"); do
   for mode in $modes; do
-    for server in ceiling fraudwall; do
+    for server in $servers; do
       url="${server}_url"
+      token="${server}_token"
       echo "== round $round, $server, $mode" >&2
-      line="$("$here/run.sh" "${!url}" "$token" "$mode" | grep '^RESULT')"
+      line="$("$here/run.sh" "${!url}" "${!token}" "$mode" | grep '^RESULT')"
       echo "$server $line" >>"$results"
     done
   done
@@ -162,5 +182,8 @@ for mode in ("batch", "single"):
     if ("ceiling", mode) in runs and ("fraudwall", mode) in runs:
         share = median("eps", runs[("fraudwall", mode)]) / median("eps", runs[("ceiling", mode)])
         print(f"- {mode}: fraudwall reaches {share:.0%} of the ceiling's events/s")
+    if ("before", mode) in runs and ("fraudwall", mode) in runs:
+        ratio = median("eps", runs[("fraudwall", mode)]) / median("eps", runs[("before", mode)])
+        print(f"- {mode}: fraudwall makes {ratio:.1%} of the events/s of the build before")
 print(f"- load average (1, 5, 15 min): {sys.argv[2]} before, {sys.argv[3]} after")
 EOF

@@ -10,8 +10,7 @@ use fraudwall_lists::entry::{Entry, Kind, List};
 use fraudwall_lists::import::Format;
 use fraudwall_rules::{DryRun, Engine, RuleSet};
 use fraudwall_store::{
-    AuditEntry, AuditReport, ChangeCursor, HashMatch, HistoryRecord, NewToken, Store,
-    TokenRecord,
+    AuditEntry, AuditReport, ChangeCursor, HashMatch, HistoryRecord, NewToken, Store, TokenRecord,
 };
 
 use crate::error::AppError;
@@ -273,8 +272,7 @@ impl App {
         principal: &Principal,
         drafts: Vec<Result<EvidenceDraft, AppError>>,
     ) -> Result<Vec<EvidenceResult>, AppError> {
-        let results =
-            evidence::record(self.store.as_ref(), &self.normalizer, principal, drafts)?;
+        let results = evidence::record(self.store.as_ref(), &self.normalizer, principal, drafts)?;
         if results.iter().any(Result::is_ok) {
             self.reputation.evidence_arrived();
         }
@@ -300,7 +298,11 @@ impl App {
     // rules
 
     /// Stores a validated rule set and puts it in force at once.
-    pub fn replace_rules(&self, principal: &Principal, rules: Arc<RuleSet>) -> Result<(), AppError> {
+    pub fn replace_rules(
+        &self,
+        principal: &Principal,
+        rules: Arc<RuleSet>,
+    ) -> Result<(), AppError> {
         rules::replace(self.store.as_ref(), principal, &rules)?;
         self.engine
             .rcu(|engine| Arc::new(engine.with_rules(rules.clone())));
@@ -342,8 +344,8 @@ impl App {
         Ok(created)
     }
 
-    pub fn list_tokens(&self) -> Result<Vec<TokenRecord>, AppError> {
-        tokens::list(self.store.as_ref())
+    pub fn list_tokens(&self, principal: &Principal) -> Result<Vec<TokenRecord>, AppError> {
+        tokens::list(self.store.as_ref(), principal)
     }
 
     pub fn revoke_token(&self, principal: &Principal, id: i64) -> Result<(), AppError> {

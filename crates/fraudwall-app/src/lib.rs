@@ -29,8 +29,8 @@ pub use principal::{Owner, Principal, Scope};
 /// crate alone for them.
 pub mod records {
     pub use fraudwall_store::{
-        AuditEntry, AuditReport, ChainBreak, ChangeCursor, EvidenceClass, HashMatch,
-        HistoryRecord, NewToken, OffsetDateTime, Role, SqliteStore, Store, StoreError,
-        TokenRecord, UnknownEvidenceClass, UnknownRole,
+        AuditEntry, AuditReport, ChainBreak, ChangeCursor, EvidenceClass, HashMatch, HistoryRecord,
+        NewToken, OffsetDateTime, Role, SqliteStore, Store, StoreError, TokenRecord,
+        UnknownEvidenceClass, UnknownRole,
     };
 }

@@ -373,8 +373,8 @@ pub fn entry_with_history<S: ListStore + AuditStore + ?Sized>(
     kind: Kind,
     value: &str,
 ) -> Result<(Entry, Vec<HistoryRecord>), AppError> {
-    let identifier = Identifier::parse(kind, value, normalizer)
-        .map_err(|err| AppError::invalid(err.message))?;
+    let identifier =
+        Identifier::parse(kind, value, normalizer).map_err(|err| AppError::invalid(err.message))?;
     let entry = store
         .list_entry(list, identifier.kind, &identifier.value)?
         .ok_or_else(|| AppError::new(ErrorKind::NotFound, "no such entry on that list"))?;

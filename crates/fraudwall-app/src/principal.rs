@@ -96,7 +96,9 @@ impl Scope<'_> {
             Scope::Territory(scope) => owner
                 .territory
                 .is_some_and(|code| !scope.is_empty() && within_division(code, scope)),
-            Scope::Org(scope) => owner.org.is_some_and(|org| !scope.is_empty() && org == scope),
+            Scope::Org(scope) => owner
+                .org
+                .is_some_and(|org| !scope.is_empty() && org == scope),
         }
     }
 }
@@ -140,11 +142,23 @@ mod tests {
             ("nowhere", owner(None, None)),
         ];
         let cases: [(Principal, &[&str]); 8] = [
-            (principal(Role::Admin, None, None), &["gulou", "taijiang", "xiamen", "icbc", "ccb", "nowhere"]),
-            (principal(Role::Analyst, None, None), &["gulou", "taijiang", "xiamen", "icbc", "ccb", "nowhere"]),
-            (principal(Role::Analyst, None, Some("350100")), &["gulou", "taijiang"]),
+            (
+                principal(Role::Admin, None, None),
+                &["gulou", "taijiang", "xiamen", "icbc", "ccb", "nowhere"],
+            ),
+            (
+                principal(Role::Analyst, None, None),
+                &["gulou", "taijiang", "xiamen", "icbc", "ccb", "nowhere"],
+            ),
+            (
+                principal(Role::Analyst, None, Some("350100")),
+                &["gulou", "taijiang"],
+            ),
             (principal(Role::Station, None, Some("350102")), &["gulou"]),
-            (principal(Role::Station, None, Some("350000")), &["gulou", "taijiang", "xiamen"]),
+            (
+                principal(Role::Station, None, Some("350000")),
+                &["gulou", "taijiang", "xiamen"],
+            ),
             // a station token without a territory fails closed
             (principal(Role::Station, None, None), &[]),
             (principal(Role::Bank, Some("icbc"), None), &["icbc"]),
@@ -156,7 +170,11 @@ mod tests {
                 .filter(|(_, owner)| who.scope().covers(*owner))
                 .map(|(name, _)| *name)
                 .collect();
-            assert_eq!(seen, visible, "{:?} {:?} {:?}", who.role, who.org, who.territory);
+            assert_eq!(
+                seen, visible,
+                "{:?} {:?} {:?}",
+                who.role, who.org, who.territory
+            );
         }
     }
 

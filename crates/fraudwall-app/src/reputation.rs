@@ -125,7 +125,8 @@ impl Inner {
 
         let mut pass = PassPlanner::new(self.policy, self.ranges);
         let since = (now - 4 * self.policy.evidence_half_life_s as i64).max(0);
-        let since = OffsetDateTime::from_unix_timestamp(since).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        let since =
+            OffsetDateTime::from_unix_timestamp(since).unwrap_or(OffsetDateTime::UNIX_EPOCH);
         store.scan_evidence(since, &mut |record| pass.observe(&observation(record)))?;
         store.scan_live_entries(OffsetDateTime::now_utc(), &mut |row| {
             pass.listed(&ListedRow {

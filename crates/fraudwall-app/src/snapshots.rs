@@ -165,19 +165,16 @@ impl SnapshotKeeper {
             let store = store.clone();
             let engine = engine.clone();
             let rebuild = rebuild.clone();
-            runner.register(
-                JobSpec::every("lists", period),
-                move |_ctx: &RunContext| {
-                    let current = engine.load_full();
-                    if store.list_version()? != current.snapshot().version() {
-                        match catch_up(store.as_ref(), current.snapshot())? {
-                            Some(snapshot) => swap(&engine, snapshot),
-                            None => rebuild.wake(),
-                        }
+            runner.register(JobSpec::every("lists", period), move |_ctx: &RunContext| {
+                let current = engine.load_full();
+                if store.list_version()? != current.snapshot().version() {
+                    match catch_up(store.as_ref(), current.snapshot())? {
+                        Some(snapshot) => swap(&engine, snapshot),
+                        None => rebuild.wake(),
                     }
-                    Ok(())
-                },
-            )?
+                }
+                Ok(())
+            })?
         };
         {
             let follow = follow.clone();

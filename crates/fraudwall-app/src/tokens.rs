@@ -19,7 +19,7 @@ use hashbrown::HashMap;
 
 use crate::audit;
 use crate::error::{AppError, ErrorKind};
-use crate::principal::Principal;
+use crate::principal::{Owner, Principal, Scope};
 
 /// How long a token the store did not know is refused without asking again.
 const MISS_TTL: Duration = Duration::from_secs(2);
@@ -193,6 +193,10 @@ pub fn create<S: TokenStore + AuditStore + ?Sized>(
     if new.name.is_empty() {
         return Err(AppError::invalid("name must not be empty"));
     }
+    // a scoped administrator hands out tokens inside its own scope only
+    if !principal.scope().covers(owner_of(&new.territory, &new.org)) {
+        return Err(out_of_scope());
+    }
     let (token, hash) = mint_token()?;
     let record = store.create_token(&new, &hash)?;
     audit::record(
@@ -205,9 +209,28 @@ pub fn create<S: TokenStore + AuditStore + ?Sized>(
     Ok((token, record))
 }
 
-/// Every token, never its secret.
-pub fn list(store: &dyn TokenStore) -> Result<Vec<TokenRecord>, AppError> {
-    Ok(store.tokens()?)
+/// Every token the principal's scope covers, never its secret.
+pub fn list(store: &dyn TokenStore, principal: &Principal) -> Result<Vec<TokenRecord>, AppError> {
+    let scope = principal.scope();
+    Ok(store
+        .tokens()?
+        .into_iter()
+        .filter(|record| scope.covers(owner_of(&record.territory, &record.org)))
+        .collect())
+}
+
+fn owner_of<'a>(territory: &'a Option<String>, org: &'a Option<String>) -> Owner<'a> {
+    Owner {
+        territory: territory.as_deref(),
+        org: org.as_deref(),
+    }
+}
+
+fn out_of_scope() -> AppError {
+    AppError::new(
+        ErrorKind::ForbiddenScope,
+        "the token is outside the caller's territory or organisation",
+    )
 }
 
 /// Revokes an active token.
@@ -216,6 +239,15 @@ pub fn revoke<S: TokenStore + AuditStore + ?Sized>(
     principal: &Principal,
     id: i64,
 ) -> Result<(), AppError> {
+    let scope = principal.scope();
+    if scope != Scope::Everything {
+        let record = store.tokens()?.into_iter().find(|record| record.id == id);
+        if let Some(record) = record
+            && !scope.covers(owner_of(&record.territory, &record.org))
+        {
+            return Err(out_of_scope());
+        }
+    }
     if !store.revoke_token(id)? {
         return Err(AppError::new(
             ErrorKind::NotFound,
@@ -241,6 +273,65 @@ mod tests {
     use fraudwall_store::{Role, SqliteStore};
 
     use super::*;
+
+    fn admin_of(territory: Option<&str>, org: Option<&str>) -> Principal {
+        Principal {
+            token_id: Some(1),
+            name: "admin".into(),
+            role: Role::Admin,
+            org: org.map(str::to_owned),
+            territory: territory.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn scoped_administrators_see_create_and_revoke_only_inside_their_scope() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let token = |role, territory: Option<&str>, org: Option<&str>| NewToken {
+            role,
+            name: format!("{role}"),
+            org: org.map(str::to_owned),
+            territory: territory.map(str::to_owned),
+        };
+        let root = admin_of(None, None);
+        let fuzhou = admin_of(Some("350100"), None);
+        let icbc = admin_of(None, Some("icbc"));
+        let (_, gulou) = create(&store, &root, token(Role::Station, Some("350102"), None)).unwrap();
+        let (_, xiamen) =
+            create(&store, &root, token(Role::Station, Some("350203"), None)).unwrap();
+        let (_, bank) = create(&store, &root, token(Role::Bank, None, Some("icbc"))).unwrap();
+        let names = |who: &Principal| -> Vec<i64> {
+            list(&store, who).unwrap().iter().map(|r| r.id).collect()
+        };
+        assert_eq!(names(&root), [gulou.id, xiamen.id, bank.id]);
+        assert_eq!(names(&fuzhou), [gulou.id]);
+        assert_eq!(names(&icbc), [bank.id]);
+
+        let refused = create(&store, &fuzhou, token(Role::Station, Some("350203"), None));
+        assert_eq!(refused.unwrap_err().kind, ErrorKind::ForbiddenScope);
+        let unscoped = create(&store, &fuzhou, token(Role::Analyst, None, None));
+        assert_eq!(unscoped.unwrap_err().kind, ErrorKind::ForbiddenScope);
+        assert!(
+            create(
+                &store,
+                &fuzhou,
+                token(Role::Station, Some("35010301"), None)
+            )
+            .is_ok()
+        );
+
+        assert_eq!(
+            revoke(&store, &fuzhou, xiamen.id).unwrap_err().kind,
+            ErrorKind::ForbiddenScope
+        );
+        assert_eq!(
+            revoke(&store, &icbc, gulou.id).unwrap_err().kind,
+            ErrorKind::ForbiddenScope
+        );
+        revoke(&store, &fuzhou, gulou.id).unwrap();
+        revoke(&store, &icbc, bank.id).unwrap();
+    }
 
     #[test]
     fn a_token_made_elsewhere_works_at_once_and_guesses_are_rationed() {

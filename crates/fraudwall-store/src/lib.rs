@@ -7,6 +7,8 @@
 //! crate is the only one that knows SQL.
 
 mod audit;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 mod error;
 mod evidence;
 mod lists;

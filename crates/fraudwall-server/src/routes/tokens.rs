@@ -67,7 +67,7 @@ impl From<TokenRecord> for TokenInfo {
         (status = 201, description = "created", body = CreatedToken),
         (status = 400, description = "invalid body", body = ErrorBody),
         (status = 401, description = "missing or invalid token", body = ErrorBody),
-        (status = 403, description = "role not allowed", body = ErrorBody)))]
+        (status = 403, description = "role not allowed, or the token outside the caller's scope", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
@@ -105,8 +105,13 @@ pub async fn create(
         (status = 200, description = "all tokens", body = [TokenInfo]),
         (status = 401, description = "missing or invalid token", body = ErrorBody),
         (status = 403, description = "role not allowed", body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<TokenInfo>>, ApiError> {
-    let records = state.blocking(|app| app.list_tokens()).await?;
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Arc<Principal>>,
+) -> Result<Json<Vec<TokenInfo>>, ApiError> {
+    let records = state
+        .blocking(move |app| app.list_tokens(&principal))
+        .await?;
     Ok(Json(records.into_iter().map(TokenInfo::from).collect()))
 }
 

@@ -65,7 +65,7 @@ pub fn run(command: TokenCommand) -> anyhow::Result<()> {
         }
         TokenCommand::List { data_dir } => {
             let store = open(&data_dir)?;
-            for record in tokens::list(&store)? {
+            for record in tokens::list(&store, &Principal::command_line())? {
                 let line = serde_json::json!({
                     "id": record.id,
                     "role": record.role.as_str(),
