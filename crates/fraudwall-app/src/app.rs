@@ -16,7 +16,7 @@ use fraudwall_store::{
 use crate::error::AppError;
 use crate::evidence::{EvidenceDraft, EvidenceResult};
 use crate::jobs::{JobRunner, JobSpec, JobStats, ShutdownReport};
-use crate::lists::{BatchReport, EntryDraft, ImportReport, ImportRequest};
+use crate::lists::{BatchReport, EntryDraft, ImportReport, ImportRequest, ListsStatus};
 use crate::principal::Principal;
 use crate::recent::RecentEvents;
 use crate::reputation::{PassReport, ReputationJob};
@@ -246,7 +246,7 @@ impl App {
         lists::changes(self.store.as_ref(), principal, cursor, limit)
     }
 
-    pub fn lists_status(&self) -> Result<(u64, Vec<(List, Kind, u64)>), AppError> {
+    pub fn lists_status(&self) -> Result<ListsStatus, AppError> {
         lists::status(self.store.as_ref())
     }
 

@@ -409,8 +409,17 @@ pub fn changes<S: ListStore + AuditStore + ?Sized>(
 }
 
 /// The store's list version and its live entries per list and kind.
-pub fn status(store: &dyn ListStore) -> Result<(u64, Vec<(List, Kind, u64)>), AppError> {
-    Ok((store.list_version()?, store.list_counts()?))
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListsStatus {
+    pub version: u64,
+    pub counts: Vec<(List, Kind, u64)>,
+}
+
+pub fn status(store: &dyn ListStore) -> Result<ListsStatus, AppError> {
+    Ok(ListsStatus {
+        version: store.list_version()?,
+        counts: store.list_counts()?,
+    })
 }
 
 /// Live black and gray entries whose lookup hash starts with `prefix`.

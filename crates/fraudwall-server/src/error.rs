@@ -166,7 +166,10 @@ impl ApiError {
     /// The error of one slot of a batch, with the use case's own code (an identifier parser's
     /// codes are stable and travel as they are).
     pub fn slot(err: &fraudwall_app::AppError) -> ErrorBody {
-        if matches!(err.kind, fraudwall_app::ErrorKind::Store | fraudwall_app::ErrorKind::Internal) {
+        if matches!(
+            err.kind,
+            fraudwall_app::ErrorKind::Store | fraudwall_app::ErrorKind::Internal
+        ) {
             tracing::error!(error = %err, "internal error in a batch slot");
         }
         ErrorBody {

@@ -17,6 +17,7 @@ use crate::routes;
         routes::meta::openapi,
         routes::meta::metrics,
         routes::meta::whoami,
+        routes::jobs::list,
         routes::decisions::decide,
         routes::tokens::create,
         routes::tokens::list,

@@ -35,6 +35,7 @@ pub const PERMISSIONS: &[RoutePermission] = &[
     route("GET", "/openapi.json", Access::Roles(EVERY_ROLE)),
     route("GET", "/metrics", Access::Roles(&[Admin, Monitor])),
     route("GET", "/v1/whoami", Access::Roles(EVERY_ROLE)),
+    route("GET", "/v1/jobs", Access::Roles(&[Admin, Monitor])),
     route("POST", "/v1/decisions", Access::Roles(DECIDERS)),
     route("POST", "/v1/tokens", Access::Roles(ADMIN_ONLY)),
     route("GET", "/v1/tokens", Access::Roles(ADMIN_ONLY)),

@@ -1,4 +1,5 @@
-//! Every metric the server emits is named here, and only here.
+//! Every metric the server emits is named here, and only here (the background jobs' metrics are
+//! named in `fraudwall_app::telemetry`).
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -26,6 +27,12 @@ pub fn prometheus() -> PrometheusHandle {
         .get_or_init(|| {
             let recorder = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Full(HTTP_DURATION.to_owned()), LATENCY_BUCKETS)
+                .and_then(|builder| {
+                    builder.set_buckets_for_metric(
+                        Matcher::Full(fraudwall_app::telemetry::JOB_RUN_DURATION.to_owned()),
+                        fraudwall_app::telemetry::JOB_DURATION_BUCKETS,
+                    )
+                })
                 .map(PrometheusBuilder::build_recorder)
                 .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder());
             let handle = recorder.handle();

@@ -2,20 +2,19 @@
 //! by default; run with `cargo test -p fraudwall-store --release --test lists_bulk -- --ignored
 //! --nocapture`.
 
-mod common;
-
 use std::time::Instant;
 
-use common::{attrs, store};
-use fraudwall_lists::entry::{Change, Identifier, Kind, List, OnExisting, Source};
-use fraudwall_store::{ChangeCursor, LiveRow, Store};
+use fraudwall_lists::entry::{Attributes, Change, Identifier, Kind, List, OnExisting, Source};
+use fraudwall_store::{ChangeCursor, ListStore, LiveRow, SqliteStore};
+use time::macros::datetime;
 
 const ENTRIES: u32 = 1_000_000;
 
 #[test]
 #[ignore = "measures throughput; run explicitly"]
 fn bulk_import_and_rebuild_scan_rates() {
-    let (_dir, store) = store();
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
     let changes: Vec<Change> = (0..ENTRIES)
         .map(|n| Change::Put {
             list: List::Black,
@@ -25,7 +24,7 @@ fn bulk_import_and_rebuild_scan_rates() {
                 value: format!("+86138{n:08}"),
                 key: u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15),
             },
-            attributes: attrs(Source::Import),
+            attributes: Attributes::new(Source::Import),
             on_existing: OnExisting::Keep,
         })
         .collect();
@@ -52,7 +51,9 @@ fn bulk_import_and_rebuild_scan_rates() {
     let mut rows = 0u64;
     let mut checksum = 0u64;
     store
-        .scan_live_entries("2025-06-01T00:00:00Z", &mut |row: &LiveRow<'_>| {
+        .scan_live_entries(datetime!(2025-06-01 00:00:00 UTC), &mut |row: &LiveRow<
+            '_,
+        >| {
             rows += 1;
             checksum ^= row.key;
         })

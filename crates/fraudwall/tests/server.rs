@@ -314,8 +314,33 @@ fn sigterm_stops_every_background_job_within_the_grace_period() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    while !lines.next().unwrap().unwrap().contains("listening on") {}
-    std::thread::sleep(Duration::from_millis(300));
+    let address = loop {
+        let line = lines.next().unwrap().unwrap();
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.trim().to_owned();
+        }
+    };
+    let admin = support::create_token(&temp.path().join("data"), "admin", &[]);
+    let jobs = get(&format!("http://{address}/v1/jobs"), Some(&admin));
+    assert_eq!(jobs.status, 200, "{}", jobs.text);
+    let mut names: Vec<&str> = jobs
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|job| job["name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "lists",
+            "lists-expiry",
+            "lists-rebuild",
+            "reputation",
+            "tokens"
+        ]
+    );
     let sent = Instant::now();
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

@@ -108,9 +108,10 @@ pub async fn list(
     let entries = state
         .blocking(move |app| app.audit_entries(&principal, page.after, limit))
         .await?;
-    Ok(Json(entries.into_iter().map(AuditEntryView::from).collect()))
+    Ok(Json(
+        entries.into_iter().map(AuditEntryView::from).collect(),
+    ))
 }
-
 
 /// Recomputes the hash chain and reports the first broken entry, if any.
 #[utoipa::path(get, path = "/v1/audit/verify", tag = "audit",

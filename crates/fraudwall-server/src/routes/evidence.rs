@@ -23,7 +23,6 @@ use crate::extract::JsonBody;
 /// Items per request.
 pub const MAX_EVIDENCE: usize = 10_000;
 
-
 /// One observation about an identifier.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -10,9 +10,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use fraudwall_app::AppError;
 use fraudwall_app::lists::{BatchReport, EntryDraft, ImportReport, ImportRequest};
 use fraudwall_app::records::{ChangeCursor, HistoryRecord};
-use fraudwall_app::AppError;
 use fraudwall_lists::entry::{Entry, Kind, Source, UnknownName};
 use fraudwall_lists::import::Format;
 use serde::{Deserialize, Serialize};
@@ -593,7 +593,8 @@ pub struct ListsStatus {
         (status = 401, description = "missing or invalid token", body = ErrorBody),
         (status = 403, description = "role not allowed", body = ErrorBody)))]
 pub async fn status(State(state): State<AppState>) -> Result<Json<ListsStatus>, ApiError> {
-    let (version, counts) = state.blocking(|app| app.lists_status()).await?;
+    let fraudwall_app::lists::ListsStatus { version, counts } =
+        state.blocking(|app| app.lists_status()).await?;
     let engine = state.app.engine().load();
     let snapshot = engine.snapshot();
     Ok(Json(ListsStatus {

@@ -163,7 +163,7 @@ pub async fn dry_run(
 ) -> Result<Json<DryRunReport>, ApiError> {
     let candidate = parse_body(&headers, &body)?;
     let run = state
-        .blocking(move |app| Ok(app.dry_run(&principal, &candidate, DRY_RUN_EXAMPLES)?))
+        .blocking(move |app| app.dry_run(&principal, &candidate, DRY_RUN_EXAMPLES))
         .await?;
     let report = DryRunReport::from(run);
     Ok(Json(report))

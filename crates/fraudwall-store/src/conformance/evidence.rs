@@ -37,17 +37,15 @@ fn without_id(record: &EvidenceRecord) -> NewEvidence {
 fn scan_times(store: &dyn Store, since: OffsetDateTime) -> Vec<OffsetDateTime> {
     let mut times = Vec::new();
     store
-        .scan_evidence(since, &mut |record: &EvidenceRecord| times.push(record.time))
+        .scan_evidence(since, &mut |record: &EvidenceRecord| {
+            times.push(record.time)
+        })
         .unwrap();
     times
 }
 
 pub fn evidence_is_read_per_identifier_and_streamed_by_time(store: &dyn Store) {
-    let mut big_key = observation(
-        9,
-        EvidenceClass::Benign,
-        datetime!(2025-01-05 00:00:00 UTC),
-    );
+    let mut big_key = observation(9, EvidenceClass::Benign, datetime!(2025-01-05 00:00:00 UTC));
     big_key.key = u64::MAX;
     big_key.note = Some("operator says it is a courier".into());
     let records = vec![

@@ -3,7 +3,7 @@
 //! A backend crate implements [`Backend`] (fresh, empty databases and handles on them) and
 //! writes one line in an integration test:
 //!
-//! ```ignore
+//! ```text
 //! fraudwall_store::conformance_tests!(MyBackend::new());
 //! ```
 //!

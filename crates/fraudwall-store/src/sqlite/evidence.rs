@@ -82,7 +82,10 @@ fn record_from_row(row: &Row<'_>) -> Result<EvidenceRecord, StoreError> {
             .parse::<EvidenceClass>()
             .map_err(|err| corrupt(&err))?,
         source: row.get(5)?,
-        time: crate::time_text::parse(row.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?, "evidence time")?,
+        time: crate::time_text::parse(
+            row.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?,
+            "evidence time",
+        )?,
         fraud_type: row.get(7)?,
         note: row.get(8)?,
     })

@@ -19,7 +19,10 @@ pub fn run(command: AuditCommand) -> anyhow::Result<std::process::ExitCode> {
         AuditCommand::Verify { data_dir } => {
             let store = super::token::open(&data_dir)?;
             let report = audit::verify(&store)?;
-            println!("{}", serde_json::to_string(&AuditReportView::from(report.clone()))?);
+            println!(
+                "{}",
+                serde_json::to_string(&AuditReportView::from(report.clone()))?
+            );
             match &report.first_break {
                 None => {
                     eprintln!("audit chain intact: {} entries", report.entries);

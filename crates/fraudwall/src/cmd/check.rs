@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use fraudwall_ids::phone::{PhoneNormalizer, Region};
-use fraudwall_rules::{Engine, Scratch};
 use fraudwall_app::records::SqliteStore;
 use fraudwall_app::{rules, setup, snapshots};
+use fraudwall_ids::phone::{PhoneNormalizer, Region};
+use fraudwall_rules::{Engine, Scratch};
 use fraudwall_server::wire::{DecisionWire, parse_event};
 
 use crate::cmd::lines::{ErrorBody, for_each_line};

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
+use fraudwall_app::records::SqliteStore;
 use fraudwall_server::Config;
 use fraudwall_server::config::LogFormat;
-use fraudwall_app::records::SqliteStore;
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {

@@ -188,12 +188,7 @@ pub(crate) fn by_hash_prefix(
         return Err(StoreError::InvalidHashPrefix { len: prefix.len() });
     }
     let mut stmt = conn.prepare_cached(BY_HASH_PREFIX_SQL)?;
-    let mut rows = stmt.query(params![
-        prefix,
-        prefix_end(prefix),
-        now,
-        sql_limit(limit)
-    ])?;
+    let mut rows = stmt.query(params![prefix, prefix_end(prefix), now, sql_limit(limit)])?;
     let mut matches = Vec::new();
     while let Some(row) = rows.next()? {
         matches.push(HashMatch {

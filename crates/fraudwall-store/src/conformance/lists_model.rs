@@ -1,13 +1,14 @@
 //! Random batches of puts and removes leave the store's live set equal to a plain map's.
 
-mod common;
-
 use std::collections::{HashMap, HashSet};
 
-use common::{attrs, nth_number, store};
 use fraudwall_lists::entry::{Attributes, Change, Identifier, List, OnExisting, Outcome, Source};
-use fraudwall_store::{EntryFilter, LiveRow, Store};
 use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use time::macros::datetime;
+
+use super::{Backend, attrs, nth_number};
+use crate::{EntryFilter, LiveRow, Store};
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -149,49 +150,74 @@ impl Model {
     }
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+type Batches = Vec<(Vec<Op>, bool)>;
 
-    #[test]
-    fn the_live_set_follows_a_model(
-        batches in prop::collection::vec((prop::collection::vec(op(), 0..8), any::<bool>()), 1..8)
-    ) {
-        let (_dir, store) = store();
-        let numbers: Vec<Identifier> = (0..5).map(nth_number).collect();
-        let mut model = Model::default();
-        for (batch, allow_official) in &batches {
-            let changes: Vec<Change> = batch.iter().map(|op| change(op, &numbers)).collect();
-            let applied = store.apply_list_changes(&changes, "prop", *allow_official).unwrap();
-            let expected = model.apply(batch, *allow_official);
-            prop_assert_eq!(&applied.outcomes, &expected);
-            prop_assert_eq!(applied.version, model.version);
-        }
+fn batches() -> impl Strategy<Value = Batches> {
+    prop::collection::vec((prop::collection::vec(op(), 0..8), any::<bool>()), 1..8)
+}
 
-        let stored: HashMap<(List, u32), Attributes> = store
-            .list_entries(&EntryFilter::default(), 0, usize::MAX)
-            .unwrap()
-            .into_iter()
-            .map(|entry| {
-                let n = numbers.iter().position(|id| *id == entry.identifier).unwrap() as u32;
-                ((entry.list, n), entry.attributes)
-            })
-            .collect();
-        prop_assert_eq!(&stored, &model.live);
-
-        let mut scanned = Vec::new();
-        let version = store
-            .scan_live_entries("2025-06-01T00:00:00Z", &mut |row: &LiveRow<'_>| {
-                scanned.push((row.list, row.key, row.source))
-            })
+/// Applies `batches` to a fresh store and to the model, and compares them throughout.
+fn follow(store: &dyn Store, batches: &Batches) -> Result<(), TestCaseError> {
+    let numbers: Vec<Identifier> = (0..5).map(nth_number).collect();
+    let mut model = Model::default();
+    for (batch, allow_official) in batches {
+        let changes: Vec<Change> = batch.iter().map(|op| change(op, &numbers)).collect();
+        let applied = store
+            .apply_list_changes(&changes, "prop", *allow_official)
             .unwrap();
-        prop_assert_eq!(version, model.version);
-        scanned.sort_by_key(|row| (row.0, row.1));
-        let mut expected: Vec<_> = model
-            .live
-            .iter()
-            .map(|((list, n), a)| (*list, numbers[*n as usize].key, a.source))
-            .collect();
-        expected.sort_by_key(|row| (row.0, row.1));
-        prop_assert_eq!(scanned, expected);
+        let expected = model.apply(batch, *allow_official);
+        prop_assert_eq!(&applied.outcomes, &expected);
+        prop_assert_eq!(applied.version, model.version);
+    }
+
+    let stored: HashMap<(List, u32), Attributes> = store
+        .list_entries(&EntryFilter::default(), 0, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|entry| {
+            let n = numbers
+                .iter()
+                .position(|id| *id == entry.identifier)
+                .unwrap() as u32;
+            ((entry.list, n), entry.attributes)
+        })
+        .collect();
+    prop_assert_eq!(&stored, &model.live);
+
+    let mut scanned = Vec::new();
+    let version = store
+        .scan_live_entries(datetime!(2025-06-01 00:00:00 UTC), &mut |row: &LiveRow<
+            '_,
+        >| {
+            scanned.push((row.list, row.key, row.source))
+        })
+        .unwrap();
+    prop_assert_eq!(version, model.version);
+    scanned.sort_by_key(|row| (row.0, row.1));
+    let mut expected: Vec<_> = model
+        .live
+        .iter()
+        .map(|((list, n), a)| (*list, numbers[*n as usize].key, a.source))
+        .collect();
+    expected.sort_by_key(|row| (row.0, row.1));
+    prop_assert_eq!(scanned, expected);
+    Ok(())
+}
+
+/// Random batches of puts and removes, each run on a fresh store.
+pub fn the_live_set_follows_a_model(backend: &dyn Backend) {
+    // no regression files: the suite runs inside other crates, whose sources it must not touch
+    let config = Config {
+        cases: 64,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let mut runner = TestRunner::new(config);
+    let result = runner.run(&batches(), |batches| {
+        let store = backend.open();
+        follow(&*store, &batches)
+    });
+    if let Err(err) = result {
+        panic!("{err}");
     }
 }

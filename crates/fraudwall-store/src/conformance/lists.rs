@@ -1,16 +1,20 @@
 //! The list semantics of the store: outcomes, versions, tombstones, the change feed, expiry,
 //! history and the lookups built on them.
 
-mod common;
-
-use common::{attrs, id, nth_number, number, put, remove, replace, store};
 use fraudwall_lists::entry::{Identifier, Kind, List, Outcome, Severity, Source};
-use fraudwall_store::{ChangeCursor, EntryFilter, LiveRow, Store, StoreError};
 use sha2::{Digest, Sha256};
+use time::format_description::well_known::Rfc3339;
+use time::macros::{datetime, offset};
+use time::{Duration, OffsetDateTime};
 
-const NOW: &str = "2025-06-01T00:00:00Z";
+use super::{attrs, id, nth_number, number, put, remove, replace};
+use crate::{ChangeCursor, EntryFilter, LiveRow, Store, StoreError};
 
-fn live_keys(store: &dyn Store, now: &str) -> (u64, Vec<(List, Kind, u64)>) {
+/// The clock of these cases, and the same instant as an expiry is spelled.
+const NOW: OffsetDateTime = datetime!(2025-06-01 00:00:00 UTC);
+const NOW_TEXT: &str = "2025-06-01T00:00:00Z";
+
+fn live_keys(store: &dyn Store, now: OffsetDateTime) -> (u64, Vec<(List, Kind, u64)>) {
     let mut rows = Vec::new();
     let version = store
         .scan_live_entries(now, &mut |row: &LiveRow<'_>| {
@@ -21,12 +25,10 @@ fn live_keys(store: &dyn Store, now: &str) -> (u64, Vec<(List, Kind, u64)>) {
     (version, rows)
 }
 
-#[test]
-fn a_fresh_store_has_version_zero_and_no_entries() {
-    let (_dir, store) = store();
+pub fn a_fresh_store_has_version_zero_and_no_entries(store: &dyn Store) {
     assert_eq!(store.list_version().unwrap(), 0);
     assert_eq!(store.list_counts().unwrap(), vec![]);
-    assert_eq!(live_keys(&store, NOW), (0, vec![]));
+    assert_eq!(live_keys(store, NOW), (0, vec![]));
     assert!(
         store
             .list_changes(ChangeCursor::default(), 10)
@@ -35,9 +37,7 @@ fn a_fresh_store_has_version_zero_and_no_entries() {
     );
 }
 
-#[test]
-fn duplicates_within_and_across_batches_change_nothing() {
-    let (_dir, store) = store();
+pub fn duplicates_within_and_across_batches_change_nothing(store: &dyn Store) {
     let a = number("13800138000");
     let b = number("13900139000");
     let mut other = attrs(Source::Report);
@@ -87,9 +87,7 @@ fn duplicates_within_and_across_batches_change_nothing() {
     assert_eq!(store.list_version().unwrap(), 1);
 }
 
-#[test]
-fn replace_updates_only_when_the_attributes_differ() {
-    let (_dir, store) = store();
+pub fn replace_updates_only_when_the_attributes_differ(store: &dyn Store) {
     let a = number("13800138000");
     store
         .apply_list_changes(
@@ -158,9 +156,7 @@ fn replace_updates_only_when_the_attributes_differ() {
     );
 }
 
-#[test]
-fn removal_leaves_a_tombstone_that_a_put_revives() {
-    let (_dir, store) = store();
+pub fn removal_leaves_a_tombstone_that_a_put_revives(store: &dyn Store) {
     let a = number("13800138000");
     let missing = number("13700137000");
     store
@@ -193,7 +189,7 @@ fn removal_leaves_a_tombstone_that_a_put_revives() {
         .unwrap();
     assert!(tombstone.removed);
     assert_eq!((tombstone.version, tombstone.author.as_str()), (2, "bob"));
-    assert_eq!(live_keys(&store, NOW), (2, vec![]));
+    assert_eq!(live_keys(store, NOW), (2, vec![]));
 
     let again = store
         .apply_list_changes(&[remove(List::Gray, &a)], "bob", false)
@@ -226,9 +222,7 @@ fn removal_leaves_a_tombstone_that_a_put_revives() {
     assert!(history[2].before.is_none() && history[2].after.is_some());
 }
 
-#[test]
-fn a_removal_and_a_put_in_one_batch_apply_in_order() {
-    let (_dir, store) = store();
+pub fn a_removal_and_a_put_in_one_batch_apply_in_order(store: &dyn Store) {
     let a = number("13800138000");
     let applied = store
         .apply_list_changes(
@@ -263,9 +257,7 @@ fn a_removal_and_a_put_in_one_batch_apply_in_order() {
     assert_eq!(store.list_history(entry.id).unwrap().len(), 3);
 }
 
-#[test]
-fn the_official_whitelist_changes_only_with_permission() {
-    let (_dir, store) = store();
+pub fn the_official_whitelist_changes_only_with_permission(store: &dyn Store) {
     let bank = number("95588");
     let other = number("95599");
 
@@ -363,9 +355,7 @@ fn the_official_whitelist_changes_only_with_permission() {
     assert_eq!(admin.version, 3);
 }
 
-#[test]
-fn the_version_moves_once_per_changing_batch() {
-    let (_dir, store) = store();
+pub fn the_version_moves_once_per_changing_batch(store: &dyn Store) {
     let numbers: Vec<Identifier> = (0..100).map(nth_number).collect();
     let changes: Vec<_> = numbers
         .iter()
@@ -417,9 +407,7 @@ fn the_version_moves_once_per_changing_batch() {
     assert_eq!(one.version, 2);
 }
 
-#[test]
-fn the_change_feed_pages_inside_one_version_and_carries_tombstones() {
-    let (_dir, store) = store();
+pub fn the_change_feed_pages_inside_one_version_and_carries_tombstones(store: &dyn Store) {
     let numbers: Vec<Identifier> = (0..2_500).map(nth_number).collect();
     let changes: Vec<_> = numbers
         .iter()
@@ -483,9 +471,7 @@ fn the_change_feed_pages_inside_one_version_and_carries_tombstones() {
     );
 }
 
-#[test]
-fn listings_filter_and_page_by_id() {
-    let (_dir, store) = store();
+pub fn listings_filter_and_page_by_id(store: &dyn Store) {
     let a = number("13800138000");
     let b = number("13900139000");
     let app = id(Kind::App, "com.evil.app");
@@ -543,9 +529,7 @@ fn listings_filter_and_page_by_id() {
     assert!(rest[0].id > first[1].id);
 }
 
-#[test]
-fn the_rebuild_scan_skips_removed_and_expired_entries() {
-    let (_dir, store) = store();
+pub fn the_rebuild_scan_skips_removed_and_expired_entries(store: &dyn Store) {
     let kept = number("13800138000");
     let gone = number("13900139000");
     let expired = number("13700137000");
@@ -611,20 +595,89 @@ fn the_rebuild_scan_skips_removed_and_expired_entries() {
     assert_eq!(rows, expected);
 
     // after the later expiry, only the first is left
-    let (_, rows) = live_keys(&store, "2026-01-01T00:00:00Z");
+    let (_, rows) = live_keys(store, datetime!(2026-01-01 00:00:00 UTC));
     assert_eq!(rows, [(List::Black, Kind::Number, kept.key)]);
 }
 
-#[test]
-fn expiry_makes_tombstones_in_one_version() {
-    let (_dir, store) = store();
+pub fn an_entry_expiring_at_now_is_not_live(store: &dyn Store) {
+    let due = number("13800138000");
+    let mut expiring = attrs(Source::Report);
+    expiring.expires_at = Some(NOW_TEXT.into());
+    store
+        .apply_list_changes(&[put(List::Black, &due, expiring)], "alice", false)
+        .unwrap();
+    let hash = due.lookup_hash().unwrap();
+    let live_at = |now: OffsetDateTime| {
+        let scanned = !live_keys(store, now).1.is_empty();
+        let found = !store
+            .lookup_by_hash_prefix(&hash, now, 10)
+            .unwrap()
+            .is_empty();
+        assert_eq!(scanned, found, "the scan and the lookup disagree at {now}");
+        scanned
+    };
+    assert!(live_at(NOW - Duration::SECOND));
+    assert!(live_at(NOW - Duration::milliseconds(500)));
+    assert!(!live_at(NOW));
+    assert!(!live_at(NOW + Duration::milliseconds(500)));
+    assert!(!live_at(NOW.to_offset(offset!(+8))));
+
+    assert_eq!(
+        store
+            .expire_list_entries(NOW - Duration::SECOND)
+            .unwrap()
+            .count,
+        0
+    );
+    let expired = store.expire_list_entries(NOW).unwrap();
+    assert_eq!((expired.count, expired.version), (1, 2));
+}
+
+pub fn history_times_are_kept_to_the_second(store: &dyn Store) {
+    let started = OffsetDateTime::now_utc();
+    let a = number("13800138000");
+    store
+        .apply_list_changes(
+            &[put(List::Black, &a, attrs(Source::Report))],
+            "alice",
+            false,
+        )
+        .unwrap();
+    store
+        .apply_list_changes(&[remove(List::Black, &a)], "alice", false)
+        .unwrap();
+    let finished = OffsetDateTime::now_utc();
+    let is_now = |time: OffsetDateTime| {
+        assert_eq!(time.nanosecond(), 0, "{time}");
+        assert!(
+            time > started - Duration::SECOND && time <= finished,
+            "{time} is not now"
+        );
+    };
+
+    let entry = store
+        .list_entry(List::Black, Kind::Number, &a.value)
+        .unwrap()
+        .unwrap();
+    for text in [&entry.created_at, &entry.updated_at] {
+        is_now(OffsetDateTime::parse(text, &Rfc3339).unwrap());
+    }
+    let history = store.list_history(entry.id).unwrap();
+    assert_eq!(history.len(), 2);
+    for record in &history {
+        is_now(record.time);
+    }
+    assert!(history[0].time <= history[1].time);
+}
+
+pub fn expiry_makes_tombstones_in_one_version(store: &dyn Store) {
     let numbers: Vec<Identifier> = (0..5).map(nth_number).collect();
     let mut changes = Vec::new();
     for (n, identifier) in numbers.iter().enumerate() {
         let mut a = attrs(Source::Report);
         a.expires_at = match n {
             0 | 1 => Some("2000-01-01T00:00:00Z".into()),
-            2 => Some(NOW.into()),
+            2 => Some(NOW_TEXT.into()),
             3 => Some("2999-01-01T00:00:00Z".into()),
             _ => None,
         };
@@ -676,9 +729,7 @@ fn number_hashing_to(first: u8) -> Identifier {
         .unwrap()
 }
 
-#[test]
-fn hash_prefix_lookup_finds_live_black_and_gray_entries() {
-    let (_dir, store) = store();
+pub fn hash_prefix_lookup_finds_live_black_and_gray_entries(store: &dyn Store) {
     let black = number("13800138000");
     let gray = id(Kind::Url, "evil.example/login/");
     let white = number("95588");
@@ -713,7 +764,7 @@ fn hash_prefix_lookup_finds_live_black_and_gray_entries() {
 
     let hash: [u8; 32] = Sha256::digest(black.value.as_bytes()).into();
     for len in 1..=32 {
-        let found = store.lookup_by_hash_prefix(&hash[..len], 100).unwrap();
+        let found = store.lookup_by_hash_prefix(&hash[..len], NOW, 100).unwrap();
         assert!(
             found
                 .iter()
@@ -723,7 +774,7 @@ fn hash_prefix_lookup_finds_live_black_and_gray_entries() {
         assert!(found.iter().all(|m| m.hash.starts_with(&hash[..len])));
     }
     let url = store
-        .lookup_by_hash_prefix(&gray.lookup_hash().unwrap(), 10)
+        .lookup_by_hash_prefix(&gray.lookup_hash().unwrap(), NOW, 10)
         .unwrap();
     assert_eq!(url.len(), 1);
     assert_eq!(
@@ -734,7 +785,10 @@ fn hash_prefix_lookup_finds_live_black_and_gray_entries() {
     for hidden in [&white, &removed, &expired] {
         let hash = hidden.lookup_hash().unwrap();
         assert!(
-            store.lookup_by_hash_prefix(&hash, 10).unwrap().is_empty(),
+            store
+                .lookup_by_hash_prefix(&hash, NOW, 10)
+                .unwrap()
+                .is_empty(),
             "{}",
             hidden.value
         );
@@ -742,36 +796,37 @@ fn hash_prefix_lookup_finds_live_black_and_gray_entries() {
 
     // all-0xff prefixes have no incremented upper bound
     let edge_hash = edge.lookup_hash().unwrap();
-    let top = store.lookup_by_hash_prefix(&[0xff], 100).unwrap();
+    let top = store.lookup_by_hash_prefix(&[0xff], NOW, 100).unwrap();
     assert!(top.iter().any(|m| m.hash == edge_hash));
     assert!(top.iter().all(|m| m.hash[0] == 0xff));
     assert!(
         store
-            .lookup_by_hash_prefix(&[0xff; 32], 10)
+            .lookup_by_hash_prefix(&[0xff; 32], NOW, 10)
             .unwrap()
             .iter()
             .all(|m| m.hash == [0xff; 32])
     );
-    let bottom = store.lookup_by_hash_prefix(&[0x00], 100).unwrap();
+    let bottom = store.lookup_by_hash_prefix(&[0x00], NOW, 100).unwrap();
     assert!(bottom.iter().any(|m| m.hash == low.lookup_hash().unwrap()));
     assert!(bottom.iter().all(|m| m.hash[0] == 0x00));
 
     // every live black or gray hashed entry has some one-byte prefix
     let total: usize = (0..=255u8)
-        .map(|b| store.lookup_by_hash_prefix(&[b], 100).unwrap().len())
+        .map(|b| store.lookup_by_hash_prefix(&[b], NOW, 100).unwrap().len())
         .sum();
     assert_eq!(total, 4);
-    assert_eq!(store.lookup_by_hash_prefix(&[0xff], 0).unwrap().len(), 0);
+    assert_eq!(
+        store.lookup_by_hash_prefix(&[0xff], NOW, 0).unwrap().len(),
+        0
+    );
 
     for bad in [&[][..], &[0u8; 33][..]] {
-        let err = store.lookup_by_hash_prefix(bad, 10).unwrap_err();
+        let err = store.lookup_by_hash_prefix(bad, NOW, 10).unwrap_err();
         assert!(matches!(err, StoreError::InvalidHashPrefix { .. }), "{err}");
     }
 }
 
-#[test]
-fn keys_above_i64_max_round_trip() {
-    let (_dir, store) = store();
+pub fn keys_above_i64_max_round_trip(store: &dyn Store) {
     let identifier = Identifier {
         kind: Kind::Account,
         value: "6222020200000000000".into(),
@@ -797,7 +852,7 @@ fn keys_above_i64_max_round_trip() {
         .unwrap()
         .unwrap();
     assert_eq!(entry.identifier, identifier);
-    let (_, rows) = live_keys(&store, NOW);
+    let (_, rows) = live_keys(store, NOW);
     assert_eq!(
         rows,
         [
@@ -809,9 +864,7 @@ fn keys_above_i64_max_round_trip() {
     assert_eq!(feed[0].identifier.key, u64::MAX - 7);
 }
 
-#[test]
-fn list_counts_group_by_list_and_kind() {
-    let (_dir, store) = store();
+pub fn list_counts_group_by_list_and_kind(store: &dyn Store) {
     let mut changes: Vec<_> = (0..3)
         .map(|n| put(List::Black, &nth_number(n), attrs(Source::Import)))
         .collect();
@@ -835,30 +888,4 @@ fn list_counts_group_by_list_and_kind() {
             (List::Gray, Kind::Number, 1)
         ]
     );
-}
-
-#[test]
-fn list_history_is_append_only() {
-    let (dir, store) = store();
-    let a = number("13800138000");
-    store
-        .apply_list_changes(
-            &[put(List::Black, &a, attrs(Source::Report))],
-            "alice",
-            false,
-        )
-        .unwrap();
-    let conn = rusqlite::Connection::open(store.path()).unwrap();
-    assert!(
-        conn.execute("UPDATE list_history SET actor = 'mallory'", [])
-            .is_err()
-    );
-    assert!(conn.execute("DELETE FROM list_history", []).is_err());
-    drop(conn);
-    let entry = store
-        .list_entry(List::Black, Kind::Number, &a.value)
-        .unwrap()
-        .unwrap();
-    assert_eq!(store.list_history(entry.id).unwrap()[0].actor, "alice");
-    drop(dir);
 }
