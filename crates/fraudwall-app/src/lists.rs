@@ -2,6 +2,9 @@
 //! change feed, the privacy-preserving lookup. The HTTP API and the command line both come
 //! here, so an entry or a file is judged the same way whichever door it came through.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
 use fraudwall_ids::phone::PhoneNormalizer;
 use fraudwall_lists::entry::{
     Attributes, Change, Entry, Identifier, Kind, List, OnExisting, Outcome, Severity, Source,
@@ -16,8 +19,9 @@ use crate::audit;
 use crate::error::{AppError, ErrorKind};
 use crate::principal::Principal;
 
-/// Changes applied per store transaction when a file is imported: bounds the memory of one
-/// transaction on files of millions of lines. The same for every door.
+/// Lines parsed and handed to the store at a time when a file is imported. The store sorts each
+/// chunk before writing it, so larger chunks write in better order; this size keeps a chunk's
+/// changes near 100 MB, and at most three chunks are alive at once. The same for every door.
 pub const IMPORT_CHUNK: usize = 500_000;
 const EXPORT_PAGE: usize = 50_000;
 
@@ -235,9 +239,10 @@ pub struct ImportReport {
     pub rejected: Vec<Rejection>,
 }
 
-/// Imports a list file: the one import path of the API and the command line. Large files go
-/// to the store in chunks of [`IMPORT_CHUNK`]; `progress` hears of every chunk (entries done,
-/// entries in all).
+/// Imports a list file: the one import path of the API and the command line. The whole file is
+/// one batch and one list version. A second thread parses the next chunk of [`IMPORT_CHUNK`]
+/// lines while the store writes the last, so memory holds a few chunks rather than the whole
+/// file's changes; `progress` hears of every chunk written (lines done, lines in all).
 pub fn import<S: ListStore + AuditStore + ?Sized>(
     store: &S,
     normalizer: &PhoneNormalizer,
@@ -246,28 +251,45 @@ pub fn import<S: ListStore + AuditStore + ?Sized>(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportReport, AppError> {
     check_source(principal, request.list, request.source)?;
-    let mut plan = listfile::plan_import(
-        request.text,
-        request.format,
-        request.list,
-        request.kind,
-        request.source,
-        normalizer,
-    );
-    if let Some(fraud_type) = request.fraud_type.filter(|t| !t.trim().is_empty()) {
-        fill_fraud_type(&mut plan, fraud_type);
-    }
-    let total = plan.changes.len() as u64;
-    let mut outcomes = Vec::with_capacity(plan.changes.len());
-    let mut version = store.list_version()?;
+    let lines = request.text.lines().count() as u64;
+    let mut report = ImportReport::default();
+    // the rest of each plan in flight, waiting for its changes to come back with outcomes
+    let pending: RefCell<VecDeque<(ImportPlan, u64)>> = RefCell::default();
+    let mut done = 0;
     let actor = principal.actor();
-    for chunk in plan.changes.chunks(IMPORT_CHUNK) {
-        let applied = store.apply_list_changes(chunk, &actor, principal.is_admin())?;
-        version = applied.version;
-        outcomes.extend(applied.outcomes);
-        progress(outcomes.len() as u64, total);
-    }
-    let report = summarize(plan, &outcomes, version);
+    let version = std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<(ImportPlan, u64)>(1);
+        let normalizer = *normalizer;
+        scope.spawn(move || {
+            for planned in plans(&request, &normalizer) {
+                if sender.send(planned).is_err() {
+                    // the store failed and stopped reading
+                    return;
+                }
+            }
+        });
+        let mut chunks = receiver.into_iter().map(|(mut plan, count)| {
+            let changes = std::mem::take(&mut plan.changes);
+            pending.borrow_mut().push_back((plan, count));
+            changes
+        });
+        store.apply_list_change_chunks(
+            &mut chunks,
+            &actor,
+            principal.is_admin(),
+            &mut |changes, outcomes| {
+                let Some((mut plan, count)) = pending.borrow_mut().pop_front() else {
+                    return;
+                };
+                plan.changes = changes;
+                tally(&mut report, plan, &outcomes);
+                done += count;
+                progress(done, lines);
+            },
+        )
+    })?;
+    report.version = version;
+    report.rejected.sort_by_key(|r| r.line);
     audit::record(
         store,
         principal,
@@ -279,6 +301,82 @@ pub fn import<S: ListStore + AuditStore + ?Sized>(
             "skipped": report.skipped, "version": report.version}),
     )?;
     Ok(report)
+}
+
+/// The plan of a piece of the file whose first line is line `first`.
+fn plan_piece(
+    request: &ImportRequest<'_>,
+    normalizer: &PhoneNormalizer,
+    text: &str,
+    first: u64,
+) -> ImportPlan {
+    let mut plan = listfile::plan_import(
+        text,
+        request.format,
+        request.list,
+        request.kind,
+        request.source,
+        normalizer,
+    );
+    if let Some(fraud_type) = request.fraud_type.filter(|t| !t.trim().is_empty()) {
+        fill_fraud_type(&mut plan, fraud_type);
+    }
+    if first > 1 {
+        for line in &mut plan.lines {
+            *line += first - 1;
+        }
+        for rejected in &mut plan.rejected {
+            rejected.line += first - 1;
+        }
+    }
+    plan
+}
+
+/// The file's plans, a chunk of lines at a time, each with the count of lines it covers. Only
+/// line-based formats can be cut between lines; a csv record may span several, so a csv file
+/// is planned whole and handed over in chunks of changes.
+fn plans<'a>(
+    request: &'a ImportRequest<'a>,
+    normalizer: &'a PhoneNormalizer,
+) -> Box<dyn Iterator<Item = (ImportPlan, u64)> + 'a> {
+    let text = request.text;
+    if request.format == Format::Csv {
+        let mut plan = plan_piece(request, normalizer, text, 1);
+        let mut changes = std::mem::take(&mut plan.changes).into_iter();
+        let mut numbers = std::mem::take(&mut plan.lines).into_iter();
+        // the first chunk carries the rejections, the skipped lines and the whole file's lines
+        let mut first = Some((plan, text.lines().count() as u64));
+        return Box::new(std::iter::from_fn(move || {
+            let (mut part, count) = first.take().unwrap_or_default();
+            part.changes = changes.by_ref().take(IMPORT_CHUNK).collect();
+            part.lines = numbers.by_ref().take(IMPORT_CHUNK).collect();
+            if part.changes.is_empty() && part.rejected.is_empty() && count == 0 {
+                return None;
+            }
+            Some((part, count))
+        }));
+    }
+    let mut rest = text;
+    let mut first = 1u64;
+    Box::new(std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let cut = line_boundary(rest, IMPORT_CHUNK);
+        let (piece, after) = rest.split_at(cut);
+        rest = after;
+        let count = piece.lines().count() as u64;
+        let plan = plan_piece(request, normalizer, piece, first);
+        first += count;
+        Some((plan, count))
+    }))
+}
+
+/// The byte offset just past the `lines`-th newline of `text`, or its end.
+fn line_boundary(text: &str, lines: usize) -> usize {
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .nth(lines.saturating_sub(1))
+        .map_or(text.len(), |at| at + 1)
 }
 
 fn format_name(format: Format) -> &'static str {
@@ -300,14 +398,11 @@ fn fill_fraud_type(plan: &mut ImportPlan, fraud_type: &str) {
     }
 }
 
-/// Counts an applied import; forbidden changes (official entries) are reported as rejected.
-fn summarize(plan: ImportPlan, outcomes: &[Outcome], version: u64) -> ImportReport {
-    let mut report = ImportReport {
-        version,
-        skipped: plan.skipped,
-        rejected: plan.rejected,
-        ..ImportReport::default()
-    };
+/// Counts an applied chunk into the report; forbidden changes (official entries) are reported
+/// as rejected.
+fn tally(report: &mut ImportReport, plan: ImportPlan, outcomes: &[Outcome]) {
+    report.skipped += plan.skipped;
+    report.rejected.extend(plan.rejected);
     for ((change, outcome), line) in plan.changes.iter().zip(outcomes).zip(&plan.lines) {
         match outcome {
             Outcome::Added | Outcome::Updated => report.imported += 1,
@@ -320,8 +415,6 @@ fn summarize(plan: ImportPlan, outcomes: &[Outcome], version: u64) -> ImportRepo
             }),
         }
     }
-    report.rejected.sort_by_key(|r| r.line);
-    report
 }
 
 /// A list's live entries of one kind as a list file. Audited.

@@ -23,7 +23,7 @@ pub use lists::{Applied, ChangeCursor, EntryFilter, Expired, HashMatch, HistoryR
 pub use sqlite::SqliteStore;
 pub use token::{NewToken, Role, TokenHash, TokenRecord, UnknownRole, mint_token};
 
-use fraudwall_lists::entry::{Change, Entry, Kind, List};
+use fraudwall_lists::entry::{Change, Entry, Kind, List, Outcome};
 pub use time::OffsetDateTime;
 
 /// Durable state behind fraudwall: the union of the per-area stores. Implementations serialize
@@ -87,6 +87,20 @@ pub trait ListStore: Send + Sync + 'static {
         author: &str,
         allow_official: bool,
     ) -> Result<Applied, StoreError>;
+    /// Applies one batch of list changes handed over in chunks, exactly as
+    /// [`apply_list_changes`](ListStore::apply_list_changes) would apply their concatenation: one
+    /// transaction, at most one new list version, the same outcomes and history. Each chunk
+    /// comes back to `applied` with its outcomes, in order, as soon as they are known, so that
+    /// a caller importing millions of entries holds one chunk at a time. The outcomes stand
+    /// only if the call returns `Ok`; on an error nothing is applied. Returns the list version
+    /// after the batch.
+    fn apply_list_change_chunks(
+        &self,
+        chunks: &mut dyn Iterator<Item = Vec<Change>>,
+        author: &str,
+        allow_official: bool,
+        applied: &mut dyn FnMut(Vec<Change>, Vec<Outcome>),
+    ) -> Result<u64, StoreError>;
     /// The list version: the number of batches that changed the lists.
     fn list_version(&self) -> Result<u64, StoreError>;
     /// Live, unexpired entries per list and kind, to size in-memory tables before a build.

@@ -10,7 +10,7 @@ mod migrations;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use fraudwall_lists::entry::{Change, Entry, Kind, List};
+use fraudwall_lists::entry::{Change, Entry, Kind, List, Outcome};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::audit::{chain_hash, verify_chain};
@@ -366,6 +366,16 @@ impl ListStore for SqliteStore {
         allow_official: bool,
     ) -> Result<Applied, StoreError> {
         lists::apply::apply_changes(&mut self.write(), changes, author, allow_official)
+    }
+
+    fn apply_list_change_chunks(
+        &self,
+        chunks: &mut dyn Iterator<Item = Vec<Change>>,
+        author: &str,
+        allow_official: bool,
+        applied: &mut dyn FnMut(Vec<Change>, Vec<Outcome>),
+    ) -> Result<u64, StoreError> {
+        lists::bulk::apply_chunks(&mut self.write(), chunks, author, allow_official, applied)
     }
 
     fn list_version(&self) -> Result<u64, StoreError> {

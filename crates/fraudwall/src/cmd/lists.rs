@@ -74,13 +74,14 @@ pub fn run(command: ListsCommand) -> anyhow::Result<()> {
             json,
             file,
         } => {
+            // the rate printed at the end counts from here: reading and parsing are part of it
+            let progress = Progress::new();
             let text =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let text = String::from_utf8(text)
                 .with_context(|| format!("{} is not utf-8", file.display()))?;
             let store = open(&data_dir)?;
             setup::seed_official_whitelist(&store, region)?;
-            let progress = Progress::new();
             let report = lists::import(
                 &store,
                 &PhoneNormalizer::new(region),
@@ -122,7 +123,7 @@ fn open(data_dir: &std::path::Path) -> anyhow::Result<SqliteStore> {
         .with_context(|| format!("cannot open store in {}", data_dir.display()))
 }
 
-/// A progress bar on a terminal for imports large enough to wait for.
+/// A progress bar on a terminal for imports large enough to wait for, and the rate at the end.
 struct Progress {
     bar: indicatif::ProgressBar,
     started: std::time::Instant,
@@ -132,7 +133,7 @@ impl Progress {
     fn new() -> Progress {
         let bar = indicatif::ProgressBar::hidden();
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} entries {per_sec} {eta}")
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} lines {per_sec} {eta}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         Progress {
@@ -155,8 +156,9 @@ impl Progress {
         let total = self.bar.length().unwrap_or(0);
         let seconds = self.started.elapsed().as_secs_f64();
         if total > 0 && seconds > 0.0 {
+            // beside the summary, which stays one line (or one JSON object) for scripts
             eprintln!(
-                "{total} entries in {seconds:.1} s ({:.0} entries/s)",
+                "{total} lines in {seconds:.1} s, {:.0} lines/s",
                 total as f64 / seconds
             );
         }

@@ -8,13 +8,38 @@ use fraudwall_lists::entry::{
 use rusqlite::{CachedStatement, Connection, TransactionBehavior, params};
 
 use super::{
-    attribute_columns, attributes_at, attributes_json, evidence_json, list_version,
+    attribute_columns, attributes_at, attributes_json, bulk, evidence_json, list_version,
     set_list_version,
 };
 use crate::sqlite::now_rfc3339;
 use crate::{Applied, StoreError};
 
+/// From this many changes a batch takes the bulk path (sorted, see [`bulk`]): below it, sorting
+/// buys nothing and the rows keep the order they were given in.
+pub(super) const BULK_FROM: usize = 10_000;
+
 pub(crate) fn apply_changes(
+    conn: &mut Connection,
+    changes: &[Change],
+    author: &str,
+    allow_official: bool,
+) -> Result<Applied, StoreError> {
+    if changes.len() >= BULK_FROM {
+        let mut outcomes = Vec::new();
+        let version = bulk::apply_chunks(
+            conn,
+            std::iter::once(changes),
+            author,
+            allow_official,
+            |_, applied| outcomes = applied,
+        )?;
+        return Ok(Applied { version, outcomes });
+    }
+    apply_in_order(conn, changes, author, allow_official)
+}
+
+/// The row path: every change in the order given.
+pub(super) fn apply_in_order(
     conn: &mut Connection,
     changes: &[Change],
     author: &str,
@@ -25,12 +50,20 @@ pub(crate) fn apply_changes(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current = list_version(&tx)?;
     let now = now_rfc3339();
-    let mut batch = Batch::prepare(&tx, current + 1, &now, author, allow_official)?;
+    let mut batch = Batch::prepare(
+        &tx,
+        current + 1,
+        &now,
+        author,
+        allow_official,
+        HashSet::new(),
+        false,
+    )?;
     let mut outcomes = Vec::with_capacity(changes.len());
     for change in changes {
         outcomes.push(batch.apply(change)?);
     }
-    drop(batch);
+    batch.finish()?;
     let changed = outcomes.iter().any(|outcome| outcome.changed());
     let version = if changed {
         set_list_version(&tx, current + 1)?;
@@ -52,7 +85,7 @@ struct Existing {
 }
 
 /// The statements of one batch, prepared once and run per change.
-struct Batch<'a> {
+pub(super) struct Batch<'a> {
     conn: &'a Connection,
     find: CachedStatement<'a>,
     insert: CachedStatement<'a>,
@@ -67,15 +100,34 @@ struct Batch<'a> {
     /// carry its version) they are what the batch has put so far: a repeat is a duplicate
     /// even when it asks to replace, so a file that lists a value twice imports it once.
     kept: HashSet<i64>,
+    /// The history JSON of the attributes last recorded: an import gives most of its entries
+    /// the same attributes, and serializing them anew for each of millions of rows shows.
+    last_json: Option<(Attributes, String)>,
+    /// Whether additions of new rows are recorded in runs (see [`AddedRun`]) or one by one.
+    runs: bool,
+    run: Option<AddedRun>,
+}
+
+/// New rows of consecutive ids added with the same attributes, whose history is not written
+/// yet: one statement writes it for the whole run, as a row-by-row insert would have, at a
+/// fraction of the cost per row. Any other history record first writes the run, so the
+/// records keep the order of the changes.
+struct AddedRun {
+    first: i64,
+    last: i64,
+    after: String,
 }
 
 impl<'a> Batch<'a> {
-    fn prepare(
+    /// `kept` carries the live rows found unchanged by earlier parts of the same batch.
+    pub(super) fn prepare(
         conn: &'a Connection,
         version: u64,
         now: &'a str,
         author: &'a str,
         allow_official: bool,
+        kept: HashSet<i64>,
+        runs: bool,
     ) -> Result<Batch<'a>, StoreError> {
         Ok(Batch {
             conn,
@@ -111,11 +163,20 @@ impl<'a> Batch<'a> {
             now,
             author,
             allow_official,
-            kept: HashSet::new(),
+            kept,
+            last_json: None,
+            runs,
+            run: None,
         })
     }
 
-    fn apply(&mut self, change: &Change) -> Result<Outcome, StoreError> {
+    /// Ends the batch, handing back the rows it found unchanged for the next part.
+    pub(super) fn finish(mut self) -> Result<HashSet<i64>, StoreError> {
+        self.write_run()?;
+        Ok(std::mem::take(&mut self.kept))
+    }
+
+    pub(super) fn apply(&mut self, change: &Change) -> Result<Outcome, StoreError> {
         match change {
             Change::Put {
                 list,
@@ -136,7 +197,11 @@ impl<'a> Batch<'a> {
     ) -> Result<Outcome, StoreError> {
         let forbidden = attributes.source == Source::Official && !self.allow_official;
         if !forbidden && let Some(id) = self.insert(list, identifier, attributes)? {
-            self.record(id, "add", None, Some(attributes))?;
+            if self.runs {
+                self.extend_run(id, attributes)?;
+            } else {
+                self.record(id, "add", None, Some(attributes))?;
+            }
             return Ok(Outcome::Added);
         }
         match self.find(list, identifier.kind, &identifier.value)? {
@@ -267,6 +332,12 @@ impl<'a> Batch<'a> {
         before: Option<&Attributes>,
         after: Option<&Attributes>,
     ) -> Result<(), StoreError> {
+        self.write_run()?;
+        // the JSON is borrowed from the cache, a field apart from the statement run below
+        if let Some(after) = after {
+            self.after_json(after);
+        }
+        let after = after.and(self.last_json.as_ref().map(|(_, json)| json.as_str()));
         self.history.execute(params![
             entry_id,
             self.version,
@@ -274,8 +345,62 @@ impl<'a> Batch<'a> {
             self.author,
             action,
             before.map(attributes_json),
-            after.map(attributes_json),
+            after,
         ])?;
+        Ok(())
+    }
+
+    /// The history JSON of `attributes` after a change.
+    fn after_json(&mut self, attributes: &Attributes) -> &str {
+        if !matches!(&self.last_json, Some((last, _)) if last == attributes) {
+            self.last_json = Some((attributes.clone(), attributes_json(attributes)));
+        }
+        self.last_json
+            .as_ref()
+            .map_or("", |(_, json)| json.as_str())
+    }
+
+    fn extend_run(&mut self, id: i64, attributes: &Attributes) -> Result<(), StoreError> {
+        if let Some(run) = &mut self.run
+            && run.last + 1 == id
+            && matches!(&self.last_json, Some((last, json)) if last == attributes && *json == run.after)
+        {
+            run.last = id;
+            return Ok(());
+        }
+        self.write_run()?;
+        let after = self.after_json(attributes).to_owned();
+        self.run = Some(AddedRun {
+            first: id,
+            last: id,
+            after,
+        });
+        Ok(())
+    }
+
+    fn write_run(&mut self) -> Result<(), StoreError> {
+        let Some(run) = self.run.take() else {
+            return Ok(());
+        };
+        let mut history = self.conn.prepare_cached(
+            "INSERT INTO list_history (entry_id, version, time, actor, action, before, after)
+             SELECT id, ?3, ?4, ?5, 'add', NULL, ?6 FROM list_entries
+             WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+        )?;
+        let written = history.execute(params![
+            run.first,
+            run.last,
+            self.version,
+            self.now,
+            self.author,
+            run.after
+        ])?;
+        if written as i64 != run.last - run.first + 1 {
+            return Err(StoreError::Corrupt(format!(
+                "history of list entries {} to {}: {written} rows written",
+                run.first, run.last
+            )));
+        }
         Ok(())
     }
 }

@@ -1,10 +1,11 @@
-//! The lists in SQL: the write path ([`apply`], [`expire`]) and the read path ([`read`]), over
-//! the row encoding shared below.
+//! The lists in SQL: the write path ([`apply`], [`bulk`] for large batches, [`expire`]) and the
+//! read path ([`read`]), over the row encoding shared below.
 //!
 //! Names (list, kind, source, severity) are stored as their text spellings so that the database
 //! reads well by hand; the rebuild scan parses them from borrowed text without allocating.
 
 pub(super) mod apply;
+pub(super) mod bulk;
 pub(super) mod expire;
 pub(super) mod read;
 
