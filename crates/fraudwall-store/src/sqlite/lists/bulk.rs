@@ -446,7 +446,8 @@ mod tests {
             .unwrap();
         assert!(index.contains("WHERE removed = 0"), "{index}");
         let wanted = number(1_000_123).lookup_hash().unwrap();
-        let found = read::by_hash_prefix(&conn, &wanted[..4], 10).unwrap();
+        let found =
+            read::by_hash_prefix(&conn, &wanted[..4], &crate::time_text::now(), 10).unwrap();
         assert!(found.iter().any(|found| found.hash == wanted), "{found:?}");
         let indexed: i64 = conn
             .query_row(
