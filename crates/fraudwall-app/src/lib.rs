@@ -7,7 +7,6 @@
 
 pub mod app;
 pub mod audit;
-mod clock;
 pub mod error;
 pub mod evidence;
 pub mod jobs;

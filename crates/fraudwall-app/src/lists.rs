@@ -26,9 +26,9 @@ pub const IMPORT_CHUNK: usize = 500_000;
 const EXPORT_PAGE: usize = 50_000;
 
 /// One entry to put on a list, its names already read by the adapter.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntryDraft {
-    pub kind: Option<Kind>,
+    pub kind: Kind,
     pub value: String,
     pub fraud_type: Option<String>,
     /// 0 to 1; 1 when absent.
@@ -83,10 +83,7 @@ pub fn plan_put(
     list: List,
     draft: EntryDraft,
 ) -> Result<(Identifier, Attributes), AppError> {
-    let kind = draft
-        .kind
-        .ok_or_else(|| AppError::invalid("kind is required"))?;
-    let identifier = Identifier::parse(kind, &draft.value, normalizer)?;
+    let identifier = Identifier::parse(draft.kind, &draft.value, normalizer)?;
     let source = draft.source.unwrap_or(Source::Analyst);
     check_source(principal, list, source)?;
     let confidence = draft.confidence.unwrap_or(1.0);
@@ -173,7 +170,18 @@ fn apply_batch<S: ListStore + AuditStore + ?Sized>(
     planned: Vec<Result<Change, AppError>>,
     action: &str,
 ) -> Result<BatchReport, AppError> {
-    let changes: Vec<Change> = planned.iter().filter_map(|p| p.clone().ok()).collect();
+    // the valid changes go to the store; each invalid item keeps its error in its slot
+    let mut changes = Vec::with_capacity(planned.len());
+    let slots: Vec<Option<AppError>> = planned
+        .into_iter()
+        .map(|item| match item {
+            Ok(change) => {
+                changes.push(change);
+                None
+            }
+            Err(err) => Some(err),
+        })
+        .collect();
     let applied = store.apply_list_changes(&changes, &principal.actor(), principal.is_admin())?;
     audit::record(
         store,
@@ -183,15 +191,20 @@ fn apply_batch<S: ListStore + AuditStore + ?Sized>(
         serde_json::json!({"entries": changes.len(), "changed": applied.changed(),
             "version": applied.version}),
     )?;
-    let mut done = changes.iter().zip(&applied.outcomes);
-    let results = planned
+    let mut done = changes.into_iter().zip(&applied.outcomes);
+    let results = slots
         .into_iter()
         .map(|slot| {
-            slot?;
+            if let Some(err) = slot {
+                return Err(err);
+            }
             let (change, outcome) = done
                 .next()
                 .ok_or_else(|| AppError::new(ErrorKind::Internal, "missing outcome"))?;
-            let (kind, value) = change_identity(change);
+            let (kind, value) = match change {
+                Change::Put { identifier, .. } => (identifier.kind, identifier.value),
+                Change::Remove { kind, value, .. } => (kind, value),
+            };
             if *outcome == Outcome::Forbidden {
                 return Err(AppError::new(
                     ErrorKind::ForbiddenOfficial,
@@ -295,7 +308,7 @@ pub fn import<S: ListStore + AuditStore + ?Sized>(
         principal,
         "lists.import",
         &format!("list:{}", request.list),
-        serde_json::json!({"kind": request.kind.as_str(), "format": format_name(request.format),
+        serde_json::json!({"kind": request.kind.as_str(), "format": request.format.as_str(),
             "source": request.source.as_str(), "imported": report.imported,
             "duplicate": report.duplicate, "rejected": report.rejected.len(),
             "skipped": report.skipped, "version": report.version}),
@@ -379,15 +392,6 @@ fn line_boundary(text: &str, lines: usize) -> usize {
         .map_or(text.len(), |at| at + 1)
 }
 
-fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Plain => "plain",
-        Format::Hosts => "hosts",
-        Format::Abp => "abp",
-        Format::Csv => "csv",
-    }
-}
-
 fn fill_fraud_type(plan: &mut ImportPlan, fraud_type: &str) {
     for change in &mut plan.changes {
         if let Change::Put { attributes, .. } = change {
@@ -452,7 +456,7 @@ pub fn export<S: ListStore + AuditStore + ?Sized>(
         principal,
         "lists.export",
         &format!("list:{list}"),
-        serde_json::json!({"kind": kind.as_str(), "format": format_name(format)}),
+        serde_json::json!({"kind": kind.as_str(), "format": format.as_str()}),
     )?;
     Ok(text)
 }

@@ -7,7 +7,7 @@
 //! applies its changes in one batch. A background thread runs a pass every period; an
 //! administrator can run one at once.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -73,15 +73,15 @@ impl ReputationJob {
         let job = period
             .map(|period| {
                 let inner = inner.clone();
-                // u64::MAX: no pass yet
-                let last_version = AtomicU64::new(u64::MAX);
+                // the list version the last pass left; none before the first pass
+                let mut last_version = None;
                 let mut last_pass = Instant::now();
                 runner.register(
                     JobSpec::every("reputation", period),
                     move |ctx: &RunContext| {
                         let version = inner.store.list_version()?;
                         let idle = !inner.evidence_arrived.load(Ordering::Relaxed)
-                            && version == last_version.load(Ordering::Relaxed)
+                            && Some(version) == last_version
                             && last_pass.elapsed() < IDLE_PASS_EVERY;
                         if idle && ctx.reason() != RunReason::Wake {
                             return Ok(());
@@ -89,7 +89,7 @@ impl ReputationJob {
                         inner.evidence_arrived.store(false, Ordering::Relaxed);
                         last_pass = Instant::now();
                         let report = inner.run_pass()?;
-                        last_version.store(report.version, Ordering::Relaxed);
+                        last_version = Some(report.version);
                         Ok(())
                     },
                 )

@@ -223,5 +223,9 @@ fn swap(engine: &ArcSwap<Engine>, snapshot: Snapshot) {
 
 /// Now, to the second, in the spelling expiries are stored in (so text comparison works).
 fn now_text() -> String {
-    crate::clock::rfc3339(OffsetDateTime::now_utc().unix_timestamp())
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }

@@ -20,6 +20,18 @@ pub enum Format {
     Csv,
 }
 
+impl Format {
+    /// The name `FromStr` reads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Plain => "plain",
+            Format::Hosts => "hosts",
+            Format::Abp => "abp",
+            Format::Csv => "csv",
+        }
+    }
+}
+
 impl FromStr for Format {
     type Err = String;
 

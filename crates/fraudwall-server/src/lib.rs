@@ -114,7 +114,7 @@ pub mod wire {
     pub use crate::routes::audit::AuditReportView;
     pub use crate::routes::decisions::DecisionWire;
     pub use crate::routes::lists::ImportSummary;
-    pub use crate::routes::tokens::rfc3339;
+    pub use crate::routes::rfc3339;
     pub use crate::validate::event as parse_event;
 }
 

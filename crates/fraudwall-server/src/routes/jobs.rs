@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::error::ErrorBody;
-use crate::routes::tokens::rfc3339;
+use crate::routes::rfc3339;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JobView {

@@ -113,7 +113,7 @@ fn slot_name<T: FromStr<Err = UnknownName>>(name: &str) -> Result<T, AppError> {
 
 fn draft(input: EntryInput) -> Result<EntryDraft, AppError> {
     Ok(EntryDraft {
-        kind: Some(slot_name(&input.kind)?),
+        kind: slot_name(&input.kind)?,
         value: input.value,
         fraud_type: input.fraud_type,
         confidence: input.confidence,
@@ -273,7 +273,7 @@ impl From<HistoryRecord> for HistoryView {
     fn from(record: HistoryRecord) -> HistoryView {
         HistoryView {
             version: record.version,
-            time: crate::routes::tokens::rfc3339(record.time),
+            time: crate::routes::rfc3339(record.time),
             actor: record.actor,
             action: record.action,
             before: record.before,

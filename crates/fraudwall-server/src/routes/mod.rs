@@ -6,3 +6,9 @@ pub mod lists;
 pub mod meta;
 pub mod rules;
 pub mod tokens;
+
+/// A stored time as the API spells it.
+pub fn rfc3339(at: fraudwall_app::records::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
+}

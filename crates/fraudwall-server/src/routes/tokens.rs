@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use fraudwall_app::records::{NewToken, Role, TokenRecord};
 use serde::{Deserialize, Serialize};
-use time::format_description::well_known::Rfc3339;
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -55,8 +54,8 @@ impl From<TokenRecord> for TokenInfo {
             name: record.name,
             org: record.org,
             territory: record.territory,
-            created_at: rfc3339(record.created_at),
-            revoked_at: record.revoked_at.map(rfc3339),
+            created_at: super::rfc3339(record.created_at),
+            revoked_at: record.revoked_at.map(super::rfc3339),
         }
     }
 }
@@ -132,10 +131,4 @@ pub async fn revoke(
         .blocking(move |app| app.revoke_token(&principal, id))
         .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// A stored time as the API spells it.
-pub fn rfc3339(time: fraudwall_app::records::OffsetDateTime) -> String {
-    time.format(&Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }
