@@ -72,7 +72,6 @@ pub struct EntryFilter {
 /// One change of one entry, as kept in its append-only history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryRecord {
-    pub seq: i64,
     pub entry_id: i64,
     /// The list version the change belongs to.
     pub version: u64,

@@ -591,6 +591,18 @@ mod tests {
                 .is_err()
         );
         assert!(conn.execute("DELETE FROM list_history", []).is_err());
+        // the runs of a bulk batch's additions, written here by hand
+        conn.execute(
+            "INSERT INTO list_history_runs (first_id, last_id, version, time, actor, after)
+             VALUES (100, 199, 9, '2026-01-01T00:00:00Z', 'cli', '{}')",
+            [],
+        )
+        .unwrap();
+        assert!(
+            conn.execute("UPDATE list_history_runs SET actor = 'mallory'", [])
+                .is_err()
+        );
+        assert!(conn.execute("DELETE FROM list_history_runs", []).is_err());
         drop(conn);
         let entry = store
             .list_entry(List::Black, Kind::Number, &number.value)

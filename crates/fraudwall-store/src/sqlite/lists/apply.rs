@@ -9,7 +9,7 @@ use rusqlite::{CachedStatement, Connection, TransactionBehavior, params};
 
 use super::{
     attribute_columns, attributes_at, attributes_json, bulk, evidence_json, list_version,
-    set_list_version,
+    lookup_prefix, set_list_version,
 };
 use crate::sqlite::now_rfc3339;
 use crate::{Applied, StoreError};
@@ -109,9 +109,8 @@ pub(super) struct Batch<'a> {
 }
 
 /// New rows of consecutive ids added with the same attributes, whose history is not written
-/// yet: one statement writes it for the whole run, as a row-by-row insert would have, at a
-/// fraction of the cost per row. Any other history record first writes the run, so the
-/// records keep the order of the changes.
+/// yet: one row of `list_history_runs` records the addition of all of them. Any other history
+/// record first writes the run, so the records keep the order of the changes.
 struct AddedRun {
     first: i64,
     last: i64,
@@ -139,14 +138,14 @@ impl<'a> Batch<'a> {
             // DO NOTHING on an existing row, so that a new row, the bulk of an import, costs
             // one probe of the unique index rather than a lookup and then an insert
             insert: conn.prepare_cached(
-                "INSERT INTO list_entries (list, kind, value, key, lookup_hash, source, fraud_type,
+                "INSERT INTO list_entries (list, kind, value, key, lookup_prefix, source, fraud_type,
                      confidence, severity, expires_at, evidence, note, author, created_at,
                      updated_at, version, removed)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, 0)
                  ON CONFLICT (list, kind, value) DO NOTHING",
             )?,
             overwrite: conn.prepare_cached(
-                "UPDATE list_entries SET key = ?2, lookup_hash = ?3, source = ?4, fraud_type = ?5,
+                "UPDATE list_entries SET key = ?2, lookup_prefix = ?3, source = ?4, fraud_type = ?5,
                      confidence = ?6, severity = ?7, expires_at = ?8, evidence = ?9, note = ?10,
                      author = ?11, updated_at = ?12, version = ?13, removed = 0
                  WHERE id = ?1",
@@ -278,13 +277,13 @@ impl<'a> Batch<'a> {
         identifier: &Identifier,
         attributes: &Attributes,
     ) -> Result<Option<i64>, StoreError> {
-        let hash = identifier.lookup_hash();
+        let prefix = identifier.lookup_hash().as_ref().map(lookup_prefix);
         let inserted = self.insert.execute(params![
             list.as_str(),
             identifier.kind.as_str(),
             identifier.value,
             identifier.key as i64,
-            hash.as_ref().map(|hash| &hash[..]),
+            prefix,
             attributes.source.as_str(),
             attributes.fraud_type,
             f64::from(attributes.confidence),
@@ -306,11 +305,11 @@ impl<'a> Batch<'a> {
         identifier: &Identifier,
         attributes: &Attributes,
     ) -> Result<(), StoreError> {
-        let hash = identifier.lookup_hash();
+        let prefix = identifier.lookup_hash().as_ref().map(lookup_prefix);
         self.overwrite.execute(params![
             id,
             identifier.key as i64,
-            hash.as_ref().map(|hash| &hash[..]),
+            prefix,
             attributes.source.as_str(),
             attributes.fraud_type,
             f64::from(attributes.confidence),
@@ -383,11 +382,10 @@ impl<'a> Batch<'a> {
             return Ok(());
         };
         let mut history = self.conn.prepare_cached(
-            "INSERT INTO list_history (entry_id, version, time, actor, action, before, after)
-             SELECT id, ?3, ?4, ?5, 'add', NULL, ?6 FROM list_entries
-             WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+            "INSERT INTO list_history_runs (first_id, last_id, version, time, actor, after)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        let written = history.execute(params![
+        history.execute(params![
             run.first,
             run.last,
             self.version,
@@ -395,12 +393,6 @@ impl<'a> Batch<'a> {
             self.author,
             run.after
         ])?;
-        if written as i64 != run.last - run.first + 1 {
-            return Err(StoreError::Corrupt(format!(
-                "history of list entries {} to {}: {written} rows written",
-                run.first, run.last
-            )));
-        }
         Ok(())
     }
 }

@@ -7,9 +7,11 @@
 //! feed index all grow at their ends. The changes of one value keep their order among
 //! themselves, and what a change does depends only on the earlier changes of its own value, so
 //! every outcome and history record is the one the row path gives; only the ids of new rows
-//! (and so the order of a version inside the change feed) follow the sorted order.
+//! (and so the order of a version inside the change feed) follow the sorted order. New rows of
+//! consecutive ids with the same attributes, most of an import, have their addition recorded
+//! once for the run (`list_history_runs`), which reads back as one record for each entry.
 //!
-//! The lookup-hash index is keyed by a hash, so its inserts land at random whatever the order.
+//! The lookup index is keyed by a hash, so its inserts land at random whatever the order.
 //! When a batch is large next to the table, the index is dropped inside the transaction and
 //! built again before commit: building sorts once, far cheaper than millions of random inserts
 //! that each miss the page cache. Readers never see it missing, since they read the last commit.
@@ -26,7 +28,7 @@ use crate::StoreError;
 use crate::sqlite::now_rfc3339;
 
 /// The index whose inserts no order helps.
-const LOOKUP_INDEX: &str = "list_entries_by_lookup_hash";
+const LOOKUP_INDEX: &str = "list_entries_by_lookup_prefix";
 
 /// Below this many changes a rebuild costs more than it saves, whatever the table's size.
 const REBUILD_FROM: usize = 100_000;
@@ -457,7 +459,7 @@ mod tests {
         assert!(found.iter().any(|found| found.hash == wanted), "{found:?}");
         let indexed: i64 = conn
             .query_row(
-                &format!("SELECT count(*) FROM list_entries INDEXED BY {LOOKUP_INDEX} WHERE removed = 0 AND lookup_hash IS NOT NULL"),
+                &format!("SELECT count(*) FROM list_entries INDEXED BY {LOOKUP_INDEX} WHERE removed = 0 AND lookup_prefix IS NOT NULL"),
                 [],
                 |row| row.get(0),
             )

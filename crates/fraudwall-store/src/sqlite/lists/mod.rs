@@ -93,6 +93,26 @@ fn entry_from_row(row: &Row<'_>) -> Result<Entry, StoreError> {
     })
 }
 
+/// The first eight bytes of a lookup hash as the integer the lookup index keeps: read
+/// big-endian with the top bit flipped, so that signed integer order is the bytes' order.
+pub(crate) fn lookup_prefix(hash: &[u8; 32]) -> i64 {
+    let mut head = [0u8; 8];
+    head.copy_from_slice(&hash[..8]);
+    (u64::from_be_bytes(head) ^ (1 << 63)) as i64
+}
+
+/// The lookup prefixes of every hash that starts with `prefix` (1 to 32 bytes): an inclusive
+/// range, exact when the prefix is eight bytes or shorter.
+fn lookup_prefix_range(prefix: &[u8]) -> (i64, i64) {
+    let len = prefix.len().min(8);
+    let mut low = [0u8; 32];
+    let mut high = [0u8; 32];
+    high[..8].fill(0xff);
+    low[..len].copy_from_slice(&prefix[..len]);
+    high[..len].copy_from_slice(&prefix[..len]);
+    (lookup_prefix(&low), lookup_prefix(&high))
+}
+
 fn evidence_json(evidence: &[String]) -> String {
     if evidence.is_empty() {
         // the common case of bulk imports, without a trip through the serializer

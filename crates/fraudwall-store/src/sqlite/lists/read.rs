@@ -1,11 +1,13 @@
 //! Reading the lists: the rebuild scan, the change feed, listings, history and the public
 //! lookup by hash prefix.
 
-use fraudwall_lists::entry::{Entry, Kind, List};
+use fraudwall_lists::entry::{Entry, Identifier, Kind, List};
 use rusqlite::{Connection, params};
 
-use super::{entry_columns, entry_from_row, key, list_version, name, sql_limit, text};
-use crate::sqlite::{hash_column, now_rfc3339};
+use super::{
+    entry_columns, entry_from_row, key, list_version, lookup_prefix_range, name, sql_limit, text,
+};
+use crate::sqlite::now_rfc3339;
 use crate::{ChangeCursor, EntryFilter, HashMatch, HistoryRecord, LiveRow, StoreError};
 
 pub(crate) fn version(conn: &Connection) -> Result<u64, StoreError> {
@@ -131,52 +133,57 @@ fn collect_entries(mut rows: rusqlite::Rows<'_>, limit: usize) -> Result<Vec<Ent
 }
 
 pub(crate) fn history(conn: &Connection, entry_id: i64) -> Result<Vec<HistoryRecord>, StoreError> {
+    let mut records = Vec::new();
+    // An entry's addition by a bulk batch, if it was added so, is its first record: the rows
+    // of a run were new. The run holding an id is the last one starting at or before it,
+    // provided it reaches that far.
+    let mut run = conn.prepare_cached(
+        "SELECT version, time, actor, after FROM (
+             SELECT last_id, version, time, actor, after FROM list_history_runs
+             WHERE first_id <= ?1 ORDER BY first_id DESC LIMIT 1)
+         WHERE last_id >= ?1",
+    )?;
+    let mut rows = run.query([entry_id])?;
+    if let Some(row) = rows.next()? {
+        records.push(HistoryRecord {
+            entry_id,
+            version: row.get::<_, i64>(0)? as u64,
+            time: crate::time_text::parse(text(row, 1)?, "list history time")?,
+            actor: row.get(2)?,
+            action: "add".to_owned(),
+            before: None,
+            after: row.get(3)?,
+        });
+    }
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, entry_id, version, time, actor, action, before, after FROM list_history
+        "SELECT entry_id, version, time, actor, action, before, after FROM list_history
          WHERE entry_id = ?1 ORDER BY seq",
     )?;
     let mut rows = stmt.query([entry_id])?;
-    let mut records = Vec::new();
     while let Some(row) = rows.next()? {
         records.push(HistoryRecord {
-            seq: row.get(0)?,
-            entry_id: row.get(1)?,
-            version: row.get::<_, i64>(2)? as u64,
-            time: crate::time_text::parse(text(row, 3)?, "list history time")?,
-            actor: row.get(4)?,
-            action: row.get(5)?,
-            before: row.get(6)?,
-            after: row.get(7)?,
+            entry_id: row.get(0)?,
+            version: row.get::<_, i64>(1)? as u64,
+            time: crate::time_text::parse(text(row, 2)?, "list history time")?,
+            actor: row.get(3)?,
+            action: row.get(4)?,
+            before: row.get(5)?,
+            after: row.get(6)?,
         });
     }
     Ok(records)
 }
 
-/// The exclusive upper end of the hashes that start with `prefix`: the prefix plus one, as a
-/// big-endian number with its trailing 0xff bytes dropped.
-fn prefix_end(prefix: &[u8]) -> Vec<u8> {
-    let mut end = prefix.to_vec();
-    while let Some(last) = end.pop() {
-        if last != 0xff {
-            end.push(last + 1);
-            return end;
-        }
-    }
-    // All 0xff: nothing ends the range among 32-byte values, but BLOBs compare bytewise and
-    // then by length, so every 32-byte hash sorts below 33 bytes of 0xff.
-    vec![0xff; 33]
-}
-
-/// Pinned to the partial index on live hashes (whose condition is spelled out below, as
+/// Pinned to the partial index on live prefixes (whose condition is spelled out below, as
 /// SQLite requires): without statistics the planner would rather walk the black and gray lists
 /// through the unique index and sort them.
-const BY_HASH_PREFIX_SQL: &str = "SELECT lookup_hash, list, kind, fraud_type
-    FROM list_entries INDEXED BY list_entries_by_lookup_hash
-    WHERE lookup_hash >= ?1 AND lookup_hash < ?2
-        AND removed = 0 AND lookup_hash IS NOT NULL
+const BY_HASH_PREFIX_SQL: &str = "SELECT list, kind, value, key, fraud_type
+    FROM list_entries INDEXED BY list_entries_by_lookup_prefix
+    WHERE lookup_prefix BETWEEN ?1 AND ?2
+        AND removed = 0 AND lookup_prefix IS NOT NULL
         AND list IN ('black', 'gray')
         AND (expires_at IS NULL OR expires_at > ?3)
-    ORDER BY lookup_hash LIMIT ?4";
+    ORDER BY lookup_prefix LIMIT ?4";
 
 pub(crate) fn by_hash_prefix(
     conn: &Connection,
@@ -187,17 +194,38 @@ pub(crate) fn by_hash_prefix(
     if !(1..=32).contains(&prefix.len()) {
         return Err(StoreError::InvalidHashPrefix { len: prefix.len() });
     }
+    let (low, high) = lookup_prefix_range(prefix);
+    // The index holds eight bytes of each hash: up to eight, every row in the range matches
+    // and the limit can be left to SQL; beyond, the range is one integer, which few hashes
+    // share, and the rest of the prefix is compared below before the limit is applied.
+    let sql_limit_rows = if prefix.len() <= 8 { limit } else { usize::MAX };
     let mut stmt = conn.prepare_cached(BY_HASH_PREFIX_SQL)?;
-    let mut rows = stmt.query(params![prefix, prefix_end(prefix), now, sql_limit(limit)])?;
+    let mut rows = stmt.query(params![low, high, now, sql_limit(sql_limit_rows)])?;
     let mut matches = Vec::new();
     while let Some(row) = rows.next()? {
-        matches.push(HashMatch {
-            hash: hash_column(row.get(0)?, "list entry lookup_hash")?,
-            list: name(row, 1)?,
-            kind: name(row, 2)?,
-            fraud_type: row.get(3)?,
-        });
+        let identifier = Identifier {
+            kind: name(row, 1)?,
+            value: row.get(2)?,
+            key: key(row, 3)?,
+        };
+        let hash = identifier.lookup_hash().ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "list entry {} {} has a lookup prefix but no lookup hash",
+                identifier.kind, identifier.value
+            ))
+        })?;
+        if hash.starts_with(prefix) {
+            matches.push(HashMatch {
+                hash,
+                list: name(row, 0)?,
+                kind: identifier.kind,
+                fraud_type: row.get(4)?,
+            });
+        }
     }
+    // the index orders by the first eight bytes only
+    matches.sort_by(|a, b| a.hash.cmp(&b.hash));
+    matches.truncate(limit);
     Ok(matches)
 }
 
@@ -205,21 +233,29 @@ pub(crate) fn by_hash_prefix(
 mod tests {
     use super::*;
     use crate::sqlite::lists::expire::DUE_SQL;
-    use crate::sqlite::lists::query_plan;
+    use crate::sqlite::lists::{lookup_prefix, query_plan};
 
     #[test]
-    fn prefix_ends_increment_and_cover_all_ones() {
-        assert_eq!(prefix_end(&[0x12, 0x34]), [0x12, 0x35]);
-        assert_eq!(prefix_end(&[0x12, 0xff]), [0x13]);
-        assert_eq!(prefix_end(&[0xff]), [0xff; 33]);
-        assert_eq!(prefix_end(&[0xff; 32]), [0xff; 33]);
+    fn prefix_ranges_keep_byte_order_as_integer_order() {
+        assert_eq!(
+            lookup_prefix_range(&[0x00]),
+            (i64::MIN, i64::MIN + (1 << 56) - 1)
+        );
+        assert_eq!(lookup_prefix_range(&[0xff]).1, i64::MAX);
+        let (low, high) = lookup_prefix_range(&[0x7f, 0xff]);
+        assert!(low < high);
+        assert!(lookup_prefix_range(&[0x80]).0 > high);
+        let hash = [0xab; 32];
+        let (low, high) = lookup_prefix_range(&hash);
+        assert_eq!((low, high), (lookup_prefix(&hash), lookup_prefix(&hash)));
+        assert_eq!(lookup_prefix_range(&hash[..8]), (low, high));
     }
 
     #[test]
     fn the_feed_the_lookup_and_expiry_use_their_indexes() {
         for (sql, index) in [
             (CHANGES_SQL, "list_entries_by_version"),
-            (BY_HASH_PREFIX_SQL, "list_entries_by_lookup_hash"),
+            (BY_HASH_PREFIX_SQL, "list_entries_by_lookup_prefix"),
             (DUE_SQL, "list_entries_by_expiry"),
         ] {
             let plan = query_plan(sql);
