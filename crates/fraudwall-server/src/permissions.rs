@@ -22,6 +22,11 @@ pub struct RoutePermission {
 use Role::*;
 
 const EVERY_ROLE: &[Role] = &Role::ALL;
+/// Every role that uses the API. A monitor token sits in a metrics scraper's configuration,
+/// often on another team's host, so it reads metrics and its own identity and nothing else.
+const USERS: &[Role] = &[Admin, Analyst, Station, Bank, Telco, Reporter];
+/// Metrics: the Prometheus text and the job stats it carries.
+const MONITORS: &[Role] = &[Admin, Monitor];
 const DECIDERS: &[Role] = &[Admin, Analyst, Telco, Bank];
 const ADMIN_ONLY: &[Role] = &[Admin];
 const CURATORS: &[Role] = &[Admin, Analyst];
@@ -32,10 +37,10 @@ const WITNESSES: &[Role] = &[Admin, Analyst, Station, Telco, Bank, Reporter];
 
 pub const PERMISSIONS: &[RoutePermission] = &[
     route("GET", "/v1/health", Access::Public),
-    route("GET", "/openapi.json", Access::Roles(EVERY_ROLE)),
-    route("GET", "/metrics", Access::Roles(&[Admin, Monitor])),
+    route("GET", "/openapi.json", Access::Roles(USERS)),
+    route("GET", "/metrics", Access::Roles(MONITORS)),
     route("GET", "/v1/whoami", Access::Roles(EVERY_ROLE)),
-    route("GET", "/v1/jobs", Access::Roles(&[Admin, Monitor])),
+    route("GET", "/v1/jobs", Access::Roles(MONITORS)),
     route("POST", "/v1/decisions", Access::Roles(DECIDERS)),
     route("POST", "/v1/tokens", Access::Roles(ADMIN_ONLY)),
     route("GET", "/v1/tokens", Access::Roles(ADMIN_ONLY)),
@@ -59,7 +64,7 @@ pub const PERMISSIONS: &[RoutePermission] = &[
     route("GET", "/v1/lists/status", Access::Roles(LIST_READERS)),
     route("POST", "/v1/lists/rebuild", Access::Roles(ADMIN_ONLY)),
     // citizens' apps check by hash prefix; the answer reveals nothing about the asker
-    route("GET", "/v1/lookup/{prefix}", Access::Roles(EVERY_ROLE)),
+    route("GET", "/v1/lookup/{prefix}", Access::Roles(USERS)),
     route("GET", "/v1/rules", Access::Roles(CURATORS)),
     route("PUT", "/v1/rules", Access::Roles(ADMIN_ONLY)),
     route("POST", "/v1/rules/dry-run", Access::Roles(CURATORS)),
@@ -112,6 +117,31 @@ mod tests {
         assert_eq!(public, ["/v1/health"]);
         assert_eq!(lookup("GET", "/v1/secrets"), None);
         assert_eq!(lookup("POST", "/v1/health"), None);
+    }
+
+    /// What a role may call, as `METHOD path` lines.
+    fn routes_of(role: Role) -> Vec<String> {
+        PERMISSIONS
+            .iter()
+            .filter(|p| match p.access {
+                Access::Public => true,
+                Access::Roles(roles) => roles.contains(&role),
+            })
+            .map(|p| format!("{} {}", p.method, p.path))
+            .collect()
+    }
+
+    #[test]
+    fn a_monitor_reads_metrics_and_nothing_else() {
+        assert_eq!(
+            routes_of(Monitor),
+            [
+                "GET /v1/health",
+                "GET /metrics",
+                "GET /v1/whoami",
+                "GET /v1/jobs"
+            ]
+        );
     }
 
     #[test]

@@ -367,3 +367,25 @@ fn sigterm_stops_every_background_job_within_the_grace_period() {
     assert!(!text.contains("still running"), "{text}");
     assert!(took < Duration::from_secs(5), "exit took {took:?}: {text}");
 }
+
+#[test]
+fn a_monitor_reads_metrics_and_nothing_else() {
+    let server = Server::start();
+    let monitor = server.token("monitor");
+    for path in ["/metrics", "/v1/jobs", "/v1/whoami"] {
+        assert_eq!(get(&server.url(path), Some(&monitor)).status, 200, "{path}");
+    }
+    for path in [
+        "/openapi.json",
+        "/v1/lookup/0123456789abcdef",
+        "/v1/lists/status",
+        "/v1/rules",
+    ] {
+        let reply = get(&server.url(path), Some(&monitor));
+        assert_eq!(reply.status, 403, "{path}");
+        assert_eq!(reply.body["error"]["code"], "forbidden_role", "{path}");
+    }
+    let event = r#"{"events":[{"kind":"url","url":"http://example.com/"}]}"#;
+    let reply = post(&server.url("/v1/decisions"), Some(&monitor), event);
+    assert_eq!(reply.status, 403);
+}
