@@ -137,6 +137,7 @@ pub fn plan_put(
     let identifier = Identifier::parse(draft.kind, &draft.value, normalizer)?;
     let source = draft.source.unwrap_or(Source::Analyst);
     check_source(principal, list, source)?;
+    let fraud_type = crate::error::fraud_type(draft.fraud_type)?;
     let confidence = draft.confidence.unwrap_or(1.0);
     if !(0.0..=1.0).contains(&confidence) {
         return Err(AppError::invalid("confidence must be from 0 to 1"));
@@ -151,7 +152,7 @@ pub fn plan_put(
         identifier,
         Attributes {
             source,
-            fraud_type: draft.fraud_type.filter(|t| !t.trim().is_empty()),
+            fraud_type,
             confidence,
             severity: draft.severity.unwrap_or(Severity::Normal),
             expires_at,
@@ -319,6 +320,7 @@ pub fn import<S: ListStore + AuditStore + ?Sized>(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportReport, AppError> {
     check_source(principal, request.list, request.source)?;
+    crate::error::fraud_type(request.fraud_type.map(str::to_owned))?;
     let official = if guards_official(principal, request.list) {
         official_entries(store)?
     } else {

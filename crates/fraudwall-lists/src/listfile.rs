@@ -7,6 +7,7 @@ use fraudwall_ids::phone::PhoneNormalizer;
 
 use crate::entry::{Attributes, Change, Entry, Identifier, Kind, List, OnExisting, Source};
 use crate::import::{self, Format, Target};
+use crate::taxonomy;
 
 /// A line that did not become a change, with why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +92,15 @@ pub fn plan_import(
                 continue;
             }
         };
+        if let Some(fraud_type) = &candidate.fraud_type
+            && !taxonomy::is_fraud_type(fraud_type)
+        {
+            plan.rejected.push(reject(
+                "unknown_fraud_type",
+                taxonomy::unknown_fraud_type(fraud_type),
+            ));
+            continue;
+        }
         let mut attributes = Attributes::new(source);
         attributes.fraud_type = candidate.fraud_type;
         attributes.confidence = candidate.confidence.map_or(1.0, |c| c as f32);
@@ -275,6 +285,18 @@ mod tests {
             Some("2027-01-01T00:00:00Z")
         );
         assert_eq!(plan.rejected[0].code, "import_bad_expiry");
+    }
+
+    #[test]
+    fn csv_fraud_types_outside_the_taxonomy_are_rejected_by_line() {
+        let plan = plan(
+            "value,fraud_type\n13800138000,no_such_type\n13800138001,online_gambling\n",
+            Format::Csv,
+            Kind::Number,
+        );
+        assert_eq!(plan.changes.len(), 1);
+        assert_eq!(plan.rejected[0].line, 2);
+        assert_eq!(plan.rejected[0].code, "unknown_fraud_type");
     }
 
     #[test]

@@ -62,6 +62,7 @@ error_codes! {
     // one item of evidence
     UnsupportedKind => ("unsupported_kind", UNPROCESSABLE_ENTITY, true),
     TimeInFuture => ("time_in_future", UNPROCESSABLE_ENTITY, true),
+    UnknownFraudType => ("unknown_fraud_type", UNPROCESSABLE_ENTITY, true),
     // rule sets
     RulesSyntax => ("rules_syntax", UNPROCESSABLE_ENTITY, true),
     RulesNoVersion => ("rules_no_version", UNPROCESSABLE_ENTITY, true),
@@ -149,6 +150,7 @@ impl From<fraudwall_app::AppError> for ApiError {
             K::NotFound => Code::NotFound,
             K::UnsupportedKind => Code::UnsupportedKind,
             K::TimeInFuture => Code::TimeInFuture,
+            K::UnknownFraudType => Code::UnknownFraudType,
             K::Store => {
                 tracing::error!(error = %err, "store error");
                 return ApiError::new(

@@ -126,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(routes::meta::openapi))
         .route("/metrics", get(routes::meta::metrics))
         .route("/v1/whoami", get(routes::meta::whoami))
+        .route("/v1/fraud-types", get(routes::meta::fraud_types))
         .route("/v1/jobs", get(routes::jobs::list))
         .route("/v1/decisions", post(routes::decisions::decide))
         .route(

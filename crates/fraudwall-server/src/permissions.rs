@@ -40,6 +40,7 @@ pub const PERMISSIONS: &[RoutePermission] = &[
     route("GET", "/openapi.json", Access::Roles(USERS)),
     route("GET", "/metrics", Access::Roles(MONITORS)),
     route("GET", "/v1/whoami", Access::Roles(EVERY_ROLE)),
+    route("GET", "/v1/fraud-types", Access::Roles(USERS)),
     route("GET", "/v1/jobs", Access::Roles(MONITORS)),
     route("POST", "/v1/decisions", Access::Roles(DECIDERS)),
     route("POST", "/v1/tokens", Access::Roles(ADMIN_ONLY)),

@@ -377,6 +377,7 @@ fn a_monitor_reads_metrics_and_nothing_else() {
     }
     for path in [
         "/openapi.json",
+        "/v1/fraud-types",
         "/v1/lookup/0123456789abcdef",
         "/v1/lists/status",
         "/v1/rules",
@@ -388,4 +389,48 @@ fn a_monitor_reads_metrics_and_nothing_else() {
     let event = r#"{"events":[{"kind":"url","url":"http://example.com/"}]}"#;
     let reply = post(&server.url("/v1/decisions"), Some(&monitor), event);
     assert_eq!(reply.status, 403);
+}
+
+#[test]
+fn fraud_types_are_served_documented_and_enforced() {
+    let server = Server::start();
+    let analyst = server.token("analyst");
+    let types = get(&server.url("/v1/fraud-types"), Some(&analyst));
+    assert_eq!(types.status, 200);
+    let codes: Vec<&str> = types
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.len(), 13);
+    assert!(codes.contains(&"fake_customer_service") && codes.contains(&"other"));
+    let doc = get(&server.url("/openapi.json"), Some(&analyst));
+    assert!(doc.body["paths"].get("/v1/fraud-types").is_some());
+
+    let reply = post(
+        &server.url("/v1/lists/black/entries"),
+        Some(&analyst),
+        r#"{"entries":[{"kind":"number","value":"13800138000","fraud_type":"no_such_type"},
+                       {"kind":"number","value":"13800138001","fraud_type":"online_gambling"}]}"#,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(
+        reply.body["results"][0]["error"]["code"],
+        "unknown_fraud_type"
+    );
+    assert_eq!(reply.body["results"][1]["outcome"], "added");
+    let import = support::send(
+        "POST",
+        &server.url("/v1/lists/black/import?kind=number&format=plain&fraud_type=nope"),
+        Some(&analyst),
+        "text/plain",
+        "13800138002\n",
+    );
+    assert_eq!(
+        import.body["error"]["code"], "unknown_fraud_type",
+        "{}",
+        import.text
+    );
 }
