@@ -18,6 +18,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -164,8 +165,47 @@ pub fn router(state: AppState) -> Router {
             Duration::from_millis(config.server.request_timeout_ms),
             request_timeout,
         ))
+        .layer(middleware::map_response(coded_errors))
         .layer(middleware::from_fn(telemetry::track_requests))
         .with_state(state)
+}
+
+/// Gives the API's error shape to an error answer that lacks it: a rejection the framework made
+/// before any handler of ours ran. The handlers' extractors already answer in the API's shape;
+/// this keeps a route added later, or a layer's own answer, from leaking plain text.
+async fn coded_errors(response: Response) -> Response {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    // the framework's rejections are one short line; anything longer is not worth echoing
+    let text = axum::body::to_bytes(body, 1024).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    let code = error::code_for_status(status);
+    let message = match text.trim() {
+        "" => status
+            .canonical_reason()
+            .unwrap_or("error")
+            .to_ascii_lowercase(),
+        text => text.to_lowercase(),
+    };
+    let mut coded = ApiError::new(code, message).into_response();
+    // keep what the framework said besides the body (`Allow` on a 405)
+    for (name, value) in &parts.headers {
+        if name != CONTENT_TYPE && name != CONTENT_LENGTH {
+            coded.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    coded
 }
 
 async fn route_not_found() -> ApiError {

@@ -368,6 +368,210 @@ fn sigterm_stops_every_background_job_within_the_grace_period() {
     assert!(took < Duration::from_secs(5), "exit took {took:?}: {text}");
 }
 
+/// The status, a header and the parsed body of a request made with any method.
+fn call(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    content_type: &str,
+    body: &str,
+) -> (u16, Option<String>, serde_json::Value) {
+    let request = ureq::http::Request::builder()
+        .method(method)
+        .uri(url)
+        .header("Content-Type", content_type);
+    let request = match token {
+        Some(token) => request.header("Authorization", format!("Bearer {token}")),
+        None => request,
+    };
+    let mut response = support::agent()
+        .run(request.body(body.to_owned()).unwrap())
+        .unwrap();
+    let challenge = response
+        .headers()
+        .get("www-authenticate")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or_else(|_| serde_json::json!({"text": text}));
+    (response.status().as_u16(), challenge, body)
+}
+
+/// A request and the error it must get: method, path, token, content type, body, status, code.
+type Case<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    &'a str,
+    u16,
+    &'a str,
+);
+
+#[test]
+fn every_error_has_the_one_shape_with_a_stable_code() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_in(
+        &temp.path().join("data"),
+        &[("FRAUDWALL_SERVER__BODY_LIMIT_BYTES", "2048")],
+    );
+    let admin = server.token("admin");
+    let big = "13800138000\n".repeat(400);
+    let rules = format!("version = \"big\"\n# {}\n", "x".repeat(4096));
+    let cases: &[Case<'_>] = &[
+        (
+            "GET",
+            "/v1/whoami",
+            None,
+            "text/plain",
+            "",
+            401,
+            "missing_token",
+        ),
+        (
+            "GET",
+            "/v1/whoami",
+            Some("fw_wrong"),
+            "text/plain",
+            "",
+            401,
+            "invalid_token",
+        ),
+        (
+            "POST",
+            "/v1/lists/black/import?kind=number&format=plain",
+            Some(&admin),
+            "text/plain",
+            &big,
+            413,
+            "payload_too_large",
+        ),
+        (
+            "PUT",
+            "/v1/rules",
+            Some(&admin),
+            "application/toml",
+            &rules,
+            413,
+            "payload_too_large",
+        ),
+        (
+            "POST",
+            "/v1/rules/dry-run",
+            Some(&admin),
+            "application/toml",
+            &rules,
+            413,
+            "payload_too_large",
+        ),
+        (
+            "GET",
+            "/v1/audit?limit=many",
+            Some(&admin),
+            "text/plain",
+            "",
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "GET",
+            "/v1/audit?after=-1",
+            Some(&admin),
+            "text/plain",
+            "",
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "GET",
+            "/v1/lists/black/export?kind=number",
+            Some(&admin),
+            "text/plain",
+            "",
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "GET",
+            "/v1/lists/changes?since=x",
+            Some(&admin),
+            "text/plain",
+            "",
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "DELETE",
+            "/v1/tokens/abc",
+            Some(&admin),
+            "text/plain",
+            "",
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "DELETE",
+            "/v1/tokens/99999999999999999999",
+            Some(&admin),
+            "text/plain",
+            "",
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "PUT",
+            "/v1/health",
+            None,
+            "text/plain",
+            "",
+            405,
+            "method_not_allowed",
+        ),
+        (
+            "POST",
+            "/v1/tokens/1",
+            Some(&admin),
+            "text/plain",
+            "",
+            405,
+            "method_not_allowed",
+        ),
+        (
+            "GET",
+            "/v1/nothing-here",
+            Some(&admin),
+            "text/plain",
+            "",
+            404,
+            "route_not_found",
+        ),
+        (
+            "POST",
+            "/v1/decisions",
+            Some(&admin),
+            "text/plain",
+            "{}",
+            415,
+            "unsupported_content_type",
+        ),
+    ];
+    for &(method, path, token, content_type, body, status, code) in cases {
+        let (got, challenge, reply) = call(method, &server.url(path), token, content_type, body);
+        assert_eq!(
+            (got, reply["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{method} {path}: {reply}"
+        );
+        let message = reply["error"]["message"].as_str().unwrap();
+        assert!(
+            !message.is_empty() && !message.starts_with(char::is_uppercase),
+            "{message}"
+        );
+        if status == 401 {
+            assert!(challenge.is_some_and(|c| c.starts_with("Bearer")), "{path}");
+        }
+    }
+}
+
 #[test]
 fn a_monitor_reads_metrics_and_nothing_else() {
     let server = Server::start();
@@ -389,6 +593,20 @@ fn a_monitor_reads_metrics_and_nothing_else() {
     let event = r#"{"events":[{"kind":"url","url":"http://example.com/"}]}"#;
     let reply = post(&server.url("/v1/decisions"), Some(&monitor), event);
     assert_eq!(reply.status, 403);
+}
+
+#[test]
+fn decisions_take_only_the_documented_body() {
+    let server = Server::start();
+    let telco = server.token("telco");
+    let reply = post(
+        &server.url("/v1/decisions"),
+        Some(&telco),
+        r#"{"events":[{"kind":"url","url":"http://example.com/"}],"dry_run":true}"#,
+    );
+    assert_eq!(reply.status, 422, "{}", reply.text);
+    assert_eq!(reply.body["error"]["code"], "unknown_field");
+    assert!(reply.text.contains("dry_run"), "{}", reply.text);
 }
 
 #[test]
