@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod config;
+mod conn;
 pub mod error;
 mod extract;
 pub mod openapi;
@@ -238,25 +239,28 @@ pub async fn serve(
         .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.server.listen))?;
     let address = listener.local_addr()?;
     let grace = Duration::from_millis(config.server.shutdown_grace_ms);
+    let limits = conn::Limits {
+        header_read_timeout: Duration::from_millis(config.server.header_read_timeout_ms),
+        idle_timeout: Duration::from_millis(config.server.idle_timeout_ms),
+        max_connections: config.server.max_connections,
+    };
     let state = AppState::new(config, store)?;
     let node = state.app.clone();
     let app = router(state);
 
-    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         shutdown_signal().await;
         tracing::info!("shutdown requested; draining requests");
         let _ = stop_tx.send(true);
     });
     let mut drain_rx = stop_rx.clone();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        let _ = stop_rx.wait_for(|stop| *stop).await;
-    });
+    let server = conn::serve(listener, app, limits, stop_rx);
     on_listening(address);
     let started_draining = std::sync::Arc::new(std::sync::OnceLock::new());
     let drain_start = started_draining.clone();
     tokio::select! {
-        outcome = server => outcome?,
+        () = server => {},
         _ = async {
             let _ = drain_rx.wait_for(|stop| *stop).await;
             let _ = drain_start.set(std::time::Instant::now());

@@ -652,3 +652,110 @@ fn fraud_types_are_served_documented_and_enforced() {
         import.text
     );
 }
+
+/// Whether the server closed `stream` within `limit` (a read sees the end or a reset).
+fn closed_within(stream: &mut std::net::TcpStream, limit: std::time::Duration) -> bool {
+    use std::io::Read;
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut buf = [0u8; 1024];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(err) => {
+                return !matches!(
+                    err.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn silent_slow_and_idle_connections_are_closed_and_health_still_answers() {
+    use std::io::Write;
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_in(
+        &temp.path().join("data"),
+        &[
+            ("FRAUDWALL_SERVER__HEADER_READ_TIMEOUT_MS", "400"),
+            ("FRAUDWALL_SERVER__IDLE_TIMEOUT_MS", "800"),
+            ("FRAUDWALL_SERVER__MAX_CONNECTIONS", "8"),
+        ],
+    );
+    let address = server.base.trim_start_matches("http://").to_owned();
+
+    // more silent connections than the server serves at once
+    let mut silent: Vec<TcpStream> = (0..20)
+        .map(|_| TcpStream::connect(&address).unwrap())
+        .collect();
+    // a head that never ends, and one sent a byte at a time (never idle, never done)
+    let mut partial = TcpStream::connect(&address).unwrap();
+    partial
+        .write_all(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let mut trickle = TcpStream::connect(&address).unwrap();
+    let trickler = std::thread::spawn(move || {
+        let head = b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+        let started = Instant::now();
+        for byte in head.iter().chain(std::iter::repeat(&b'a')) {
+            if trickle.write_all(&[*byte]).is_err() {
+                return started.elapsed();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+            if started.elapsed() > Duration::from_secs(10) {
+                break;
+            }
+        }
+        started.elapsed()
+    });
+
+    // health answers while they are open: they are closed to make room
+    let started = Instant::now();
+    let health = support::agent()
+        .get(&server.url("/v1/health"))
+        .config()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .call()
+        .unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+
+    for (n, stream) in silent.iter_mut().enumerate() {
+        assert!(closed_within(stream, Duration::from_secs(8)), "silent {n}");
+    }
+    assert!(
+        closed_within(&mut partial, Duration::from_secs(3)),
+        "partial head"
+    );
+    let trickled = trickler.join().unwrap();
+    assert!(
+        trickled < Duration::from_secs(5),
+        "a trickled head lasted {trickled:?}"
+    );
+
+    // a kept-alive connection that goes quiet after its request is closed too
+    let mut kept = TcpStream::connect(&address).unwrap();
+    kept.write_all(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let quiet = Instant::now();
+    assert!(
+        closed_within(&mut kept, Duration::from_secs(5)),
+        "kept alive"
+    );
+    assert!(
+        quiet.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        quiet.elapsed()
+    );
+    assert_eq!(get(&server.url("/v1/health"), None).status, 200);
+    assert_eq!(server.stop().code(), Some(0));
+}
