@@ -91,9 +91,36 @@ pub fn lookup(method: &str, path: &str) -> Option<Access> {
         .map(|p| p.access)
 }
 
+/// The table as Markdown, as the README carries it.
+pub fn markdown() -> String {
+    let mut table = String::from("| method | route | roles |\n|---|---|---|\n");
+    for p in PERMISSIONS {
+        let roles = match p.access {
+            Access::Public => "anyone, without a token".to_owned(),
+            Access::Roles(roles) => roles
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        table.push_str(&format!("| {} | `{}` | {roles} |\n", p.method, p.path));
+    }
+    table
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_readme_carries_this_table() {
+        let readme = include_str!("../../../README.md");
+        let table = markdown();
+        assert!(
+            readme.contains(&table),
+            "README.md must carry the permission table:\n{table}"
+        );
+    }
 
     #[test]
     fn every_route_is_listed_once() {
