@@ -20,6 +20,8 @@ pub enum ErrorKind {
     /// Evidence is taken about numbers, domains, urls and ips only.
     UnsupportedKind,
     TimeInFuture,
+    /// A fraud type outside the taxonomy.
+    UnknownFraudType,
     /// The store failed; the message is for the log, not the caller.
     Store,
     /// The server's own failure: a file, a thread.
@@ -56,9 +58,22 @@ impl AppError {
             ErrorKind::NotFound => "not_found",
             ErrorKind::UnsupportedKind => "unsupported_kind",
             ErrorKind::TimeInFuture => "time_in_future",
+            ErrorKind::UnknownFraudType => "unknown_fraud_type",
             ErrorKind::Store => "store_unavailable",
             ErrorKind::Internal => "internal",
         }
+    }
+}
+
+/// A fraud type as given, empty meaning none, checked against the taxonomy.
+pub fn fraud_type(given: Option<String>) -> Result<Option<String>, AppError> {
+    match given {
+        Some(code) if code.trim().is_empty() => Ok(None),
+        Some(code) if !fraudwall_lists::taxonomy::is_fraud_type(&code) => Err(AppError::new(
+            ErrorKind::UnknownFraudType,
+            fraudwall_lists::taxonomy::unknown_fraud_type(&code),
+        )),
+        given => Ok(given),
     }
 }
 

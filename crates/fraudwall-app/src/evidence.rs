@@ -75,7 +75,7 @@ fn plan(
         class: draft.class,
         source: principal.evidence_source(),
         time: at,
-        fraud_type: draft.fraud_type.filter(|t| !t.trim().is_empty()),
+        fraud_type: crate::error::fraud_type(draft.fraud_type)?,
         note: draft.note.filter(|n| !n.trim().is_empty()),
     })
 }

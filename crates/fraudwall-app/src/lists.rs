@@ -68,6 +68,57 @@ fn forbidden_official() -> AppError {
     )
 }
 
+/// Whether a put on `list` by `principal` must first be checked against the official
+/// whitelist. A black or gray entry on an official number (110, a bank's hotline) marks it as
+/// fraud, and a fatal one beats the whitelist in the rules, so that only an administrator may
+/// list one there; the store protects the white entries themselves.
+fn guards_official(principal: &Principal, list: List) -> bool {
+    !principal.is_admin() && list != List::White
+}
+
+/// Whether the official whitelist holds `identifier` as a live entry.
+fn is_official<S: ListStore + ?Sized>(
+    store: &S,
+    kind: Kind,
+    value: &str,
+) -> Result<bool, AppError> {
+    Ok(store
+        .list_entry(List::White, kind, value)?
+        .is_some_and(|entry| !entry.removed && entry.attributes.source == Source::Official))
+}
+
+fn official_listed(value: &str, list: List) -> AppError {
+    AppError::new(
+        ErrorKind::ForbiddenOfficial,
+        format!("{value} is on the official whitelist; only an administrator lists it {list}"),
+    )
+}
+
+/// Every live official white entry, for checking a whole file against at once: the official
+/// whitelist is a few dozen entries, so one pass over the white list beats a lookup per line.
+fn official_entries<S: ListStore + ?Sized>(
+    store: &S,
+) -> Result<hashbrown::HashSet<(Kind, String)>, AppError> {
+    let filter = EntryFilter {
+        list: Some(List::White),
+        kind: None,
+        include_removed: false,
+    };
+    let mut official = hashbrown::HashSet::new();
+    let mut after = 0;
+    loop {
+        let page = store.list_entries(&filter, after, EXPORT_PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        official.extend(
+            page.into_iter()
+                .filter(|entry| entry.attributes.source == Source::Official)
+                .map(|entry| (entry.identifier.kind, entry.identifier.value)),
+        );
+    }
+    Ok(official)
+}
+
 /// Whether `principal` may give entries of `list` the source `source`.
 fn check_source(principal: &Principal, list: List, source: Source) -> Result<(), AppError> {
     if source == Source::Official && (!principal.is_admin() || list != List::White) {
@@ -86,6 +137,7 @@ pub fn plan_put(
     let identifier = Identifier::parse(draft.kind, &draft.value, normalizer)?;
     let source = draft.source.unwrap_or(Source::Analyst);
     check_source(principal, list, source)?;
+    let fraud_type = crate::error::fraud_type(draft.fraud_type)?;
     let confidence = draft.confidence.unwrap_or(1.0);
     if !(0.0..=1.0).contains(&confidence) {
         return Err(AppError::invalid("confidence must be from 0 to 1"));
@@ -100,7 +152,7 @@ pub fn plan_put(
         identifier,
         Attributes {
             source,
-            fraud_type: draft.fraud_type.filter(|t| !t.trim().is_empty()),
+            fraud_type,
             confidence,
             severity: draft.severity.unwrap_or(Severity::Normal),
             expires_at,
@@ -125,10 +177,14 @@ pub fn put_entries<S: ListStore + AuditStore + ?Sized>(
     } else {
         OnExisting::Keep
     };
+    let guard = guards_official(principal, list);
     let planned = drafts
         .into_iter()
         .map(|draft| {
             let (identifier, attributes) = plan_put(normalizer, principal, list, draft?)?;
+            if guard && is_official(store, identifier.kind, &identifier.value)? {
+                return Err(official_listed(&identifier.value, list));
+            }
             Ok(Change::Put {
                 list,
                 identifier,
@@ -264,6 +320,12 @@ pub fn import<S: ListStore + AuditStore + ?Sized>(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportReport, AppError> {
     check_source(principal, request.list, request.source)?;
+    crate::error::fraud_type(request.fraud_type.map(str::to_owned))?;
+    let official = if guards_official(principal, request.list) {
+        official_entries(store)?
+    } else {
+        hashbrown::HashSet::new()
+    };
     let lines = request.text.lines().count() as u64;
     let mut report = ImportReport::default();
     // the rest of each plan in flight, waiting for its changes to come back with outcomes
@@ -282,6 +344,9 @@ pub fn import<S: ListStore + AuditStore + ?Sized>(
             }
         });
         let mut chunks = receiver.into_iter().map(|(mut plan, count)| {
+            if !official.is_empty() {
+                refuse_official(&mut plan, &official, request.list);
+            }
             let changes = std::mem::take(&mut plan.changes);
             pending.borrow_mut().push_back((plan, count));
             changes
@@ -390,6 +455,30 @@ fn line_boundary(text: &str, lines: usize) -> usize {
     memchr::memchr_iter(b'\n', text.as_bytes())
         .nth(lines.saturating_sub(1))
         .map_or(text.len(), |at| at + 1)
+}
+
+/// Takes the puts on official identifiers out of a plan and reports their lines as rejected.
+fn refuse_official(
+    plan: &mut ImportPlan,
+    official: &hashbrown::HashSet<(Kind, String)>,
+    list: List,
+) {
+    let changes = std::mem::take(&mut plan.changes);
+    let lines = std::mem::take(&mut plan.lines);
+    for (change, line) in changes.into_iter().zip(lines) {
+        let identity = change_identity(&change);
+        if official.contains(&identity) {
+            plan.rejected.push(Rejection {
+                line,
+                code: "forbidden_official",
+                message: official_listed(&identity.1, list).message,
+                text: identity.1,
+            });
+        } else {
+            plan.changes.push(change);
+            plan.lines.push(line);
+        }
+    }
 }
 
 fn fill_fraud_type(plan: &mut ImportPlan, fraud_type: &str) {
@@ -522,4 +611,101 @@ pub fn status(store: &dyn ListStore) -> Result<ListsStatus, AppError> {
 /// Live black and gray entries whose lookup hash starts with `prefix`.
 pub fn lookup(store: &dyn ListStore, prefix: &[u8]) -> Result<Vec<HashMatch>, AppError> {
     Ok(store.lookup_by_hash_prefix(prefix, OffsetDateTime::now_utc(), 1_000)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use fraudwall_ids::phone::Region;
+    use fraudwall_store::{Role, SqliteStore};
+
+    use super::*;
+
+    fn analyst() -> Principal {
+        Principal {
+            token_id: Some(2),
+            name: "analyst".into(),
+            role: Role::Analyst,
+            org: None,
+            territory: None,
+        }
+    }
+
+    fn draft(value: &str, severity: Severity) -> Result<EntryDraft, AppError> {
+        Ok(EntryDraft {
+            kind: Kind::Number,
+            value: value.into(),
+            fraud_type: None,
+            confidence: None,
+            severity: Some(severity),
+            expires_at: None,
+            evidence: Vec::new(),
+            note: None,
+            source: None,
+        })
+    }
+
+    fn seeded() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        crate::setup::seed_official_whitelist(&store, Region::CN).unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn only_an_administrator_lists_an_official_number_black_or_gray() {
+        let (_dir, store) = seeded();
+        let normalizer = PhoneNormalizer::new(Region::CN);
+        for list in [List::Black, List::Gray] {
+            let drafts = vec![
+                draft("110", Severity::Fatal),
+                draft("13800138000", Severity::Fatal),
+                draft("96110", Severity::Normal),
+            ];
+            let report = put_entries(&store, &normalizer, &analyst(), list, drafts, false).unwrap();
+            let codes: Vec<_> = report
+                .results
+                .iter()
+                .map(|r| {
+                    r.as_ref()
+                        .map_or_else(AppError::code, |(o, _, _)| o.as_str())
+                })
+                .collect();
+            // the refused items fail alone; the ordinary number is listed
+            assert_eq!(codes, ["forbidden_official", "added", "forbidden_official"]);
+            assert!(
+                store
+                    .list_entry(list, Kind::Number, "110")
+                    .unwrap()
+                    .is_none()
+            );
+        }
+        let admin = Principal::command_line();
+        let drafts = vec![draft("110", Severity::Fatal)];
+        let report = put_entries(&store, &normalizer, &admin, List::Black, drafts, false).unwrap();
+        assert!(matches!(report.results[0], Ok((Outcome::Added, _, _))));
+    }
+
+    #[test]
+    fn an_analyst_imports_a_file_but_not_its_official_numbers() {
+        let (_dir, store) = seeded();
+        let normalizer = PhoneNormalizer::new(Region::CN);
+        let request = ImportRequest {
+            list: List::Black,
+            kind: Kind::Number,
+            format: Format::Plain,
+            source: Source::Import,
+            fraud_type: None,
+            text: "110\n13800138000\n95588\n",
+        };
+        let report = import(&store, &normalizer, &analyst(), request, &mut |_, _| {}).unwrap();
+        assert_eq!(report.imported, 1);
+        let rejected: Vec<_> = report.rejected.iter().map(|r| (r.line, r.code)).collect();
+        assert_eq!(
+            rejected,
+            [(1, "forbidden_official"), (3, "forbidden_official")]
+        );
+        let admin = Principal::command_line();
+        let report = import(&store, &normalizer, &admin, request, &mut |_, _| {}).unwrap();
+        assert_eq!(report.imported, 2);
+    }
 }

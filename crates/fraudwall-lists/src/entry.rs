@@ -285,7 +285,7 @@ impl Identifier {
             ));
         }
         let canonical =
-            url::canonicalize(&format!("http://{raw}/")).map_err(IdentifierError::from_id)?;
+            url::canonicalize_entry(&format!("http://{raw}/")).map_err(IdentifierError::from_id)?;
         let host_kind = canonical.host_kind();
         let kind = match (kind, host_kind) {
             (_, HostKind::Ipv4 | HostKind::Ipv6) => Kind::Ip,
@@ -310,16 +310,10 @@ impl Identifier {
     }
 
     /// A URL's most specific Safe Browsing expression: host, path and query. A URL without a
-    /// scheme is read as `http://`.
+    /// scheme is read as `http://`; one that names no web address (`javascript:alert(1)`, an
+    /// escaped byte for a host) is refused rather than listed under a host nobody visits.
     fn url_expression(raw: &str) -> Result<Identifier, IdentifierError> {
-        let with_scheme;
-        let text = if raw.contains("://") {
-            raw
-        } else {
-            with_scheme = format!("http://{raw}");
-            &with_scheme
-        };
-        let canonical = url::canonicalize(text).map_err(IdentifierError::from_id)?;
+        let canonical = url::canonicalize_entry(raw).map_err(IdentifierError::from_id)?;
         // A bare host is the host entry itself, so that one identity never has two spellings.
         if canonical.path() == "/" && canonical.query().is_none() {
             let kind = match canonical.host_kind() {
@@ -547,6 +541,19 @@ mod tests {
         );
         let bare = parse(Kind::Url, "https://Evil.Example/").unwrap();
         assert_eq!(bare, parse(Kind::Domain, "evil.example").unwrap());
+    }
+
+    #[test]
+    fn entries_that_name_no_web_address_are_refused_with_a_code() {
+        let code = |kind, raw| parse(kind, raw).map(|_| ()).map_err(|e| e.code);
+        assert_eq!(
+            code(Kind::Url, "javascript:alert(1)"),
+            Err("url_unsupported_scheme")
+        );
+        assert_eq!(code(Kind::Url, "http://%00/"), Err("url_invalid_host"));
+        assert_eq!(code(Kind::Url, "http://%00/login"), Err("url_invalid_host"));
+        assert_eq!(code(Kind::Domain, "%00"), Err("url_invalid_host"));
+        assert_eq!(code(Kind::Url, "evil.example:8080/login"), Ok(()));
     }
 
     #[test]

@@ -13,3 +13,4 @@ pub mod official;
 pub mod plan;
 pub mod reputation;
 pub mod snapshot;
+pub mod taxonomy;

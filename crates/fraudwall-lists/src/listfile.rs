@@ -7,6 +7,7 @@ use fraudwall_ids::phone::PhoneNormalizer;
 
 use crate::entry::{Attributes, Change, Entry, Identifier, Kind, List, OnExisting, Source};
 use crate::import::{self, Format, Target};
+use crate::taxonomy;
 
 /// A line that did not become a change, with why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +92,15 @@ pub fn plan_import(
                 continue;
             }
         };
+        if let Some(fraud_type) = &candidate.fraud_type
+            && !taxonomy::is_fraud_type(fraud_type)
+        {
+            plan.rejected.push(reject(
+                "unknown_fraud_type",
+                taxonomy::unknown_fraud_type(fraud_type),
+            ));
+            continue;
+        }
         let mut attributes = Attributes::new(source);
         attributes.fraud_type = candidate.fraud_type;
         attributes.confidence = candidate.confidence.map_or(1.0, |c| c as f32);
@@ -278,6 +288,18 @@ mod tests {
     }
 
     #[test]
+    fn csv_fraud_types_outside_the_taxonomy_are_rejected_by_line() {
+        let plan = plan(
+            "value,fraud_type\n13800138000,no_such_type\n13800138001,online_gambling\n",
+            Format::Csv,
+            Kind::Number,
+        );
+        assert_eq!(plan.changes.len(), 1);
+        assert_eq!(plan.rejected[0].line, 2);
+        assert_eq!(plan.rejected[0].code, "unknown_fraud_type");
+    }
+
+    #[test]
     fn exports_read_back_as_the_same_entries() {
         let normalizer = PhoneNormalizer::new(Region::CN);
         let entry = |kind, raw| Entry {
@@ -321,8 +343,8 @@ mod tests {
                 Format::Hosts => 1,
                 Format::Abp => 2,
                 Format::Plain => 1, // as domains, only the domain line parses
-                // read as urls; like a browser, the url parser takes `+8613800138000` as a host
-                Format::Csv => 3,
+                // read as urls; `+8613800138000` is no web host, so that line is rejected
+                Format::Csv => 2,
             };
             assert_eq!(
                 back.changes.len(),

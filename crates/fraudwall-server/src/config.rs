@@ -33,6 +33,15 @@ pub struct ServerSection {
     pub request_timeout_ms: u64,
     /// How long in-flight requests may run after a shutdown signal.
     pub shutdown_grace_ms: u64,
+    /// How long a request's head may take to arrive, from its first byte: a client that sends
+    /// a header a byte at a time holds a connection no longer than this.
+    pub header_read_timeout_ms: u64,
+    /// How long a connection may stay open with no request in flight and no byte moving.
+    pub idle_timeout_ms: u64,
+    /// Connections served at once; further clients wait in the listen backlog until one
+    /// closes. It is capped below the process's open-file limit, so that the store and the
+    /// listener always get a descriptor.
+    pub max_connections: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -129,6 +138,9 @@ impl Default for ServerSection {
             body_limit_bytes: 32 * 1024 * 1024,
             request_timeout_ms: 30_000,
             shutdown_grace_ms: 10_000,
+            header_read_timeout_ms: 10_000,
+            idle_timeout_ms: 60_000,
+            max_connections: 1_000,
         }
     }
 }

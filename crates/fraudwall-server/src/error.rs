@@ -3,7 +3,8 @@
 //! are listed here too; they carry 422 as their nominal status but travel inside a 200 answer.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::WWW_AUTHENTICATE;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -62,6 +63,7 @@ error_codes! {
     // one item of evidence
     UnsupportedKind => ("unsupported_kind", UNPROCESSABLE_ENTITY, true),
     TimeInFuture => ("time_in_future", UNPROCESSABLE_ENTITY, true),
+    UnknownFraudType => ("unknown_fraud_type", UNPROCESSABLE_ENTITY, true),
     // rule sets
     RulesSyntax => ("rules_syntax", UNPROCESSABLE_ENTITY, true),
     RulesNoVersion => ("rules_no_version", UNPROCESSABLE_ENTITY, true),
@@ -149,6 +151,7 @@ impl From<fraudwall_app::AppError> for ApiError {
             K::NotFound => Code::NotFound,
             K::UnsupportedKind => Code::UnsupportedKind,
             K::TimeInFuture => Code::TimeInFuture,
+            K::UnknownFraudType => Code::UnknownFraudType,
             K::Store => {
                 tracing::error!(error = %err, "store error");
                 return ApiError::new(
@@ -207,7 +210,34 @@ impl IntoResponse for ApiError {
         let body = ErrorBody {
             error: self.detail(),
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            // RFC 6750: a 401 names the scheme that would be accepted
+            let challenge = match self.code {
+                Code::InvalidToken => "Bearer error=\"invalid_token\"",
+                _ => "Bearer",
+            };
+            response
+                .headers_mut()
+                .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+        }
+        response
+    }
+}
+
+/// The code for an error answer the framework made itself, by its status.
+pub fn code_for_status(status: StatusCode) -> Code {
+    match status {
+        StatusCode::NOT_FOUND => Code::RouteNotFound,
+        StatusCode::METHOD_NOT_ALLOWED => Code::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => Code::PayloadTooLarge,
+        StatusCode::REQUEST_TIMEOUT => Code::RequestTimeout,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Code::UnsupportedContentType,
+        StatusCode::UNAUTHORIZED => Code::MissingToken,
+        StatusCode::FORBIDDEN => Code::ForbiddenRole,
+        StatusCode::SERVICE_UNAVAILABLE => Code::StoreUnavailable,
+        status if status.is_server_error() => Code::Internal,
+        _ => Code::InvalidParameter,
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod config;
+mod conn;
 pub mod error;
 mod extract;
 pub mod openapi;
@@ -18,6 +19,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -126,6 +128,7 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(routes::meta::openapi))
         .route("/metrics", get(routes::meta::metrics))
         .route("/v1/whoami", get(routes::meta::whoami))
+        .route("/v1/fraud-types", get(routes::meta::fraud_types))
         .route("/v1/jobs", get(routes::jobs::list))
         .route("/v1/decisions", post(routes::decisions::decide))
         .route(
@@ -163,8 +166,47 @@ pub fn router(state: AppState) -> Router {
             Duration::from_millis(config.server.request_timeout_ms),
             request_timeout,
         ))
+        .layer(middleware::map_response(coded_errors))
         .layer(middleware::from_fn(telemetry::track_requests))
         .with_state(state)
+}
+
+/// Gives the API's error shape to an error answer that lacks it: a rejection the framework made
+/// before any handler of ours ran. The handlers' extractors already answer in the API's shape;
+/// this keeps a route added later, or a layer's own answer, from leaking plain text.
+async fn coded_errors(response: Response) -> Response {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    // the framework's rejections are one short line; anything longer is not worth echoing
+    let text = axum::body::to_bytes(body, 1024).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    let code = error::code_for_status(status);
+    let message = match text.trim() {
+        "" => status
+            .canonical_reason()
+            .unwrap_or("error")
+            .to_ascii_lowercase(),
+        text => text.to_lowercase(),
+    };
+    let mut coded = ApiError::new(code, message).into_response();
+    // keep what the framework said besides the body (`Allow` on a 405)
+    for (name, value) in &parts.headers {
+        if name != CONTENT_TYPE && name != CONTENT_LENGTH {
+            coded.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    coded
 }
 
 async fn route_not_found() -> ApiError {
@@ -197,25 +239,28 @@ pub async fn serve(
         .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.server.listen))?;
     let address = listener.local_addr()?;
     let grace = Duration::from_millis(config.server.shutdown_grace_ms);
+    let limits = conn::Limits {
+        header_read_timeout: Duration::from_millis(config.server.header_read_timeout_ms),
+        idle_timeout: Duration::from_millis(config.server.idle_timeout_ms),
+        max_connections: config.server.max_connections,
+    };
     let state = AppState::new(config, store)?;
     let node = state.app.clone();
     let app = router(state);
 
-    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         shutdown_signal().await;
         tracing::info!("shutdown requested; draining requests");
         let _ = stop_tx.send(true);
     });
     let mut drain_rx = stop_rx.clone();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        let _ = stop_rx.wait_for(|stop| *stop).await;
-    });
+    let server = conn::serve(listener, app, limits, stop_rx);
     on_listening(address);
     let started_draining = std::sync::Arc::new(std::sync::OnceLock::new());
     let drain_start = started_draining.clone();
     tokio::select! {
-        outcome = server => outcome?,
+        () = server => {},
         _ = async {
             let _ = drain_rx.wait_for(|stop| *stop).await;
             let _ = drain_start.set(std::time::Instant::now());

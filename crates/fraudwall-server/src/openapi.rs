@@ -17,6 +17,7 @@ use crate::routes;
         routes::meta::openapi,
         routes::meta::metrics,
         routes::meta::whoami,
+        routes::meta::fraud_types,
         routes::jobs::list,
         routes::decisions::decide,
         routes::tokens::create,

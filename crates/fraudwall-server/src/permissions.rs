@@ -22,6 +22,11 @@ pub struct RoutePermission {
 use Role::*;
 
 const EVERY_ROLE: &[Role] = &Role::ALL;
+/// Every role that uses the API. A monitor token sits in a metrics scraper's configuration,
+/// often on another team's host, so it reads metrics and its own identity and nothing else.
+const USERS: &[Role] = &[Admin, Analyst, Station, Bank, Telco, Reporter];
+/// Metrics: the Prometheus text and the job stats it carries.
+const MONITORS: &[Role] = &[Admin, Monitor];
 const DECIDERS: &[Role] = &[Admin, Analyst, Telco, Bank];
 const ADMIN_ONLY: &[Role] = &[Admin];
 const CURATORS: &[Role] = &[Admin, Analyst];
@@ -32,10 +37,11 @@ const WITNESSES: &[Role] = &[Admin, Analyst, Station, Telco, Bank, Reporter];
 
 pub const PERMISSIONS: &[RoutePermission] = &[
     route("GET", "/v1/health", Access::Public),
-    route("GET", "/openapi.json", Access::Roles(EVERY_ROLE)),
-    route("GET", "/metrics", Access::Roles(&[Admin, Monitor])),
+    route("GET", "/openapi.json", Access::Roles(USERS)),
+    route("GET", "/metrics", Access::Roles(MONITORS)),
     route("GET", "/v1/whoami", Access::Roles(EVERY_ROLE)),
-    route("GET", "/v1/jobs", Access::Roles(&[Admin, Monitor])),
+    route("GET", "/v1/fraud-types", Access::Roles(USERS)),
+    route("GET", "/v1/jobs", Access::Roles(MONITORS)),
     route("POST", "/v1/decisions", Access::Roles(DECIDERS)),
     route("POST", "/v1/tokens", Access::Roles(ADMIN_ONLY)),
     route("GET", "/v1/tokens", Access::Roles(ADMIN_ONLY)),
@@ -59,7 +65,7 @@ pub const PERMISSIONS: &[RoutePermission] = &[
     route("GET", "/v1/lists/status", Access::Roles(LIST_READERS)),
     route("POST", "/v1/lists/rebuild", Access::Roles(ADMIN_ONLY)),
     // citizens' apps check by hash prefix; the answer reveals nothing about the asker
-    route("GET", "/v1/lookup/{prefix}", Access::Roles(EVERY_ROLE)),
+    route("GET", "/v1/lookup/{prefix}", Access::Roles(USERS)),
     route("GET", "/v1/rules", Access::Roles(CURATORS)),
     route("PUT", "/v1/rules", Access::Roles(ADMIN_ONLY)),
     route("POST", "/v1/rules/dry-run", Access::Roles(CURATORS)),
@@ -85,9 +91,36 @@ pub fn lookup(method: &str, path: &str) -> Option<Access> {
         .map(|p| p.access)
 }
 
+/// The table as Markdown, as the README carries it.
+pub fn markdown() -> String {
+    let mut table = String::from("| method | route | roles |\n|---|---|---|\n");
+    for p in PERMISSIONS {
+        let roles = match p.access {
+            Access::Public => "anyone, without a token".to_owned(),
+            Access::Roles(roles) => roles
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        table.push_str(&format!("| {} | `{}` | {roles} |\n", p.method, p.path));
+    }
+    table
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_readme_carries_this_table() {
+        let readme = include_str!("../../../README.md");
+        let table = markdown();
+        assert!(
+            readme.contains(&table),
+            "README.md must carry the permission table:\n{table}"
+        );
+    }
 
     #[test]
     fn every_route_is_listed_once() {
@@ -112,6 +145,31 @@ mod tests {
         assert_eq!(public, ["/v1/health"]);
         assert_eq!(lookup("GET", "/v1/secrets"), None);
         assert_eq!(lookup("POST", "/v1/health"), None);
+    }
+
+    /// What a role may call, as `METHOD path` lines.
+    fn routes_of(role: Role) -> Vec<String> {
+        PERMISSIONS
+            .iter()
+            .filter(|p| match p.access {
+                Access::Public => true,
+                Access::Roles(roles) => roles.contains(&role),
+            })
+            .map(|p| format!("{} {}", p.method, p.path))
+            .collect()
+    }
+
+    #[test]
+    fn a_monitor_reads_metrics_and_nothing_else() {
+        assert_eq!(
+            routes_of(Monitor),
+            [
+                "GET /v1/health",
+                "GET /metrics",
+                "GET /v1/whoami",
+                "GET /v1/jobs"
+            ]
+        );
     }
 
     #[test]

@@ -10,6 +10,9 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// The caller's fault: a command that reads a store was pointed where none is.
+    #[error("no store in {path}; check the data directory (`fraudwall serve` creates a store)")]
+    NoStore { path: PathBuf },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("database schema version {found} is newer than this build supports ({supported})")]
@@ -27,6 +30,7 @@ impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
             StoreError::DataDir { .. } => "store_data_dir",
+            StoreError::NoStore { .. } => "store_missing",
             StoreError::Sqlite(_) => "store_database",
             StoreError::SchemaTooNew { .. } => "store_schema_too_new",
             StoreError::Corrupt(_) => "store_corrupt",

@@ -281,3 +281,71 @@ fn sms_train_reuses_the_bundled_embedding_table_unless_told_not_to() {
     assert_ne!(code, 0);
     assert!(stderr.contains("no embedding table"), "{stderr}");
 }
+
+#[test]
+fn commands_that_read_a_store_refuse_a_missing_one() {
+    let temp = tempfile::tempdir().unwrap();
+    let missing = temp.path().join("mistyped");
+    let dir = missing.to_str().unwrap();
+    let event = r#"{"kind":"url","url":"http://example.com/"}"#;
+    for args in [
+        &["check", "--data-dir", dir][..],
+        &["audit", "verify", "--data-dir", dir],
+        &["token", "list", "--data-dir", dir],
+        &[
+            "lists",
+            "export",
+            "--data-dir",
+            dir,
+            "--list",
+            "black",
+            "--kind",
+            "number",
+            "--format",
+            "plain",
+        ],
+    ] {
+        let (code, stdout, stderr) = run(args, event);
+        assert_eq!(code, 2, "{args:?}: {stdout}");
+        assert!(stderr.contains("no store in"), "{args:?}: {stderr}");
+        assert!(!missing.exists(), "{args:?} created the directory");
+    }
+    // a command that puts something in creates the store
+    support::create_token(&missing, "admin", &[]);
+    let (code, _, stderr) = run(&["check", "--data-dir", dir], event);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn an_export_piped_into_a_reader_that_stops_ends_quietly() {
+    use std::io::Read;
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().to_str().unwrap();
+    // more than a pipe holds, so that the export is still writing when the reader leaves
+    let numbers: String = (0..20_000).map(|n| format!("+86138{n:08}\n")).collect();
+    let file = temp.path().join("numbers.txt");
+    std::fs::write(&file, numbers).unwrap();
+    let file = file.to_str().unwrap();
+    let args = ["--list", "black", "--kind", "number", "--format", "plain"];
+    let mut import = vec!["lists", "import", "--data-dir", dir];
+    import.extend(args);
+    import.push(file);
+    let (code, _, stderr) = run(&import, "");
+    assert_eq!(code, 0, "{stderr}");
+
+    let mut child = std::process::Command::new(support::binary())
+        .args(["lists", "export", "--data-dir", dir])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut head = [0u8; 100];
+    stdout.read_exact(&mut head).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}

@@ -302,6 +302,73 @@ fn the_official_whitelist_is_seeded_and_only_an_admin_changes_it() {
 }
 
 #[test]
+fn an_analyst_cannot_block_the_police() {
+    let server = Server::start();
+    let analyst = server.token("analyst");
+    let admin = server.token("admin");
+    let telco = server.token("telco");
+    // a fatal black entry beats the whitelist, so listing an official number is an admin's
+    let body = json!({"entries": [
+        {"kind": "number", "value": "110", "severity": "fatal"},
+        {"kind": "number", "value": "13800138000", "severity": "fatal"},
+    ]})
+    .to_string();
+    for list in ["black", "gray"] {
+        let reply = post(
+            &server.url(&format!("/v1/lists/{list}/entries")),
+            Some(&analyst),
+            &body,
+        );
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        assert_eq!(
+            reply.body["results"][0]["error"]["code"], "forbidden_official",
+            "{list}"
+        );
+        assert_eq!(reply.body["results"][1]["outcome"], "added", "{list}");
+    }
+    let import = send(
+        "POST",
+        &server.url("/v1/lists/black/import?kind=number&format=plain"),
+        Some(&analyst),
+        "text/plain",
+        "96110\n13900139000\n",
+    );
+    assert_eq!(import.status, 200, "{}", import.text);
+    assert_eq!(import.body["imported"], 1);
+    assert_eq!(import.body["rejected"][0]["code"], "forbidden_official");
+    assert_eq!(import.body["rejected"][0]["line"], 1);
+
+    let wait_for = |verdict: &str, caller: &str| {
+        let call = json!([{"kind": "call", "caller": caller, "callee": "13700137000"}]);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let got = decide(&server, &telco, call.clone())[0]["verdict"].clone();
+            if got == verdict || Instant::now() > deadline {
+                return got;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    assert_eq!(wait_for("block", "13800138000"), "block");
+    for caller in ["110", "96110"] {
+        assert_eq!(wait_for("allow", caller), "allow", "{caller}");
+    }
+    // an administrator may, when a spoofing campaign calls for it
+    let fatal = json!({"entries": [{"kind": "number", "value": "110", "severity": "fatal"}]});
+    let reply = post(
+        &server.url("/v1/lists/black/entries"),
+        Some(&admin),
+        &fatal.to_string(),
+    );
+    assert_eq!(
+        reply.body["results"][0]["outcome"], "added",
+        "{}",
+        reply.text
+    );
+    assert_eq!(wait_for("block", "110"), "block");
+}
+
+#[test]
 fn a_phone_checks_a_number_by_hash_prefix_without_revealing_it() {
     let server = Server::start();
     let analyst = server.token("analyst");
@@ -496,7 +563,7 @@ fn the_command_line_and_the_api_import_a_file_the_same_way() {
     // line and a comment; csv, so that lines carry their own fraud types and confidences
     let file = "value,fraud_type,confidence\n\
                 13800138000,,0.5\n\
-                13900139000,courier,\n\
+                13900139000,fake_customer_service,\n\
                 +86 138 0013 8000,,\n\
                 110,,\n\
                 not a number,,\n";
@@ -520,7 +587,7 @@ fn the_command_line_and_the_api_import_a_file_the_same_way() {
             "--format",
             "csv",
             "--fraud-type",
-            "impersonation",
+            "impersonate_police_government",
             "--json",
             path.to_str().unwrap(),
         ],
@@ -533,7 +600,7 @@ fn the_command_line_and_the_api_import_a_file_the_same_way() {
     let admin_api = by_api.token("admin");
     let reply = send(
         "POST",
-        &by_api.url("/v1/lists/white/import?kind=number&format=csv&fraud_type=impersonation"),
+        &by_api.url("/v1/lists/white/import?kind=number&format=csv&fraud_type=impersonate_police_government"),
         Some(&admin_api),
         "text/csv",
         file,
@@ -555,8 +622,14 @@ fn the_command_line_and_the_api_import_a_file_the_same_way() {
     let (cli_entries, cli_audit) = import_traces(&by_cli, &admin_cli, &values);
     let (api_entries, api_audit) = import_traces(&by_api, &admin_api, &values);
     assert_eq!(cli_entries, api_entries);
-    assert_eq!(cli_entries[1]["entry"]["fraud_type"], "courier");
-    assert_eq!(cli_entries[0]["entry"]["fraud_type"], "impersonation");
+    assert_eq!(
+        cli_entries[1]["entry"]["fraud_type"],
+        "fake_customer_service"
+    );
+    assert_eq!(
+        cli_entries[0]["entry"]["fraud_type"],
+        "impersonate_police_government"
+    );
     assert_eq!(cli_entries[2]["entry"]["source"], "official");
     let drop_version = |mut detail: serde_json::Value| {
         detail.as_object_mut().unwrap().remove("version");

@@ -47,8 +47,10 @@ fn send_evidence(server: &Server, token: &str, items: Vec<Value>) -> Value {
 
 /// `count` fraud reports about `number`.
 fn report(server: &Server, token: &str, number: &str, count: usize) {
-    let items =
-        vec![json!({"kind": "number", "value": number, "fraud_type": "fake_police"}); count];
+    let items = vec![
+        json!({"kind": "number", "value": number, "fraud_type": "impersonate_police_government"});
+        count
+    ];
     let body = send_evidence(server, token, items);
     assert_eq!(body["accepted"], count, "{body}");
 }
@@ -135,7 +137,7 @@ fn three_reporters_blacklist_a_number_and_benign_signals_take_it_off() {
     let entry = &entry.body["entry"];
     assert_eq!(entry["source"], "derived");
     assert_eq!(entry["author"], "reputation");
-    assert_eq!(entry["fraud_type"], "fake_police");
+    assert_eq!(entry["fraud_type"], "impersonate_police_government");
     assert_eq!(entry["note"], "9 fraud reports from 3 sources");
 
     // a second pass finds nothing new to do

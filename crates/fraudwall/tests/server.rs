@@ -367,3 +367,395 @@ fn sigterm_stops_every_background_job_within_the_grace_period() {
     assert!(!text.contains("still running"), "{text}");
     assert!(took < Duration::from_secs(5), "exit took {took:?}: {text}");
 }
+
+/// The status, a header and the parsed body of a request made with any method.
+fn call(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    content_type: &str,
+    body: &str,
+) -> (u16, Option<String>, serde_json::Value) {
+    let request = ureq::http::Request::builder()
+        .method(method)
+        .uri(url)
+        .header("Content-Type", content_type);
+    let request = match token {
+        Some(token) => request.header("Authorization", format!("Bearer {token}")),
+        None => request,
+    };
+    let mut response = support::agent()
+        .run(request.body(body.to_owned()).unwrap())
+        .unwrap();
+    let challenge = response
+        .headers()
+        .get("www-authenticate")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or_else(|_| serde_json::json!({"text": text}));
+    (response.status().as_u16(), challenge, body)
+}
+
+/// A request and the error it must get: method, path, token, content type, body, status, code.
+type Case<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    &'a str,
+    u16,
+    &'a str,
+);
+
+#[test]
+fn every_error_has_the_one_shape_with_a_stable_code() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_in(
+        &temp.path().join("data"),
+        &[("FRAUDWALL_SERVER__BODY_LIMIT_BYTES", "2048")],
+    );
+    let admin = server.token("admin");
+    let big = "13800138000\n".repeat(400);
+    let rules = format!("version = \"big\"\n# {}\n", "x".repeat(4096));
+    let cases: &[Case<'_>] = &[
+        (
+            "GET",
+            "/v1/whoami",
+            None,
+            "text/plain",
+            "",
+            401,
+            "missing_token",
+        ),
+        (
+            "GET",
+            "/v1/whoami",
+            Some("fw_wrong"),
+            "text/plain",
+            "",
+            401,
+            "invalid_token",
+        ),
+        (
+            "POST",
+            "/v1/lists/black/import?kind=number&format=plain",
+            Some(&admin),
+            "text/plain",
+            &big,
+            413,
+            "payload_too_large",
+        ),
+        (
+            "PUT",
+            "/v1/rules",
+            Some(&admin),
+            "application/toml",
+            &rules,
+            413,
+            "payload_too_large",
+        ),
+        (
+            "POST",
+            "/v1/rules/dry-run",
+            Some(&admin),
+            "application/toml",
+            &rules,
+            413,
+            "payload_too_large",
+        ),
+        (
+            "GET",
+            "/v1/audit?limit=many",
+            Some(&admin),
+            "text/plain",
+            "",
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "GET",
+            "/v1/audit?after=-1",
+            Some(&admin),
+            "text/plain",
+            "",
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "GET",
+            "/v1/lists/black/export?kind=number",
+            Some(&admin),
+            "text/plain",
+            "",
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "GET",
+            "/v1/lists/changes?since=x",
+            Some(&admin),
+            "text/plain",
+            "",
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "DELETE",
+            "/v1/tokens/abc",
+            Some(&admin),
+            "text/plain",
+            "",
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "DELETE",
+            "/v1/tokens/99999999999999999999",
+            Some(&admin),
+            "text/plain",
+            "",
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "PUT",
+            "/v1/health",
+            None,
+            "text/plain",
+            "",
+            405,
+            "method_not_allowed",
+        ),
+        (
+            "POST",
+            "/v1/tokens/1",
+            Some(&admin),
+            "text/plain",
+            "",
+            405,
+            "method_not_allowed",
+        ),
+        (
+            "GET",
+            "/v1/nothing-here",
+            Some(&admin),
+            "text/plain",
+            "",
+            404,
+            "route_not_found",
+        ),
+        (
+            "POST",
+            "/v1/decisions",
+            Some(&admin),
+            "text/plain",
+            "{}",
+            415,
+            "unsupported_content_type",
+        ),
+    ];
+    for &(method, path, token, content_type, body, status, code) in cases {
+        let (got, challenge, reply) = call(method, &server.url(path), token, content_type, body);
+        assert_eq!(
+            (got, reply["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{method} {path}: {reply}"
+        );
+        let message = reply["error"]["message"].as_str().unwrap();
+        assert!(
+            !message.is_empty() && !message.starts_with(char::is_uppercase),
+            "{message}"
+        );
+        if status == 401 {
+            assert!(challenge.is_some_and(|c| c.starts_with("Bearer")), "{path}");
+        }
+    }
+}
+
+#[test]
+fn a_monitor_reads_metrics_and_nothing_else() {
+    let server = Server::start();
+    let monitor = server.token("monitor");
+    for path in ["/metrics", "/v1/jobs", "/v1/whoami"] {
+        assert_eq!(get(&server.url(path), Some(&monitor)).status, 200, "{path}");
+    }
+    for path in [
+        "/openapi.json",
+        "/v1/fraud-types",
+        "/v1/lookup/0123456789abcdef",
+        "/v1/lists/status",
+        "/v1/rules",
+    ] {
+        let reply = get(&server.url(path), Some(&monitor));
+        assert_eq!(reply.status, 403, "{path}");
+        assert_eq!(reply.body["error"]["code"], "forbidden_role", "{path}");
+    }
+    let event = r#"{"events":[{"kind":"url","url":"http://example.com/"}]}"#;
+    let reply = post(&server.url("/v1/decisions"), Some(&monitor), event);
+    assert_eq!(reply.status, 403);
+}
+
+#[test]
+fn decisions_take_only_the_documented_body() {
+    let server = Server::start();
+    let telco = server.token("telco");
+    let reply = post(
+        &server.url("/v1/decisions"),
+        Some(&telco),
+        r#"{"events":[{"kind":"url","url":"http://example.com/"}],"dry_run":true}"#,
+    );
+    assert_eq!(reply.status, 422, "{}", reply.text);
+    assert_eq!(reply.body["error"]["code"], "unknown_field");
+    assert!(reply.text.contains("dry_run"), "{}", reply.text);
+}
+
+#[test]
+fn fraud_types_are_served_documented_and_enforced() {
+    let server = Server::start();
+    let analyst = server.token("analyst");
+    let types = get(&server.url("/v1/fraud-types"), Some(&analyst));
+    assert_eq!(types.status, 200);
+    let codes: Vec<&str> = types
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.len(), 13);
+    assert!(codes.contains(&"fake_customer_service") && codes.contains(&"other"));
+    let doc = get(&server.url("/openapi.json"), Some(&analyst));
+    assert!(doc.body["paths"].get("/v1/fraud-types").is_some());
+
+    let reply = post(
+        &server.url("/v1/lists/black/entries"),
+        Some(&analyst),
+        r#"{"entries":[{"kind":"number","value":"13800138000","fraud_type":"no_such_type"},
+                       {"kind":"number","value":"13800138001","fraud_type":"online_gambling"}]}"#,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(
+        reply.body["results"][0]["error"]["code"],
+        "unknown_fraud_type"
+    );
+    assert_eq!(reply.body["results"][1]["outcome"], "added");
+    let import = support::send(
+        "POST",
+        &server.url("/v1/lists/black/import?kind=number&format=plain&fraud_type=nope"),
+        Some(&analyst),
+        "text/plain",
+        "13800138002\n",
+    );
+    assert_eq!(
+        import.body["error"]["code"], "unknown_fraud_type",
+        "{}",
+        import.text
+    );
+}
+
+/// Whether the server closed `stream` within `limit` (a read sees the end or a reset).
+fn closed_within(stream: &mut std::net::TcpStream, limit: std::time::Duration) -> bool {
+    use std::io::Read;
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut buf = [0u8; 1024];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(err) => {
+                return !matches!(
+                    err.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn silent_slow_and_idle_connections_are_closed_and_health_still_answers() {
+    use std::io::Write;
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_in(
+        &temp.path().join("data"),
+        &[
+            ("FRAUDWALL_SERVER__HEADER_READ_TIMEOUT_MS", "400"),
+            ("FRAUDWALL_SERVER__IDLE_TIMEOUT_MS", "800"),
+            ("FRAUDWALL_SERVER__MAX_CONNECTIONS", "8"),
+        ],
+    );
+    let address = server.base.trim_start_matches("http://").to_owned();
+
+    // more silent connections than the server serves at once
+    let mut silent: Vec<TcpStream> = (0..20)
+        .map(|_| TcpStream::connect(&address).unwrap())
+        .collect();
+    // a head that never ends, and one sent a byte at a time (never idle, never done)
+    let mut partial = TcpStream::connect(&address).unwrap();
+    partial
+        .write_all(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let mut trickle = TcpStream::connect(&address).unwrap();
+    let trickler = std::thread::spawn(move || {
+        let head = b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+        let started = Instant::now();
+        for byte in head.iter().chain(std::iter::repeat(&b'a')) {
+            if trickle.write_all(&[*byte]).is_err() {
+                return started.elapsed();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+            if started.elapsed() > Duration::from_secs(10) {
+                break;
+            }
+        }
+        started.elapsed()
+    });
+
+    // health answers while they are open: they are closed to make room
+    let started = Instant::now();
+    let health = support::agent()
+        .get(&server.url("/v1/health"))
+        .config()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .call()
+        .unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+
+    for (n, stream) in silent.iter_mut().enumerate() {
+        assert!(closed_within(stream, Duration::from_secs(8)), "silent {n}");
+    }
+    assert!(
+        closed_within(&mut partial, Duration::from_secs(3)),
+        "partial head"
+    );
+    let trickled = trickler.join().unwrap();
+    assert!(
+        trickled < Duration::from_secs(5),
+        "a trickled head lasted {trickled:?}"
+    );
+
+    // a kept-alive connection that goes quiet after its request is closed too
+    let mut kept = TcpStream::connect(&address).unwrap();
+    kept.write_all(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let quiet = Instant::now();
+    assert!(
+        closed_within(&mut kept, Duration::from_secs(5)),
+        "kept alive"
+    );
+    assert!(
+        quiet.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        quiet.elapsed()
+    );
+    assert_eq!(get(&server.url("/v1/health"), None).status, 200);
+    assert_eq!(server.stop().code(), Some(0));
+}

@@ -278,6 +278,34 @@ pub fn canonicalize(input: &str) -> Result<CanonicalUrl, UrlError> {
     canonicalize_bytes(input.as_bytes())
 }
 
+/// Canonicalizes a URL that is to be *listed*, which is stricter than checking one: a check must
+/// read whatever a browser would open, while a list entry must name a web address. The scheme,
+/// if given, is one a browser fetches over the network (`http`, `https`, `ftp`, `ws`, `wss`;
+/// `javascript:alert(1)` is refused), and a host name holds only letters, digits, `-`, `_` and
+/// dots once canonical (an IDN is punycode by then), so that `http://%00/` is refused.
+pub fn canonicalize_entry(input: &str) -> Result<CanonicalUrl, UrlError> {
+    let url = canonicalize(input)?;
+    if !matches!(url.scheme(), "http" | "https" | "ftp" | "ws" | "wss") {
+        return Err(UrlError::UnsupportedScheme {
+            scheme: url.scheme().chars().take(32).collect(),
+        });
+    }
+    let host = url.host();
+    let listable = match url.host_kind {
+        HostKind::Ipv4 | HostKind::Ipv6 => true,
+        HostKind::Name => {
+            host.bytes().any(|b| b.is_ascii_alphanumeric())
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        }
+    };
+    if !listable {
+        return Err(UrlError::InvalidHost);
+    }
+    Ok(url)
+}
+
 /// Canonicalizes one URL given as bytes that need not be UTF-8.
 pub fn canonicalize_bytes(input: &[u8]) -> Result<CanonicalUrl, UrlError> {
     let mut canonicalizer = Canonicalizer::new();

@@ -345,7 +345,48 @@ fn check_invariants(input: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+#[test]
+fn list_entries_name_web_addresses_only() {
+    for refused in [
+        "javascript:alert(1)",
+        "javascript://%0aalert(1)",
+        "http://%00/",
+        "http://%20/x",
+        "http://a%3Cb/",
+        "data:text/html,<script>",
+        "mailto:a@b.c",
+        "file:///etc/passwd",
+        "http://.../",
+    ] {
+        assert!(canonicalize_entry(refused).is_err(), "{refused}");
+    }
+    for accepted in [
+        "evil.example/login",
+        "HTTPS://Login.Example.COM:8443/a/../b?x=1",
+        "http://1.2.3.4/x",
+        "http://[::1]/x",
+        "http://bücher.example/",
+        "example.com:8080/path",
+    ] {
+        let entry = canonicalize_entry(accepted).unwrap();
+        assert_eq!(entry, canonicalize(accepted).unwrap(), "{accepted}");
+    }
+}
+
 proptest! {
+    /// What is listable is a canonical URL like any other, with a host a resolver would look up.
+    #[test]
+    fn listable_urls_are_canonical_with_plain_hosts(input in url_like()) {
+        if let Ok(entry) = canonicalize_entry(&input) {
+            prop_assert_eq!(canonicalize(&input), Ok(entry.clone()));
+            prop_assert_eq!(canonicalize_entry(entry.as_str()), Ok(entry.clone()));
+            if entry.host_kind() == HostKind::Name {
+                prop_assert!(entry.host().bytes().all(|b| b.is_ascii_alphanumeric()
+                    || matches!(b, b'-' | b'_' | b'.')));
+            }
+        }
+    }
+
     #[test]
     fn url_like_inputs_keep_the_invariants(input in url_like()) {
         check_invariants(input.as_bytes())?;

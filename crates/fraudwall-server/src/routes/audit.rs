@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::{Extension, Json};
 use fraudwall_app::records::{AuditEntry, AuditReport};
 use serde::Deserialize;
@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, Code, ErrorBody};
+use crate::extract::ApiQuery;
 
 const MAX_PAGE: usize = 1_000;
 
@@ -94,10 +95,8 @@ impl From<AuditReport> for AuditReportView {
 pub async fn list(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
-    query: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(page): ApiQuery<Page>,
 ) -> Result<Json<Vec<AuditEntryView>>, ApiError> {
-    let Query(page) =
-        query.map_err(|err| ApiError::new(Code::InvalidParameter, err.body_text()))?;
     let limit = page.limit.unwrap_or(100);
     if limit == 0 || limit > MAX_PAGE {
         return Err(ApiError::new(

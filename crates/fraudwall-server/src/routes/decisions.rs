@@ -16,13 +16,14 @@ use fraudwall_rules::{Decision, Scratch, Verdict, Versions};
 
 use crate::AppState;
 use crate::error::{ApiError, Code, ErrorBody, ErrorDetail};
-use crate::extract::JsonBytes;
+use crate::extract::{JsonBytes, body_error};
 use crate::telemetry;
 use crate::validate;
 
 pub const MAX_EVENTS: usize = 10_000;
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct BatchWire<'a> {
     #[serde(borrow)]
     events: Option<Vec<&'a RawValue>>,
@@ -216,8 +217,7 @@ pub async fn decide(
     State(state): State<AppState>,
     JsonBytes(body): JsonBytes,
 ) -> Result<Response, ApiError> {
-    let batch: BatchWire<'_> = serde_json::from_slice(&body)
-        .map_err(|err| ApiError::new(Code::MalformedJson, format!("invalid json body: {err}")))?;
+    let batch: BatchWire<'_> = serde_json::from_slice(&body).map_err(body_error)?;
     let events = batch.events.ok_or_else(|| {
         ApiError::new(
             Code::MalformedJson,

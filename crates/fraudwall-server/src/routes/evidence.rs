@@ -35,7 +35,7 @@ pub struct EvidenceInput {
     /// fraud (default) or benign.
     #[schema(example = "fraud")]
     pub class: Option<String>,
-    /// A code of the fraud taxonomy.
+    /// A code of the fraud taxonomy (`GET /v1/fraud-types`).
     #[schema(example = "fake_customer_service")]
     pub fraud_type: Option<String>,
     pub note: Option<String>,

@@ -5,8 +5,7 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -21,7 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, Code, ErrorBody};
-use crate::extract::JsonBody;
+use crate::extract::{ApiPath, ApiQuery, JsonBody, RawBody};
 
 /// Entries per request to the entry endpoints.
 pub const MAX_ENTRIES: usize = 10_000;
@@ -42,7 +41,7 @@ pub struct EntryInput {
     pub kind: String,
     #[schema(example = "+8613800138000")]
     pub value: String,
-    /// A code of the fraud taxonomy.
+    /// A code of the fraud taxonomy (`GET /v1/fraud-types`).
     #[schema(example = "fake_customer_service")]
     pub fraud_type: Option<String>,
     /// 0 to 1; 1 when absent.
@@ -172,7 +171,7 @@ fn check_size(count: usize) -> Result<(), ApiError> {
 pub async fn put(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
-    Path(list): Path<String>,
+    ApiPath(list): ApiPath<String>,
     JsonBody(body): JsonBody<PutEntries>,
 ) -> Result<Json<EntriesResponse>, ApiError> {
     let list = parse_name(&list)?;
@@ -197,7 +196,7 @@ pub async fn put(
 pub async fn remove(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
-    Path(list): Path<String>,
+    ApiPath(list): ApiPath<String>,
     JsonBody(body): JsonBody<RemoveEntries>,
 ) -> Result<Json<EntriesResponse>, ApiError> {
     let list = parse_name(&list)?;
@@ -302,7 +301,7 @@ pub struct EntryWithHistory {
 pub async fn get_entry(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
-    Path((list, kind, value)): Path<(String, String, String)>,
+    ApiPath((list, kind, value)): ApiPath<(String, String, String)>,
 ) -> Result<Json<EntryWithHistory>, ApiError> {
     let list = parse_name(&list)?;
     let kind = parse_name(&kind)?;
@@ -325,7 +324,8 @@ pub struct FileParams {
     /// Where the entries come from (import files only): import (default), operator, analyst,
     /// case or report; official needs an administrator and the white list.
     pub source: Option<String>,
-    /// Fraud type for entries that carry none (import files only).
+    /// Fraud type for entries that carry none (import files only), a code of
+    /// `GET /v1/fraud-types`.
     pub fraud_type: Option<String>,
 }
 
@@ -388,9 +388,9 @@ fn parse_format(format: &str) -> Result<Format, ApiError> {
 pub async fn import(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
-    Path(list): Path<String>,
-    Query(params): Query<FileParams>,
-    body: Bytes,
+    ApiPath(list): ApiPath<String>,
+    ApiQuery(params): ApiQuery<FileParams>,
+    RawBody(body): RawBody,
 ) -> Result<Json<ImportSummary>, ApiError> {
     let list = parse_name(&list)?;
     let kind = parse_name(&params.kind)?;
@@ -435,8 +435,8 @@ pub async fn import(
 pub async fn export(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
-    Path(list): Path<String>,
-    Query(params): Query<FileParams>,
+    ApiPath(list): ApiPath<String>,
+    ApiQuery(params): ApiQuery<FileParams>,
 ) -> Result<Response, ApiError> {
     let list = parse_name(&list)?;
     let kind = parse_name(&params.kind)?;
@@ -510,10 +510,8 @@ pub struct ChangesResponse {
 pub async fn changes(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
-    query: Result<Query<ChangesParams>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(params): ApiQuery<ChangesParams>,
 ) -> Result<Json<ChangesResponse>, ApiError> {
-    let Query(params) =
-        query.map_err(|err| ApiError::new(Code::InvalidParameter, err.body_text()))?;
     let limit = params.limit.unwrap_or(1_000);
     if !(1..=MAX_CHANGES_PAGE).contains(&limit) {
         return Err(ApiError::new(
@@ -655,7 +653,7 @@ pub struct LookupResponse {
         (status = 401, description = "missing or invalid token", body = ErrorBody)))]
 pub async fn lookup(
     State(state): State<AppState>,
-    Path(prefix): Path<String>,
+    ApiPath(prefix): ApiPath<String>,
 ) -> Result<Json<LookupResponse>, ApiError> {
     let bad = || {
         ApiError::new(

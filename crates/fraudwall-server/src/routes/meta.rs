@@ -64,3 +64,29 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
 pub async fn whoami(Extension(principal): Extension<Arc<Principal>>) -> Json<PrincipalView> {
     Json(PrincipalView::from(principal.as_ref()))
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FraudTypeView {
+    #[schema(example = "fake_customer_service")]
+    pub code: &'static str,
+    pub description: &'static str,
+}
+
+/// The fraud taxonomy: every code a `fraud_type` field accepts, on list entries, list files
+/// and evidence. Any other code is refused with `unknown_fraud_type`.
+#[utoipa::path(get, path = "/v1/fraud-types", tag = "meta",
+    responses(
+        (status = 200, description = "the fraud types", body = [FraudTypeView]),
+        (status = 401, description = "missing or invalid token", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody)))]
+pub async fn fraud_types() -> Json<Vec<FraudTypeView>> {
+    Json(
+        fraudwall_lists::taxonomy::FRAUD_TYPES
+            .iter()
+            .map(|t| FraudTypeView {
+                code: t.code,
+                description: t.description,
+            })
+            .collect(),
+    )
+}

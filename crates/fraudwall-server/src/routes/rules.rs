@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, Code, ErrorBody};
+use crate::extract::RawBody;
 
 /// Examples of changed decisions a dry run shows.
 const DRY_RUN_EXAMPLES: usize = 20;
@@ -106,7 +107,7 @@ pub async fn put(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<Json<RulesView>, ApiError> {
     let rules = Arc::new(parse_body(&headers, &body)?);
     let stored = rules.clone();
@@ -159,7 +160,7 @@ pub async fn dry_run(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<Json<DryRunReport>, ApiError> {
     let candidate = parse_body(&headers, &body)?;
     let run = state

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use fraudwall_app::records::{NewToken, Role, TokenRecord};
@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, Code, ErrorBody};
-use crate::extract::JsonBody;
+use crate::extract::{ApiPath, JsonBody};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -125,7 +125,7 @@ pub async fn list(
 pub async fn revoke(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     state
         .blocking(move |app| app.revoke_token(&principal, id))

@@ -65,6 +65,17 @@ impl SqliteStore {
         })
     }
 
+    /// Opens the store in `data_dir` only if there is one. A command that reads a store and is
+    /// given a mistyped directory must fail, not create an empty store that allows everything.
+    pub fn open_existing(data_dir: &Path) -> Result<SqliteStore, StoreError> {
+        if !data_dir.join(DATABASE_FILE).is_file() {
+            return Err(StoreError::NoStore {
+                path: data_dir.to_owned(),
+            });
+        }
+        SqliteStore::open(data_dir)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -17,7 +17,7 @@ pub enum AuditCommand {
 pub fn run(command: AuditCommand) -> anyhow::Result<std::process::ExitCode> {
     match command {
         AuditCommand::Verify { data_dir } => {
-            let store = super::token::open(&data_dir)?;
+            let store = super::store::open_existing(&data_dir)?;
             let report = audit::verify(&store)?;
             println!(
                 "{}",

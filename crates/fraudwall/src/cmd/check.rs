@@ -5,8 +5,6 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::Context;
-use fraudwall_app::records::SqliteStore;
 use fraudwall_app::{rules, setup, snapshots};
 use fraudwall_ids::phone::{PhoneNormalizer, Region};
 use fraudwall_rules::{Engine, Scratch};
@@ -37,8 +35,7 @@ struct ErrorLine<'a> {
 /// stdin: one event per line, as in `POST /v1/decisions`. stdout: one decision (or error) per
 /// line, in input order.
 pub fn run(args: CheckArgs) -> anyhow::Result<()> {
-    let store = SqliteStore::open(&args.data_dir)
-        .with_context(|| format!("cannot open store in {}", args.data_dir.display()))?;
+    let store = crate::cmd::store::open_existing(&args.data_dir)?;
     let snapshot = snapshots::build_snapshot(&store)?;
     let rules = rules::load_active(&store)?;
     let model = setup::load_model(&args.model)?;

@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use anyhow::Context;
 use fraudwall_app::Principal;
 use fraudwall_app::lists::{self, ImportRequest};
-use fraudwall_app::records::SqliteStore;
 use fraudwall_app::setup;
 use fraudwall_ids::phone::{PhoneNormalizer, Region};
 use fraudwall_lists::entry::{Kind, List, Source};
 use fraudwall_lists::import::Format;
 use fraudwall_server::wire::ImportSummary;
+
+use crate::cmd::store;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum ListsCommand {
@@ -80,7 +81,7 @@ pub fn run(command: ListsCommand) -> anyhow::Result<()> {
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let text = String::from_utf8(text)
                 .with_context(|| format!("{} is not utf-8", file.display()))?;
-            let store = open(&data_dir)?;
+            let store = store::create_or_open(&data_dir)?;
             setup::seed_official_whitelist(&store, region)?;
             let report = lists::import(
                 &store,
@@ -106,7 +107,7 @@ pub fn run(command: ListsCommand) -> anyhow::Result<()> {
             format,
             out,
         } => {
-            let store = open(&data_dir)?;
+            let store = store::open_existing(&data_dir)?;
             let text = lists::export(&store, &principal, list, kind, format)?;
             match out {
                 Some(path) => std::fs::write(&path, text)
@@ -116,11 +117,6 @@ pub fn run(command: ListsCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-fn open(data_dir: &std::path::Path) -> anyhow::Result<SqliteStore> {
-    SqliteStore::open(data_dir)
-        .with_context(|| format!("cannot open store in {}", data_dir.display()))
 }
 
 /// A progress bar on a terminal for imports large enough to wait for, and the rate at the end.

@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
-use fraudwall_app::records::{NewToken, Role, SqliteStore};
+use fraudwall_app::records::{NewToken, Role};
 use fraudwall_app::{Principal, tokens};
 use fraudwall_server::wire::rfc3339;
+
+use crate::cmd::store;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum TokenCommand {
@@ -49,7 +50,7 @@ pub fn run(command: TokenCommand) -> anyhow::Result<()> {
             org,
             territory,
         } => {
-            let store = open(&data_dir)?;
+            let store = store::create_or_open(&data_dir)?;
             let (token, _) = tokens::create(
                 &store,
                 &Principal::command_line(),
@@ -64,7 +65,7 @@ pub fn run(command: TokenCommand) -> anyhow::Result<()> {
             Ok(())
         }
         TokenCommand::List { data_dir } => {
-            let store = open(&data_dir)?;
+            let store = store::open_existing(&data_dir)?;
             for record in tokens::list(&store, &Principal::command_line())? {
                 let line = serde_json::json!({
                     "id": record.id,
@@ -80,15 +81,10 @@ pub fn run(command: TokenCommand) -> anyhow::Result<()> {
             Ok(())
         }
         TokenCommand::Revoke { data_dir, id } => {
-            let store = open(&data_dir)?;
+            let store = store::open_existing(&data_dir)?;
             tokens::revoke(&store, &Principal::command_line(), id)?;
             eprintln!("revoked token {id}");
             Ok(())
         }
     }
-}
-
-pub fn open(data_dir: &std::path::Path) -> anyhow::Result<SqliteStore> {
-    SqliteStore::open(data_dir)
-        .with_context(|| format!("cannot open store in {}", data_dir.display()))
 }
