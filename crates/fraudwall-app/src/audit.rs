@@ -14,13 +14,23 @@ pub fn record<S: AuditStore + ?Sized>(
     resource: &str,
     detail: serde_json::Value,
 ) -> Result<(), StoreError> {
-    store.append_audit(&AuditEvent {
+    store.append_audit(&event(principal, action, resource, detail))?;
+    Ok(())
+}
+
+/// The audit row of what `principal` did, for a store write that commits it with the change.
+pub fn event(
+    principal: &Principal,
+    action: &str,
+    resource: &str,
+    detail: serde_json::Value,
+) -> AuditEvent {
+    AuditEvent {
         actor: principal.actor(),
         action: action.to_owned(),
         resource: resource.to_owned(),
         detail: detail.to_string(),
-    })?;
-    Ok(())
+    }
 }
 
 /// Entries after `after`, oldest first. Reading the log is itself audited.

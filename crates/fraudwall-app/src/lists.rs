@@ -238,14 +238,20 @@ fn apply_batch<S: ListStore + AuditStore + ?Sized>(
             Err(err) => Some(err),
         })
         .collect();
-    let applied = store.apply_list_changes(&changes, &principal.actor(), principal.is_admin())?;
-    audit::record(
-        store,
-        principal,
-        action,
-        &format!("list:{list}"),
-        serde_json::json!({"entries": changes.len(), "changed": applied.changed(),
-            "version": applied.version}),
+    let entries = changes.len();
+    let applied = store.apply_audited_list_changes(
+        &changes,
+        &principal.actor(),
+        principal.is_admin(),
+        &mut |applied| {
+            audit::event(
+                principal,
+                action,
+                &format!("list:{list}"),
+                serde_json::json!({"entries": entries, "changed": applied.changed(),
+                    "version": applied.version}),
+            )
+        },
     )?;
     let mut done = changes.into_iter().zip(&applied.outcomes);
     let results = slots
@@ -327,7 +333,7 @@ pub fn import<S: ListStore + AuditStore + ?Sized>(
         hashbrown::HashSet::new()
     };
     let lines = request.text.lines().count() as u64;
-    let mut report = ImportReport::default();
+    let report = RefCell::new(ImportReport::default());
     // the rest of each plan in flight, waiting for its changes to come back with outcomes
     let pending: RefCell<VecDeque<(ImportPlan, u64)>> = RefCell::default();
     let mut done = 0;
@@ -360,24 +366,29 @@ pub fn import<S: ListStore + AuditStore + ?Sized>(
                     return;
                 };
                 plan.changes = changes;
-                tally(&mut report, plan, &outcomes);
+                tally(&mut report.borrow_mut(), plan, &outcomes);
                 done += count;
                 progress(done, lines);
             },
+            // written in the import's transaction, once every chunk has been tallied
+            &mut |version| {
+                let report = report.borrow();
+                audit::event(
+                    principal,
+                    "lists.import",
+                    &format!("list:{}", request.list),
+                    serde_json::json!({"kind": request.kind.as_str(),
+                        "format": request.format.as_str(), "source": request.source.as_str(),
+                        "imported": report.imported, "duplicate": report.duplicate,
+                        "rejected": report.rejected.len(), "skipped": report.skipped,
+                        "version": version}),
+                )
+            },
         )
     })?;
+    let mut report = report.into_inner();
     report.version = version;
     report.rejected.sort_by_key(|r| r.line);
-    audit::record(
-        store,
-        principal,
-        "lists.import",
-        &format!("list:{}", request.list),
-        serde_json::json!({"kind": request.kind.as_str(), "format": request.format.as_str(),
-            "source": request.source.as_str(), "imported": report.imported,
-            "duplicate": report.duplicate, "rejected": report.rejected.len(),
-            "skipped": report.skipped, "version": report.version}),
-    )?;
     Ok(report)
 }
 

@@ -94,13 +94,27 @@ pub trait ListStore: Send + Sync + 'static {
     /// a caller importing millions of entries holds one chunk at a time. The outcomes stand
     /// only if the call returns `Ok`; on an error nothing is applied. Returns the list version
     /// after the batch.
+    ///
+    /// `audit` makes the audit row of the batch from the version after it; the row commits with
+    /// the batch or neither does.
     fn apply_list_change_chunks(
         &self,
         chunks: &mut dyn Iterator<Item = Vec<Change>>,
         author: &str,
         allow_official: bool,
         applied: &mut dyn FnMut(Vec<Change>, Vec<Outcome>),
+        audit: &mut dyn FnMut(u64) -> AuditEvent,
     ) -> Result<u64, StoreError>;
+    /// [`apply_list_changes`](ListStore::apply_list_changes) with the batch's audit row, made
+    /// by `audit` from the outcome and committed with the batch: a change is never stored
+    /// without its audit row, nor an audit row without its change.
+    fn apply_audited_list_changes(
+        &self,
+        changes: &[Change],
+        author: &str,
+        allow_official: bool,
+        audit: &mut dyn FnMut(&Applied) -> AuditEvent,
+    ) -> Result<Applied, StoreError>;
     /// The list version: the number of batches that changed the lists.
     fn list_version(&self) -> Result<u64, StoreError>;
     /// Live, unexpired entries per list and kind, to size in-memory tables before a build.

@@ -122,6 +122,64 @@ fn hash_column(bytes: Vec<u8>, what: &str) -> Result<[u8; 32], StoreError> {
         .map_err(|_| StoreError::Corrupt(format!("{what} is not 32 bytes")))
 }
 
+/// Appends `event` to the audit chain inside the caller's write transaction, so that a change
+/// and its audit row commit together or not at all. The transaction must hold the write lock
+/// (IMMEDIATE) before this reads the head.
+pub(crate) fn append_audit_in(
+    tx: &Connection,
+    event: &AuditEvent,
+) -> Result<AuditEntry, StoreError> {
+    let head: Option<(i64, Vec<u8>)> = tx
+        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    let (prev_seq, prev_hash) = match head {
+        Some((seq, hash)) => (seq as u64, hash_column(hash, "audit head")?),
+        None => (0, GENESIS_HASH),
+    };
+    let seq = prev_seq + 1;
+    let time = now_rfc3339();
+    let hash = chain_hash(
+        &prev_hash,
+        seq,
+        &time,
+        &event.actor,
+        &event.action,
+        &event.resource,
+        &event.detail,
+    );
+    tx.execute(
+        "INSERT INTO audit_log (seq, time, actor, action, resource, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            seq as i64,
+            time,
+            event.actor,
+            event.action,
+            event.resource,
+            event.detail,
+            &prev_hash[..],
+            &hash[..]
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        params![seq as i64, &hash[..]],
+    )?;
+    Ok(AuditEntry {
+        seq,
+        time,
+        actor: event.actor.clone(),
+        action: event.action.clone(),
+        resource: event.resource.clone(),
+        detail: event.detail.clone(),
+        prev_hash,
+        hash,
+    })
+}
+
 const TOKEN_COLUMNS: &str = "id, hash, role, name, org, territory, created_at, revoked_at";
 
 fn token_from_row(row: &rusqlite::Row<'_>) -> Result<TokenRecord, StoreError> {
@@ -262,56 +320,9 @@ impl AuditStore for SqliteStore {
         // IMMEDIATE takes the write lock before reading the head, so two processes sharing the
         // database can never both chain onto the same predecessor.
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let head: Option<(i64, Vec<u8>)> = tx
-            .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
-            .optional()?;
-        let (prev_seq, prev_hash) = match head {
-            Some((seq, hash)) => (seq as u64, hash_column(hash, "audit head")?),
-            None => (0, GENESIS_HASH),
-        };
-        let seq = prev_seq + 1;
-        let time = now_rfc3339();
-        let hash = chain_hash(
-            &prev_hash,
-            seq,
-            &time,
-            &event.actor,
-            &event.action,
-            &event.resource,
-            &event.detail,
-        );
-        tx.execute(
-            "INSERT INTO audit_log (seq, time, actor, action, resource, detail, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                seq as i64,
-                time,
-                event.actor,
-                event.action,
-                event.resource,
-                event.detail,
-                &prev_hash[..],
-                &hash[..]
-            ],
-        )?;
-        tx.execute(
-            "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)
-             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-            params![seq as i64, &hash[..]],
-        )?;
+        let entry = append_audit_in(&tx, event)?;
         tx.commit()?;
-        Ok(AuditEntry {
-            seq,
-            time,
-            actor: event.actor.clone(),
-            action: event.action.clone(),
-            resource: event.resource.clone(),
-            detail: event.detail.clone(),
-            prev_hash,
-            hash,
-        })
+        Ok(entry)
     }
 
     fn audit_entries(&self, after_seq: u64, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
@@ -376,7 +387,23 @@ impl ListStore for SqliteStore {
         author: &str,
         allow_official: bool,
     ) -> Result<Applied, StoreError> {
-        lists::apply::apply_changes(&mut self.write(), changes, author, allow_official)
+        lists::apply::apply_changes(&mut self.write(), changes, author, allow_official, None)
+    }
+
+    fn apply_audited_list_changes(
+        &self,
+        changes: &[Change],
+        author: &str,
+        allow_official: bool,
+        audit: &mut dyn FnMut(&Applied) -> AuditEvent,
+    ) -> Result<Applied, StoreError> {
+        lists::apply::apply_changes(
+            &mut self.write(),
+            changes,
+            author,
+            allow_official,
+            Some(audit),
+        )
     }
 
     fn apply_list_change_chunks(
@@ -385,8 +412,17 @@ impl ListStore for SqliteStore {
         author: &str,
         allow_official: bool,
         applied: &mut dyn FnMut(Vec<Change>, Vec<Outcome>),
+        audit: &mut dyn FnMut(u64) -> AuditEvent,
     ) -> Result<u64, StoreError> {
-        lists::bulk::apply_chunks(&mut self.write(), chunks, author, allow_official, applied)
+        let mut audit = |version: &u64| audit(*version);
+        lists::bulk::apply_chunks(
+            &mut self.write(),
+            chunks,
+            author,
+            allow_official,
+            applied,
+            Some(&mut audit),
+        )
     }
 
     fn list_version(&self) -> Result<u64, StoreError> {
@@ -620,5 +656,73 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(store.list_history(entry.id).unwrap()[0].actor, "alice");
+    }
+
+    #[test]
+    fn a_list_change_whose_audit_row_fails_is_not_stored() {
+        let (_dir, store) = store();
+        // another process with the file refuses every audit row from now on
+        let conn = Connection::open(store.path()).unwrap();
+        conn.execute_batch(
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log
+             BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+        )
+        .unwrap();
+        let number = |n: u32| Identifier {
+            kind: Kind::Number,
+            value: format!("+86138{n:08}"),
+            key: u64::from(n),
+        };
+        let put = |n: u32| Change::Put {
+            list: List::Black,
+            identifier: number(n),
+            attributes: Attributes::new(Source::Report),
+            on_existing: OnExisting::Keep,
+        };
+        let event = AuditEvent {
+            actor: "alice".into(),
+            action: "lists.put".into(),
+            resource: "list:black".into(),
+            detail: "{}".into(),
+        };
+        // the row path, the bulk path, and a batch in chunks
+        let small = [put(1)];
+        let large: Vec<Change> = (100..20_100).map(put).collect();
+        for changes in [&small[..], &large[..]] {
+            let result =
+                store.apply_audited_list_changes(changes, "alice", false, &mut |_| event.clone());
+            assert!(result.is_err());
+        }
+        let mut chunks = large.chunks(5_000).map(<[Change]>::to_vec);
+        let result = store.apply_list_change_chunks(
+            &mut chunks,
+            "alice",
+            false,
+            &mut |_, _| {},
+            &mut |_| event.clone(),
+        );
+        assert!(result.is_err());
+        assert_eq!(store.list_version().unwrap(), 0);
+        for n in [1, 100, 20_099] {
+            let value = number(n).value;
+            assert!(
+                store
+                    .list_entry(List::Black, Kind::Number, &value)
+                    .unwrap()
+                    .is_none()
+            );
+        }
+
+        conn.execute_batch("DROP TRIGGER refuse_audit").unwrap();
+        let applied = store
+            .apply_audited_list_changes(&small, "alice", false, &mut |applied| AuditEvent {
+                detail: format!("{{\"version\":{}}}", applied.version),
+                ..event.clone()
+            })
+            .unwrap();
+        assert_eq!(applied.version, 1);
+        let audit = store.audit_entries(0, 10).unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].detail, r#"{"version":1}"#);
     }
 }

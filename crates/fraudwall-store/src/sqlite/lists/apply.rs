@@ -1,5 +1,6 @@
 //! Applying a batch of list changes in one write transaction and one list version.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use fraudwall_lists::entry::{
@@ -11,31 +12,58 @@ use super::{
     attribute_columns, attributes_at, attributes_json, bulk, evidence_json, list_version,
     lookup_prefix, set_list_version,
 };
-use crate::sqlite::now_rfc3339;
-use crate::{Applied, StoreError};
+use crate::sqlite::{append_audit_in, now_rfc3339};
+use crate::{Applied, AuditEvent, StoreError};
 
 /// From this many changes a batch takes the bulk path (sorted, see [`bulk`]): below it, sorting
 /// buys nothing and the rows keep the order they were given in.
 pub(super) const BULK_FROM: usize = 10_000;
+
+/// What the audit log says of a batch, made once its outcome is known and written in the
+/// batch's transaction: the change and its audit row commit together or not at all.
+pub(crate) type AuditOf<'a, T> = Option<&'a mut dyn FnMut(&T) -> AuditEvent>;
 
 pub(crate) fn apply_changes(
     conn: &mut Connection,
     changes: &[Change],
     author: &str,
     allow_official: bool,
+    audit: AuditOf<'_, Applied>,
 ) -> Result<Applied, StoreError> {
     if changes.len() >= BULK_FROM {
-        let mut outcomes = Vec::new();
+        // the bulk path hands the outcomes back before it asks for the audit row
+        let outcomes = RefCell::new(Vec::new());
+        let audited = audit.is_some();
+        let mut audit = audit;
+        let mut audit_version = |version: &u64| {
+            let applied = Applied {
+                version: *version,
+                outcomes: outcomes.take(),
+            };
+            let event = audit.as_mut().map(|audit| audit(&applied));
+            outcomes.replace(applied.outcomes);
+            event.expect("asked only when auditing")
+        };
         let version = bulk::apply_chunks(
             conn,
             std::iter::once(changes),
             author,
             allow_official,
-            |_, applied| outcomes = applied,
+            |_, applied| {
+                outcomes.replace(applied);
+            },
+            if audited {
+                Some(&mut audit_version)
+            } else {
+                None
+            },
         )?;
-        return Ok(Applied { version, outcomes });
+        return Ok(Applied {
+            version,
+            outcomes: outcomes.into_inner(),
+        });
     }
-    apply_in_order(conn, changes, author, allow_official)
+    apply_in_order(conn, changes, author, allow_official, audit)
 }
 
 /// The row path: every change in the order given.
@@ -44,6 +72,7 @@ pub(super) fn apply_in_order(
     changes: &[Change],
     author: &str,
     allow_official: bool,
+    audit: AuditOf<'_, Applied>,
 ) -> Result<Applied, StoreError> {
     // IMMEDIATE takes the write lock before the version is read, so two processes sharing the
     // database cannot both claim the next version.
@@ -71,8 +100,12 @@ pub(super) fn apply_in_order(
     } else {
         current
     };
+    let applied = Applied { version, outcomes };
+    if let Some(audit) = audit {
+        append_audit_in(&tx, &audit(&applied))?;
+    }
     tx.commit()?;
-    Ok(Applied { version, outcomes })
+    Ok(applied)
 }
 
 /// A row already stored under a change's (list, kind, value).

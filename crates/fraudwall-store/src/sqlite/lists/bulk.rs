@@ -22,10 +22,10 @@ use std::collections::HashSet;
 use fraudwall_lists::entry::{Change, Outcome};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use super::apply::Batch;
+use super::apply::{AuditOf, Batch};
 use super::{list_version, set_list_version};
 use crate::StoreError;
-use crate::sqlite::now_rfc3339;
+use crate::sqlite::{append_audit_in, now_rfc3339};
 
 /// The index whose inserts no order helps.
 const LOOKUP_INDEX: &str = "list_entries_by_lookup_prefix";
@@ -47,6 +47,7 @@ pub(crate) fn apply_chunks<C: AsRef<[Change]>>(
     author: &str,
     allow_official: bool,
     mut applied: impl FnMut(C, Vec<Outcome>),
+    audit: AuditOf<'_, u64>,
 ) -> Result<u64, StoreError> {
     let mut conn = BulkSettings::apply(conn)?;
     // IMMEDIATE takes the write lock before the version is read, as on the row path.
@@ -89,6 +90,9 @@ pub(crate) fn apply_chunks<C: AsRef<[Change]>>(
     } else {
         current
     };
+    if let Some(audit) = audit {
+        append_audit_in(&tx, &audit(&version))?;
+    }
     tx.commit()?;
     Ok(version)
 }
@@ -331,8 +335,15 @@ mod tests {
             put(List::White, &number(3), &official),
             put(List::Gray, &number(4), &import),
         ];
-        apply_in_order(&mut conn, &first, "seed", true).unwrap();
-        apply_in_order(&mut conn, &[remove(List::Black, &number(2))], "seed", true).unwrap();
+        apply_in_order(&mut conn, &first, "seed", true, None).unwrap();
+        apply_in_order(
+            &mut conn,
+            &[remove(List::Black, &number(2))],
+            "seed",
+            true,
+            None,
+        )
+        .unwrap();
         conn
     }
 
@@ -383,7 +394,7 @@ mod tests {
     fn the_bulk_path_does_what_the_row_path_does() {
         let batch = mixed_batch();
         let mut rows = prepared();
-        let by_row = apply_in_order(&mut rows, &batch, "cli", false).unwrap();
+        let by_row = apply_in_order(&mut rows, &batch, "cli", false, None).unwrap();
 
         for chunk_len in [batch.len(), 5, 1] {
             let mut bulk = prepared();
@@ -397,6 +408,7 @@ mod tests {
                     assert_eq!(chunk.len(), applied.len());
                     outcomes.extend(applied);
                 },
+                None,
             )
             .unwrap();
             assert_eq!(outcomes, by_row.outcomes, "chunks of {chunk_len}");
@@ -415,11 +427,11 @@ mod tests {
         let mut conn = prepared();
         let before = list_version(&conn).unwrap();
         let batch = [remove(List::Black, &number(70))];
-        let version = apply_chunks(&mut conn, [&batch[..]], "cli", false, |_, _| {}).unwrap();
+        let version = apply_chunks(&mut conn, [&batch[..]], "cli", false, |_, _| {}, None).unwrap();
         assert_eq!(version, before);
         let nothing: [&[Change]; 0] = [];
         assert_eq!(
-            apply_chunks(&mut conn, nothing, "cli", false, |_, _| {}).unwrap(),
+            apply_chunks(&mut conn, nothing, "cli", false, |_, _| {}, None).unwrap(),
             before
         );
     }
@@ -441,6 +453,7 @@ mod tests {
             "cli",
             false,
             |_, _| {},
+            None,
         )
         .unwrap();
         assert_eq!(version, 3);
@@ -506,6 +519,7 @@ mod tests {
             |_, _| {
                 seen += 1;
             },
+            None,
         );
         assert!(result.is_err());
         assert_eq!(seen, 1);

@@ -224,7 +224,7 @@ pub(crate) fn by_hash_prefix(
         }
     }
     // the index orders by the first eight bytes only
-    matches.sort_by(|a, b| a.hash.cmp(&b.hash));
+    matches.sort_by_key(|found| found.hash);
     matches.truncate(limit);
     Ok(matches)
 }
