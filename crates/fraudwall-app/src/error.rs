@@ -22,6 +22,8 @@ pub enum ErrorKind {
     TimeInFuture,
     /// A fraud type outside the taxonomy.
     UnknownFraudType,
+    /// A text or list longer than its bound (see [`crate::limits`]).
+    FieldTooLong,
     /// The store failed; the message is for the log, not the caller.
     Store,
     /// The server's own failure: a file, a thread.
@@ -59,6 +61,7 @@ impl AppError {
             ErrorKind::UnsupportedKind => "unsupported_kind",
             ErrorKind::TimeInFuture => "time_in_future",
             ErrorKind::UnknownFraudType => "unknown_fraud_type",
+            ErrorKind::FieldTooLong => "field_too_long",
             ErrorKind::Store => "store_unavailable",
             ErrorKind::Internal => "internal",
         }

@@ -68,6 +68,7 @@ fn plan(
         // within the allowed skew: recorded as now, so that no evidence grows before it fades
         Some(at) => at.min(now),
     };
+    crate::limits::check_optional("note", draft.note.as_deref(), crate::limits::NOTE)?;
     Ok(NewEvidence {
         kind: identifier.kind,
         value: identifier.value,

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod error;
 pub mod evidence;
 pub mod jobs;
+pub mod limits;
 pub mod lists;
 pub mod principal;
 pub mod recent;

@@ -17,6 +17,7 @@ use fraudwall_store::{
 
 use crate::audit;
 use crate::error::{AppError, ErrorKind};
+use crate::limits;
 use crate::principal::Principal;
 
 /// Lines parsed and handed to the store at a time when a file is imported. The store sorts each
@@ -138,6 +139,13 @@ pub fn plan_put(
     let source = draft.source.unwrap_or(Source::Analyst);
     check_source(principal, list, source)?;
     let fraud_type = crate::error::fraud_type(draft.fraud_type)?;
+    limits::check_optional("note", draft.note.as_deref(), limits::NOTE)?;
+    limits::check_items(
+        "evidence",
+        &draft.evidence,
+        limits::EVIDENCE_ITEMS,
+        limits::EVIDENCE_ITEM,
+    )?;
     let confidence = draft.confidence.unwrap_or(1.0);
     if !(0.0..=1.0).contains(&confidence) {
         return Err(AppError::invalid("confidence must be from 0 to 1"));
@@ -660,6 +668,43 @@ mod tests {
         let store = SqliteStore::open(dir.path()).unwrap();
         crate::setup::seed_official_whitelist(&store, Region::CN).unwrap();
         (dir, store)
+    }
+
+    #[test]
+    fn a_note_or_evidence_beyond_its_bound_fails_alone_and_stores_nothing() {
+        let (_dir, store) = seeded();
+        let normalizer = PhoneNormalizer::new(Region::CN);
+        let with = |value: &str, note: usize, evidence: usize| {
+            draft(value, Severity::Normal).map(|draft| EntryDraft {
+                note: Some("x".repeat(note)),
+                evidence: vec!["case-1".to_owned(); evidence],
+                ..draft
+            })
+        };
+        let drafts = vec![
+            with("13800138001", limits::NOTE + 1, 0),
+            with("13800138002", limits::NOTE, limits::EVIDENCE_ITEMS + 1),
+            with("13800138003", limits::NOTE, limits::EVIDENCE_ITEMS),
+        ];
+        let report =
+            put_entries(&store, &normalizer, &analyst(), List::Black, drafts, false).unwrap();
+        let codes: Vec<_> = report
+            .results
+            .iter()
+            .map(|r| {
+                r.as_ref()
+                    .map_or_else(AppError::code, |(o, _, _)| o.as_str())
+            })
+            .collect();
+        assert_eq!(codes, ["field_too_long", "field_too_long", "added"]);
+        for value in ["+8613800138001", "+8613800138002"] {
+            assert!(
+                store
+                    .list_entry(List::Black, Kind::Number, value)
+                    .unwrap()
+                    .is_none()
+            );
+        }
     }
 
     #[test]

@@ -193,6 +193,13 @@ pub fn create<S: TokenStore + AuditStore + ?Sized>(
     if new.name.is_empty() {
         return Err(AppError::invalid("name must not be empty"));
     }
+    crate::limits::check("name", &new.name, crate::limits::NAME)?;
+    crate::limits::check_optional("org", new.org.as_deref(), crate::limits::ORG)?;
+    crate::limits::check_optional(
+        "territory",
+        new.territory.as_deref(),
+        crate::limits::TERRITORY,
+    )?;
     // a scoped administrator hands out tokens inside its own scope only
     if !principal.scope().covers(owner_of(&new.territory, &new.org)) {
         return Err(out_of_scope());

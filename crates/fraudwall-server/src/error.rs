@@ -64,6 +64,7 @@ error_codes! {
     UnsupportedKind => ("unsupported_kind", UNPROCESSABLE_ENTITY, true),
     TimeInFuture => ("time_in_future", UNPROCESSABLE_ENTITY, true),
     UnknownFraudType => ("unknown_fraud_type", UNPROCESSABLE_ENTITY, true),
+    FieldTooLong => ("field_too_long", UNPROCESSABLE_ENTITY, true),
     // rule sets
     RulesSyntax => ("rules_syntax", UNPROCESSABLE_ENTITY, true),
     RulesNoVersion => ("rules_no_version", UNPROCESSABLE_ENTITY, true),
@@ -152,6 +153,7 @@ impl From<fraudwall_app::AppError> for ApiError {
             K::UnsupportedKind => Code::UnsupportedKind,
             K::TimeInFuture => Code::TimeInFuture,
             K::UnknownFraudType => Code::UnknownFraudType,
+            K::FieldTooLong => Code::FieldTooLong,
             K::Store => {
                 tracing::error!(error = %err, "store error");
                 return ApiError::new(
