@@ -10,11 +10,12 @@ use fraudwall_lists::entry::{Entry, Kind, List};
 use fraudwall_lists::import::Format;
 use fraudwall_rules::{DryRun, Engine, RuleSet};
 use fraudwall_store::{
-    AuditEntry, AuditReport, ChangeCursor, HashMatch, HistoryRecord, NewToken, Store, TokenRecord,
+    AuditEntry, ChangeCursor, HashMatch, HistoryRecord, NewToken, Store, TokenRecord,
 };
 
 use crate::error::AppError;
 use crate::evidence::{EvidenceDraft, EvidenceResult};
+use crate::export::{ChangesPage, ExportError};
 use crate::jobs::{JobRunner, JobSpec, JobStats, ShutdownReport};
 use crate::lists::{BatchReport, EntryDraft, ImportReport, ImportRequest, ListsStatus};
 use crate::principal::Principal;
@@ -22,7 +23,8 @@ use crate::recent::RecentEvents;
 use crate::reputation::{PassReport, ReputationJob};
 use crate::snapshots::SnapshotKeeper;
 use crate::tokens::TokenIndex;
-use crate::{audit, evidence, lists, rules, setup, snapshots, tokens};
+use crate::witness::{Witness, WitnessFiles};
+use crate::{audit, evidence, export, lists, rules, setup, snapshots, tokens, witness};
 
 /// How a node runs; the server reads it from its configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +41,10 @@ pub struct Settings {
     pub token_refresh: Duration,
     /// The reputation job's period; none runs it only on demand.
     pub reputation_period: Option<Duration>,
+    /// Where the audit log's head is signed; none signs nothing (tests, throwaway nodes).
+    pub witness: Option<WitnessFiles>,
+    /// How often a moved head is signed.
+    pub checkpoint_interval: Duration,
 }
 
 /// How many recent events dry runs replay.
@@ -52,6 +58,7 @@ pub struct App {
     snapshots: SnapshotKeeper,
     reputation: ReputationJob,
     recent: RecentEvents,
+    witness: Option<Arc<Witness>>,
     runner: JobRunner,
 }
 
@@ -114,6 +121,15 @@ impl App {
             settings.reputation_period,
         )
         .map_err(job_error)?;
+        let witness = match &settings.witness {
+            Some(files) => Some(start_witness(
+                &runner,
+                store.clone(),
+                files,
+                settings.checkpoint_interval,
+            )?),
+            None => None,
+        };
         Ok(App {
             store,
             normalizer: PhoneNormalizer::new(settings.region),
@@ -122,6 +138,7 @@ impl App {
             snapshots,
             reputation,
             recent: RecentEvents::new(RECENT_EVENTS),
+            witness,
             runner,
         })
     }
@@ -154,7 +171,20 @@ impl App {
 
     /// Stops every background job, waiting up to `grace` for runs in progress.
     pub fn shutdown(&self, grace: Duration) -> ShutdownReport {
-        self.runner.shutdown(grace)
+        let report = self.runner.shutdown(grace);
+        // the last entries written before the stop are signed too
+        self.seal_audit();
+        report
+    }
+
+    /// Signs the audit log's head now, if it moved; a failure is logged, since the log itself
+    /// is unharmed and the next verification reports what is wrong.
+    fn seal_audit(&self) {
+        if let Some(witness) = &self.witness
+            && let Err(err) = witness.seal(self.store.as_ref())
+        {
+            tracing::error!(error = %err, "audit head not signed");
+        }
     }
 
     pub fn job_stats(&self) -> Vec<JobStats> {
@@ -216,8 +246,9 @@ impl App {
         list: List,
         kind: Kind,
         format: Format,
-    ) -> Result<String, AppError> {
-        lists::export(self.store.as_ref(), principal, list, kind, format)
+        out: &mut dyn std::io::Write,
+    ) -> Result<u64, ExportError> {
+        export::export(self.store.as_ref(), principal, list, kind, format, out)
     }
 
     pub fn entry_with_history(
@@ -242,8 +273,8 @@ impl App {
         principal: &Principal,
         cursor: ChangeCursor,
         limit: usize,
-    ) -> Result<(u64, Vec<Entry>), AppError> {
-        lists::changes(self.store.as_ref(), principal, cursor, limit)
+    ) -> Result<ChangesPage, AppError> {
+        export::changes(self.store.as_ref(), principal, cursor, limit)
     }
 
     pub fn lists_status(&self) -> Result<ListsStatus, AppError> {
@@ -371,7 +402,58 @@ impl App {
         audit::entries(self.store.as_ref(), principal, after, limit)
     }
 
-    pub fn verify_audit(&self) -> Result<AuditReport, AppError> {
-        audit::verify(self.store.as_ref())
+    /// Recomputes the chain and checks it against this node's signed checkpoints, after signing
+    /// the head as it stands (a head that does not extend the last checkpoint is never signed).
+    pub fn verify_audit(&self) -> Result<audit::Verification, AppError> {
+        let Some(witness) = &self.witness else {
+            return audit::verify(self.store.as_ref(), &[], None);
+        };
+        self.seal_audit();
+        let checkpoints = witness::read_checkpoints(&witness.files().checkpoints)
+            .map_err(|err| AppError::new(crate::error::ErrorKind::Internal, err.to_string()))?;
+        audit::verify(
+            self.store.as_ref(),
+            &checkpoints,
+            Some(&witness.public_key()),
+        )
     }
+}
+
+/// Opens the signing key, signs the head as found, and signs it again whenever it moves.
+fn start_witness(
+    runner: &JobRunner,
+    store: Arc<dyn Store>,
+    files: &WitnessFiles,
+    interval: Duration,
+) -> Result<Arc<Witness>, AppError> {
+    let witness = Arc::new(
+        Witness::open_or_create(files.clone())
+            .map_err(|err| AppError::new(crate::error::ErrorKind::Internal, err.to_string()))?,
+    );
+    let mut refusing = false;
+    if let Err(err) = witness.seal(store.as_ref()) {
+        tracing::error!(error = %err, "audit head not signed");
+        refusing = true;
+    }
+    let job_witness = witness.clone();
+    // a refusal is logged when it starts, not on every run while it lasts
+    runner
+        .register(
+            JobSpec::every("audit-checkpoint", interval),
+            move |_ctx: &crate::jobs::RunContext| {
+                match job_witness.seal(store.as_ref()) {
+                    Ok(_) => refusing = false,
+                    Err(err @ witness::WitnessError::Diverged { .. }) => {
+                        if !refusing {
+                            tracing::error!(error = %err, "audit log diverges from its checkpoints");
+                        }
+                        refusing = true;
+                    }
+                    Err(err) => tracing::warn!(error = %err, "audit head not signed"),
+                }
+                Ok(())
+            },
+        )
+        .map_err(|err| AppError::new(crate::error::ErrorKind::Internal, err.to_string()))?;
+    Ok(witness)
 }

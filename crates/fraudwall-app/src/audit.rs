@@ -1,10 +1,12 @@
 //! Writing the audit log: every administrative change and every read of personal data goes
 //! through [`record`], so the log's shape is decided in one place.
 
+use ed25519_dalek::VerifyingKey;
 use fraudwall_store::{AuditEntry, AuditEvent, AuditReport, AuditStore, StoreError};
 
 use crate::error::AppError;
 use crate::principal::Principal;
+use crate::witness::{self, Checkpoint, WitnessReport};
 
 /// Appends what `principal` did to `resource`, with structured detail.
 pub fn record<S: AuditStore + ?Sized>(
@@ -51,7 +53,30 @@ pub fn entries(
     Ok(entries)
 }
 
-/// Recomputes the chain.
-pub fn verify(store: &dyn AuditStore) -> Result<AuditReport, AppError> {
-    Ok(store.verify_audit()?)
+/// The chain recomputed, and the log checked against its signed checkpoints when a key to
+/// check them with is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    pub chain: AuditReport,
+    pub checkpoints: Option<WitnessReport>,
+}
+
+impl Verification {
+    /// The chain is whole and holds every entry a checkpoint signed.
+    pub fn holds(&self) -> bool {
+        self.chain.is_intact() && self.checkpoints.as_ref().is_none_or(WitnessReport::holds)
+    }
+}
+
+/// Recomputes the chain and checks the log against `checkpoints`, signed by `key`.
+pub fn verify(
+    store: &dyn AuditStore,
+    checkpoints: &[Checkpoint],
+    key: Option<&VerifyingKey>,
+) -> Result<Verification, AppError> {
+    let chain = store.verify_audit()?;
+    let checkpoints = key
+        .map(|key| witness::check(store, checkpoints, key))
+        .transpose()?;
+    Ok(Verification { chain, checkpoints })
 }

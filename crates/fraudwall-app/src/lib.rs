@@ -9,6 +9,7 @@ pub mod app;
 pub mod audit;
 pub mod error;
 pub mod evidence;
+pub mod export;
 pub mod jobs;
 pub mod limits;
 pub mod lists;
@@ -20,6 +21,7 @@ pub mod setup;
 pub mod snapshots;
 pub mod telemetry;
 pub mod tokens;
+pub mod witness;
 
 pub use app::{App, Settings};
 pub use error::{AppError, ErrorKind};

@@ -10,9 +10,9 @@ use fraudwall_lists::entry::{
     Attributes, Change, Entry, Identifier, Kind, List, OnExisting, Outcome, Severity, Source,
 };
 use fraudwall_lists::import::Format;
-use fraudwall_lists::listfile::{self, CSV_HEADER, ImportPlan, Rejection};
+use fraudwall_lists::listfile::{self, ImportPlan, Rejection};
 use fraudwall_store::{
-    AuditStore, ChangeCursor, EntryFilter, HashMatch, HistoryRecord, ListStore, OffsetDateTime,
+    AuditStore, EntryFilter, HashMatch, HistoryRecord, ListStore, OffsetDateTime,
 };
 
 use crate::audit;
@@ -24,7 +24,8 @@ use crate::principal::Principal;
 /// chunk before writing it, so larger chunks write in better order; this size keeps a chunk's
 /// changes near 100 MB, and at most three chunks are alive at once. The same for every door.
 pub const IMPORT_CHUNK: usize = 500_000;
-const EXPORT_PAGE: usize = 50_000;
+/// White entries read at a time when the official ones are gathered.
+const WHITE_PAGE: usize = 50_000;
 
 /// One entry to put on a list, its names already read by the adapter.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,7 +109,7 @@ fn official_entries<S: ListStore + ?Sized>(
     let mut official = hashbrown::HashSet::new();
     let mut after = 0;
     loop {
-        let page = store.list_entries(&filter, after, EXPORT_PAGE)?;
+        let page = store.list_entries(&filter, after, WHITE_PAGE)?;
         let Some(last) = page.last() else { break };
         after = last.id;
         official.extend(
@@ -529,46 +530,6 @@ fn tally(report: &mut ImportReport, plan: ImportPlan, outcomes: &[Outcome]) {
     }
 }
 
-/// A list's live entries of one kind as a list file. Audited.
-pub fn export<S: ListStore + AuditStore + ?Sized>(
-    store: &S,
-    principal: &Principal,
-    list: List,
-    kind: Kind,
-    format: Format,
-) -> Result<String, AppError> {
-    let filter = EntryFilter {
-        list: Some(list),
-        kind: Some(kind),
-        include_removed: false,
-    };
-    let mut text = String::new();
-    if format == Format::Csv {
-        text.push_str(CSV_HEADER);
-        text.push('\n');
-    }
-    let mut after = 0;
-    loop {
-        let page = store.list_entries(&filter, after, EXPORT_PAGE)?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for entry in &page {
-            listfile::write_entry(format, entry, &mut text);
-        }
-        if page.len() < EXPORT_PAGE {
-            break;
-        }
-    }
-    audit::record(
-        store,
-        principal,
-        "lists.export",
-        &format!("list:{list}"),
-        serde_json::json!({"kind": kind.as_str(), "format": format.as_str()}),
-    )?;
-    Ok(text)
-}
-
 /// One entry, live or removed, with its full history. Audited.
 pub fn entry_with_history<S: ListStore + AuditStore + ?Sized>(
     store: &S,
@@ -592,25 +553,6 @@ pub fn entry_with_history<S: ListStore + AuditStore + ?Sized>(
         serde_json::json!({"entry": entry.id}),
     )?;
     Ok((entry, history))
-}
-
-/// A page of the change feed and the store's list version when it was read. Audited.
-pub fn changes<S: ListStore + AuditStore + ?Sized>(
-    store: &S,
-    principal: &Principal,
-    cursor: ChangeCursor,
-    limit: usize,
-) -> Result<(u64, Vec<Entry>), AppError> {
-    let version = store.list_version()?;
-    let page = store.list_changes(cursor, limit)?;
-    audit::record(
-        store,
-        principal,
-        "lists.changes",
-        "lists",
-        serde_json::json!({"since": cursor.since, "after": cursor.after_id, "count": page.len()}),
-    )?;
-    Ok((version, page))
 }
 
 /// The store's list version and its live entries per list and kind.

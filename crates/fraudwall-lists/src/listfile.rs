@@ -133,9 +133,36 @@ pub fn normalize_time(text: &str) -> Result<String, String> {
 pub const CSV_HEADER: &str =
     "list,kind,value,fraud_type,confidence,severity,source,expires_at,created_at,author,note";
 
+/// The header of a csv export that carries only what a node needs to decide.
+pub const DECISION_CSV_HEADER: &str = "list,kind,value,fraud_type,confidence,severity,expires_at";
+
+/// How much of an entry an export carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything, notes and authors included: for analysts.
+    Full,
+    /// What a node needs to decide, and nothing about who listed it or why: for operators and
+    /// banks, whose nodes must not hold analysts' notes (which can name informants).
+    Decision,
+}
+
+impl Detail {
+    pub fn csv_header(self) -> &'static str {
+        match self {
+            Detail::Full => CSV_HEADER,
+            Detail::Decision => DECISION_CSV_HEADER,
+        }
+    }
+}
+
 /// Writes `entry` as one line of `format`. Returns false, writing nothing, when the format cannot
 /// hold the entry (a phone number in a hosts file).
 pub fn write_entry(format: Format, entry: &Entry, out: &mut String) -> bool {
+    write_entry_with(format, Detail::Full, entry, out)
+}
+
+/// [`write_entry`] at a chosen detail; only csv has more than the value to leave out.
+pub fn write_entry_with(format: Format, detail: Detail, entry: &Entry, out: &mut String) -> bool {
     let identifier = &entry.identifier;
     match format {
         Format::Plain => {
@@ -155,20 +182,27 @@ pub fn write_entry(format: Format, entry: &Entry, out: &mut String) -> bool {
         },
         Format::Csv => {
             let attributes = &entry.attributes;
-            let fields = [
-                entry.list.as_str().to_owned(),
-                identifier.kind.as_str().to_owned(),
-                identifier.value.clone(),
-                attributes.fraud_type.clone().unwrap_or_default(),
-                format!("{}", attributes.confidence),
-                attributes.severity.as_str().to_owned(),
-                attributes.source.as_str().to_owned(),
-                attributes.expires_at.clone().unwrap_or_default(),
-                entry.created_at.clone(),
-                entry.author.clone(),
-                attributes.note.clone().unwrap_or_default(),
+            let confidence = format!("{}", attributes.confidence);
+            let decision = [
+                entry.list.as_str(),
+                identifier.kind.as_str(),
+                identifier.value.as_str(),
+                attributes.fraud_type.as_deref().unwrap_or_default(),
+                confidence.as_str(),
+                attributes.severity.as_str(),
             ];
-            for (i, field) in fields.iter().enumerate() {
+            let expires = attributes.expires_at.as_deref().unwrap_or_default();
+            let rest: &[&str] = match detail {
+                Detail::Decision => &[expires],
+                Detail::Full => &[
+                    attributes.source.as_str(),
+                    expires,
+                    entry.created_at.as_str(),
+                    entry.author.as_str(),
+                    attributes.note.as_deref().unwrap_or_default(),
+                ],
+            };
+            for (i, field) in decision.iter().chain(rest).enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -354,5 +388,49 @@ mod tests {
             );
             assert!(written.len() >= expected);
         }
+    }
+
+    #[test]
+    fn a_decision_export_keeps_what_decides_and_drops_who_and_why() {
+        let normalizer = PhoneNormalizer::new(Region::CN);
+        let entry = Entry {
+            id: 1,
+            list: List::Black,
+            identifier: Identifier::parse(Kind::Number, "13800138000", &normalizer).unwrap(),
+            attributes: Attributes {
+                fraud_type: Some("impersonate_police_government".into()),
+                confidence: 0.75,
+                note: Some("tip from informant wang".into()),
+                evidence: vec!["case:7".into()],
+                expires_at: Some("2027-01-01T00:00:00Z".into()),
+                ..Attributes::new(Source::Analyst)
+            },
+            author: "analyst-li".into(),
+            created_at: "2026-11-23T00:00:00Z".into(),
+            updated_at: "2026-11-23T00:00:00Z".into(),
+            version: 1,
+            removed: false,
+        };
+        let mut text = String::new();
+        assert!(write_entry_with(
+            Format::Csv,
+            Detail::Decision,
+            &entry,
+            &mut text
+        ));
+        assert_eq!(
+            text,
+            "black,number,+8613800138000,impersonate_police_government,0.75,normal,2027-01-01T00:00:00Z\n"
+        );
+        let mut full = String::new();
+        write_entry(Format::Csv, &entry, &mut full);
+        assert!(full.contains("informant") && full.contains("analyst-li"));
+        // the stripped file still imports, with what a node decides by
+        let back = plan(
+            &format!("{DECISION_CSV_HEADER}\n{text}"),
+            Format::Csv,
+            Kind::Number,
+        );
+        assert_eq!(back.changes.len(), 1, "{:?}", back.rejected);
     }
 }

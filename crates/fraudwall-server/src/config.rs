@@ -22,6 +22,7 @@ pub struct Config {
     pub lists: ListsSection,
     pub text: TextSection,
     pub reputation: ReputationSection,
+    pub audit: AuditSection,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,6 +104,29 @@ pub struct ReputationSection {
     pub enabled: bool,
     /// Seconds between passes of the job.
     pub period_s: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditSection {
+    /// The Ed25519 key that signs the audit log's head (made if missing); by default
+    /// `audit-signing.key` in the data directory. Keep it where the database's writers cannot.
+    pub signing_key: Option<PathBuf>,
+    /// The append-only file of signed checkpoints; by default `audit-checkpoints.ndjson` in the
+    /// data directory.
+    pub checkpoints: Option<PathBuf>,
+    /// Milliseconds between checks for a moved head to sign.
+    pub checkpoint_interval_ms: u64,
+}
+
+impl Default for AuditSection {
+    fn default() -> Self {
+        AuditSection {
+            signing_key: None,
+            checkpoints: None,
+            checkpoint_interval_ms: 1_000,
+        }
+    }
 }
 
 impl Default for ReputationSection {
@@ -267,6 +291,7 @@ impl Config {
             || self.auth.token_refresh_ms == 0
             || self.lists.refresh_ms == 0
             || self.reputation.period_s == 0
+            || self.audit.checkpoint_interval_ms == 0
         {
             return Err(ConfigError::Invalid(
                 "durations must be greater than zero".to_owned(),

@@ -24,6 +24,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use fraudwall_app::records::Store;
+use fraudwall_app::witness::WitnessFiles;
 use fraudwall_app::{App, AppError, Settings};
 use fraudwall_ids::phone::Region;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -77,7 +78,21 @@ pub fn settings(config: &Config) -> anyhow::Result<Settings> {
             .reputation
             .enabled
             .then(|| Duration::from_secs(config.reputation.period_s)),
+        witness: Some(witness_files(config)),
+        checkpoint_interval: Duration::from_millis(config.audit.checkpoint_interval_ms),
     })
+}
+
+/// Where the audit log's head is signed: the configured files, or the data directory's.
+pub fn witness_files(config: &Config) -> WitnessFiles {
+    let mut files = WitnessFiles::in_dir(&config.store.data_dir);
+    if let Some(key) = &config.audit.signing_key {
+        files.signing_key = key.clone();
+    }
+    if let Some(checkpoints) = &config.audit.checkpoints {
+        files.checkpoints = checkpoints.clone();
+    }
+    files
 }
 
 impl AppState {
@@ -249,8 +264,9 @@ pub async fn serve(
     let app = router(state);
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stop_requested = shutdown_signal();
     tokio::spawn(async move {
-        shutdown_signal().await;
+        stop_requested.await;
         tracing::info!("shutdown requested; draining requests");
         let _ = stop_tx.send(true);
     });
@@ -284,26 +300,45 @@ pub async fn serve(
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Listens for SIGINT and SIGTERM from the moment it is called, not from the first poll: the
+/// handlers must be in place before `listening on` is printed, or a signal sent right after it
+/// kills the process instead of stopping it.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
+    let handlers = {
+        use tokio::signal::unix::{SignalKind, signal};
+        let handler = |kind: SignalKind, name: &str| match signal(kind) {
+            Ok(handler) => Some(handler),
             Err(err) => {
-                tracing::warn!(error = %err, "cannot listen for sigterm");
-                std::future::pending::<()>().await;
+                tracing::warn!(error = %err, signal = name, "cannot listen for a signal");
+                None
+            }
+        };
+        (
+            handler(SignalKind::interrupt(), "sigint"),
+            handler(SignalKind::terminate(), "sigterm"),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            async fn received(handler: Option<tokio::signal::unix::Signal>) {
+                match handler {
+                    Some(mut handler) => {
+                        handler.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            }
+            let (interrupt, terminate) = handlers;
+            tokio::select! {
+                () = received(interrupt) => {},
+                () = received(terminate) => {},
             }
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = interrupt => {},
-        _ = terminate => {},
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -62,6 +62,16 @@ pub trait AuditStore: Send + Sync + 'static {
     fn audit_entries(&self, after_seq: u64, limit: usize) -> Result<Vec<AuditEntry>, StoreError>;
     /// Recomputes the whole chain and reports the first break, if any.
     fn verify_audit(&self) -> Result<AuditReport, StoreError>;
+    /// The last entry's sequence number and hash, as recorded apart from the entries; none
+    /// while the log is empty.
+    fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>, StoreError>;
+    /// The entry with sequence number `seq`, if the log holds it.
+    fn audit_entry(&self, seq: u64) -> Result<Option<AuditEntry>, StoreError> {
+        Ok(self
+            .audit_entries(seq.saturating_sub(1), 1)?
+            .into_iter()
+            .find(|entry| entry.seq == seq))
+    }
 }
 
 /// Small named settings that must survive a restart (the active rule set, seeding marks).

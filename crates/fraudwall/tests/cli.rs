@@ -119,6 +119,119 @@ fn audit_verify_passes_on_an_untouched_log() {
     assert_eq!(report["first_break"], serde_json::Value::Null);
 }
 
+/// Someone who can write the database file drops the append-only triggers and rewrites the log in
+/// the three ways the chain alone cannot see: the tail cut and the head moved back, a row
+/// rewritten and the chain recomputed, the log emptied. The signed checkpoints catch each.
+#[test]
+fn audit_verify_detects_rewrites_the_chain_alone_cannot_see() {
+    use fraudwall_app::records::AuditEntry;
+
+    let temp = tempfile::tempdir().unwrap();
+    let original = temp.path().join("node");
+    for role in ["admin", "telco", "station", "bank"] {
+        support::create_token(&original, role, &[]);
+    }
+    let verify = |dir: &std::path::Path| {
+        let (code, stdout, stderr) = run(
+            &["audit", "verify", "--data-dir", dir.to_str().unwrap()],
+            "",
+        );
+        let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+        (code, report, stderr)
+    };
+    let (code, report, stderr) = verify(&original);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["checkpoints"]["latest_seq"], 4, "{report}");
+
+    let cut_tail = "DELETE FROM audit_log WHERE seq > 2;
+        UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_log WHERE seq = 2);";
+    let emptied = "DELETE FROM audit_log; DELETE FROM audit_head;";
+    for (attack, sql) in [
+        ("cut tail", cut_tail),
+        ("rewritten row", ""),
+        ("emptied log", emptied),
+    ] {
+        let copy = temp.path().join(attack.replace(' ', "-"));
+        std::fs::create_dir(&copy).unwrap();
+        for file in std::fs::read_dir(&original).unwrap() {
+            let file = file.unwrap();
+            std::fs::copy(file.path(), copy.join(file.file_name())).unwrap();
+        }
+        let conn = rusqlite::Connection::open(copy.join("fraudwall.db")).unwrap();
+        conn.execute_batch(
+            "DROP TRIGGER audit_log_is_append_only_update;
+             DROP TRIGGER audit_log_is_append_only_delete;",
+        )
+        .unwrap();
+        if sql.is_empty() {
+            rewrite_and_rechain(&conn, 2);
+        } else {
+            conn.execute_batch(sql).unwrap();
+        }
+        drop(conn);
+        let (code, report, stderr) = verify(&copy);
+        assert_eq!(code, 1, "{attack}: {report}");
+        // the chain alone is fooled: only the signed checkpoints see the rewrite
+        assert_eq!(report["first_break"], serde_json::Value::Null, "{attack}");
+        let problem = report["checkpoints"]["problem"]
+            .as_str()
+            .unwrap_or_default();
+        let expected = if attack == "rewritten row" {
+            "rewritten"
+        } else {
+            "cut or emptied"
+        };
+        assert!(problem.contains(expected), "{attack}: {problem}");
+        assert!(
+            stderr.contains("fails its signed checkpoints"),
+            "{attack}: {stderr}"
+        );
+    }
+
+    /// Changes entry `seq`'s detail and recomputes every hash from it on, and the head.
+    fn rewrite_and_rechain(conn: &rusqlite::Connection, seq: u64) {
+        let mut entries: Vec<AuditEntry> = conn
+            .prepare("SELECT seq, time, actor, action, resource, detail, prev_hash, hash FROM audit_log ORDER BY seq")
+            .unwrap()
+            .query_map([], |row| {
+                Ok(AuditEntry {
+                    seq: row.get::<_, i64>(0)? as u64,
+                    time: row.get(1)?,
+                    actor: row.get(2)?,
+                    action: row.get(3)?,
+                    resource: row.get(4)?,
+                    detail: row.get(5)?,
+                    prev_hash: row.get::<_, Vec<u8>>(6)?.try_into().unwrap(),
+                    hash: row.get::<_, Vec<u8>>(7)?.try_into().unwrap(),
+                })
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut prev = entries[seq as usize - 2].hash;
+        for entry in entries.iter_mut().skip(seq as usize - 1) {
+            if entry.seq == seq {
+                entry.detail = r#"{"role":"reporter"}"#.to_owned();
+            }
+            entry.prev_hash = prev;
+            entry.hash = entry.expected_hash();
+            prev = entry.hash;
+            conn.execute(
+                "UPDATE audit_log SET detail = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4",
+                rusqlite::params![
+                    entry.detail,
+                    &entry.prev_hash[..],
+                    &entry.hash[..],
+                    entry.seq as i64
+                ],
+            )
+            .unwrap();
+        }
+        conn.execute("UPDATE audit_head SET hash = ?1", [&prev[..]])
+            .unwrap();
+    }
+}
+
 /// The first `per_label` messages of each label of the English corpus as a labelled CSV, or
 /// `None` without the data.
 fn english_sample(dir: &std::path::Path, per_label: usize) -> Option<std::path::PathBuf> {

@@ -434,6 +434,94 @@ fn list_files_import_and_export_over_the_api_with_every_rejected_line_named() {
     assert_eq!(export.text, "0.0.0.0 evil.example\n");
 }
 
+/// Operators' and banks' nodes take what deciding needs and nothing about who listed an entry or
+/// why; a bank takes only the cards its own bank issued.
+#[test]
+fn exports_and_the_feed_give_banks_and_operators_only_what_they_decide_by() {
+    let server = Server::start();
+    let analyst = server.token("analyst");
+    let reply = post(
+        &server.url("/v1/lists/black/entries"),
+        Some(&analyst),
+        &json!({"entries": [
+            {"kind": "account", "value": "6222020200112233446", "note": "informant wang"},
+            {"kind": "account", "value": "6217000010012345677", "note": "informant wang"},
+            {"kind": "number", "value": "13800138000", "note": "informant wang"},
+        ]})
+        .to_string(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let scoped = |role: &str, org: &str| {
+        let token = support::create_token(&server.data_dir, role, &["--org", org]);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while get(&server.url("/v1/whoami"), Some(&token)).status != 200 {
+            assert!(Instant::now() < deadline, "the token was never accepted");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        token
+    };
+    let icbc = scoped("bank", "ICBC");
+    let telco = scoped("telco", "cmcc");
+    let export = |token: &str, kind: &str| {
+        get(
+            &server.url(&format!("/v1/lists/black/export?kind={kind}&format=csv")),
+            Some(token),
+        )
+    };
+
+    let accounts = export(&icbc, "account");
+    assert_eq!(accounts.status, 200, "{}", accounts.text);
+    assert!(
+        accounts.text.contains("6222020200112233446"),
+        "{}",
+        accounts.text
+    );
+    assert!(
+        !accounts.text.contains("6217000010012345677"),
+        "{}",
+        accounts.text
+    );
+    assert!(!accounts.text.contains("informant"), "{}", accounts.text);
+    assert!(!accounts.text.contains("analyst test"), "{}", accounts.text);
+    assert_eq!(
+        export(&icbc, "number").body["error"]["code"],
+        "forbidden_scope"
+    );
+
+    let numbers = export(&telco, "number");
+    assert!(numbers.text.contains("+8613800138000"), "{}", numbers.text);
+    assert!(!numbers.text.contains("informant"), "{}", numbers.text);
+    assert_eq!(
+        export(&telco, "account").body["error"]["code"],
+        "forbidden_scope"
+    );
+    let full = export(&analyst, "number");
+    assert!(full.text.contains("informant"), "{}", full.text);
+
+    let feed = |token: &str| {
+        let feed = get(&server.url("/v1/lists/changes?since=0"), Some(token));
+        assert_eq!(feed.status, 200, "{}", feed.text);
+        feed.body["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|change| {
+                assert!(change.get("source").is_none(), "{change}");
+                change["value"].as_str().unwrap().to_owned()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(feed(&icbc), ["6222020200112233446"]);
+    // the operator follows every number, the official whitelist's included, and no account
+    let followed = feed(&telco);
+    assert!(followed.iter().any(|value| value == "+8613800138000"));
+    assert!(followed.iter().any(|value| value == "110"));
+    assert!(
+        !followed.iter().any(|value| value.starts_with("62")),
+        "{followed:?}"
+    );
+}
+
 #[test]
 fn rule_sets_are_validated_tried_on_recent_traffic_and_replaced_without_a_restart() {
     let server = Server::start();

@@ -334,6 +334,7 @@ fn sigterm_stops_every_background_job_within_the_grace_period() {
     assert_eq!(
         names,
         [
+            "audit-checkpoint",
             "lists",
             "lists-expiry",
             "lists-rebuild",
@@ -361,7 +362,7 @@ fn sigterm_stops_every_background_job_within_the_grace_period() {
     let text = std::fs::read_to_string(&log).unwrap();
     assert_eq!(status.code(), Some(0), "{text}");
     assert!(
-        text.contains("background jobs stopped") && text.contains("jobs=5"),
+        text.contains("background jobs stopped") && text.contains("jobs=6"),
         "{text}"
     );
     assert!(!text.contains("still running"), "{text}");

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::{Extension, Json};
-use fraudwall_app::records::{AuditEntry, AuditReport};
+use fraudwall_app::audit::Verification;
+use fraudwall_app::records::AuditEntry;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -62,24 +63,48 @@ pub struct ChainBreakView {
     pub reason: String,
 }
 
+/// What the signed checkpoints say about the log.
+#[derive(Debug, serde::Serialize, ToSchema)]
+#[schema(as = CheckpointReport)]
+pub struct CheckpointReportView {
+    /// Checkpoints checked.
+    pub count: usize,
+    /// The highest entry signed.
+    pub latest_seq: Option<u64>,
+    /// How the log fails its checkpoints (cut, emptied, rewritten); absent when it holds them.
+    pub problem: Option<String>,
+}
+
 #[derive(Debug, serde::Serialize, ToSchema)]
 #[schema(as = AuditReport)]
 pub struct AuditReportView {
+    /// The chain is whole and holds every entry a checkpoint signed.
+    pub intact: bool,
     pub entries: u64,
     /// Hex SHA-256 of the last entry that verified.
     pub head: String,
     /// The first entry that does not verify, with the reason; absent when the chain is intact.
     pub first_break: Option<ChainBreakView>,
+    /// The check against the signed checkpoints; absent when no key to check them is known.
+    pub checkpoints: Option<CheckpointReportView>,
 }
 
-impl From<AuditReport> for AuditReportView {
-    fn from(report: AuditReport) -> AuditReportView {
+impl From<Verification> for AuditReportView {
+    fn from(verification: Verification) -> AuditReportView {
+        let intact = verification.holds();
+        let Verification { chain, checkpoints } = verification;
         AuditReportView {
-            entries: report.entries,
-            head: hex::encode(report.head),
-            first_break: report.first_break.map(|b| ChainBreakView {
+            intact,
+            entries: chain.entries,
+            head: hex::encode(chain.head),
+            first_break: chain.first_break.map(|b| ChainBreakView {
                 seq: b.seq,
                 reason: b.reason,
+            }),
+            checkpoints: checkpoints.map(|report| CheckpointReportView {
+                count: report.checkpoints,
+                latest_seq: report.latest_seq,
+                problem: report.problem,
             }),
         }
     }
@@ -112,7 +137,7 @@ pub async fn list(
     ))
 }
 
-/// Recomputes the hash chain and reports the first broken entry, if any.
+/// Recomputes the hash chain and checks it against the signed checkpoints of its head.
 #[utoipa::path(get, path = "/v1/audit/verify", tag = "audit",
     responses(
         (status = 200, description = "verification report", body = AuditReportView),

@@ -5,15 +5,18 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use fraudwall_app::AppError;
+use fraudwall_app::export::ExportError;
 use fraudwall_app::lists::{BatchReport, EntryDraft, ImportReport, ImportRequest};
 use fraudwall_app::records::{ChangeCursor, HistoryRecord};
 use fraudwall_lists::entry::{Entry, Kind, Source, UnknownName};
 use fraudwall_lists::import::Format;
+use fraudwall_lists::listfile::Detail;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -441,15 +444,53 @@ pub async fn export(
     let list = parse_name(&list)?;
     let kind = parse_name(&params.kind)?;
     let format = parse_format(&params.format)?;
-    let text = state
-        .blocking(move |app| app.export(&principal, list, kind, format))
-        .await?;
+    // refused before the status line, so a refusal is a coded error and not a cut stream
+    fraudwall_app::export::check(&principal, kind)?;
     let content_type = if format == Format::Csv {
         "text/csv; charset=utf-8"
     } else {
         "text/plain; charset=utf-8"
     };
-    Ok(([(CONTENT_TYPE, content_type)], text).into_response())
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(EXPORT_CHUNKS_IN_FLIGHT);
+    let app = state.app.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut out = ChunkSender(sender);
+        match app.export(&principal, list, kind, format, &mut out) {
+            Ok(entries) => tracing::debug!(entries, "list exported"),
+            Err(ExportError::Write(_)) => tracing::info!("export stopped: the client went away"),
+            Err(err) => tracing::error!(error = %err, "export failed midway"),
+        }
+    });
+    let body = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        let chunk = receiver.recv().await?;
+        Some((Ok::<_, std::io::Error>(chunk), receiver))
+    });
+    Ok((
+        [(CONTENT_TYPE, content_type)],
+        axum::body::Body::from_stream(body),
+    )
+        .into_response())
+}
+
+/// Chunks of an export queued for the client; with the exporter's own buffer this bounds an
+/// export's memory to about a megabyte whatever the list's size.
+const EXPORT_CHUNKS_IN_FLIGHT: usize = 4;
+
+/// The exporter's writer: each write is one chunk of the response body. A client that goes away
+/// drops the receiver, and the export stops at its next write.
+struct ChunkSender(tokio::sync::mpsc::Sender<Bytes>);
+
+impl std::io::Write for ChunkSender {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .blocking_send(Bytes::copy_from_slice(buf))
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -476,7 +517,9 @@ pub struct ChangeView {
     pub value: String,
     /// The compact lookup key, as a decimal string (it does not fit a JSON number).
     pub key: String,
-    pub source: &'static str,
+    /// Who listed it (analyst, report, import…); for analysts and administrators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'static str>,
     pub fraud_type: Option<String>,
     pub confidence: f32,
     pub severity: &'static str,
@@ -523,22 +566,19 @@ pub async fn changes(
         since: params.since,
         after_id: params.after,
     };
-    let (version, page) = state
+    let page = state
         .blocking(move |app| app.list_changes(&principal, cursor, limit))
         .await?;
-    let next = (page.len() == limit)
-        .then(|| {
-            page.last().map(|last| NextPage {
-                since: last.version,
-                after: last.id,
-            })
-        })
-        .flatten();
+    let full = page.detail == Detail::Full;
     Ok(Json(ChangesResponse {
         since: params.since,
-        version,
-        next,
+        version: page.version,
+        next: page.next.map(|next| NextPage {
+            since: next.since,
+            after: next.after_id.unwrap_or_default(),
+        }),
         changes: page
+            .entries
             .into_iter()
             .map(|entry| ChangeView {
                 version: entry.version,
@@ -548,7 +588,7 @@ pub async fn changes(
                 kind: entry.identifier.kind.as_str(),
                 key: entry.identifier.key.to_string(),
                 value: entry.identifier.value,
-                source: entry.attributes.source.as_str(),
+                source: full.then(|| entry.attributes.source.as_str()),
                 fraud_type: entry.attributes.fraud_type,
                 confidence: entry.attributes.confidence,
                 severity: entry.attributes.severity.as_str(),

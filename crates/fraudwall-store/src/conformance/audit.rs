@@ -110,3 +110,16 @@ pub fn two_handles_on_one_database_keep_one_chain(backend: &dyn Backend) {
         ]
     );
 }
+
+pub fn the_head_and_single_entries_are_read_back(store: &dyn Store) {
+    assert_eq!(store.audit_head().unwrap(), None);
+    assert_eq!(store.audit_entry(1).unwrap(), None);
+    let appended: Vec<AuditEntry> = (0..5)
+        .map(|n| store.append_audit(&event(n)).unwrap())
+        .collect();
+    assert_eq!(store.audit_head().unwrap(), Some((5, appended[4].hash)));
+    assert_eq!(store.audit_entry(3).unwrap().as_ref(), Some(&appended[2]));
+    assert_eq!(store.audit_entry(1).unwrap().as_ref(), Some(&appended[0]));
+    assert_eq!(store.audit_entry(6).unwrap(), None);
+    assert_eq!(store.audit_entry(0).unwrap(), None);
+}

@@ -54,6 +54,7 @@ macro_rules! conformance_tests {
                 appended_entries_chain_and_verify,
                 audit_entries_page_by_sequence,
                 two_handles_on_one_database_keep_one_chain,
+                the_head_and_single_entries_are_read_back,
             }
             config {
                 config_values_overwrite,

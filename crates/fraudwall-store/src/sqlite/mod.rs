@@ -358,6 +358,17 @@ impl AuditStore for SqliteStore {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(verify_chain(entries, head))
     }
+
+    fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>, StoreError> {
+        let conn = self.read();
+        let head: Option<(i64, Vec<u8>)> = conn
+            .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .optional()?;
+        head.map(|(seq, hash)| Ok((seq as u64, hash_column(hash, "audit head")?)))
+            .transpose()
+    }
 }
 
 impl ConfigStore for SqliteStore {

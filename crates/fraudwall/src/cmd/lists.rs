@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use fraudwall_app::Principal;
+use fraudwall_app::export::{self, ExportError};
 use fraudwall_app::lists::{self, ImportRequest};
 use fraudwall_app::setup;
 use fraudwall_ids::phone::{PhoneNormalizer, Region};
@@ -98,6 +99,7 @@ pub fn run(command: ListsCommand) -> anyhow::Result<()> {
                 &mut |done, total| progress.update(done, total),
             )?;
             progress.finish();
+            store::seal(&data_dir, &store)?;
             print_summary(&ImportSummary::from(report), list, json)
         }
         ListsCommand::Export {
@@ -108,11 +110,19 @@ pub fn run(command: ListsCommand) -> anyhow::Result<()> {
             out,
         } => {
             let store = store::open_existing(&data_dir)?;
-            let text = lists::export(&store, &principal, list, kind, format)?;
-            match out {
-                Some(path) => std::fs::write(&path, text)
-                    .with_context(|| format!("cannot write {}", path.display()))?,
-                None => std::io::stdout().lock().write_all(text.as_bytes())?,
+            let mut out: Box<dyn Write> = match &out {
+                Some(path) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("cannot write {}", path.display()))?,
+                )),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let exported = export::export(&store, &principal, list, kind, format, &mut out);
+            store::seal(&data_dir, &store)?;
+            match exported {
+                Ok(_) => {}
+                Err(ExportError::Write(err)) => return Err(err.into()),
+                Err(ExportError::App(err)) => return Err(err.into()),
             }
             Ok(())
         }

@@ -16,6 +16,7 @@ pub mod store {
 
     use anyhow::Context;
     use fraudwall_app::records::SqliteStore;
+    use fraudwall_app::witness::{Witness, WitnessFiles};
 
     pub fn create_or_open(data_dir: &Path) -> anyhow::Result<SqliteStore> {
         SqliteStore::open(data_dir)
@@ -24,5 +25,24 @@ pub mod store {
 
     pub fn open_existing(data_dir: &Path) -> anyhow::Result<SqliteStore> {
         Ok(SqliteStore::open_existing(data_dir)?)
+    }
+
+    /// Where the audit log's head is signed: the data directory's files, unless the same
+    /// `FRAUDWALL_AUDIT__*` variables that configure the server name others.
+    pub fn witness_files(data_dir: &Path) -> WitnessFiles {
+        let mut files = WitnessFiles::in_dir(data_dir);
+        if let Some(key) = std::env::var_os("FRAUDWALL_AUDIT__SIGNING_KEY") {
+            files.signing_key = key.into();
+        }
+        if let Some(checkpoints) = std::env::var_os("FRAUDWALL_AUDIT__CHECKPOINTS") {
+            files.checkpoints = checkpoints.into();
+        }
+        files
+    }
+
+    /// Signs the audit log's head after a command wrote to it, as a running server does.
+    pub fn seal(data_dir: &Path, store: &SqliteStore) -> anyhow::Result<()> {
+        Witness::open_or_create(witness_files(data_dir))?.seal(store)?;
+        Ok(())
     }
 }

@@ -61,6 +61,7 @@ pub fn run(command: TokenCommand) -> anyhow::Result<()> {
                     territory,
                 },
             )?;
+            store::seal(&data_dir, &store)?;
             println!("{token}");
             Ok(())
         }
@@ -78,11 +79,13 @@ pub fn run(command: TokenCommand) -> anyhow::Result<()> {
                 });
                 println!("{line}");
             }
+            store::seal(&data_dir, &store)?;
             Ok(())
         }
         TokenCommand::Revoke { data_dir, id } => {
             let store = store::open_existing(&data_dir)?;
             tokens::revoke(&store, &Principal::command_line(), id)?;
+            store::seal(&data_dir, &store)?;
             eprintln!("revoked token {id}");
             Ok(())
         }
