@@ -19,6 +19,7 @@ use crate::export::{ChangesPage, ExportError};
 use crate::jobs::{JobRunner, JobSpec, JobStats, ShutdownReport};
 use crate::lists::{BatchReport, EntryDraft, ImportReport, ImportRequest, ListsStatus};
 use crate::principal::Principal;
+use crate::ratelimit::{RateLimiter, Rates};
 use crate::recent::RecentEvents;
 use crate::reputation::{PassReport, ReputationJob};
 use crate::snapshots::SnapshotKeeper;
@@ -45,6 +46,8 @@ pub struct Settings {
     pub witness: Option<WitnessFiles>,
     /// How often a moved head is signed.
     pub checkpoint_interval: Duration,
+    /// Evidence items a token may add a minute.
+    pub evidence_rates: Rates,
 }
 
 /// How many recent events dry runs replay.
@@ -59,6 +62,7 @@ pub struct App {
     reputation: ReputationJob,
     recent: RecentEvents,
     witness: Option<Arc<Witness>>,
+    evidence_limiter: RateLimiter,
     runner: JobRunner,
 }
 
@@ -139,6 +143,7 @@ impl App {
             reputation,
             recent: RecentEvents::new(RECENT_EVENTS),
             witness,
+            evidence_limiter: RateLimiter::new("evidence items", settings.evidence_rates),
             runner,
         })
     }
@@ -303,6 +308,7 @@ impl App {
         principal: &Principal,
         drafts: Vec<Result<EvidenceDraft, AppError>>,
     ) -> Result<Vec<EvidenceResult>, AppError> {
+        self.evidence_limiter.take(principal, drafts.len())?;
         let results = evidence::record(self.store.as_ref(), &self.normalizer, principal, drafts)?;
         if results.iter().any(Result::is_ok) {
             self.reputation.evidence_arrived();

@@ -24,6 +24,10 @@ pub enum ErrorKind {
     UnknownFraudType,
     /// A text or list longer than its bound (see [`crate::limits`]).
     FieldTooLong,
+    /// The caller sent more than its allowance (see [`crate::ratelimit`]); try again after this.
+    RateLimited {
+        retry_after_s: u32,
+    },
     /// The store failed; the message is for the log, not the caller.
     Store,
     /// The server's own failure: a file, a thread.
@@ -62,6 +66,7 @@ impl AppError {
             ErrorKind::TimeInFuture => "time_in_future",
             ErrorKind::UnknownFraudType => "unknown_fraud_type",
             ErrorKind::FieldTooLong => "field_too_long",
+            ErrorKind::RateLimited { .. } => "rate_limited",
             ErrorKind::Store => "store_unavailable",
             ErrorKind::Internal => "internal",
         }

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod limits;
 pub mod lists;
 pub mod principal;
+pub mod ratelimit;
 pub mod recent;
 pub mod reputation;
 pub mod rules;

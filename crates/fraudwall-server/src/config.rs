@@ -23,6 +23,7 @@ pub struct Config {
     pub text: TextSection,
     pub reputation: ReputationSection,
     pub audit: AuditSection,
+    pub limits: LimitsSection,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,6 +118,25 @@ pub struct AuditSection {
     pub checkpoints: Option<PathBuf>,
     /// Milliseconds between checks for a moved head to sign.
     pub checkpoint_interval_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsSection {
+    /// Evidence items a token may add a minute (a request may spend one minute's worth).
+    pub evidence_per_minute: u32,
+    /// The same for a reporter's token: citizens and reporting channels.
+    pub reporter_evidence_per_minute: u32,
+}
+
+impl Default for LimitsSection {
+    fn default() -> Self {
+        let rates = fraudwall_app::ratelimit::Rates::default();
+        LimitsSection {
+            evidence_per_minute: rates.per_minute,
+            reporter_evidence_per_minute: rates.reporter_per_minute,
+        }
+    }
 }
 
 impl Default for AuditSection {
@@ -276,6 +296,11 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
+        if self.limits.evidence_per_minute == 0 || self.limits.reporter_evidence_per_minute == 0 {
+            return Err(ConfigError::Invalid(
+                "limits must be greater than zero".to_owned(),
+            ));
+        }
         let region = &self.identifiers.default_region;
         if region.len() != 2 || !region.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(ConfigError::Invalid(format!(

@@ -3,7 +3,7 @@
 //! are listed here too; they carry 422 as their nominal status but travel inside a 200 answer.
 
 use axum::Json;
-use axum::http::header::WWW_AUTHENTICATE;
+use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -65,6 +65,8 @@ error_codes! {
     TimeInFuture => ("time_in_future", UNPROCESSABLE_ENTITY, true),
     UnknownFraudType => ("unknown_fraud_type", UNPROCESSABLE_ENTITY, true),
     FieldTooLong => ("field_too_long", UNPROCESSABLE_ENTITY, true),
+    // allowances
+    RateLimited => ("rate_limited", TOO_MANY_REQUESTS, true),
     // rule sets
     RulesSyntax => ("rules_syntax", UNPROCESSABLE_ENTITY, true),
     RulesNoVersion => ("rules_no_version", UNPROCESSABLE_ENTITY, true),
@@ -116,6 +118,8 @@ pub struct ErrorDetail {
 pub struct ApiError {
     pub code: Code,
     pub message: String,
+    /// Seconds to wait before trying again, sent as `Retry-After`.
+    pub retry_after_s: Option<u32>,
 }
 
 impl ApiError {
@@ -123,6 +127,7 @@ impl ApiError {
         ApiError {
             code,
             message: message.into(),
+            retry_after_s: None,
         }
     }
 
@@ -154,6 +159,12 @@ impl From<fraudwall_app::AppError> for ApiError {
             K::TimeInFuture => Code::TimeInFuture,
             K::UnknownFraudType => Code::UnknownFraudType,
             K::FieldTooLong => Code::FieldTooLong,
+            K::RateLimited { retry_after_s } => {
+                return ApiError {
+                    retry_after_s: Some(retry_after_s),
+                    ..ApiError::new(Code::RateLimited, err.message)
+                };
+            }
             K::Store => {
                 tracing::error!(error = %err, "store error");
                 return ApiError::new(
@@ -222,6 +233,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+        }
+        if let Some(seconds) = self.retry_after_s {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

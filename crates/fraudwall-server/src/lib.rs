@@ -80,6 +80,10 @@ pub fn settings(config: &Config) -> anyhow::Result<Settings> {
             .then(|| Duration::from_secs(config.reputation.period_s)),
         witness: Some(witness_files(config)),
         checkpoint_interval: Duration::from_millis(config.audit.checkpoint_interval_ms),
+        evidence_rates: fraudwall_app::ratelimit::Rates {
+            reporter_per_minute: config.limits.reporter_evidence_per_minute,
+            per_minute: config.limits.evidence_per_minute,
+        },
     })
 }
 

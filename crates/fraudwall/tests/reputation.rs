@@ -317,3 +317,41 @@ fn flagged_numbers_make_a_gray_range_that_goes_when_they_go() {
         ("allow".to_owned(), vec![])
     );
 }
+
+/// A reporter's evidence is rate-limited per token: a request beyond a minute's allowance is
+/// refused whole, and once the allowance is spent the next request waits, told how long.
+#[test]
+fn a_reporter_cannot_flood_the_store_with_evidence() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_in(
+        &temp.path().join("data"),
+        &[("FRAUDWALL_LIMITS__REPORTER_EVIDENCE_PER_MINUTE", "5")],
+    );
+    let reporter = server.token("reporter");
+    let item = |n: usize| json!({"kind": "number", "value": format!("1380013{n:04}")});
+    let send = |items: Vec<Value>| {
+        post(
+            &server.url("/v1/evidence"),
+            Some(&reporter),
+            &json!({ "evidence": items }).to_string(),
+        )
+    };
+    let too_many = send((0..6).map(item).collect());
+    assert_eq!(too_many.status, 429, "{}", too_many.text);
+    assert_eq!(too_many.body["error"]["code"], "rate_limited");
+    assert!(too_many.retry_after.is_some());
+
+    assert_eq!(send((0..5).map(item).collect()).status, 200);
+    let spent = send(vec![item(9)]);
+    assert_eq!(spent.status, 429, "{}", spent.text);
+    let wait: u64 = spent.retry_after.unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    // another role's allowance is its own, and far larger
+    let telco = server.token("telco");
+    let reply = post(
+        &server.url("/v1/evidence"),
+        Some(&telco),
+        &json!({ "evidence": (0..100).map(item).collect::<Vec<_>>() }).to_string(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text);
+}

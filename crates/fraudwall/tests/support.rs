@@ -181,6 +181,8 @@ pub struct Reply {
     pub status: u16,
     pub body: serde_json::Value,
     pub text: String,
+    /// The `Retry-After` header, if any.
+    pub retry_after: Option<String>,
 }
 
 pub fn get(url: &str, token: Option<&str>) -> Reply {
@@ -201,9 +203,19 @@ pub fn post(url: &str, token: Option<&str>, body: &str) -> Reply {
 
 fn reply(mut response: ureq::http::Response<ureq::Body>) -> Reply {
     let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
     let text = response.body_mut().read_to_string().unwrap_or_default();
     let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
-    Reply { status, body, text }
+    Reply {
+        status,
+        body,
+        text,
+        retry_after,
+    }
 }
 
 /// Any method, any content type: for text bodies (list files, rule sets) and PUT.

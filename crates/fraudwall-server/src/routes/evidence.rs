@@ -112,7 +112,9 @@ fn draft(input: EvidenceInput) -> Result<EvidenceDraft, AppError> {
         (status = 200, description = "one result per observation, in order", body = EvidenceResponse),
         (status = 400, description = "an empty or oversized request", body = ErrorBody),
         (status = 401, description = "missing or invalid token", body = ErrorBody),
-        (status = 403, description = "role not allowed", body = ErrorBody)))]
+        (status = 403, description = "role not allowed", body = ErrorBody),
+        (status = 429, description = "the token's allowance of evidence items is spent; see Retry-After",
+            body = ErrorBody, headers(("Retry-After" = u32, description = "seconds to wait")))))]
 pub async fn post(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
