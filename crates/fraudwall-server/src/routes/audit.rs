@@ -17,12 +17,14 @@ use crate::extract::ApiQuery;
 const MAX_PAGE: usize = 1_000;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Page {
     /// Return entries after this sequence number.
     #[serde(default)]
     pub after: u64,
     /// At most this many entries (1 to 1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
 }
 

@@ -33,6 +33,8 @@ struct BatchWire<'a> {
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)] // documents the wire format; parsing goes event by event
 pub struct DecisionRequest {
+    /// 1 to 10,000 events.
+    #[schema(min_items = 1, max_items = 10000)]
     pub events: Vec<EventWire>,
 }
 

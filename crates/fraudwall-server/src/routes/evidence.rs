@@ -47,6 +47,7 @@ pub struct EvidenceInput {
 #[serde(deny_unknown_fields)]
 pub struct PostEvidence {
     /// 1 to 10,000 observations.
+    #[schema(min_items = 1, max_items = 10000)]
     pub evidence: Vec<EvidenceInput>,
 }
 

@@ -64,6 +64,8 @@ pub struct EntryInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutEntries {
+    /// 1 to 10,000 entries.
+    #[schema(min_items = 1, max_items = 10000)]
     pub entries: Vec<EntryInput>,
     /// Replace the attributes of entries already listed (default: keep them and report a
     /// duplicate).
@@ -82,6 +84,8 @@ pub struct EntryRef {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemoveEntries {
+    /// 1 to 10,000 entries.
+    #[schema(min_items = 1, max_items = 10000)]
     pub entries: Vec<EntryRef>,
 }
 
@@ -318,6 +322,7 @@ pub async fn get_entry(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FileParams {
     /// The kind of the entries: number, range, domain, url, ip, app, cert, account, social.
@@ -330,6 +335,17 @@ pub struct FileParams {
     /// Fraud type for entries that carry none (import files only), a code of
     /// `GET /v1/fraud-types`.
     pub fraud_type: Option<String>,
+}
+
+/// What an export takes: the kind and the file format, nothing an import alone uses.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ExportParams {
+    /// The kind of the entries: number, range, domain, url, ip, app, cert, account, social.
+    pub kind: String,
+    /// plain, hosts, abp or csv.
+    pub format: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -429,7 +445,7 @@ pub async fn import(
 
 /// Exports a list's live entries of one kind as a list file. Audited.
 #[utoipa::path(get, path = "/v1/lists/{list}/export", tag = "lists",
-    params(("list" = String, Path, description = "black, gray or white"), FileParams),
+    params(("list" = String, Path, description = "black, gray or white"), ExportParams),
     responses(
         (status = 200, description = "the list file", body = String, content_type = "text/plain"),
         (status = 400, description = "unknown list, kind or format", body = ErrorBody),
@@ -439,7 +455,7 @@ pub async fn export(
     State(state): State<AppState>,
     Extension(principal): Extension<Arc<Principal>>,
     ApiPath(list): ApiPath<String>,
-    ApiQuery(params): ApiQuery<FileParams>,
+    ApiQuery(params): ApiQuery<ExportParams>,
 ) -> Result<Response, ApiError> {
     let list = parse_name(&list)?;
     let kind = parse_name(&params.kind)?;
@@ -494,6 +510,7 @@ impl std::io::Write for ChunkSender {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ChangesParams {
     /// Changes after this list version (0: everything).
@@ -502,6 +519,7 @@ pub struct ChangesParams {
     /// Continue inside version `since` after this entry id (from `next`).
     pub after: Option<i64>,
     /// At most this many changes (1 to 10,000, default 1,000).
+    #[param(minimum = 1, maximum = 10000)]
     pub limit: Option<usize>,
 }
 

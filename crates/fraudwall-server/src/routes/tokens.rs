@@ -20,10 +20,11 @@ pub struct CreateToken {
     /// admin, analyst, station, bank, telco, reporter or monitor.
     #[schema(example = "station")]
     pub role: String,
-    #[schema(example = "gulou police station")]
+    #[schema(example = "gulou police station", min_length = 1, max_length = 200)]
     pub name: String,
+    #[schema(max_length = 200)]
     pub org: Option<String>,
-    #[schema(example = "350102")]
+    #[schema(example = "350102", max_length = 64)]
     pub territory: Option<String>,
 }
 
