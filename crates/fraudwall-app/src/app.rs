@@ -290,6 +290,11 @@ impl App {
         lists::lookup(self.store.as_ref(), prefix)
     }
 
+    /// Makes every list change stored so far visible to decisions before returning.
+    pub fn settle_lists(&self) -> Result<(), AppError> {
+        Ok(snapshots::settle(self.store.as_ref(), &self.engine)?)
+    }
+
     /// Rebuilds the engine's list snapshot from the store, off the request path.
     pub fn rebuild_lists(&self) {
         self.snapshots.rebuild();

@@ -221,6 +221,22 @@ fn swap(engine: &ArcSwap<Engine>, snapshot: Snapshot) {
     });
 }
 
+/// Brings the engine's snapshot up to the store's list version on the caller's thread, by a
+/// delta or, when there are too many changes, a rebuild; for callers that must see a change
+/// before their next decision (a replay), not for the request path.
+pub fn settle(store: &dyn ListStore, engine: &ArcSwap<Engine>) -> Result<(), StoreError> {
+    let current = engine.load();
+    if current.snapshot().version() >= store.list_version()? {
+        return Ok(());
+    }
+    let snapshot = match catch_up(store, current.snapshot())? {
+        Some(snapshot) => snapshot,
+        None => build_snapshot(store)?,
+    };
+    swap(engine, snapshot);
+    Ok(())
+}
+
 /// Now, to the second, in the spelling expiries are stored in (so text comparison works).
 fn now_text() -> String {
     let now = OffsetDateTime::now_utc();

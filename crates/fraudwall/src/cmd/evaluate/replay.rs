@@ -1,0 +1,383 @@
+//! Feeding a scenario through a fresh node's application layer, in time order.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use fraudwall_app::evidence::EvidenceDraft;
+use fraudwall_app::lists::{EntryDraft, ImportRequest};
+use fraudwall_app::ratelimit::Rates;
+use fraudwall_app::records::{EvidenceClass, OffsetDateTime, Role, SqliteStore};
+use fraudwall_app::{App, AppError, Principal, Settings};
+use fraudwall_ids::phone::Region;
+use fraudwall_lists::entry::{Kind, List, Source};
+use fraudwall_lists::import::Format;
+use fraudwall_rules::{Scratch, Verdict};
+use fraudwall_server::wire::parse_event;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::report::{Channel, Report};
+use super::scenario::{Item, Scenario};
+use super::truth::Truth;
+
+/// How often, in scenario time, the reputation pass turns evidence into listings.
+const REPUTATION_EVERY_S: i64 = 3_600;
+
+pub fn replay(scenario: &Scenario, truth: &Truth, store_dir: &Path) -> anyhow::Result<Report> {
+    let store = SqliteStore::open(store_dir)
+        .with_context(|| format!("cannot open a store in {}", store_dir.display()))?;
+    let hour = Duration::from_secs(3_600);
+    let settings = Settings {
+        region: Region::CN,
+        official_whitelist: true,
+        model: "bundled".to_owned(),
+        // the replay settles lists itself before every decision that could see a change
+        lists_refresh: hour,
+        token_refresh: hour,
+        reputation_period: None,
+        witness: None,
+        checkpoint_interval: hour,
+        evidence_rates: Rates::default(),
+    };
+    let app = App::start(&settings, Arc::new(store))?;
+    let outcome = Replay::new(&app, scenario, truth).run();
+    app.shutdown(Duration::from_secs(5));
+    outcome
+}
+
+struct Replay<'a> {
+    app: &'a App,
+    scenario: &'a Scenario,
+    truth: &'a Truth,
+    analyst: Principal,
+    report: Report,
+    /// Scenario times are moved by this many seconds so that the scenario ends now: evidence
+    /// keeps its age relative to the replay's clock, and none is in the future.
+    shift: i64,
+}
+
+#[derive(Deserialize)]
+struct RecordLine<'a> {
+    kind: &'a str,
+    caller: Option<&'a str>,
+    callee: Option<&'a str>,
+    sender: Option<&'a str>,
+    recipient: Option<&'a str>,
+    text: Option<String>,
+    subscriber: Option<&'a str>,
+    url: Option<&'a str>,
+    package: Option<&'a str>,
+    from_account: Option<&'a str>,
+    to_account: Option<&'a str>,
+    amount: Option<f64>,
+    currency: Option<&'a str>,
+    from_phone: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
+struct CaseLine {
+    id: String,
+    fraud_type: Option<String>,
+    #[serde(default)]
+    contacts: Vec<Contact>,
+    #[serde(default)]
+    payments: Vec<Payment>,
+}
+
+#[derive(Deserialize)]
+struct Contact {
+    kind: String,
+    value: String,
+}
+
+#[derive(Deserialize)]
+struct Payment {
+    to_account: String,
+}
+
+#[derive(Deserialize)]
+struct ClueLine {
+    kind: String,
+    value: String,
+    fraud_type: Option<String>,
+    reporter: Option<String>,
+}
+
+impl<'a> Replay<'a> {
+    fn new(app: &'a App, scenario: &'a Scenario, truth: &'a Truth) -> Replay<'a> {
+        let days = scenario.manifest.files.records.len();
+        let last_date = scenario
+            .manifest
+            .files
+            .records
+            .last()
+            .map(|file| file.date.clone())
+            .unwrap_or_default();
+        let end = super::scenario::seconds(&format!("{last_date}T23:59:59+08:00")).unwrap_or(0);
+        let shift = OffsetDateTime::now_utc().unix_timestamp() - end - 60;
+        Replay {
+            app,
+            scenario,
+            truth,
+            analyst: Principal {
+                token_id: Some(1),
+                name: "replay analyst".to_owned(),
+                role: Role::Analyst,
+                org: None,
+                territory: None,
+            },
+            report: Report::new(
+                scenario
+                    .manifest
+                    .files
+                    .records
+                    .iter()
+                    .map(|file| (file.day, file.date.clone()))
+                    .collect(),
+                days,
+            ),
+            shift,
+        }
+    }
+
+    fn run(mut self) -> anyhow::Result<Report> {
+        let started = Instant::now();
+        self.import_lists()?;
+        self.app.settle_lists()?;
+        let mut scratch = Scratch::new();
+        let mut merged = self.scenario.merged()?;
+        let mut next_reputation = i64::MIN;
+        let mut learned = false;
+        while let Some((t, item)) = merged.next_item()? {
+            if next_reputation == i64::MIN {
+                next_reputation = t - t.rem_euclid(REPUTATION_EVERY_S) + REPUTATION_EVERY_S;
+            }
+            if t >= next_reputation {
+                let pass = self.app.run_reputation(&self.analyst_admin())?;
+                learned |= pass.listed_black + pass.listed_gray + pass.removed > 0;
+                next_reputation = t - t.rem_euclid(REPUTATION_EVERY_S) + REPUTATION_EVERY_S;
+            }
+            match item {
+                Item::Record(day, line) => {
+                    if learned {
+                        self.app.settle_lists()?;
+                        learned = false;
+                    }
+                    self.decide(day, t, &line, &mut scratch)?;
+                }
+                Item::Case(line) => learned |= self.file_case(&line)?,
+                Item::Clue(line) => learned |= self.file_clue(t, &line)?,
+            }
+        }
+        self.report.seconds = started.elapsed().as_secs_f64();
+        Ok(self.report)
+    }
+
+    /// The reputation pass is an administrator's to run.
+    fn analyst_admin(&self) -> Principal {
+        Principal {
+            role: Role::Admin,
+            name: "replay".to_owned(),
+            ..self.analyst.clone()
+        }
+    }
+
+    fn import_lists(&mut self) -> anyhow::Result<()> {
+        let (dir, manifest) = self.scenario.lists()?;
+        for file in &manifest.lists {
+            let path = dir.join(&file.file);
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let request = ImportRequest {
+                list: parse_name(&file.list)?,
+                kind: parse_name(&file.kind)?,
+                format: file.format.parse::<Format>().map_err(anyhow::Error::msg)?,
+                source: parse_name(&file.source)?,
+                fraud_type: None,
+                text: &text,
+            };
+            let imported = self.app.import(&Principal::command_line(), request)?;
+            self.report.seeded += imported.imported;
+        }
+        Ok(())
+    }
+
+    fn decide(
+        &mut self,
+        day: usize,
+        t: i64,
+        line: &str,
+        scratch: &mut Scratch,
+    ) -> anyhow::Result<()> {
+        let record: RecordLine<'_> = serde_json::from_str(line)?;
+        let truth = self.truth;
+        let (channel, event, fraud, fresh_number) = match record.kind {
+            "call_record" => {
+                let (caller, callee) = (
+                    record.caller.unwrap_or_default(),
+                    record.callee.unwrap_or_default(),
+                );
+                let fraud = truth.fraud_number(caller, t) || truth.fraud_number(callee, t);
+                let fresh = truth.fraud_number(caller, t) && !truth.listed_at_start(caller);
+                (
+                    Channel::Call,
+                    json!({"kind": "call", "caller": caller, "callee": callee}),
+                    fraud,
+                    fresh,
+                )
+            }
+            "sms_record" => {
+                let (sender, recipient) = (
+                    record.sender.unwrap_or_default(),
+                    record.recipient.unwrap_or_default(),
+                );
+                let fraud =
+                    truth.fraud_number(sender, t) || truth.fraud_message(sender, recipient, t);
+                let fresh = fraud && !truth.listed_at_start(sender);
+                let text = record.text.unwrap_or_default();
+                (
+                    Channel::Sms,
+                    json!({"kind": "sms", "sender": sender, "recipient": recipient, "text": text}),
+                    fraud,
+                    fresh,
+                )
+            }
+            "visit" => {
+                let url = record.url.unwrap_or_default();
+                let event = json!({"kind": "url", "url": url, "subscriber": record.subscriber});
+                (Channel::Url, event, truth.fraud_url(url, t), false)
+            }
+            "app_install" => {
+                let package = record.package.unwrap_or_default();
+                let event =
+                    json!({"kind": "app", "package": package, "subscriber": record.subscriber});
+                (Channel::App, event, truth.fraud_app(package), false)
+            }
+            "transfer_record" => {
+                let (from, to) = (
+                    record.from_account.unwrap_or_default(),
+                    record.to_account.unwrap_or_default(),
+                );
+                let fraud = truth.fraud_account(to) || truth.fraud_account(from);
+                let mut event = json!({"kind": "transfer", "from_account": from, "to_account": to,
+                    "amount": record.amount.unwrap_or_default(), "currency": record.currency.unwrap_or("CNY")});
+                if let Some(phone) = record.from_phone {
+                    event["payer_phone"] = json!(phone);
+                }
+                (Channel::Transfer, event, fraud, false)
+            }
+            other => anyhow::bail!("a record of unknown kind {other:?}"),
+        };
+        let flagged = match parse_event(&event.to_string(), self.app.normalizer()) {
+            Ok((event, _)) => {
+                let engine = self.app.engine().load();
+                let decision = engine.decide(&event, scratch);
+                decision.verdict != Verdict::Allow
+            }
+            Err(_) => {
+                self.report.invalid += 1;
+                false
+            }
+        };
+        self.report
+            .count(day, channel, fraud, flagged, fresh_number);
+        Ok(())
+    }
+
+    /// What an analyst lists black from a victim's report: every number, link, app and
+    /// account in it, as the case's.
+    fn file_case(&mut self, line: &str) -> anyhow::Result<bool> {
+        let case: CaseLine = serde_json::from_str(line)?;
+        self.report.cases += 1;
+        let fraud_type = case
+            .fraud_type
+            .filter(|code| fraudwall_lists::taxonomy::is_fraud_type(code));
+        let mut drafts: Vec<Result<EntryDraft, AppError>> = Vec::new();
+        let mut draft = |kind: Kind, value: String| {
+            drafts.push(Ok(EntryDraft {
+                kind,
+                value,
+                fraud_type: fraud_type.clone(),
+                confidence: Some(0.9),
+                severity: None,
+                expires_at: None,
+                evidence: vec![case.id.clone()],
+                note: None,
+                source: Some(Source::Case),
+            }));
+        };
+        for contact in case.contacts {
+            let kind = match contact.kind.as_str() {
+                "number" | "sms" => Kind::Number,
+                "url" => Kind::Url,
+                "app" => Kind::App,
+                "social" => Kind::Social,
+                "account" => Kind::Account,
+                _ => continue,
+            };
+            draft(kind, contact.value);
+        }
+        for payment in case.payments {
+            draft(Kind::Account, payment.to_account);
+        }
+        if drafts.is_empty() {
+            return Ok(false);
+        }
+        let report = self
+            .app
+            .put_entries(&self.analyst, List::Black, drafts, false)?;
+        Ok(report.changed())
+    }
+
+    /// A citizen's clue, as evidence from that citizen: each reporter is one source.
+    fn file_clue(&mut self, t: i64, line: &str) -> anyhow::Result<bool> {
+        let clue: ClueLine = serde_json::from_str(line)?;
+        self.report.clues += 1;
+        let kind = match clue.kind.as_str() {
+            "number" | "sms" => Kind::Number,
+            "url" => Kind::Url,
+            _ => return Ok(false),
+        };
+        let reporter = clue.reporter.unwrap_or_else(|| "anonymous".to_owned());
+        let principal = Principal {
+            token_id: Some(reporter_id(&reporter)),
+            name: format!("citizen {reporter}"),
+            role: Role::Reporter,
+            org: None,
+            territory: None,
+        };
+        let time = OffsetDateTime::from_unix_timestamp(t + self.shift).ok();
+        let draft = EvidenceDraft {
+            kind,
+            value: clue.value,
+            class: EvidenceClass::Fraud,
+            fraud_type: clue
+                .fraud_type
+                .filter(|code| fraudwall_lists::taxonomy::is_fraud_type(code)),
+            note: None,
+            time,
+        };
+        match self.app.record_evidence(&principal, vec![Ok(draft)]) {
+            Ok(_) => {}
+            Err(err) => tracing::debug!(error = %err, "clue not taken"),
+        }
+        // evidence lists nothing by itself: the next reputation pass decides
+        Ok(false)
+    }
+}
+
+/// A stable token id per reporter, well away from real token ids.
+fn reporter_id(reporter: &str) -> i64 {
+    let digits: String = reporter.chars().filter(char::is_ascii_digit).collect();
+    1_000_000_000 + digits.parse::<i64>().unwrap_or(0) % 1_000_000_000_000
+}
+
+fn parse_name<T: std::str::FromStr>(name: &str) -> anyhow::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    name.parse::<T>()
+        .map_err(|err| anyhow::anyhow!("lists manifest: {err}"))
+}

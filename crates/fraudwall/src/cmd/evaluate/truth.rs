@@ -1,0 +1,189 @@
+//! The scenario's ground truth, as labels for records: which numbers, domains, apps, accounts
+//! and messages were fraud's, and when.
+
+use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Deserialize;
+
+use super::scenario::{open_lines, seconds};
+
+/// A time window in Unix seconds; an open end is unbounded.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    from: i64,
+    to: i64,
+}
+
+impl Window {
+    fn holds(self, t: i64) -> bool {
+        self.from <= t && t <= self.to
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Truth {
+    numbers: HashMap<String, Vec<Window>>,
+    /// Numbers the operator's lists held at the start.
+    listed_numbers: HashSet<String>,
+    domains: HashMap<String, Vec<Window>>,
+    apps: HashSet<String>,
+    accounts: HashSet<String>,
+    /// `sender recipient time` of every fraud SMS.
+    messages: HashSet<String>,
+}
+
+#[derive(Deserialize)]
+struct Line {
+    #[serde(rename = "type")]
+    kind: String,
+    value: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    #[serde(default)]
+    listed_at_start: bool,
+    sender: Option<String>,
+    recipient: Option<String>,
+    time: Option<String>,
+}
+
+impl Truth {
+    pub fn load(path: &Path) -> anyhow::Result<Truth> {
+        let mut truth = Truth::default();
+        for (number, line) in open_lines(path)?.lines().enumerate() {
+            let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let at = || format!("{}:{}", path.display(), number + 1);
+            let parsed: Line = serde_json::from_str(&line).with_context(at)?;
+            let window = || -> anyhow::Result<Window> {
+                Ok(Window {
+                    from: parsed
+                        .from
+                        .as_deref()
+                        .map(seconds)
+                        .transpose()
+                        .with_context(at)?
+                        .unwrap_or(i64::MIN),
+                    to: parsed
+                        .to
+                        .as_deref()
+                        .map(seconds)
+                        .transpose()
+                        .with_context(at)?
+                        .unwrap_or(i64::MAX),
+                })
+            };
+            match (parsed.kind.as_str(), parsed.value.clone()) {
+                ("number", Some(value)) => {
+                    if parsed.listed_at_start {
+                        truth.listed_numbers.insert(value.clone());
+                    }
+                    truth.numbers.entry(value).or_default().push(window()?);
+                }
+                ("domain", Some(value)) => {
+                    truth
+                        .domains
+                        .entry(value.to_ascii_lowercase())
+                        .or_default()
+                        .push(window()?);
+                }
+                ("app", Some(value)) => {
+                    truth.apps.insert(value);
+                }
+                ("account", Some(value)) => {
+                    truth.accounts.insert(value);
+                }
+                ("message", _) => {
+                    let (Some(sender), Some(recipient), Some(time)) =
+                        (&parsed.sender, &parsed.recipient, &parsed.time)
+                    else {
+                        anyhow::bail!("{}: a message without sender, recipient or time", at());
+                    };
+                    truth.messages.insert(message_key(
+                        sender,
+                        recipient,
+                        seconds(time).with_context(at)?,
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(truth)
+    }
+
+    /// The number was a gang's, in use at `t`.
+    pub fn fraud_number(&self, number: &str, t: i64) -> bool {
+        self.numbers
+            .get(number)
+            .is_some_and(|windows| windows.iter().any(|w| w.holds(t)))
+    }
+
+    pub fn listed_at_start(&self, number: &str) -> bool {
+        self.listed_numbers.contains(number)
+    }
+
+    pub fn fraud_message(&self, sender: &str, recipient: &str, t: i64) -> bool {
+        self.messages.contains(&message_key(sender, recipient, t))
+    }
+
+    /// The URL's host is, or lies under, a gang's domain in use at `t`.
+    pub fn fraud_url(&self, url: &str, t: i64) -> bool {
+        let mut host = host_of(url);
+        loop {
+            if self
+                .domains
+                .get(host.as_str())
+                .is_some_and(|windows| windows.iter().any(|w| w.holds(t)))
+            {
+                return true;
+            }
+            match host.split_once('.') {
+                Some((_, parent)) if parent.contains('.') => host = parent.to_owned(),
+                _ => return false,
+            }
+        }
+    }
+
+    pub fn fraud_app(&self, package: &str) -> bool {
+        self.apps.contains(package)
+    }
+
+    pub fn fraud_account(&self, account: &str) -> bool {
+        self.accounts.contains(account)
+    }
+}
+
+fn message_key(sender: &str, recipient: &str, t: i64) -> String {
+    format!("{sender} {recipient} {t}")
+}
+
+/// The host of a URL as the scenario writes them (scheme, host, optional port and path).
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let end = rest.find(['/', '?', '#', ':']).unwrap_or(rest.len());
+    rest[..end].trim_end_matches('.').to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_and_their_parents_match_domains_in_their_window() {
+        let mut truth = Truth::default();
+        truth
+            .domains
+            .insert("evil.example".into(), vec![Window { from: 10, to: 20 }]);
+        assert_eq!(
+            host_of("https://WWW.Evil.example:8443/a?b"),
+            "www.evil.example"
+        );
+        assert!(truth.fraud_url("https://www.evil.example/x", 15));
+        assert!(!truth.fraud_url("https://www.evil.example/x", 25));
+        assert!(!truth.fraud_url("https://notevil.example/x", 15));
+    }
+}
