@@ -1,0 +1,228 @@
+//! Numbers and accounts as compact integers, and their text forms.
+//!
+//! A number is a `u64` with a tag in the top four bits: a Chinese mobile number (its eleven
+//! digits, written `+86…`), a service number (`95588`, `1069…`, written as dialled) or an
+//! international number (its E.164 digits, written `+…`). Mobile numbers are drawn from the
+//! real prefixes of the three operators and the virtual operators; the eight digits after the
+//! prefix are an affine bijection of an index, so no two subscribers share a number.
+
+use crate::rng::Rng;
+
+const TAG_SHIFT: u32 = 60;
+const VALUE_MASK: u64 = (1 << TAG_SHIFT) - 1;
+const TAG_CN: u64 = 0;
+const TAG_SERVICE: u64 = 1;
+const TAG_INTL: u64 = 2;
+
+pub type Num = u64;
+
+pub fn cn(digits: u64) -> Num {
+    TAG_CN << TAG_SHIFT | digits
+}
+
+pub fn service(digits: u64) -> Num {
+    TAG_SERVICE << TAG_SHIFT | digits
+}
+
+pub fn intl(digits: u64) -> Num {
+    TAG_INTL << TAG_SHIFT | digits
+}
+
+pub fn is_cn_mobile(n: Num) -> bool {
+    n >> TAG_SHIFT == TAG_CN
+}
+
+/// Appends the number as the records write it.
+pub fn write_num(out: &mut Vec<u8>, n: Num) {
+    match n >> TAG_SHIFT {
+        TAG_CN => {
+            out.extend_from_slice(b"+86");
+            write_u64(out, n & VALUE_MASK);
+        }
+        TAG_INTL => {
+            out.push(b'+');
+            write_u64(out, n & VALUE_MASK);
+        }
+        _ => write_u64(out, n & VALUE_MASK),
+    }
+}
+
+pub fn num_string(n: Num) -> String {
+    let mut out = Vec::with_capacity(16);
+    write_num(&mut out, n);
+    String::from_utf8(out).expect("ascii")
+}
+
+/// Appends the decimal digits of `v`.
+#[inline]
+pub fn write_u64(out: &mut Vec<u8>, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// Appends `cents` as a decimal amount in major units with two decimals (`1234.50`).
+pub fn write_amount(out: &mut Vec<u8>, cents: u64) {
+    write_u64(out, cents / 100);
+    out.push(b'.');
+    out.push(b'0' + (cents / 10 % 10) as u8);
+    out.push(b'0' + (cents % 10) as u8);
+}
+
+/// Mobile prefixes by operator, with the operators' subscriber shares (MIIT, 2023: China
+/// Mobile about 57%, China Telecom 24%, China Unicom 19%) and a small virtual-operator share.
+pub static OPERATORS: &[(&str, f64, &[u64])] = &[
+    (
+        "china_mobile",
+        0.565,
+        &[
+            134, 135, 136, 137, 138, 139, 147, 150, 151, 152, 157, 158, 159, 178, 182, 183, 184,
+            187, 188, 198,
+        ],
+    ),
+    (
+        "china_telecom",
+        0.235,
+        &[133, 153, 173, 177, 180, 181, 189, 191, 199],
+    ),
+    (
+        "china_unicom",
+        0.185,
+        &[130, 131, 132, 145, 155, 156, 166, 175, 176, 185, 186],
+    ),
+    ("virtual", 0.015, &[162, 165, 167, 170, 171]),
+];
+
+/// A unique mobile number for `index` (below 10^8), with an operator drawn from `weights`.
+pub fn mobile(rng: &mut Rng, index: u64, virtual_share: f64) -> (Num, &'static str) {
+    let op = if rng.chance(virtual_share) {
+        3
+    } else {
+        let x = rng.f64() * (1.0 - OPERATORS[3].1);
+        let mut acc = 0.0;
+        let mut chosen = 2;
+        for (i, (_, share, _)) in OPERATORS[..3].iter().enumerate() {
+            acc += share;
+            if x < acc {
+                chosen = i;
+                break;
+            }
+        }
+        chosen
+    };
+    let (name, _, prefixes) = OPERATORS[op];
+    let prefix = *rng.pick(prefixes);
+    let suffix = (index % 100_000_000)
+        .wrapping_mul(7_919_113)
+        .wrapping_add(12_345_679)
+        % 100_000_000;
+    (cn(prefix * 100_000_000 + suffix), name)
+}
+
+/// Banks with one BIN each (6 digits, from fraudwall-ids' BIN table) and a market-share weight.
+pub static BANKS: &[(&str, u64, f64)] = &[
+    ("ICBC", 622202, 0.18),
+    ("CCB", 621700, 0.16),
+    ("ABC", 622848, 0.15),
+    ("BOC", 621661, 0.12),
+    ("PSBC", 621799, 0.10),
+    ("BOCOM", 622260, 0.06),
+    ("CMB", 621483, 0.07),
+    ("CIB", 622908, 0.06),
+    ("PAB", 622155, 0.03),
+    ("SPDB", 622521, 0.03),
+    ("CITIC", 622690, 0.02),
+    ("CEB", 622660, 0.02),
+];
+
+/// A 19-digit card number: a bank's BIN, twelve digits from `index`, a Luhn check digit.
+pub fn card(bank: usize, index: u64) -> u64 {
+    let body = (index % 1_000_000_000_000)
+        .wrapping_mul(7_919_113)
+        .wrapping_add(31)
+        % 1_000_000_000_000;
+    let partial = BANKS[bank].1 * 1_000_000_000_000 + body;
+    partial * 10 + luhn_digit(partial)
+}
+
+/// The Luhn check digit for `partial` (digits without the check digit).
+pub fn luhn_digit(partial: u64) -> u64 {
+    let mut sum = 0;
+    let mut v = partial;
+    let mut double = true;
+    while v > 0 {
+        let mut d = v % 10;
+        if double {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+        double = !double;
+        v /= 10;
+    }
+    (10 - sum % 10) % 10
+}
+
+pub fn pick_bank(rng: &mut Rng) -> usize {
+    let total: f64 = BANKS.iter().map(|b| b.2).sum();
+    let x = rng.f64() * total;
+    let mut acc = 0.0;
+    for (i, b) in BANKS.iter().enumerate() {
+        acc += b.2;
+        if x < acc {
+            return i;
+        }
+    }
+    BANKS.len() - 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_parse_as_fraudwall_reads_them() {
+        let mut rng = Rng::derive(3, 0, 0, 0);
+        for i in 0..2000 {
+            let (n, _) = mobile(&mut rng, i, 0.2);
+            let text = num_string(n);
+            let parsed = fraudwall_ids::phone::normalize(&text).expect(&text);
+            assert!(parsed.e164().is_some(), "{text}");
+        }
+        assert_eq!(num_string(service(95588)), "95588");
+        assert_eq!(num_string(intl(639171234567)), "+639171234567");
+    }
+
+    #[test]
+    fn cards_pass_luhn_and_name_their_bank() {
+        for (bank, (code, _, _)) in BANKS.iter().enumerate() {
+            for i in [0u64, 1, 99, 123_456] {
+                let number = card(bank, i).to_string();
+                let account = fraudwall_ids::account::Account::parse(&number).unwrap();
+                assert_eq!(
+                    account.kind(),
+                    fraudwall_ids::account::AccountKind::Card,
+                    "{number}"
+                );
+                assert_eq!(account.bank().map(|b| b.code()), Some(*code), "{number}");
+            }
+        }
+    }
+
+    #[test]
+    fn amounts_have_two_decimals() {
+        let mut out = Vec::new();
+        write_amount(&mut out, 123_405);
+        assert_eq!(out, b"1234.05");
+    }
+}
