@@ -57,7 +57,7 @@ pub const P_REPORT: f64 = 0.75;
 pub const P_REMEMBER_CONTACT: f64 = 0.6;
 pub const P_REMEMBER_PAYMENT: f64 = 0.85;
 /// Probability that someone who received a spray call or message reports it as a clue.
-pub const P_CLUE: f64 = 0.004;
+pub const P_CLUE: f64 = 0.01;
 /// Mistaken clues, per correct clue.
 pub const MISTAKEN_PER_CLUE: f64 = 0.15;
 /// Share of the population reached by a fraud call or SMS a day (seed 002: Shanghai blocks
@@ -293,7 +293,7 @@ impl Engine {
         for t in FRAUD_TYPES {
             let p = profile(t);
             // a backlog only for cons that run longer than a day
-            if backlog && p.span_hours < 24.0 {
+            if backlog && (p.span_hours < 24.0 || (-day * 24) as f64 > 3.0 * p.span_hours) {
                 continue;
             }
             let gangs: Vec<&Gang> = world.gangs.iter().filter(|g| g.fraud_type == t).collect();
@@ -474,7 +474,6 @@ impl Engine {
         let mut payments: Vec<Value> = Vec::new();
         let mut last_payment = None;
         if pays {
-            self.victims += 1;
             let count = rng.range(1, u64::from(p.max_payments)) as usize;
             let loss = rng.lognormal(p.median_loss, 1.0).clamp(100.0, 20_000_000.0);
             let growing = matches!(
@@ -527,8 +526,6 @@ impl Engine {
                 last_payment = Some(at);
                 self.launder(world, rng, g, to, 0, cents, at, false, &story_id, truth);
             }
-        } else {
-            self.targets += 1;
         }
         // reports: late, and with what the victim remembers
         let mut case_id = Value::Null;
@@ -626,6 +623,11 @@ impl Engine {
             }
         }
         if t0 + span >= 0 || !case_id.is_null() {
+            if pays {
+                self.victims += 1;
+            } else {
+                self.targets += 1;
+            }
             let territory = &world.territories.grids[victim.grid as usize].code;
             let loss: f64 = payments
                 .iter()

@@ -2,6 +2,8 @@
 //! used until police cut them, then replaced by numbers no list holds), their domains and
 //! apps, and their money-mule accounts in layers.
 
+use std::collections::HashSet;
+
 use crate::calendar::{DAY, Time};
 use crate::geo::Territories;
 use crate::ids::{self, Num};
@@ -168,6 +170,7 @@ pub fn generate(
     let mut accounts = Vec::new();
     let mut local_mules = Vec::new();
     let mut next_sim = SIM_INDEX;
+    let mut taken: HashSet<Num> = population.subscribers.iter().map(|s| s.phone).collect();
     let mut next_outside = OUTSIDE_INDEX;
     let mut serial = 0u32;
     // card sellers of the province: young people short of money
@@ -214,6 +217,7 @@ pub fn generate(
             rng.range(20, 50)
         } as u32;
         let mut batch_day = 0i32;
+        let mut block: Option<(u64, u64, u64)> = None;
         let overseas = fraud_type == FraudType::ImpersonatePolice && rng.chance(0.6);
         while t < end {
             t += rng.exp(lifetime_median / active_target) as i64;
@@ -240,6 +244,15 @@ pub fn generate(
             if in_batch == 0 {
                 batch += 1;
                 in_batch = batch_size;
+                // a dealer often sells a run of consecutive numbers of one segment
+                block = (!careful && rng.chance(0.6)).then(|| {
+                    let prefixes = if rng.chance(0.5) {
+                        ids::OPERATORS[3].2
+                    } else {
+                        ids::OPERATORS[rng.below(3) as usize].2
+                    };
+                    (*rng.pick(prefixes), rng.below(1_000_000) * 100, 0u64)
+                });
                 // careful gangs use "raised" cards, activated months before; the others cards
                 // activated days before
                 let age = if careful {
@@ -250,8 +263,22 @@ pub fn generate(
                 batch_day = (t.div_euclid(DAY)) as i32 - age;
             }
             in_batch -= 1;
-            let (number, operator) = ids::mobile(rng, next_sim, if careful { 0.05 } else { 0.3 });
-            next_sim += 1;
+            let (number, operator) = match &mut block {
+                Some((prefix, base, k)) => loop {
+                    let number = ids::cn(*prefix * 100_000_000 + (*base + *k) % 100_000_000);
+                    *k += 1;
+                    if taken.insert(number) {
+                        break (number, ids::operator_of(*prefix));
+                    }
+                },
+                None => loop {
+                    let drawn = ids::mobile(rng, next_sim, if careful { 0.05 } else { 0.3 });
+                    next_sim += 1;
+                    if taken.insert(drawn.0) {
+                        break drawn;
+                    }
+                },
+            };
             let registration = if !sellers.is_empty() && rng.chance(0.3) {
                 let s = &population.subscribers
                     [sellers[rng.below(sellers.len() as u64) as usize] as usize];
@@ -330,8 +357,7 @@ pub fn generate(
                     local_mules.push((account, who));
                     population.subscribers[who as usize].phone
                 } else {
-                    next_outside += 1;
-                    ids::mobile(rng, next_outside, 0.1).0
+                    outside(rng, &mut next_outside, &mut taken)
                 };
                 accounts.push(AccountRow {
                     account,
@@ -354,10 +380,10 @@ pub fn generate(
                 let bank = ids::pick_bank(rng);
                 let account = ids::card(bank, *next_account);
                 *next_account += 1;
-                next_outside += 1;
+                let holder = outside(rng, &mut next_outside, &mut taken);
                 accounts.push(AccountRow {
                     account,
-                    holder: ids::mobile(rng, next_outside, 0.1).0,
+                    holder,
                     bank,
                     opened: -(rng.range(30, 900) as i32),
                     kind: "personal",
@@ -399,5 +425,16 @@ pub fn generate(
         dealers,
         local_mules,
         accounts,
+    }
+}
+
+/// A number of someone outside the province, not yet used.
+fn outside(rng: &mut Rng, next: &mut u64, taken: &mut HashSet<Num>) -> Num {
+    loop {
+        *next += 1;
+        let (number, _) = ids::mobile(rng, *next, 0.1);
+        if taken.insert(number) {
+            return number;
+        }
     }
 }

@@ -127,6 +127,14 @@ pub fn mobile(rng: &mut Rng, index: u64, virtual_share: f64) -> (Num, &'static s
     (cn(prefix * 100_000_000 + suffix), name)
 }
 
+/// The operator a mobile prefix belongs to.
+pub fn operator_of(prefix: u64) -> &'static str {
+    OPERATORS
+        .iter()
+        .find(|o| o.2.contains(&prefix))
+        .map_or("unknown", |o| o.0)
+}
+
 /// Banks with one BIN each (6 digits, from fraudwall-ids' BIN table) and a market-share weight.
 pub static BANKS: &[(&str, u64, f64)] = &[
     ("ICBC", 622202, 0.18),

@@ -76,7 +76,7 @@ impl Params {
 
 /// Real rates are below 1 a day per 100,000 people; a small province needs more to have cases
 /// worth scoring (see `docs/simulation.md`).
-pub const DEFAULT_VICTIMS_PER_100K: f64 = 5.0;
+pub const DEFAULT_VICTIMS_PER_100K: f64 = 10.0;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {

@@ -46,6 +46,8 @@ enum Command {
     Lists(cmd::lists::ListsCommand),
     /// Decide on events from stdin (JSON lines) against a store's lists and rules
     Check(cmd::check::CheckArgs),
+    /// Write a seeded simulated province, with its ground truth, into a directory
+    Simulate(cmd::simulate::SimulateArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::Sms(command) => cmd::sms::run(command).map(|()| ExitCode::SUCCESS),
         Command::Lists(command) => cmd::lists::run(command).map(|()| ExitCode::SUCCESS),
         Command::Check(args) => cmd::check::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Simulate(args) => cmd::simulate::run(args).map(|()| ExitCode::SUCCESS),
     };
     match outcome {
         Ok(code) => code,
