@@ -2,8 +2,6 @@
 //! used until police cut them, then replaced by numbers no list holds), their domains and
 //! apps, and their money-mule accounts in layers.
 
-use std::collections::HashSet;
-
 use crate::calendar::{DAY, Time};
 use crate::geo::Territories;
 use crate::ids::{self, Num};
@@ -143,10 +141,6 @@ pub struct Underworld {
     pub accounts: Vec<AccountRow>,
 }
 
-/// Holder numbers of accounts outside the province start here (index space of `ids::mobile`).
-const OUTSIDE_INDEX: u64 = 90_000_000;
-const SIM_INDEX: u64 = 60_000_000;
-
 static SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "林", "郑",
 ];
@@ -157,7 +151,7 @@ pub fn generate(
     territories: &Territories,
     n_gangs: u32,
     days: u32,
-    next_account: &mut u64,
+    registry: &mut ids::Registry,
 ) -> Underworld {
     let n_dealers = (n_gangs / 3).max(2);
     let dealers: Vec<Dealer> = (0..n_dealers)
@@ -169,10 +163,7 @@ pub fn generate(
     let end = i64::from(days) * DAY;
     let mut accounts = Vec::new();
     let mut local_mules = Vec::new();
-    let mut next_sim = SIM_INDEX;
-    let mut taken: HashSet<Num> = population.subscribers.iter().map(|s| s.phone).collect();
-    let mut next_outside = OUTSIDE_INDEX;
-    let mut serial = 0u32;
+    let mut names = std::collections::HashSet::new();
     // card sellers of the province: young people short of money
     let sellers: Vec<u32> = population
         .subscribers
@@ -267,17 +258,11 @@ pub fn generate(
                 Some((prefix, base, k)) => loop {
                     let number = ids::cn(*prefix * 100_000_000 + (*base + *k) % 100_000_000);
                     *k += 1;
-                    if taken.insert(number) {
+                    if registry.claim(number) {
                         break (number, ids::operator_of(*prefix));
                     }
                 },
-                None => loop {
-                    let drawn = ids::mobile(rng, next_sim, if careful { 0.05 } else { 0.3 });
-                    next_sim += 1;
-                    if taken.insert(drawn.0) {
-                        break drawn;
-                    }
-                },
+                None => registry.mobile(rng, if careful { 0.05 } else { 0.3 }),
             };
             let registration = if !sellers.is_empty() && rng.chance(0.3) {
                 let s = &population.subscribers
@@ -316,9 +301,8 @@ pub fn generate(
         let mut t = -40 * DAY;
         while t < end {
             let life = rng.lognormal(6.0 * DAY as f64, 0.6) as i64;
-            serial += 1;
             sites.push(Site {
-                domain: scripts::domain(rng, fraud_type, serial),
+                domain: scripts::domain(rng, fraud_type, &mut names),
                 from: t,
                 to: t + life,
             });
@@ -327,9 +311,8 @@ pub fn generate(
         let apps = if p.app {
             (0..rng.range(1, 2))
                 .map(|_| {
-                    serial += 1;
                     (
-                        scripts::app_package(rng, fraud_type, serial),
+                        scripts::app_package(rng, fraud_type, &mut names),
                         *rng.pick(scripts::app_names(fraud_type)),
                     )
                 })
@@ -350,14 +333,13 @@ pub fn generate(
             let mut accts = Vec::new();
             for _ in 0..size {
                 let bank = ids::pick_bank(rng);
-                let account = ids::card(bank, *next_account);
-                *next_account += 1;
+                let account = registry.card(rng, bank);
                 let holder = if layer == 0 && !sellers.is_empty() {
                     let who = sellers[rng.below(sellers.len() as u64) as usize];
                     local_mules.push((account, who));
                     population.subscribers[who as usize].phone
                 } else {
-                    outside(rng, &mut next_outside, &mut taken)
+                    registry.mobile(rng, 0.1).0
                 };
                 accounts.push(AccountRow {
                     account,
@@ -378,9 +360,8 @@ pub fn generate(
         let cashout = (0..rng.range(1, 3))
             .map(|_| {
                 let bank = ids::pick_bank(rng);
-                let account = ids::card(bank, *next_account);
-                *next_account += 1;
-                let holder = outside(rng, &mut next_outside, &mut taken);
+                let account = registry.card(rng, bank);
+                let holder = registry.mobile(rng, 0.1).0;
                 accounts.push(AccountRow {
                     account,
                     holder,
@@ -425,16 +406,5 @@ pub fn generate(
         dealers,
         local_mules,
         accounts,
-    }
-}
-
-/// A number of someone outside the province, not yet used.
-fn outside(rng: &mut Rng, next: &mut u64, taken: &mut HashSet<Num>) -> Num {
-    loop {
-        *next += 1;
-        let (number, _) = ids::mobile(rng, *next, 0.1);
-        if taken.insert(number) {
-            return number;
-        }
     }
 }

@@ -3,8 +3,10 @@
 //! A number is a `u64` with a tag in the top four bits: a Chinese mobile number (its eleven
 //! digits, written `+86…`), a service number (`95588`, `1069…`, written as dialled) or an
 //! international number (its E.164 digits, written `+…`). Mobile numbers are drawn from the
-//! real prefixes of the three operators and the virtual operators; the eight digits after the
-//! prefix are an affine bijection of an index, so no two subscribers share a number.
+//! real prefixes of the three operators and the virtual operators with eight random digits, and
+//! a [`Registry`] makes sure no two holders share one.
+
+use std::collections::HashSet;
 
 use crate::rng::Rng;
 
@@ -101,30 +103,58 @@ pub static OPERATORS: &[(&str, f64, &[u64])] = &[
     ("virtual", 0.015, &[162, 165, 167, 170, 171]),
 ];
 
-/// A unique mobile number for `index` (below 10^8), with an operator drawn from `weights`.
-pub fn mobile(rng: &mut Rng, index: u64, virtual_share: f64) -> (Num, &'static str) {
-    let op = if rng.chance(virtual_share) {
-        3
-    } else {
-        let x = rng.f64() * (1.0 - OPERATORS[3].1);
-        let mut acc = 0.0;
-        let mut chosen = 2;
-        for (i, (_, share, _)) in OPERATORS[..3].iter().enumerate() {
-            acc += share;
-            if x < acc {
-                chosen = i;
-                break;
+/// Every number and account handed out so far: new ones are drawn at random (so a number says
+/// nothing about who holds it or when it was made) and drawn again on a collision.
+#[derive(Debug, Default)]
+pub struct Registry {
+    numbers: HashSet<Num>,
+    accounts: HashSet<u64>,
+}
+
+impl Registry {
+    /// Claims `number`; false when it is already someone's.
+    pub fn claim(&mut self, number: Num) -> bool {
+        self.numbers.insert(number)
+    }
+
+    /// A new mobile number, on a virtual operator with probability `virtual_share`, otherwise
+    /// by the three operators' shares.
+    pub fn mobile(&mut self, rng: &mut Rng, virtual_share: f64) -> (Num, &'static str) {
+        loop {
+            let op = if rng.chance(virtual_share) {
+                3
+            } else {
+                let x = rng.f64() * (1.0 - OPERATORS[3].1);
+                let mut acc = 0.0;
+                let mut chosen = 2;
+                for (i, (_, share, _)) in OPERATORS[..3].iter().enumerate() {
+                    acc += share;
+                    if x < acc {
+                        chosen = i;
+                        break;
+                    }
+                }
+                chosen
+            };
+            let (name, _, prefixes) = OPERATORS[op];
+            let prefix = *rng.pick(prefixes);
+            let number = cn(prefix * 100_000_000 + rng.below(100_000_000));
+            if self.claim(number) {
+                return (number, name);
             }
         }
-        chosen
-    };
-    let (name, _, prefixes) = OPERATORS[op];
-    let prefix = *rng.pick(prefixes);
-    let suffix = (index % 100_000_000)
-        .wrapping_mul(7_919_113)
-        .wrapping_add(12_345_679)
-        % 100_000_000;
-    (cn(prefix * 100_000_000 + suffix), name)
+    }
+
+    /// A new 19-digit card of `bank`: its BIN, twelve random digits, a Luhn check digit.
+    pub fn card(&mut self, rng: &mut Rng, bank: usize) -> u64 {
+        loop {
+            let partial = BANKS[bank].1 * 1_000_000_000_000 + rng.below(1_000_000_000_000);
+            let card = partial * 10 + luhn_digit(partial);
+            if self.accounts.insert(card) {
+                return card;
+            }
+        }
+    }
 }
 
 /// The operator a mobile prefix belongs to.
@@ -150,16 +180,6 @@ pub static BANKS: &[(&str, u64, f64)] = &[
     ("CITIC", 622690, 0.02),
     ("CEB", 622660, 0.02),
 ];
-
-/// A 19-digit card number: a bank's BIN, twelve digits from `index`, a Luhn check digit.
-pub fn card(bank: usize, index: u64) -> u64 {
-    let body = (index % 1_000_000_000_000)
-        .wrapping_mul(7_919_113)
-        .wrapping_add(31)
-        % 1_000_000_000_000;
-    let partial = BANKS[bank].1 * 1_000_000_000_000 + body;
-    partial * 10 + luhn_digit(partial)
-}
 
 /// The Luhn check digit for `partial` (digits without the check digit).
 pub fn luhn_digit(partial: u64) -> u64 {
@@ -201,8 +221,9 @@ mod tests {
     #[test]
     fn numbers_parse_as_fraudwall_reads_them() {
         let mut rng = Rng::derive(3, 0, 0, 0);
-        for i in 0..2000 {
-            let (n, _) = mobile(&mut rng, i, 0.2);
+        let mut registry = Registry::default();
+        for _ in 0..2000 {
+            let (n, _) = registry.mobile(&mut rng, 0.2);
             let text = num_string(n);
             let parsed = fraudwall_ids::phone::normalize(&text).expect(&text);
             assert!(parsed.e164().is_some(), "{text}");
@@ -213,9 +234,11 @@ mod tests {
 
     #[test]
     fn cards_pass_luhn_and_name_their_bank() {
+        let mut rng = Rng::derive(3, 0, 0, 0);
+        let mut registry = Registry::default();
         for (bank, (code, _, _)) in BANKS.iter().enumerate() {
-            for i in [0u64, 1, 99, 123_456] {
-                let number = card(bank, i).to_string();
+            for _ in 0..50 {
+                let number = registry.card(&mut rng, bank).to_string();
                 let account = fraudwall_ids::account::Account::parse(&number).unwrap();
                 assert_eq!(
                     account.kind(),

@@ -163,13 +163,14 @@ impl World {
         let mut rng = Rng::derive(params.seed, stream::SETUP, 0, 0);
         let territories = Territories::generate(&mut rng);
         let mut rng = Rng::derive(params.seed, stream::POPULATION, 0, 0);
+        let mut registry = ids::Registry::default();
         let population = Population::generate(
             &mut rng,
+            &mut registry,
             &territories,
             params.subscribers,
             params.start.year,
         );
-        let mut next_account = population.accounts.len() as u64 + 1_000_000;
         let mut rng = Rng::derive(params.seed, stream::GANGS, 0, 0);
         let under = gangs::generate(
             &mut rng,
@@ -177,7 +178,7 @@ impl World {
             &territories,
             params.gang_count(),
             params.days,
-            &mut next_account,
+            &mut registry,
         );
         Ok(World {
             params: params.clone(),

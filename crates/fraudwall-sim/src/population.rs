@@ -226,6 +226,7 @@ impl Population {
 
     pub fn generate(
         rng: &mut Rng,
+        registry: &mut ids::Registry,
         territories: &Territories,
         n: u32,
         start_year: i32,
@@ -234,14 +235,13 @@ impl Population {
         let mut subscribers = Vec::with_capacity(n as usize);
         let mut operators = Vec::with_capacity(n as usize);
         let mut accounts = Vec::with_capacity(n as usize + n as usize / 8);
-        let mut next_account = 0u64;
-        for i in 0..n {
+        for _ in 0..n {
             let grid = rng.weighted(&territories.grid_weights) as u32;
             let rural = territories.grids[grid as usize].rural;
             let band = AGE_BANDS[rng.weighted(&band_weights)];
             let age = rng.range(u64::from(band.0), u64::from(band.1)) as u32;
             let occupation = occupation_for(rng, age, rural);
-            let (phone, operator) = ids::mobile(rng, u64::from(i), 0.015);
+            let (phone, operator) = registry.mobile(rng, 0.015);
             // ordinary churn: about 1.5% of SIMs were activated in the last 30 days
             let activated = if rng.chance(0.015) {
                 -(rng.range(0, 29) as i32)
@@ -261,8 +261,7 @@ impl Population {
             } * rng.lognormal(1.0, 0.6);
             let transfers = if age < 16 { 0.02 } else { 0.12 } * rng.lognormal(1.0, 0.6);
             let bank = ids::pick_bank(rng);
-            let account = ids::card(bank, next_account);
-            next_account += 1;
+            let account = registry.card(rng, bank);
             accounts.push(AccountRow {
                 account,
                 holder: phone,
@@ -272,8 +271,7 @@ impl Population {
             });
             let merchant = if occupation == Occupation::SelfEmployed && rng.chance(0.6) {
                 let bank = ids::pick_bank(rng);
-                let account = ids::card(bank, next_account);
-                next_account += 1;
+                let account = registry.card(rng, bank);
                 accounts.push(AccountRow {
                     account,
                     holder: phone,
@@ -320,8 +318,7 @@ impl Population {
                 let employees: Vec<u32> = workers[k..k + size].to_vec();
                 let boss = employees[rng.below(employees.len() as u64) as usize];
                 let bank = ids::pick_bank(rng);
-                let account = ids::card(bank, next_account);
-                next_account += 1;
+                let account = registry.card(rng, bank);
                 let daily = employees
                     .iter()
                     .filter(|&&e| {

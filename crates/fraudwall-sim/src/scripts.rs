@@ -5,6 +5,8 @@
 //! Placeholders: `{L}` the gang's link, `{N}` a contact number or chat id, `{A}` an amount,
 //! `{C}` an app's name, `{B}` a boss's or relative's form of address.
 
+use std::collections::HashSet;
+
 use crate::rng::Rng;
 use crate::types::FraudType;
 
@@ -149,15 +151,30 @@ fn alnum(rng: &mut Rng, n: usize) -> String {
         .collect()
 }
 
-/// A new domain for a gang of type `t`; `serial` keeps domains unique across gangs.
-pub fn domain(rng: &mut Rng, t: FraudType, serial: u32) -> String {
-    let word = rng.pick(domain_words(t));
-    let tld = rng.pick(TLDS);
-    format!("{word}{}{}.{tld}", alnum(rng, 2), serial)
+/// A new domain for a gang of type `t`, not in `taken`.
+pub fn domain(rng: &mut Rng, t: FraudType, taken: &mut HashSet<String>) -> String {
+    loop {
+        let word = rng.pick(domain_words(t));
+        let tld = rng.pick(TLDS);
+        let domain = format!("{word}{}.{tld}", alnum(rng, 3));
+        if taken.insert(domain.clone()) {
+            return domain;
+        }
+    }
 }
 
-pub fn app_package(rng: &mut Rng, t: FraudType, serial: u32) -> String {
-    format!("com.{}{}.{}", rng.pick(APP_WORDS), serial, app_suffix(t))
+/// A new package name for a gang of type `t`, not in `taken`.
+pub fn app_package(rng: &mut Rng, t: FraudType, taken: &mut HashSet<String>) -> String {
+    loop {
+        let word = rng.pick(APP_WORDS);
+        let tail: String = (0..rng.below(3))
+            .map(|_| (b'a' + rng.below(26) as u8) as char)
+            .collect();
+        let package = format!("com.{word}{tail}.{}", app_suffix(t));
+        if taken.insert(package.clone()) {
+            return package;
+        }
+    }
 }
 
 pub fn link(rng: &mut Rng, domain: &str) -> String {
