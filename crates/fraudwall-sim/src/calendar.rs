@@ -148,10 +148,59 @@ impl Clock {
         out.extend_from_slice(b"+08:00");
     }
 
+    /// A writer of times on `day` (days from the start) that formats the date once.
+    pub fn stamp(&self, day: i64) -> Stamp {
+        let mut date = Vec::with_capacity(10);
+        self.write(&mut date, day * DAY);
+        let mut prefix = [0u8; 11];
+        prefix.copy_from_slice(&date[..11]);
+        Stamp {
+            clock: self.clone(),
+            prefix,
+            day_start: day * DAY,
+        }
+    }
+
     pub fn format(&self, t: Time) -> String {
         let mut out = Vec::with_capacity(25);
         self.write(&mut out, t);
         String::from_utf8(out).expect("ascii")
+    }
+}
+
+/// Times of one day, its date formatted once (`2026-03-02T`); other days fall back to the clock.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    clock: Clock,
+    prefix: [u8; 11],
+    day_start: Time,
+}
+
+impl Stamp {
+    #[inline]
+    pub fn write(&self, out: &mut Vec<u8>, t: Time) {
+        let s = t - self.day_start;
+        if !(0..DAY).contains(&s) {
+            return self.clock.write(out, t);
+        }
+        let (h, m, sec) = (s / 3600, s / 60 % 60, s % 60);
+        out.extend_from_slice(&self.prefix);
+        out.extend_from_slice(&[
+            b'0' + (h / 10) as u8,
+            b'0' + (h % 10) as u8,
+            b':',
+            b'0' + (m / 10) as u8,
+            b'0' + (m % 10) as u8,
+            b':',
+            b'0' + (sec / 10) as u8,
+            b'0' + (sec % 10) as u8,
+            b'+',
+            b'0',
+            b'8',
+            b':',
+            b'0',
+            b'0',
+        ]);
     }
 }
 
@@ -186,6 +235,12 @@ mod tests {
             "2026-03-03T03:01:01+08:00"
         );
         assert_eq!(clock.format(-1), "2026-03-01T23:59:59+08:00");
+        let stamp = clock.stamp(1);
+        for t in [DAY, DAY + 3 * HOUR + 61, 2 * DAY - 1, 5, 3 * DAY] {
+            let mut out = Vec::new();
+            stamp.write(&mut out, t);
+            assert_eq!(String::from_utf8(out).unwrap(), clock.format(t));
+        }
     }
 
     proptest::proptest! {

@@ -58,6 +58,10 @@ pub const P_REMEMBER_CONTACT: f64 = 0.6;
 pub const P_REMEMBER_PAYMENT: f64 = 0.85;
 /// Probability that someone who received a spray call or message reports it as a clue.
 pub const P_CLUE: f64 = 0.01;
+/// Probability that the recipient of a fraud SMS with a link opens it.
+pub const P_CLICK: f64 = 0.03;
+/// Share of a social-channel gang's reach that is ad clicks on its site rather than calls or SMS.
+pub const AD_CLICKS: f64 = 0.3;
 /// Mistaken clues, per correct clue.
 pub const MISTAKEN_PER_CLUE: f64 = 0.15;
 /// Share of the population reached by a fraud call or SMS a day (seed 002: Shanghai blocks
@@ -186,6 +190,22 @@ impl Engine {
                         rng.below(world.population.subscribers.len() as u64) as u32
                     };
                     let callee = world.population.subscribers[target as usize].phone;
+                    // social-media ads: a click on the gang's site, no call or message
+                    if p.channel == Channel::Social
+                        && rng.chance(AD_CLICKS)
+                        && let Some(site) = g.active_site(t)
+                    {
+                        let link = scripts::link(rng, &site.domain);
+                        self.push(
+                            world,
+                            t,
+                            Rec::Visit {
+                                subscriber: callee,
+                                url: Url::Owned(link.into()),
+                            },
+                        );
+                        continue;
+                    }
                     if rng.chance(call_share) {
                         let duration = spray_duration(rng, g.careful);
                         self.push(
@@ -213,7 +233,18 @@ impl Engine {
                             Some(gw) if rng.chance(0.3) => gw,
                             _ => sim.number,
                         };
-                        let text = self.script(world, rng, g, t, Some(sim.number));
+                        let (text, link) = self.script(rng, g, t, Some(sim.number));
+                        if let Some(link) = link.filter(|_| rng.chance(P_CLICK)) {
+                            let at = t + rng.lognormal(6.0 * MINUTE as f64, 1.0) as i64;
+                            self.push(
+                                world,
+                                at,
+                                Rec::Visit {
+                                    subscriber: callee,
+                                    url: Url::Owned(link.into()),
+                                },
+                            );
+                        }
                         truth.push(json!({"type": "message", "gang": g.name(), "fraud_type": g.fraud_type.code(),
                             "sender": num_string(sender), "recipient": num_string(callee),
                             "time": world.clock.format(t), "text": text}));
@@ -243,20 +274,25 @@ impl Engine {
         }
     }
 
+    /// A message of the gang's, with the link it carries (if any).
     fn script(
         &self,
-        world: &World,
         rng: &mut Rng,
         g: &Gang,
         t: Time,
         number: Option<Num>,
-    ) -> String {
-        let templates = scripts::scripts(g.fraud_type);
-        let template = rng.pick(templates);
-        let link = g
-            .active_site(t)
-            .map(|s| scripts::link(rng, &s.domain))
-            .unwrap_or_default();
+    ) -> (String, Option<String>) {
+        let link = g.active_site(t).map(|s| scripts::link(rng, &s.domain));
+        let templates: Vec<&str> = scripts::scripts(g.fraud_type)
+            .iter()
+            .copied()
+            .filter(|s| link.is_some() || !s.contains("{L}"))
+            .collect();
+        let template = if templates.is_empty() {
+            *rng.pick(scripts::scripts(g.fraud_type))
+        } else {
+            *rng.pick(&templates)
+        };
         let number = number.map(num_string).unwrap_or_default();
         let boss = if rng.chance(0.5) {
             "王总"
@@ -264,20 +300,21 @@ impl Engine {
             "你们李总"
         };
         let app = g.apps.first().map(|a| a.1).unwrap_or("助手");
-        let _ = world;
         let amount = rng.range(5, 500) * 100;
-        scripts::render(
+        let text = scripts::render(
             rng,
             template,
             &Fill {
-                link: &link,
+                link: link.as_deref().unwrap_or(""),
                 number: &number,
                 amount,
                 app,
                 boss,
             },
             g.obfuscation,
-        )
+        );
+        let carried = if template.contains("{L}") { link } else { None };
+        (text, carried)
     }
 
     fn new_stories(
@@ -347,7 +384,7 @@ impl Engine {
                     Some(gw) if rng.chance(0.3) => gw,
                     _ => sim.number,
                 };
-                let text = self.script(world, rng, g, t, Some(sim.number));
+                let (text, _) = self.script(rng, g, t, Some(sim.number));
                 self.push(
                     world,
                     t,

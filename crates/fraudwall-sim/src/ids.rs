@@ -55,18 +55,29 @@ pub fn num_string(n: Num) -> String {
     String::from_utf8(out).expect("ascii")
 }
 
-/// Appends the decimal digits of `v`.
+/// Appends the decimal digits of `v`, two at a time.
 #[inline]
 pub fn write_u64(out: &mut Vec<u8>, mut v: u64) {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
     let mut buf = [0u8; 20];
     let mut i = buf.len();
-    loop {
+    while v >= 100 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if v >= 10 {
+        let pair = v as usize * 2;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else {
         i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        buf[i] = b'0' + v as u8;
     }
     out.extend_from_slice(&buf[i..]);
 }
@@ -247,6 +258,15 @@ mod tests {
                 );
                 assert_eq!(account.bank().map(|b| b.code()), Some(*code), "{number}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn digits_are_the_decimal_form(v: u64) {
+            let mut out = Vec::new();
+            write_u64(&mut out, v);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
         }
     }
 

@@ -373,17 +373,48 @@ pub fn generate(
 }
 
 fn make_hour(world: &World, day: u32, hour: usize, fraud: Vec<Timed>) -> (Vec<u8>, [u64; 5]) {
-    let mut records = Vec::with_capacity(fraud.len() + 4096);
+    let mut records = Vec::new();
     ordinary::hour(world, day, hour, &mut records);
     records.extend(fraud);
-    records.sort_by_key(|r| r.t);
+    let order = by_second(
+        &records,
+        i64::from(day) * DAY + hour as i64 * calendar::HOUR,
+    );
+    let stamp = world.clock.stamp(i64::from(day));
     let mut counts = [0u64; 5];
-    let mut bytes = Vec::with_capacity(records.len() * 160);
-    for r in &records {
+    let mut bytes = Vec::with_capacity(records.len() * 170);
+    for i in order {
+        let r = &records[i as usize];
         counts[r.rec.kind_index()] += 1;
-        write_line(&mut bytes, &world.clock, r);
+        write_line(&mut bytes, &stamp, r);
     }
     (bytes, counts)
+}
+
+/// The records' indices in time order, ties in index order: a counting sort over the hour's
+/// seconds (every record of an hour lies inside it).
+fn by_second(records: &[Timed], start: Time) -> Vec<u32> {
+    let second = |r: &Timed| {
+        debug_assert!(
+            (0..calendar::HOUR).contains(&(r.t - start)),
+            "a record outside its hour"
+        );
+        (r.t - start).clamp(0, calendar::HOUR - 1) as usize
+    };
+    let mut offsets = vec![0u32; calendar::HOUR as usize + 1];
+    for r in records {
+        offsets[second(r) + 1] += 1;
+    }
+    for i in 1..offsets.len() {
+        offsets[i] += offsets[i - 1];
+    }
+    let mut order = vec![0u32; records.len()];
+    for (i, r) in records.iter().enumerate() {
+        let slot = &mut offsets[second(r)];
+        order[*slot as usize] = i as u32;
+        *slot += 1;
+    }
+    order
 }
 
 fn write_people(world: &World, files: &mut Files<'_>) -> Result<(), SimError> {

@@ -56,11 +56,21 @@ pub fn hour(world: &World, day: u32, hour: usize, out: &mut Vec<Timed>) {
     let calls_share = share(&DIURNAL_CALLS, hour);
     let web_share = share(&DIURNAL_WEB, hour);
     let phone = |i: u32| -> Num { subs[i as usize].phone };
+    let expected = (pop.call_weights.total
+        + pop.sms_weights.total
+        + pop.transfer_weights.total
+        + n as f64 * NOTIFICATIONS_PER_DAY)
+        * calls_share
+        + (pop.visit_weights.total
+            + n as f64 * INSTALLS_PER_DAY
+            + pop.merchants.len() as f64 * MERCHANT_SALES_PER_DAY)
+            * web_share;
+    out.reserve((expected * 1.05) as usize + 1024);
 
     // calls
-    let total = pop.call_weights.last().copied().unwrap_or(0.0) * if weekend { 0.85 } else { 1.0 };
+    let total = pop.call_weights.total * if weekend { 0.85 } else { 1.0 };
     for _ in 0..rng.poisson(total * calls_share) {
-        let caller = rng.weighted(&pop.call_weights) as u32;
+        let caller = pop.call_weights.draw(&mut rng) as u32;
         let s = &subs[caller as usize];
         let social = rng.chance(s.occupation.social_share());
         let (callee, duration) = match social
@@ -127,9 +137,9 @@ pub fn hour(world: &World, day: u32, hour: usize, out: &mut Vec<Timed>) {
             },
         });
     }
-    let total = pop.sms_weights.last().copied().unwrap_or(0.0);
+    let total = pop.sms_weights.total;
     for _ in 0..rng.poisson(total * calls_share) {
-        let sender = rng.weighted(&pop.sms_weights) as u32;
+        let sender = pop.sms_weights.draw(&mut rng) as u32;
         if let Some(to) = pick_contact(world, &mut rng, sender) {
             out.push(Timed {
                 t: at(&mut rng, start, HOUR),
@@ -143,9 +153,9 @@ pub fn hour(world: &World, day: u32, hour: usize, out: &mut Vec<Timed>) {
     }
 
     // the web
-    let total = pop.visit_weights.last().copied().unwrap_or(0.0);
+    let total = pop.visit_weights.total;
     for _ in 0..rng.poisson(total * web_share) {
-        let who = rng.weighted(&pop.visit_weights) as u32;
+        let who = pop.visit_weights.draw(&mut rng) as u32;
         let url = if rng.chance(0.03) {
             Url::Small {
                 site: rng.below(legit::SMALL_SITES.len() as u64) as u16,
@@ -180,9 +190,9 @@ pub fn hour(world: &World, day: u32, hour: usize, out: &mut Vec<Timed>) {
     }
 
     // money between people
-    let total = pop.transfer_weights.last().copied().unwrap_or(0.0);
+    let total = pop.transfer_weights.total;
     for _ in 0..rng.poisson(total * calls_share) {
-        let from = rng.weighted(&pop.transfer_weights) as u32;
+        let from = pop.transfer_weights.draw(&mut rng) as u32;
         if let Some(to) = pick_contact(world, &mut rng, from) {
             let (a, b) = (&subs[from as usize], &subs[to as usize]);
             out.push(Timed {

@@ -3,7 +3,7 @@
 
 use crate::geo::Territories;
 use crate::ids::{self, Num};
-use crate::rng::{Rng, cumulative};
+use crate::rng::{Alias, Rng, cumulative};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u8)]
@@ -204,10 +204,10 @@ pub struct Population {
     pub subscribers: Vec<Subscriber>,
     pub operators: Vec<&'static str>,
     /// Cumulative call weights, to draw callers.
-    pub call_weights: Vec<f64>,
-    pub sms_weights: Vec<f64>,
-    pub visit_weights: Vec<f64>,
-    pub transfer_weights: Vec<f64>,
+    pub call_weights: Alias,
+    pub sms_weights: Alias,
+    pub visit_weights: Alias,
+    pub transfer_weights: Alias,
     /// Contacts of subscriber `i`: `contacts[offsets[i]..offsets[i + 1]]`.
     pub contacts: Vec<u32>,
     pub offsets: Vec<u32>,
@@ -365,10 +365,18 @@ impl Population {
                     && (u64::from(i).wrapping_mul(0x9e37_79b9) >> 7) % 40 == 0
             })
             .collect();
-        let call_weights = cumulative(subscribers.iter().map(|s| f64::from(s.calls)));
-        let sms_weights = cumulative(subscribers.iter().map(|s| f64::from(s.sms)));
-        let visit_weights = cumulative(subscribers.iter().map(|s| f64::from(s.visits)));
-        let transfer_weights = cumulative(subscribers.iter().map(|s| f64::from(s.transfers)));
+        let weights = |f: fn(&Subscriber) -> f32| {
+            Alias::new(
+                &subscribers
+                    .iter()
+                    .map(|s| f64::from(f(s)))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let call_weights = weights(|s| s.calls);
+        let sms_weights = weights(|s| s.sms);
+        let visit_weights = weights(|s| s.visits);
+        let transfer_weights = weights(|s| s.transfers);
         Population {
             subscribers,
             operators,

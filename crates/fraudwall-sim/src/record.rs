@@ -1,7 +1,7 @@
 //! Activity records in a compact form, and their NDJSON lines in the `POST /v1/events` record
 //! format, written by hand (no allocation per record).
 
-use crate::calendar::{Clock, Time};
+use crate::calendar::{Stamp, Time};
 use crate::ids::{Num, write_amount, write_num, write_u64};
 use crate::legit;
 
@@ -128,7 +128,7 @@ pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Appends one NDJSON line.
-pub fn write_line(out: &mut Vec<u8>, clock: &Clock, r: &Timed) {
+pub fn write_line(out: &mut Vec<u8>, clock: &Stamp, r: &Timed) {
     match &r.rec {
         Rec::Call {
             caller,
@@ -247,7 +247,7 @@ mod tests {
     use crate::ids::cn;
 
     fn line(rec: Rec) -> serde_json::Value {
-        let clock = Clock::new("2026-03-02".parse().unwrap());
+        let clock = crate::calendar::Clock::new("2026-03-02".parse().unwrap()).stamp(0);
         let mut out = Vec::new();
         write_line(&mut out, &clock, &Timed { t: 3661, rec });
         assert_eq!(out.last(), Some(&b'\n'));

@@ -148,6 +148,70 @@ pub fn cumulative(weights: impl IntoIterator<Item = f64>) -> Vec<f64> {
         .collect()
 }
 
+/// Walker's alias table (Vose's construction): draws an index by weight in constant time.
+#[derive(Debug, Clone)]
+pub struct Alias {
+    probability: Vec<f64>,
+    alias: Vec<u32>,
+    /// The sum of the weights.
+    pub total: f64,
+}
+
+impl Alias {
+    pub fn new(weights: &[f64]) -> Alias {
+        let n = weights.len();
+        let total: f64 = weights.iter().sum();
+        let mut probability = vec![1.0; n];
+        let mut alias: Vec<u32> = (0..n as u32).collect();
+        if n == 0 || total <= 0.0 {
+            return Alias {
+                probability,
+                alias,
+                total: 0.0,
+            };
+        }
+        let mut scaled: Vec<f64> = weights.iter().map(|w| w * n as f64 / total).collect();
+        let mut small: Vec<u32> = Vec::new();
+        let mut large: Vec<u32> = Vec::new();
+        for (i, &p) in scaled.iter().enumerate() {
+            if p < 1.0 {
+                small.push(i as u32);
+            } else {
+                large.push(i as u32);
+            }
+        }
+        while let (Some(&s), Some(&l)) = (small.last(), large.last()) {
+            small.pop();
+            probability[s as usize] = scaled[s as usize];
+            alias[s as usize] = l;
+            scaled[l as usize] += scaled[s as usize] - 1.0;
+            if scaled[l as usize] < 1.0 {
+                large.pop();
+                small.push(l);
+            }
+        }
+        // what is left is 1 up to rounding
+        for i in small.into_iter().chain(large) {
+            probability[i as usize] = 1.0;
+        }
+        Alias {
+            probability,
+            alias,
+            total,
+        }
+    }
+
+    #[inline]
+    pub fn draw(&self, rng: &mut Rng) -> usize {
+        let i = rng.below(self.probability.len() as u64) as usize;
+        if rng.f64() < self.probability[i] {
+            i
+        } else {
+            self.alias[i] as usize
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +246,24 @@ mod tests {
         v.sort_by(f64::total_cmp);
         let median = v[n / 2];
         assert!((median - 60.0).abs() < 4.0, "{median}");
+    }
+
+    #[test]
+    fn alias_draws_by_weight() {
+        let weights = [1.0, 0.0, 3.0, 6.0];
+        let alias = Alias::new(&weights);
+        let mut r = Rng::derive(2, 0, 0, 0);
+        let mut counts = [0u32; 4];
+        for _ in 0..100_000 {
+            counts[alias.draw(&mut r)] += 1;
+        }
+        assert_eq!(counts[1], 0);
+        for (c, w) in counts.iter().zip(weights) {
+            assert!(
+                (f64::from(*c) / 100_000.0 - w / 10.0).abs() < 0.01,
+                "{counts:?}"
+            );
+        }
     }
 
     proptest::proptest! {
