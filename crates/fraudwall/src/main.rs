@@ -46,6 +46,8 @@ enum Command {
     Lists(cmd::lists::ListsCommand),
     /// Decide on events from stdin (JSON lines) against a store's lists and rules
     Check(cmd::check::CheckArgs),
+    /// Write a seeded simulated province, with its ground truth, into a directory
+    Simulate(cmd::simulate::SimulateArgs),
     /// Replay a simulated scenario through a fresh node and score it against its truth
     Evaluate(cmd::evaluate::EvaluateArgs),
 }
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::Sms(command) => cmd::sms::run(command).map(|()| ExitCode::SUCCESS),
         Command::Lists(command) => cmd::lists::run(command).map(|()| ExitCode::SUCCESS),
         Command::Check(args) => cmd::check::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Simulate(args) => cmd::simulate::run(args).map(|()| ExitCode::SUCCESS),
         Command::Evaluate(args) => cmd::evaluate::run(args).map(|()| ExitCode::SUCCESS),
     };
     match outcome {

@@ -5,6 +5,7 @@ pub mod lines;
 pub mod lists;
 pub mod phone;
 pub mod serve;
+pub mod simulate;
 pub mod sms;
 pub mod token;
 pub mod url;
