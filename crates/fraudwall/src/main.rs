@@ -50,6 +50,8 @@ enum Command {
     Simulate(cmd::simulate::SimulateArgs),
     /// Replay a simulated scenario through a fresh node and score it against its truth
     Evaluate(cmd::evaluate::EvaluateArgs),
+    /// Simulate a small province, replay and score it, and serve the API on it
+    Demo(cmd::demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +67,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args).map(|()| ExitCode::SUCCESS),
         Command::Simulate(args) => cmd::simulate::run(args).map(|()| ExitCode::SUCCESS),
         Command::Evaluate(args) => cmd::evaluate::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Demo(args) => cmd::demo::run(args).map(|()| ExitCode::SUCCESS),
     };
     match outcome {
         Ok(code) => code,

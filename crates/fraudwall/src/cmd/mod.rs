@@ -1,5 +1,6 @@
 pub mod audit;
 pub mod check;
+pub mod demo;
 pub mod evaluate;
 pub mod lines;
 pub mod lists;

@@ -15,6 +15,7 @@ use fraudwall_lists::entry::{Kind, List, Source};
 use fraudwall_lists::import::Format;
 use fraudwall_rules::{Scratch, Verdict};
 use fraudwall_server::wire::parse_event;
+use fraudwall_sim::separability::Observer;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -53,6 +54,8 @@ struct Replay<'a> {
     truth: &'a Truth,
     analyst: Principal,
     report: Report,
+    /// Per-number and per-account behaviour, for the best single-statistic rules.
+    observer: Observer,
     /// Scenario times are moved by this many seconds so that the scenario ends now: evidence
     /// keeps its age relative to the replay's clock, and none is in the future.
     shift: i64,
@@ -61,6 +64,7 @@ struct Replay<'a> {
 #[derive(Deserialize)]
 struct RecordLine<'a> {
     kind: &'a str,
+    duration_s: Option<u64>,
     caller: Option<&'a str>,
     callee: Option<&'a str>,
     sender: Option<&'a str>,
@@ -139,6 +143,7 @@ impl<'a> Replay<'a> {
                 days,
             ),
             shift,
+            observer: Observer::default(),
         }
     }
 
@@ -172,7 +177,31 @@ impl<'a> Replay<'a> {
             }
         }
         self.report.seconds = started.elapsed().as_secs_f64();
+        self.read_sim_ages()?;
+        self.report.baseline = self.observer.number_rules(&self.truth.fraud_numbers());
+        self.report
+            .baseline
+            .extend(self.observer.account_rules(self.truth.fraud_accounts()));
         Ok(self.report)
+    }
+
+    /// SIM activation dates, from what the operators know (`sims.csv`), for the SIM-age rule.
+    fn read_sim_ages(&mut self) -> anyhow::Result<()> {
+        let path = self.scenario.dir.join("sims.csv");
+        let Ok(file) = std::fs::File::open(&path) else {
+            return Ok(());
+        };
+        let mut reader = csv::Reader::from_reader(std::io::BufReader::new(file));
+        for (index, row) in reader.records().enumerate() {
+            let row = row.with_context(|| format!("{}:{}", path.display(), index + 2))?;
+            let (Some(phone), Some(date)) = (row.get(0), row.get(2)) else {
+                continue;
+            };
+            let at = super::scenario::seconds(&format!("{date}T00:00:00+08:00"))
+                .with_context(|| format!("{}:{}", path.display(), index + 2))?;
+            self.observer.activated(phone, at.div_euclid(86_400));
+        }
+        Ok(())
     }
 
     /// The reputation pass is an administrator's to run.
@@ -221,6 +250,8 @@ impl<'a> Replay<'a> {
                 );
                 let fraud = truth.fraud_number(caller, t) || truth.fraud_number(callee, t);
                 let fresh = truth.fraud_number(caller, t) && !truth.listed_at_start(caller);
+                self.observer
+                    .call(caller, callee, t, record.duration_s.unwrap_or_default());
                 (
                     Channel::Call,
                     json!({"kind": "call", "caller": caller, "callee": callee}),
@@ -261,6 +292,7 @@ impl<'a> Replay<'a> {
                     record.to_account.unwrap_or_default(),
                 );
                 let fraud = truth.fraud_account(to) || truth.fraud_account(from);
+                self.observer.transfer(from, to, t);
                 let mut event = json!({"kind": "transfer", "from_account": from, "to_account": to,
                     "amount": record.amount.unwrap_or_default(), "currency": record.currency.unwrap_or("CNY")});
                 if let Some(phone) = record.from_phone {

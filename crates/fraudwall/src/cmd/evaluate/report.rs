@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use fraudwall_sim::separability::Rule;
 use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +82,9 @@ pub struct Report {
     /// Records whose event the decision path refused as invalid (scored as allowed).
     pub invalid: u64,
     pub seconds: f64,
+    /// The best single-threshold rule on each per-number and per-account statistic: if one
+    /// gave the fraud away, the province would teach nothing.
+    pub baseline: Vec<Rule>,
 }
 
 impl Report {
@@ -94,6 +98,7 @@ impl Report {
             clues: 0,
             invalid: 0,
             seconds: 0.0,
+            baseline: Vec::new(),
         }
     }
 
@@ -165,6 +170,24 @@ impl Report {
         );
         let _ = writeln!(
             out,
+            "the best single-threshold rule on one statistic, against the truth (F1 below 0.8: no statistic alone gives fraud away)"
+        );
+        for rule in &self.baseline {
+            let _ = writeln!(
+                out,
+                "  {:<20} {} {:<10.2} F1 {:.2} (precision {:.2}, recall {:.2}, {} of {} fraud)",
+                rule.statistic,
+                if rule.above { ">=" } else { "<=" },
+                rule.threshold,
+                rule.f1,
+                rule.precision,
+                rule.recall,
+                rule.positives,
+                rule.population
+            );
+        }
+        let _ = writeln!(
+            out,
             "replay: {} records, {} cases, {} clues, {} seeded list entries in {:.1} s ({:.0} records/s)",
             self.records(),
             self.cases,
@@ -193,6 +216,11 @@ impl Report {
                 "all_days": channels(&totals),
                 "fresh_numbers": self.fresh_numbers.json(),
             },
+            "baseline": self.baseline.iter().map(|rule| json!({
+                "statistic": rule.statistic, "threshold": rule.threshold, "above": rule.above,
+                "f1": rule.f1, "precision": rule.precision, "recall": rule.recall,
+                "positives": rule.positives, "population": rule.population,
+            })).collect::<Vec<_>>(),
             "replay": {
                 "records": self.records(), "cases": self.cases, "clues": self.clues,
                 "seeded_entries": self.seeded, "invalid_events": self.invalid,

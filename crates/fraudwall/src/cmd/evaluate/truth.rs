@@ -155,6 +155,15 @@ impl Truth {
     pub fn fraud_account(&self, account: &str) -> bool {
         self.accounts.contains(account)
     }
+
+    /// Every number a gang used, whenever.
+    pub fn fraud_numbers(&self) -> HashSet<String> {
+        self.numbers.keys().cloned().collect()
+    }
+
+    pub fn fraud_accounts(&self) -> &HashSet<String> {
+        &self.accounts
+    }
 }
 
 fn message_key(sender: &str, recipient: &str, t: i64) -> String {
