@@ -89,3 +89,57 @@ fn a_scenario_with_a_malformed_line_is_refused_with_its_file_and_line() {
         "nothing is scored: {stdout}"
     );
 }
+
+/// The README's first command: a province simulated, replayed and served, with a token that
+/// works on it.
+#[test]
+fn the_demo_serves_a_replayed_province_with_a_working_token() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let temp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(support::binary())
+        .args([
+            "demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--subscribers",
+            "1000",
+            "--days",
+            "1",
+        ])
+        .arg("--dir")
+        .arg(temp.path().join("demo"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut token = None;
+    let mut address = None;
+    let mut table = String::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("admin token: ") {
+            token = Some(rest.to_owned());
+        } else if let Some(rest) = line.split("listening on ").nth(1) {
+            address = Some(rest.trim().to_owned());
+            break;
+        } else {
+            table.push_str(&line);
+            table.push('\n');
+        }
+    }
+    let (token, address) = (token.expect("a token"), address.expect("an address"));
+    assert!(table.contains("all days   calls"), "{table}");
+    let status = support::get(&format!("http://{address}/v1/lists/status"), Some(&token));
+    assert_eq!(status.status, 200, "{}", status.text);
+    assert!(
+        status.body["version"].as_u64().unwrap() > 0,
+        "{}",
+        status.text
+    );
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert!(child.wait().unwrap().success());
+}
