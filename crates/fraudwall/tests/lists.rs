@@ -6,7 +6,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{Server, get, post, run, send, shared_data};
+use support::{Server, get, post, run, send};
 
 fn import(
     data_dir: &std::path::Path,
@@ -58,30 +58,14 @@ fn verdict_of_url(server: &Server, token: &str, url: &str) -> String {
 fn imported_lists_block_links_subdomains_and_texts_and_allow_the_rest() {
     let temp = tempfile::tempdir().unwrap();
     let data = temp.path().join("data");
-    let urls = shared_data().join("urls");
-    let summary = import(
-        &data,
-        "black",
-        "url",
-        "abp",
-        &urls.join("urlhaus-filter-online.txt"),
-    );
+    let urlhaus = fraudwall_testdata::require!("urls/urlhaus-filter-online.txt");
+    let eth_black = fraudwall_testdata::require!("urls/eth-phishing-blacklist.txt");
+    let eth_white = fraudwall_testdata::require!("urls/eth-phishing-whitelist.txt");
+    let summary = import(&data, "black", "url", "abp", &urlhaus);
     assert!(summary.starts_with("imported "), "{summary}");
     assert!(summary.contains("rejected 0"), "{summary}");
-    import(
-        &data,
-        "black",
-        "domain",
-        "plain",
-        &urls.join("eth-phishing-blacklist.txt"),
-    );
-    import(
-        &data,
-        "white",
-        "domain",
-        "plain",
-        &urls.join("eth-phishing-whitelist.txt"),
-    );
+    import(&data, "black", "domain", "plain", &eth_black);
+    import(&data, "white", "domain", "plain", &eth_white);
     let numbers: String = (0..20_000u64)
         .map(|i| format!("+86138{:08}\n", i * 7))
         .collect();
@@ -123,7 +107,7 @@ fn imported_lists_block_links_subdomains_and_texts_and_allow_the_rest() {
     assert_eq!(decisions[3]["reasons"][0]["code"], "text_link_blacklisted");
     assert_eq!(decisions[4]["reasons"][0]["code"], "caller_blacklisted");
     // a path entry of the abp list blocks below its path only
-    let path_rule = std::fs::read_to_string(urls.join("urlhaus-filter-online.txt"))
+    let path_rule = std::fs::read_to_string(&urlhaus)
         .unwrap()
         .lines()
         .find_map(|line| {

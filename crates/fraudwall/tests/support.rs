@@ -219,12 +219,3 @@ pub fn send(method: &str, url: &str, token: Option<&str>, content_type: &str, bo
     let request = request.body(body.to_owned()).unwrap();
     reply(agent().run(request).unwrap())
 }
-
-/// The shared data directory (`FRAUDWALL_SHARED_DATA` overrides).
-pub fn shared_data() -> PathBuf {
-    std::env::var_os("FRAUDWALL_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
-        })
-}
