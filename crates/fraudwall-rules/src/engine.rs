@@ -260,7 +260,7 @@ impl Engine {
         });
         Decision {
             verdict,
-            risk,
+            risk: risk.max(seen_risk(&evaluation.signals)),
             reasons,
             versions: Versions {
                 lists: self.snapshot.version(),
@@ -607,6 +607,21 @@ fn strongest(a: Option<Listing>, b: Option<Listing>) -> Option<Listing> {
         (a, None) => a,
         (None, b) => b,
     }
+}
+
+/// The share of a listing's confidence that a black or gray listing adds to the risk on its
+/// own, when no rule reads it: a rule that does speaks louder (0.6 for gray, 0.95 for black).
+const UNRULED_LISTING_WEIGHT: f64 = 0.5;
+
+/// What the signals say on their own, below every rule's threshold: the text classifier's
+/// fraud probability (`text.risk`), and half the confidence of the strongest black or gray
+/// listing. A decision's risk is the highest of this and the risks of the rules that held, so
+/// a message the classifier scores at 0.58 is allowed with risk 0.58, not 0; verdicts are the
+/// rules' alone.
+fn seen_risk(signals: &Signals) -> f32 {
+    let text = signals.measure(Measure::TextRisk);
+    let listed = signals.measure(Measure::ListConfidence) * UNRULED_LISTING_WEIGHT;
+    text.max(listed).clamp(0.0, 1.0) as f32
 }
 
 fn raise_mark(role: Role, mark: Mark, signals: &mut Signals) {

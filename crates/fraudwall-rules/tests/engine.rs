@@ -290,6 +290,62 @@ fn the_text_classifier_speaks_for_fraudulent_texts() {
 }
 
 #[test]
+fn the_risk_shows_the_classifier_below_every_rule_threshold() {
+    let model = Arc::new(Model::bundled().unwrap());
+    let engine = Engine::new(
+        Snapshot::empty(),
+        Arc::new(RuleSet::builtin()),
+        Some(model.clone()),
+        Region::CN,
+    );
+    for text in [
+        "ok see you at the station at 7, bring the umbrella",
+        "Free entry to our weekly draw, reply to claim your prize",
+        "您的账户存在异常，请联系客服处理",
+    ] {
+        let mut scratch = fraudwall_text::Scratch::default();
+        let probabilities = model.probabilities_with(text, &mut scratch);
+        let text_risk = 1.0 - probabilities[model.normal_class().unwrap()];
+        let decision = engine.decide(&sms("13900139001", text), &mut Scratch::new());
+        assert!(text_risk > 0.0, "{text}: {text_risk}");
+        // the verdict is the rules' (allow below 0.7); the risk still shows what was seen
+        if text_risk < 0.7 {
+            assert_eq!(decision.verdict, Verdict::Allow, "{text}: {decision:?}");
+        }
+        assert!(
+            (decision.risk - text_risk).abs() < 1e-6 || decision.risk > text_risk,
+            "{text}: risk {} for text risk {text_risk}",
+            decision.risk
+        );
+    }
+    // an unlisted link and no text model: nothing seen, no risk
+    let plain = engine_without_rules_for_lists();
+    let decision = plain.decide(&visit("https://gray.example/"), &mut Scratch::new());
+    assert_eq!(decision.verdict, Verdict::Allow);
+    assert!((decision.risk - 0.45).abs() < 1e-6, "{decision:?}");
+}
+
+/// A gray listing under a rule set that has no rule for it still shows in the risk.
+fn engine_without_rules_for_lists() -> Engine {
+    let rules = RuleSet::parse(
+        r#"
+version = "calls-only"
+[[rule]]
+id = "caller_blacklisted"
+events = ["call"]
+when = ["caller.black"]
+verdict = "block"
+risk = 0.95
+reason = "caller_blacklisted"
+detail = "the caller is on the black list"
+"#,
+        RulesFormat::Toml,
+    )
+    .unwrap();
+    engine(&[(List::Gray, Kind::Domain, "gray.example", N)]).with_rules(Arc::new(rules))
+}
+
+#[test]
 fn apps_are_matched_by_package_and_certificate() {
     let cert = "a".repeat(64);
     let engine = engine(&[
