@@ -20,6 +20,7 @@ mod embed;
 mod eval;
 mod features;
 mod linear;
+mod meaning;
 mod model;
 mod normalize;
 mod segment;
