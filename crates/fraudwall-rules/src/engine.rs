@@ -6,13 +6,14 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use fraudwall_ids::phone::{PhoneNormalizer, PhoneNumber, Region};
+use fraudwall_ids::range::NumberRange;
 use fraudwall_ids::url::{self, CanonicalUrl, Canonicalizer, HostKind};
-use fraudwall_lists::entry::Table;
+use fraudwall_lists::entry::{Kind, List, Table};
 use fraudwall_lists::snapshot::{Listing, Mark, Snapshot};
 use fraudwall_text::{EntityKind, Model};
 
-use crate::decision::{Decision, Reason, Verdict, Versions};
-use crate::event::{Attestation, Event};
+use crate::decision::{Decision, MatchedEntry, Reason, Verdict, Versions};
+use crate::event::{Attestation, Event, Sender};
 use crate::ruleset::{EventKind, Rule, RuleSet};
 use crate::signals::{Measure, Role, Signal, Signals, Standing};
 
@@ -64,8 +65,8 @@ impl Scratch {
 #[derive(Debug, Default, Clone)]
 struct Found {
     marks: [Option<Mark>; Role::ALL.len()],
-    /// The most specific listed range holding the role's number.
-    ranges: [Option<Mark>; Role::ALL.len()],
+    /// The most specific listed range holding the role's number, with the range's key.
+    ranges: [Option<(Mark, u64)>; Role::ALL.len()],
     /// For roles with many candidates (links and numbers in a text): which one matched.
     items: [Option<String>; Role::ALL.len()],
 }
@@ -186,7 +187,20 @@ impl Engine {
                 EventKind::Call
             }
             Event::Sms(sms) => {
-                self.check_number(Role::Sender, &sms.sender, &mut signals, scratch);
+                match &sms.sender {
+                    Sender::Number(number) => {
+                        self.check_number(Role::Sender, number, &mut signals, scratch);
+                    }
+                    Sender::Id(id) => {
+                        self.check_key(
+                            Role::Sender,
+                            Table::Senders,
+                            id.key(),
+                            &mut signals,
+                            scratch,
+                        );
+                    }
+                }
                 self.check_text(&sms.text, &mut signals, scratch);
                 EventKind::Sms
             }
@@ -252,10 +266,12 @@ impl Engine {
         rules.evaluate(evaluation.kind, &evaluation.signals, |rule| {
             verdict = verdict.max(rule.verdict);
             risk = risk.max(rule.risk_for(&evaluation.signals));
+            let (detail, entry) = self.explain(rule, event, scratch);
             reasons.push(Reason {
                 code: &rule.reason,
-                detail: self.detail(rule, event, scratch),
+                detail,
                 rule: &rule.id,
+                entry,
             });
         });
         Decision {
@@ -271,24 +287,34 @@ impl Engine {
     }
 
     /// The rule's own detail, followed by what matched: the entry's list, fraud type, source
-    /// and confidence, or the classifier's label and the words that weighed most.
-    fn detail<'r>(&self, rule: &'r Rule, event: &Event, scratch: &mut Scratch) -> Cow<'r, str> {
+    /// and confidence, or the classifier's label and the words that weighed most; and, for a
+    /// rule that reads a listing, the entry itself.
+    fn explain<'r>(
+        &self,
+        rule: &'r Rule,
+        event: &Event,
+        scratch: &mut Scratch,
+    ) -> (Cow<'r, str>, Option<MatchedEntry>) {
         if rule.requires(Signal::TextFraud) {
-            return self.text_detail(rule, event, scratch);
+            return (self.text_detail(rule, event, scratch), None);
         }
         let Some((role, standing)) = rule.subject else {
-            return Cow::Borrowed(&rule.detail);
+            return (Cow::Borrowed(&rule.detail), None);
         };
         let found = &scratch.found;
-        let mark = match standing {
-            Standing::RangeBlack | Standing::RangeGray => found.ranges[role as usize],
-            _ => found.marks[role as usize],
+        let (mark, range) = match standing {
+            Standing::RangeBlack | Standing::RangeGray => match found.ranges[role as usize] {
+                Some((mark, key)) => (Some(mark), Some(key)),
+                None => (None, None),
+            },
+            _ => (found.marks[role as usize], None),
         };
-        let listing = mark.and_then(|mark| match standing {
-            Standing::Black | Standing::BlackFatal | Standing::RangeBlack => mark.black,
-            Standing::Gray | Standing::RangeGray => mark.gray,
-            Standing::White => mark.white,
-        });
+        let list = match standing {
+            Standing::Black | Standing::BlackFatal | Standing::RangeBlack => List::Black,
+            Standing::Gray | Standing::RangeGray => List::Gray,
+            Standing::White => List::White,
+        };
+        let listing = mark.and_then(|mark| mark.get(list));
         let mut detail = rule.detail.clone();
         if let Some(item) = &found.items[role as usize] {
             let _ = write!(detail, ": {item}");
@@ -296,7 +322,95 @@ impl Engine {
         if let Some(listing) = listing {
             self.describe_listing(&listing, &mut detail);
         }
-        Cow::Owned(detail)
+        let entry = listing.and_then(|listing| {
+            let (kind, value) = match range {
+                Some(key) => (Kind::Range, NumberRange::from_key(key)?.to_string()),
+                None => self.listed_identity(role, list, listing, event, scratch)?,
+            };
+            Some(MatchedEntry {
+                list,
+                kind,
+                value,
+                source: listing.source,
+            })
+        });
+        (Cow::Owned(detail), entry)
+    }
+
+    /// The kind and canonical value of the entry that gave `role` its `listing` on `list`: the
+    /// event's own identifier, or for links the most specific expression listed so.
+    fn listed_identity(
+        &self,
+        role: Role,
+        list: List,
+        listing: Listing,
+        event: &Event,
+        scratch: &mut Scratch,
+    ) -> Option<(Kind, String)> {
+        let number = |n: &PhoneNumber| (Kind::Number, n.to_string());
+        match (role, event) {
+            (Role::Caller, Event::Call(call)) => Some(number(&call.caller)),
+            (Role::Sender, Event::Sms(sms)) => Some(match &sms.sender {
+                Sender::Number(n) => number(n),
+                Sender::Id(id) => (Kind::Sender, id.to_string()),
+            }),
+            (Role::Url, Event::Url(visit)) => self.listed_expression(&visit.url, list, listing),
+            (Role::App, Event::App(app)) => Some((Kind::App, app.package.to_string())),
+            (Role::Cert, Event::App(app)) => {
+                app.cert_sha256.as_ref().map(|c| (Kind::Cert, c.to_hex()))
+            }
+            (Role::Payee, Event::Transfer(t)) => Some((Kind::Account, t.to_account.to_string())),
+            (Role::Payer, Event::Transfer(t)) => Some((Kind::Account, t.from_account.to_string())),
+            (Role::PayerPhone, Event::Transfer(t)) => t.payer_phone.as_ref().map(number),
+            (Role::TextNumber, _) => {
+                let raw = scratch.found.items[role as usize].as_deref()?;
+                let n = PhoneNormalizer::new(self.home).normalize(raw).ok()?;
+                Some(number(&n))
+            }
+            (Role::TextLink, _) => {
+                let raw = scratch.found.items[role as usize].clone()?;
+                let text = if raw.contains("://") {
+                    raw
+                } else {
+                    format!("http://{raw}")
+                };
+                let canonical = scratch.canonicalizer.canonicalize(&text).ok()?;
+                self.listed_expression(canonical, list, listing)
+            }
+            _ => None,
+        }
+    }
+
+    /// The most specific of `url`'s expressions that holds `listing` on `list`, as an entry
+    /// spells it: a host (`evil.example`, kind domain or ip) or a host and path (kind url).
+    fn listed_expression(
+        &self,
+        url: &CanonicalUrl,
+        list: List,
+        listing: Listing,
+    ) -> Option<(Kind, String)> {
+        let expressions = url.expressions();
+        let mut best: Option<&str> = None;
+        for host in 0..expressions.host_count() {
+            for expression in expressions.of_host(host) {
+                let holds = self
+                    .snapshot
+                    .get(Table::Expressions, url::expression_key(expression))
+                    .and_then(|mark| mark.get(list))
+                    == Some(listing);
+                if holds && best.is_none_or(|b| expression.len() > b.len()) {
+                    best = Some(expression);
+                }
+            }
+        }
+        let expression = best?;
+        Some(match expression.strip_suffix('/') {
+            Some(host) if !host.contains('/') => match url.host_kind() {
+                HostKind::Name => (Kind::Domain, host.to_owned()),
+                HostKind::Ipv4 | HostKind::Ipv6 => (Kind::Ip, host.to_owned()),
+            },
+            _ => (Kind::Url, expression.to_owned()),
+        })
     }
 
     fn describe_listing(&self, listing: &Listing, out: &mut String) {
@@ -390,14 +504,16 @@ impl Engine {
         let PhoneNumber::E164(e164) = number else {
             return;
         };
-        self.snapshot.ranges_holding(e164.key(), |_, mark| {
+        let number_key = e164.key();
+        self.snapshot.ranges_holding(number_key, |length, mark| {
             if mark.black.is_some() {
                 signals.raise(Signal::List(role, Standing::RangeBlack));
             }
             if mark.gray.is_some() {
                 signals.raise(Signal::List(role, Standing::RangeGray));
             }
-            found.ranges[role as usize].get_or_insert(mark);
+            found.ranges[role as usize]
+                .get_or_insert_with(|| (mark, range_key(number_key, length)));
         });
     }
 
@@ -607,6 +723,14 @@ fn strongest(a: Option<Listing>, b: Option<Listing>) -> Option<Listing> {
         (a, None) => a,
         (None, b) => b,
     }
+}
+
+/// The key of the range of the first `length` digits of the number with key `number_key` (see
+/// `NumberRange::key`).
+fn range_key(number_key: u64, length: usize) -> u64 {
+    let digits = number_key.checked_ilog10().map_or(1, |n| n as usize + 1);
+    let prefix = number_key / 10u64.pow(digits.saturating_sub(length) as u32);
+    (prefix << 4) | length as u64
 }
 
 /// The share of a listing's confidence that a black or gray listing adds to the risk on its
