@@ -69,12 +69,17 @@ struct Found {
     ranges: [Option<(Mark, u64)>; Role::ALL.len()],
     /// For roles with many candidates (links and numbers in a text): which one matched.
     items: [Option<String>; Role::ALL.len()],
+    /// For links (`url`, `text_link`): the key of the expression that gave each list's
+    /// listing (black, gray, white), so a reason names the entry without looking again.
+    expressions: [[u64; 3]; Role::ALL.len()],
 }
 
 impl Found {
     fn clear(&mut self) {
         self.marks = Default::default();
         self.ranges = Default::default();
+        // `expressions` is read only for a role whose mark this event set, and written with
+        // it, so it needs no clearing on the per-event path
         for item in &mut self.items {
             *item = None;
         }
@@ -208,9 +213,10 @@ impl Engine {
                 if visit.url.host_kind() != HostKind::Name {
                     signals.raise(Signal::IpHost);
                 }
-                if let Some(mark) = self.check_url(&visit.url, scratch) {
+                if let Some((mark, keys)) = self.check_url(&visit.url, scratch) {
                     raise_mark(Role::Url, mark, &mut signals);
                     scratch.found.marks[Role::Url as usize] = Some(mark);
+                    scratch.found.expressions[Role::Url as usize] = keys;
                 }
                 EventKind::Url
             }
@@ -325,7 +331,7 @@ impl Engine {
         let entry = listing.and_then(|listing| {
             let (kind, value) = match range {
                 Some(key) => (Kind::Range, NumberRange::from_key(key)?.to_string()),
-                None => self.listed_identity(role, list, listing, event, scratch)?,
+                None => self.listed_identity(role, list, event, scratch)?,
             };
             Some(MatchedEntry {
                 list,
@@ -337,13 +343,12 @@ impl Engine {
         (Cow::Owned(detail), entry)
     }
 
-    /// The kind and canonical value of the entry that gave `role` its `listing` on `list`: the
-    /// event's own identifier, or for links the most specific expression listed so.
+    /// The kind and canonical value of the entry that gave `role` its listing on `list`: the
+    /// event's own identifier, or for links the expression the lookup found it under.
     fn listed_identity(
         &self,
         role: Role,
         list: List,
-        listing: Listing,
         event: &Event,
         scratch: &mut Scratch,
     ) -> Option<(Kind, String)> {
@@ -354,7 +359,10 @@ impl Engine {
                 Sender::Number(n) => number(n),
                 Sender::Id(id) => (Kind::Sender, id.to_string()),
             }),
-            (Role::Url, Event::Url(visit)) => self.listed_expression(&visit.url, list, listing),
+            (Role::Url, Event::Url(visit)) => {
+                let key = scratch.found.expressions[role as usize][list_index(list)];
+                listed_expression(&visit.url, key)
+            }
             (Role::App, Event::App(app)) => Some((Kind::App, app.package.to_string())),
             (Role::Cert, Event::App(app)) => {
                 app.cert_sha256.as_ref().map(|c| (Kind::Cert, c.to_hex()))
@@ -374,43 +382,12 @@ impl Engine {
                 } else {
                     format!("http://{raw}")
                 };
+                let key = scratch.found.expressions[role as usize][list_index(list)];
                 let canonical = scratch.canonicalizer.canonicalize(&text).ok()?;
-                self.listed_expression(canonical, list, listing)
+                listed_expression(canonical, key)
             }
             _ => None,
         }
-    }
-
-    /// The most specific of `url`'s expressions that holds `listing` on `list`, as an entry
-    /// spells it: a host (`evil.example`, kind domain or ip) or a host and path (kind url).
-    fn listed_expression(
-        &self,
-        url: &CanonicalUrl,
-        list: List,
-        listing: Listing,
-    ) -> Option<(Kind, String)> {
-        let expressions = url.expressions();
-        let mut best: Option<&str> = None;
-        for host in 0..expressions.host_count() {
-            for expression in expressions.of_host(host) {
-                let holds = self
-                    .snapshot
-                    .get(Table::Expressions, url::expression_key(expression))
-                    .and_then(|mark| mark.get(list))
-                    == Some(listing);
-                if holds && best.is_none_or(|b| expression.len() > b.len()) {
-                    best = Some(expression);
-                }
-            }
-        }
-        let expression = best?;
-        Some(match expression.strip_suffix('/') {
-            Some(host) if !host.contains('/') => match url.host_kind() {
-                HostKind::Name => (Kind::Domain, host.to_owned()),
-                HostKind::Ipv4 | HostKind::Ipv6 => (Kind::Ip, host.to_owned()),
-            },
-            _ => (Kind::Url, expression.to_owned()),
-        })
     }
 
     fn describe_listing(&self, listing: &Listing, out: &mut String) {
@@ -520,7 +497,7 @@ impl Engine {
     /// The URL's standing on the lists, from all its expressions. A white match counts only
     /// when it is at least as specific as every black or gray match: a white-listed hosting
     /// platform does not clear a black-listed site on one of its subdomains.
-    fn check_url(&self, url: &CanonicalUrl, scratch: &mut Scratch) -> Option<Mark> {
+    fn check_url(&self, url: &CanonicalUrl, scratch: &mut Scratch) -> Option<(Mark, [u64; 3])> {
         url_standing(&self.snapshot, url, &mut scratch.keys, &mut scratch.lengths)
     }
 
@@ -537,7 +514,8 @@ impl Engine {
             canonical,
             &mut scratch.keys,
             &mut scratch.lengths,
-        ))
+        )
+        .map(|(mark, _)| mark))
     }
 
     /// The classifier's risk, and every link and number in the text checked as URLs and numbers.
@@ -591,8 +569,10 @@ impl Engine {
                         &mut scratch.keys,
                         &mut scratch.lengths,
                     );
-                    if let Some(mark) = standing {
-                        self.note_item(Role::TextLink, mark, &raw, signals, scratch);
+                    if let Some((mark, keys)) = standing
+                        && self.note_item(Role::TextLink, mark, &raw, signals, scratch)
+                    {
+                        scratch.found.expressions[Role::TextLink as usize] = keys;
                     }
                 }
                 EntityKind::Phone => {
@@ -610,7 +590,7 @@ impl Engine {
     }
 
     /// Raises a text item's signals and remembers the first black (else gray, else any) item
-    /// for the reason.
+    /// for the reason; true when this item is the one remembered.
     fn note_item(
         &self,
         role: Role,
@@ -618,7 +598,7 @@ impl Engine {
         raw: &str,
         signals: &mut Signals,
         scratch: &mut Scratch,
-    ) {
+    ) -> bool {
         raise_mark(role, mark, signals);
         let slot = role as usize;
         let rank = |mark: &Mark| (mark.black.is_some(), mark.gray.is_some());
@@ -630,7 +610,33 @@ impl Engine {
             scratch.found.marks[slot] = Some(mark);
             scratch.found.items[slot] = Some(raw.to_owned());
         }
+        better
     }
+}
+
+/// Black, gray, white: the order of [`UrlStanding`]'s expression keys.
+fn list_index(list: List) -> usize {
+    match list {
+        List::Black => 0,
+        List::Gray => 1,
+        List::White => 2,
+    }
+}
+
+/// The expression of `url` with key `key`, as an entry spells it: a host (`evil.example`, kind
+/// domain or ip) or a host and path (kind url). Only hashes: the lookups were made already.
+fn listed_expression(url: &CanonicalUrl, key: u64) -> Option<(Kind, String)> {
+    let expressions = url.expressions();
+    let expression = (0..expressions.host_count())
+        .flat_map(|host| expressions.of_host(host))
+        .find(|expression| url::expression_key(expression) == key)?;
+    Some(match expression.strip_suffix('/') {
+        Some(host) if !host.contains('/') => match url.host_kind() {
+            HostKind::Name => (Kind::Domain, host.to_owned()),
+            HostKind::Ipv4 | HostKind::Ipv6 => (Kind::Ip, host.to_owned()),
+        },
+        _ => (Kind::Url, expression.to_owned()),
+    })
 }
 
 /// A URL's standing from its Safe Browsing expressions. Host roots (`host/`) are looked up
@@ -641,7 +647,7 @@ fn url_standing(
     url: &CanonicalUrl,
     keys: &mut Vec<u64>,
     lengths: &mut Vec<usize>,
-) -> Option<Mark> {
+) -> Option<(Mark, [u64; 3])> {
     let expressions = url.expressions();
     let hosts = expressions.host_count();
     keys.clear();
@@ -658,7 +664,7 @@ fn url_standing(
             if mark.paths_below {
                 deeper |= 1 << index;
             }
-            standing.absorb(mark, lengths[index]);
+            standing.absorb(mark, lengths[index], keys[index]);
         }
     });
     if deeper != 0 {
@@ -673,7 +679,7 @@ fn url_standing(
         }
         snapshot.get_many(Table::Expressions, keys, |index, mark| {
             if let Some(mark) = mark {
-                standing.absorb(mark, lengths[index]);
+                standing.absorb(mark, lengths[index], keys[index]);
             }
         });
     }
@@ -689,11 +695,13 @@ struct UrlStanding {
     listed: bool,
     bad_specificity: usize,
     white_specificity: usize,
+    /// The key of the expression each list's listing came from (black, gray, white).
+    keys: [u64; 3],
 }
 
 impl UrlStanding {
     #[inline]
-    fn absorb(&mut self, mark: Mark, specificity: usize) {
+    fn absorb(&mut self, mark: Mark, specificity: usize, key: u64) {
         if !mark.is_listed() {
             return;
         }
@@ -701,19 +709,28 @@ impl UrlStanding {
         if mark.black.is_some() || mark.gray.is_some() {
             self.bad_specificity = self.bad_specificity.max(specificity);
         }
-        self.combined.black = strongest(self.combined.black, mark.black);
-        self.combined.gray = strongest(self.combined.gray, mark.gray);
+        let black = strongest(self.combined.black, mark.black);
+        if black != self.combined.black {
+            self.combined.black = black;
+            self.keys[0] = key;
+        }
+        let gray = strongest(self.combined.gray, mark.gray);
+        if gray != self.combined.gray {
+            self.combined.gray = gray;
+            self.keys[1] = key;
+        }
         if mark.white.is_some() && specificity >= self.white_specificity {
             self.white_specificity = specificity;
             self.combined.white = mark.white;
+            self.keys[2] = key;
         }
     }
 
-    fn finish(mut self) -> Option<Mark> {
+    fn finish(mut self) -> Option<(Mark, [u64; 3])> {
         if self.combined.white.is_some() && self.white_specificity < self.bad_specificity {
             self.combined.white = None;
         }
-        self.listed.then_some(self.combined)
+        self.listed.then_some((self.combined, self.keys))
     }
 }
 
