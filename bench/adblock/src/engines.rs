@@ -100,7 +100,7 @@ impl Fraudwall {
             confidence: 1.0,
             fraud_type: None,
         };
-        let mut builder = SnapshotBuilder::new([0, 0, entries.len() * 2, 0, 0, 0, 0]);
+        let mut builder = SnapshotBuilder::new([0, 0, entries.len() * 2, 0, 0, 0, 0, 0]);
         let mut unusable = 0;
         for entry in entries {
             let kind = if entry.with_path { Kind::Url } else { Kind::Domain };

@@ -1,6 +1,6 @@
 //! Identifiers that fraud travels through: phone numbers and number ranges, URLs and their
 //! Safe Browsing expressions, domains, IP addresses, bank cards and accounts, apps and
-//! social-media ids.
+//! social-media ids, SMS sender ids.
 //!
 //! Every kind has a parser that normalizes messy input, a compact key for hot-path lookups, and
 //! an error type whose variants carry stable snake_case codes (see [`ErrorCode`]).
@@ -13,6 +13,7 @@ pub mod domain;
 pub mod ip;
 pub mod phone;
 pub mod range;
+pub mod sender;
 pub mod social;
 pub mod url;
 

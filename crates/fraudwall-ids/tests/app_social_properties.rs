@@ -1,6 +1,8 @@
-//! Property tests for app and social-media identifiers: total parsers, stable normal forms.
+//! Property tests for app, social-media and SMS sender identifiers: total parsers, stable normal
+//! forms.
 
 use fraudwall_ids::app::{CertSha256, PackageName};
+use fraudwall_ids::sender::{MAX_SENDER_CHARS, SenderId};
 use fraudwall_ids::social::SocialId;
 use proptest::prelude::*;
 
@@ -16,6 +18,27 @@ proptest! {
         let _ = PackageName::parse(&s);
         let _ = CertSha256::parse(&s);
         let _ = SocialId::parse(&s);
+        let _ = SenderId::parse(&s);
+    }
+
+    #[test]
+    fn sender_ids_are_their_own_normal_form(s in "\\PC{0,30}") {
+        if let Ok(id) = SenderId::parse(&s) {
+            let again = SenderId::parse(id.as_str()).unwrap();
+            prop_assert_eq!(again.key(), id.key());
+            prop_assert_eq!(&again, &id);
+            prop_assert!(id.as_str().chars().count() <= MAX_SENDER_CHARS);
+            prop_assert_eq!(id.as_str().trim(), id.as_str());
+            prop_assert!(!id.as_str().contains("  "));
+        }
+    }
+
+    #[test]
+    fn sender_ids_ignore_case_and_spacing(s in "[A-Za-z][A-Za-z0-9]{0,7}( {1,3}[A-Za-z0-9&.]{1,5})?") {
+        let id = SenderId::parse(&s).unwrap();
+        let shouted = format!("  {}\t", s.to_uppercase());
+        prop_assert_eq!(SenderId::parse(&shouted).unwrap(), id.clone());
+        prop_assert_eq!(SenderId::parse(&s.to_lowercase()).unwrap(), id);
     }
 
     #[test]

@@ -1,22 +1,11 @@
 //! The Public Suffix List project's test vectors (`test_psl.txt`, `checkPublicSuffix(input,
-//! expected)`), read at run time from the shared data directory: `../shared/data` next to the
-//! repository, or the directory that `FRAUDWALL_SHARED_DATA` names.
+//! expected)`), read at run time from the data directory (see `fraudwall-testdata`); without
+//! the file the test says so in one line and is skipped.
 //!
 //! Inputs and expectations are compared in their punycode form: `Domain` normalizes IDNs to
 //! ASCII, so `食狮.com.cn` is expected to give the punycode of `食狮.com.cn`.
 
-use std::path::PathBuf;
-
 use fraudwall_ids::domain::Domain;
-
-fn vectors_path() -> PathBuf {
-    let dir = std::env::var_os("FRAUDWALL_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
-        });
-    dir.join("psl/test_psl.txt")
-}
 
 /// `'text'` or `null`.
 fn parse_arg(arg: &str) -> Option<Option<String>> {
@@ -45,7 +34,7 @@ fn registrable(input: Option<&str>) -> Option<String> {
 
 #[test]
 fn public_suffix_list_vectors() {
-    let path = vectors_path();
+    let path = fraudwall_testdata::require!("psl/test_psl.txt");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let mut checked = 0;
@@ -72,5 +61,10 @@ fn public_suffix_list_vectors() {
         checked += 1;
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(checked, 82, "vector lines in {}", path.display());
+    // the deduplicated copy holds 82; a copy fetched from a package may hold more
+    assert!(
+        checked >= 82,
+        "{checked} vector lines in {}",
+        path.display()
+    );
 }

@@ -47,7 +47,7 @@ fn main() {
     let before = high_water_kib();
     let snapshot = match what.as_str() {
         "numbers" => {
-            let mut builder = SnapshotBuilder::new([count, 0, 0, 0, 0, 0, 0]);
+            let mut builder = SnapshotBuilder::new([count, 0, 0, 0, 0, 0, 0, 0]);
             for i in 0..count as u64 {
                 let key = 8_613_000_000_000 + splitmix(i) % 7_000_000_000;
                 builder.add(List::Black, Table::Numbers, key, &SPEC);
@@ -56,7 +56,7 @@ fn main() {
         }
         "expressions" => {
             let paths = count.div_ceil(3);
-            let mut builder = SnapshotBuilder::new([0, 0, count + paths, 0, 0, 0, 0]);
+            let mut builder = SnapshotBuilder::new([0, 0, count + paths, 0, 0, 0, 0, 0]);
             let mut text = String::new();
             for i in 0..count as u64 {
                 use std::fmt::Write;

@@ -9,6 +9,7 @@ use fraudwall_ids::app::{CertSha256, PackageName};
 use fraudwall_ids::domain::Domain;
 use fraudwall_ids::phone::{PhoneNormalizer, PhoneNumber};
 use fraudwall_ids::range::NumberRange;
+use fraudwall_ids::sender::SenderId;
 use fraudwall_ids::social::SocialId;
 use fraudwall_ids::url::{self, HostKind};
 use sha2::{Digest, Sha256};
@@ -91,6 +92,8 @@ names! {
         Account = "account",
         /// An account on a social or messaging platform (`wechat:wxid_abc`).
         Social = "social",
+        /// An SMS sender id that is not a phone number (`royalmail`, `icbc`), case-folded.
+        Sender = "sender",
     }
 }
 
@@ -133,10 +136,11 @@ pub enum Table {
     Apps,
     Certs,
     Socials,
+    Senders,
 }
 
 impl Table {
-    pub const COUNT: usize = 7;
+    pub const COUNT: usize = 8;
     pub const ALL: [Table; Table::COUNT] = [
         Table::Numbers,
         Table::Ranges,
@@ -145,6 +149,7 @@ impl Table {
         Table::Apps,
         Table::Certs,
         Table::Socials,
+        Table::Senders,
     ];
 
     pub fn index(self) -> usize {
@@ -162,6 +167,7 @@ impl Kind {
             Kind::Cert => Table::Certs,
             Kind::Account => Table::Accounts,
             Kind::Social => Table::Socials,
+            Kind::Sender => Table::Senders,
         }
     }
 }
@@ -198,7 +204,7 @@ pub struct Identifier {
     pub kind: Kind,
     /// Canonical text: `+8613800138000`, `96110`, `+86170123456*`, `evil.example`,
     /// `evil.example/login/`, `1.2.3.4`, `com.evil.app`, a certificate's hex, an account's
-    /// digits, `wechat:wxid_abc`.
+    /// digits, `wechat:wxid_abc`, `royalmail`.
     pub value: String,
     pub key: u64,
 }
@@ -261,6 +267,22 @@ impl Identifier {
                     value: social.to_string(),
                 })
             }
+            // A sender that is a phone number (`95588`) is that number, as an SMS from it is
+            // checked, so that one sender never has two spellings.
+            Kind::Sender => match normalizer.normalize(raw) {
+                Ok(number) => Ok(Identifier::number(number)),
+                Err(_) => Ok(Identifier::sender(
+                    SenderId::parse(raw).map_err(IdentifierError::from_id)?,
+                )),
+            },
+        }
+    }
+
+    pub fn sender(sender: SenderId) -> Identifier {
+        Identifier {
+            kind: Kind::Sender,
+            key: sender.key(),
+            value: sender.to_string(),
         }
     }
 
@@ -568,6 +590,27 @@ mod tests {
         );
         let app = parse(Kind::App, "com.evil.app").unwrap();
         assert_eq!(app.lookup_hash(), None);
+    }
+
+    #[test]
+    fn sender_ids_are_folded_and_numbers_stay_numbers() {
+        let a = parse(Kind::Sender, " RoyalMail").unwrap();
+        assert_eq!(a.kind, Kind::Sender);
+        assert_eq!(a.value, "royalmail");
+        assert_eq!(a.table(), Table::Senders);
+        assert_eq!(a, parse(Kind::Sender, "ROYALMAIL").unwrap());
+        assert_eq!(
+            parse(Kind::Sender, "95588").unwrap(),
+            parse(Kind::Number, "95588").unwrap()
+        );
+        assert_eq!(
+            parse(Kind::Sender, "<b>bank</b>").unwrap_err().code,
+            "sender_invalid_characters"
+        );
+        assert_eq!(
+            parse(Kind::Sender, &"x".repeat(40)).unwrap_err().code,
+            "sender_too_long"
+        );
     }
 
     #[test]

@@ -407,16 +407,10 @@ mod tests {
         assert_eq!(no_value.rejected[0].error, LineError::CsvNoValueColumn);
     }
 
-    fn shared_data() -> std::path::PathBuf {
-        std::env::var_os("FRAUDWALL_SHARED_DATA")
-            .map(Into::into)
-            .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data").into())
-    }
-
     #[test]
     fn the_urlhaus_abp_list_imports_without_rejections() {
-        let text = std::fs::read_to_string(shared_data().join("urls/urlhaus-filter-online.txt"))
-            .expect("shared data: urls/urlhaus-filter-online.txt");
+        let path = fraudwall_testdata::require!("urls/urlhaus-filter-online.txt");
+        let text = std::fs::read_to_string(path).unwrap();
         let parsed = parse(Format::Abp, &text);
         assert!(
             parsed.rejected.is_empty(),

@@ -55,7 +55,7 @@ fn mobile(seed: u64) -> u64 {
 
 fn numbers(c: &mut Criterion) {
     let listed = listed_count();
-    let mut builder = SnapshotBuilder::new([listed, 16, 0, 0, 0, 0, 0]);
+    let mut builder = SnapshotBuilder::new([listed, 16, 0, 0, 0, 0, 0, 0]);
     for i in 0..listed as u64 {
         builder.add(List::Black, Table::Numbers, mobile(i), &SPEC);
     }
@@ -192,7 +192,7 @@ fn urls(c: &mut Criterion) {
         }
     }
     // one third of the made-up expressions are paths, whose hosts are marked too
-    let mut builder = SnapshotBuilder::new([0, 0, listed + listed.div_ceil(3), 0, 0, 0, 0]);
+    let mut builder = SnapshotBuilder::new([0, 0, listed + listed.div_ceil(3), 0, 0, 0, 0, 0]);
     for host in &hosts {
         builder.add(
             List::Black,

@@ -3,6 +3,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use fraudwall_lists::entry::{Kind, List, Source};
+
 /// What the operator or bank should do with the event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Verdict {
@@ -43,6 +45,20 @@ pub struct Reason<'e> {
     pub detail: Cow<'e, str>,
     /// The rule that produced the reason.
     pub rule: &'e str,
+    /// For a reason that rests on a list entry: the entry. Built from the snapshot and the
+    /// event alone, only when a rule that reads a listing holds.
+    pub entry: Option<MatchedEntry>,
+}
+
+/// The list entry a reason rests on: its list, its identifier as the store spells it (kind and
+/// canonical value: `+8613800138000`, `evil.example`, `evil.example/login/`, `+86170123456*`)
+/// and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchedEntry {
+    pub list: List,
+    pub kind: Kind,
+    pub value: String,
+    pub source: Source,
 }
 
 /// The versions of everything a decision was made with, so that any verdict can be explained

@@ -118,7 +118,7 @@ mod tests {
 
     fn engine(rules: RuleSet) -> Engine {
         let normalizer = PhoneNormalizer::new(Region::CN);
-        let mut builder = SnapshotBuilder::new([16; 7]);
+        let mut builder = SnapshotBuilder::new([16; fraudwall_lists::entry::Table::COUNT]);
         for (list, raw) in [(List::Black, BLACK), (List::Gray, GRAY)] {
             let identifier = Identifier::parse(Kind::Number, raw, &normalizer).unwrap();
             let spec = ListingSpec {

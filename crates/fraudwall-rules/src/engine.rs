@@ -6,13 +6,14 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use fraudwall_ids::phone::{PhoneNormalizer, PhoneNumber, Region};
+use fraudwall_ids::range::NumberRange;
 use fraudwall_ids::url::{self, CanonicalUrl, Canonicalizer, HostKind};
-use fraudwall_lists::entry::Table;
+use fraudwall_lists::entry::{Kind, List, Table};
 use fraudwall_lists::snapshot::{Listing, Mark, Snapshot};
 use fraudwall_text::{EntityKind, Model};
 
-use crate::decision::{Decision, Reason, Verdict, Versions};
-use crate::event::{Attestation, Event};
+use crate::decision::{Decision, MatchedEntry, Reason, Verdict, Versions};
+use crate::event::{Attestation, Event, Sender};
 use crate::ruleset::{EventKind, Rule, RuleSet};
 use crate::signals::{Measure, Role, Signal, Signals, Standing};
 
@@ -64,16 +65,21 @@ impl Scratch {
 #[derive(Debug, Default, Clone)]
 struct Found {
     marks: [Option<Mark>; Role::ALL.len()],
-    /// The most specific listed range holding the role's number.
-    ranges: [Option<Mark>; Role::ALL.len()],
+    /// The most specific listed range holding the role's number, with the range's key.
+    ranges: [Option<(Mark, u64)>; Role::ALL.len()],
     /// For roles with many candidates (links and numbers in a text): which one matched.
     items: [Option<String>; Role::ALL.len()],
+    /// For links (`url`, `text_link`): the key of the expression that gave each list's
+    /// listing (black, gray, white), so a reason names the entry without looking again.
+    expressions: [[u64; 3]; Role::ALL.len()],
 }
 
 impl Found {
     fn clear(&mut self) {
         self.marks = Default::default();
         self.ranges = Default::default();
+        // `expressions` is read only for a role whose mark this event set, and written with
+        // it, so it needs no clearing on the per-event path
         for item in &mut self.items {
             *item = None;
         }
@@ -186,7 +192,20 @@ impl Engine {
                 EventKind::Call
             }
             Event::Sms(sms) => {
-                self.check_number(Role::Sender, &sms.sender, &mut signals, scratch);
+                match &sms.sender {
+                    Sender::Number(number) => {
+                        self.check_number(Role::Sender, number, &mut signals, scratch);
+                    }
+                    Sender::Id(id) => {
+                        self.check_key(
+                            Role::Sender,
+                            Table::Senders,
+                            id.key(),
+                            &mut signals,
+                            scratch,
+                        );
+                    }
+                }
                 self.check_text(&sms.text, &mut signals, scratch);
                 EventKind::Sms
             }
@@ -194,9 +213,10 @@ impl Engine {
                 if visit.url.host_kind() != HostKind::Name {
                     signals.raise(Signal::IpHost);
                 }
-                if let Some(mark) = self.check_url(&visit.url, scratch) {
+                if let Some((mark, keys)) = self.check_url(&visit.url, scratch) {
                     raise_mark(Role::Url, mark, &mut signals);
                     scratch.found.marks[Role::Url as usize] = Some(mark);
+                    scratch.found.expressions[Role::Url as usize] = keys;
                 }
                 EventKind::Url
             }
@@ -252,15 +272,17 @@ impl Engine {
         rules.evaluate(evaluation.kind, &evaluation.signals, |rule| {
             verdict = verdict.max(rule.verdict);
             risk = risk.max(rule.risk_for(&evaluation.signals));
+            let (detail, entry) = self.explain(rule, event, scratch);
             reasons.push(Reason {
                 code: &rule.reason,
-                detail: self.detail(rule, event, scratch),
+                detail,
                 rule: &rule.id,
+                entry,
             });
         });
         Decision {
             verdict,
-            risk,
+            risk: risk.max(seen_risk(&evaluation.signals)),
             reasons,
             versions: Versions {
                 lists: self.snapshot.version(),
@@ -271,24 +293,34 @@ impl Engine {
     }
 
     /// The rule's own detail, followed by what matched: the entry's list, fraud type, source
-    /// and confidence, or the classifier's label and the words that weighed most.
-    fn detail<'r>(&self, rule: &'r Rule, event: &Event, scratch: &mut Scratch) -> Cow<'r, str> {
+    /// and confidence, or the classifier's label and the words that weighed most; and, for a
+    /// rule that reads a listing, the entry itself.
+    fn explain<'r>(
+        &self,
+        rule: &'r Rule,
+        event: &Event,
+        scratch: &mut Scratch,
+    ) -> (Cow<'r, str>, Option<MatchedEntry>) {
         if rule.requires(Signal::TextFraud) {
-            return self.text_detail(rule, event, scratch);
+            return (self.text_detail(rule, event, scratch), None);
         }
         let Some((role, standing)) = rule.subject else {
-            return Cow::Borrowed(&rule.detail);
+            return (Cow::Borrowed(&rule.detail), None);
         };
         let found = &scratch.found;
-        let mark = match standing {
-            Standing::RangeBlack | Standing::RangeGray => found.ranges[role as usize],
-            _ => found.marks[role as usize],
+        let (mark, range) = match standing {
+            Standing::RangeBlack | Standing::RangeGray => match found.ranges[role as usize] {
+                Some((mark, key)) => (Some(mark), Some(key)),
+                None => (None, None),
+            },
+            _ => (found.marks[role as usize], None),
         };
-        let listing = mark.and_then(|mark| match standing {
-            Standing::Black | Standing::BlackFatal | Standing::RangeBlack => mark.black,
-            Standing::Gray | Standing::RangeGray => mark.gray,
-            Standing::White => mark.white,
-        });
+        let list = match standing {
+            Standing::Black | Standing::BlackFatal | Standing::RangeBlack => List::Black,
+            Standing::Gray | Standing::RangeGray => List::Gray,
+            Standing::White => List::White,
+        };
+        let listing = mark.and_then(|mark| mark.get(list));
         let mut detail = rule.detail.clone();
         if let Some(item) = &found.items[role as usize] {
             let _ = write!(detail, ": {item}");
@@ -296,7 +328,66 @@ impl Engine {
         if let Some(listing) = listing {
             self.describe_listing(&listing, &mut detail);
         }
-        Cow::Owned(detail)
+        let entry = listing.and_then(|listing| {
+            let (kind, value) = match range {
+                Some(key) => (Kind::Range, NumberRange::from_key(key)?.to_string()),
+                None => self.listed_identity(role, list, event, scratch)?,
+            };
+            Some(MatchedEntry {
+                list,
+                kind,
+                value,
+                source: listing.source,
+            })
+        });
+        (Cow::Owned(detail), entry)
+    }
+
+    /// The kind and canonical value of the entry that gave `role` its listing on `list`: the
+    /// event's own identifier, or for links the expression the lookup found it under.
+    fn listed_identity(
+        &self,
+        role: Role,
+        list: List,
+        event: &Event,
+        scratch: &mut Scratch,
+    ) -> Option<(Kind, String)> {
+        let number = |n: &PhoneNumber| (Kind::Number, n.to_string());
+        match (role, event) {
+            (Role::Caller, Event::Call(call)) => Some(number(&call.caller)),
+            (Role::Sender, Event::Sms(sms)) => Some(match &sms.sender {
+                Sender::Number(n) => number(n),
+                Sender::Id(id) => (Kind::Sender, id.to_string()),
+            }),
+            (Role::Url, Event::Url(visit)) => {
+                let key = scratch.found.expressions[role as usize][list_index(list)];
+                listed_expression(&visit.url, key)
+            }
+            (Role::App, Event::App(app)) => Some((Kind::App, app.package.to_string())),
+            (Role::Cert, Event::App(app)) => {
+                app.cert_sha256.as_ref().map(|c| (Kind::Cert, c.to_hex()))
+            }
+            (Role::Payee, Event::Transfer(t)) => Some((Kind::Account, t.to_account.to_string())),
+            (Role::Payer, Event::Transfer(t)) => Some((Kind::Account, t.from_account.to_string())),
+            (Role::PayerPhone, Event::Transfer(t)) => t.payer_phone.as_ref().map(number),
+            (Role::TextNumber, _) => {
+                let raw = scratch.found.items[role as usize].as_deref()?;
+                let n = PhoneNormalizer::new(self.home).normalize(raw).ok()?;
+                Some(number(&n))
+            }
+            (Role::TextLink, _) => {
+                let raw = scratch.found.items[role as usize].clone()?;
+                let text = if raw.contains("://") {
+                    raw
+                } else {
+                    format!("http://{raw}")
+                };
+                let key = scratch.found.expressions[role as usize][list_index(list)];
+                let canonical = scratch.canonicalizer.canonicalize(&text).ok()?;
+                listed_expression(canonical, key)
+            }
+            _ => None,
+        }
     }
 
     fn describe_listing(&self, listing: &Listing, out: &mut String) {
@@ -390,21 +481,23 @@ impl Engine {
         let PhoneNumber::E164(e164) = number else {
             return;
         };
-        self.snapshot.ranges_holding(e164.key(), |_, mark| {
+        let number_key = e164.key();
+        self.snapshot.ranges_holding(number_key, |length, mark| {
             if mark.black.is_some() {
                 signals.raise(Signal::List(role, Standing::RangeBlack));
             }
             if mark.gray.is_some() {
                 signals.raise(Signal::List(role, Standing::RangeGray));
             }
-            found.ranges[role as usize].get_or_insert(mark);
+            found.ranges[role as usize]
+                .get_or_insert_with(|| (mark, range_key(number_key, length)));
         });
     }
 
     /// The URL's standing on the lists, from all its expressions. A white match counts only
     /// when it is at least as specific as every black or gray match: a white-listed hosting
     /// platform does not clear a black-listed site on one of its subdomains.
-    fn check_url(&self, url: &CanonicalUrl, scratch: &mut Scratch) -> Option<Mark> {
+    fn check_url(&self, url: &CanonicalUrl, scratch: &mut Scratch) -> Option<(Mark, [u64; 3])> {
         url_standing(&self.snapshot, url, &mut scratch.keys, &mut scratch.lengths)
     }
 
@@ -421,7 +514,8 @@ impl Engine {
             canonical,
             &mut scratch.keys,
             &mut scratch.lengths,
-        ))
+        )
+        .map(|(mark, _)| mark))
     }
 
     /// The classifier's risk, and every link and number in the text checked as URLs and numbers.
@@ -475,8 +569,10 @@ impl Engine {
                         &mut scratch.keys,
                         &mut scratch.lengths,
                     );
-                    if let Some(mark) = standing {
-                        self.note_item(Role::TextLink, mark, &raw, signals, scratch);
+                    if let Some((mark, keys)) = standing
+                        && self.note_item(Role::TextLink, mark, &raw, signals, scratch)
+                    {
+                        scratch.found.expressions[Role::TextLink as usize] = keys;
                     }
                 }
                 EntityKind::Phone => {
@@ -494,7 +590,7 @@ impl Engine {
     }
 
     /// Raises a text item's signals and remembers the first black (else gray, else any) item
-    /// for the reason.
+    /// for the reason; true when this item is the one remembered.
     fn note_item(
         &self,
         role: Role,
@@ -502,7 +598,7 @@ impl Engine {
         raw: &str,
         signals: &mut Signals,
         scratch: &mut Scratch,
-    ) {
+    ) -> bool {
         raise_mark(role, mark, signals);
         let slot = role as usize;
         let rank = |mark: &Mark| (mark.black.is_some(), mark.gray.is_some());
@@ -514,7 +610,33 @@ impl Engine {
             scratch.found.marks[slot] = Some(mark);
             scratch.found.items[slot] = Some(raw.to_owned());
         }
+        better
     }
+}
+
+/// Black, gray, white: the order of [`UrlStanding`]'s expression keys.
+fn list_index(list: List) -> usize {
+    match list {
+        List::Black => 0,
+        List::Gray => 1,
+        List::White => 2,
+    }
+}
+
+/// The expression of `url` with key `key`, as an entry spells it: a host (`evil.example`, kind
+/// domain or ip) or a host and path (kind url). Only hashes: the lookups were made already.
+fn listed_expression(url: &CanonicalUrl, key: u64) -> Option<(Kind, String)> {
+    let expressions = url.expressions();
+    let expression = (0..expressions.host_count())
+        .flat_map(|host| expressions.of_host(host))
+        .find(|expression| url::expression_key(expression) == key)?;
+    Some(match expression.strip_suffix('/') {
+        Some(host) if !host.contains('/') => match url.host_kind() {
+            HostKind::Name => (Kind::Domain, host.to_owned()),
+            HostKind::Ipv4 | HostKind::Ipv6 => (Kind::Ip, host.to_owned()),
+        },
+        _ => (Kind::Url, expression.to_owned()),
+    })
 }
 
 /// A URL's standing from its Safe Browsing expressions. Host roots (`host/`) are looked up
@@ -525,7 +647,7 @@ fn url_standing(
     url: &CanonicalUrl,
     keys: &mut Vec<u64>,
     lengths: &mut Vec<usize>,
-) -> Option<Mark> {
+) -> Option<(Mark, [u64; 3])> {
     let expressions = url.expressions();
     let hosts = expressions.host_count();
     keys.clear();
@@ -542,7 +664,7 @@ fn url_standing(
             if mark.paths_below {
                 deeper |= 1 << index;
             }
-            standing.absorb(mark, lengths[index]);
+            standing.absorb(mark, lengths[index], keys[index]);
         }
     });
     if deeper != 0 {
@@ -557,7 +679,7 @@ fn url_standing(
         }
         snapshot.get_many(Table::Expressions, keys, |index, mark| {
             if let Some(mark) = mark {
-                standing.absorb(mark, lengths[index]);
+                standing.absorb(mark, lengths[index], keys[index]);
             }
         });
     }
@@ -573,11 +695,13 @@ struct UrlStanding {
     listed: bool,
     bad_specificity: usize,
     white_specificity: usize,
+    /// The key of the expression each list's listing came from (black, gray, white).
+    keys: [u64; 3],
 }
 
 impl UrlStanding {
     #[inline]
-    fn absorb(&mut self, mark: Mark, specificity: usize) {
+    fn absorb(&mut self, mark: Mark, specificity: usize, key: u64) {
         if !mark.is_listed() {
             return;
         }
@@ -585,19 +709,28 @@ impl UrlStanding {
         if mark.black.is_some() || mark.gray.is_some() {
             self.bad_specificity = self.bad_specificity.max(specificity);
         }
-        self.combined.black = strongest(self.combined.black, mark.black);
-        self.combined.gray = strongest(self.combined.gray, mark.gray);
+        let black = strongest(self.combined.black, mark.black);
+        if black != self.combined.black {
+            self.combined.black = black;
+            self.keys[0] = key;
+        }
+        let gray = strongest(self.combined.gray, mark.gray);
+        if gray != self.combined.gray {
+            self.combined.gray = gray;
+            self.keys[1] = key;
+        }
         if mark.white.is_some() && specificity >= self.white_specificity {
             self.white_specificity = specificity;
             self.combined.white = mark.white;
+            self.keys[2] = key;
         }
     }
 
-    fn finish(mut self) -> Option<Mark> {
+    fn finish(mut self) -> Option<(Mark, [u64; 3])> {
         if self.combined.white.is_some() && self.white_specificity < self.bad_specificity {
             self.combined.white = None;
         }
-        self.listed.then_some(self.combined)
+        self.listed.then_some((self.combined, self.keys))
     }
 }
 
@@ -607,6 +740,29 @@ fn strongest(a: Option<Listing>, b: Option<Listing>) -> Option<Listing> {
         (a, None) => a,
         (None, b) => b,
     }
+}
+
+/// The key of the range of the first `length` digits of the number with key `number_key` (see
+/// `NumberRange::key`).
+fn range_key(number_key: u64, length: usize) -> u64 {
+    let digits = number_key.checked_ilog10().map_or(1, |n| n as usize + 1);
+    let prefix = number_key / 10u64.pow(digits.saturating_sub(length) as u32);
+    (prefix << 4) | length as u64
+}
+
+/// The share of a listing's confidence that a black or gray listing adds to the risk on its
+/// own, when no rule reads it: a rule that does speaks louder (0.6 for gray, 0.95 for black).
+const UNRULED_LISTING_WEIGHT: f64 = 0.5;
+
+/// What the signals say on their own, below every rule's threshold: the text classifier's
+/// fraud probability (`text.risk`), and half the confidence of the strongest black or gray
+/// listing. A decision's risk is the highest of this and the risks of the rules that held, so
+/// a message the classifier scores at 0.58 is allowed with risk 0.58, not 0; verdicts are the
+/// rules' alone.
+fn seen_risk(signals: &Signals) -> f32 {
+    let text = signals.measure(Measure::TextRisk);
+    let listed = signals.measure(Measure::ListConfidence) * UNRULED_LISTING_WEIGHT;
+    text.max(listed).clamp(0.0, 1.0) as f32
 }
 
 fn raise_mark(role: Role, mark: Mark, signals: &mut Signals) {

@@ -4,6 +4,7 @@
 use fraudwall_ids::account::Account;
 use fraudwall_ids::app::{CertSha256, PackageName};
 use fraudwall_ids::phone::PhoneNumber;
+use fraudwall_ids::sender::SenderId;
 use fraudwall_ids::url::CanonicalUrl;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -59,9 +60,29 @@ pub struct Call {
     pub gateway: Option<String>,
 }
 
+/// Who an SMS comes from: a phone number (short codes such as `95588` included), or an
+/// alphanumeric sender id (`royalmail`) when the sender is no number.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sender {
+    Number(PhoneNumber),
+    Id(SenderId),
+}
+
+impl From<PhoneNumber> for Sender {
+    fn from(number: PhoneNumber) -> Sender {
+        Sender::Number(number)
+    }
+}
+
+impl From<SenderId> for Sender {
+    fn from(id: SenderId) -> Sender {
+        Sender::Id(id)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sms {
-    pub sender: PhoneNumber,
+    pub sender: Sender,
     pub recipient: PhoneNumber,
     pub text: String,
 }

@@ -12,9 +12,9 @@ mod event;
 mod ruleset;
 mod signals;
 
-pub use decision::{Decision, Reason, Verdict, Versions};
+pub use decision::{Decision, MatchedEntry, Reason, Verdict, Versions};
 pub use dry_run::{ChangedDecision, DryRun, Transition};
 pub use engine::{Engine, Evaluation, Scratch};
-pub use event::{AppUse, Attestation, Call, Event, Sms, Transfer, UrlVisit};
+pub use event::{AppUse, Attestation, Call, Event, Sender, Sms, Transfer, UrlVisit};
 pub use ruleset::{DEFAULT_RULES, EventKind, Risk, Rule, RuleSet, RulesError, RulesFormat};
 pub use signals::{Measure, Role, Signal, Signals, Standing};

@@ -16,7 +16,7 @@ use fraudwall_text::Model;
 
 fn snapshot(entries: &[(List, Kind, &str, Severity)]) -> Snapshot {
     let normalizer = PhoneNormalizer::new(Region::CN);
-    let mut builder = SnapshotBuilder::new([16; 7]);
+    let mut builder = SnapshotBuilder::new([16; fraudwall_lists::entry::Table::COUNT]);
     for &(list, kind, raw, severity) in entries {
         let identifier = Identifier::parse(kind, raw, &normalizer).unwrap();
         let spec = ListingSpec {
@@ -64,7 +64,7 @@ fn visit(url: &str) -> Event {
 
 fn sms(sender: &str, text: &str) -> Event {
     Event::Sms(Sms {
-        sender: number(sender),
+        sender: number(sender).into(),
         recipient: number("13900139000"),
         text: text.to_owned(),
     })
@@ -112,6 +112,108 @@ fn a_reason_names_the_entry_that_matched() {
     );
     assert_eq!(decision.versions.lists, 3);
     assert_eq!(decision.versions.rules, "default-1");
+}
+
+/// The entry a list reason rests on: its list, kind, canonical value and source, whatever the
+/// role and however the identifier was written.
+#[test]
+fn a_reason_carries_the_list_entry_that_matched() {
+    let engine = engine(&[
+        (List::Black, Kind::Domain, "evil.example", N),
+        (List::Black, Kind::Url, "shop.example/pay/", N),
+        (List::Gray, Kind::Number, "+8613800138000", N),
+        (List::Black, Kind::Number, "13900000001", N),
+        (List::Black, Kind::Range, "+86170123456*", N),
+        (List::White, Kind::Number, "95588", N),
+        (List::Black, Kind::Sender, "RoyalMail", N),
+        (List::Black, Kind::App, "com.evil.loan", N),
+        (List::Black, Kind::Account, "6217000010001234567", N),
+    ]);
+    let entry_of = |event: &Event| {
+        let decision = engine.decide(event, &mut Scratch::new());
+        let entry = decision.reasons[0].entry.clone().expect("an entry");
+        (entry.list, entry.kind, entry.value, entry.source)
+    };
+    let e = |list, kind, value: &str| (list, kind, value.to_owned(), Source::Analyst);
+    assert_eq!(
+        entry_of(&visit("HTTP://a.b.Evil.example:80/x")),
+        e(List::Black, Kind::Domain, "evil.example")
+    );
+    assert_eq!(
+        entry_of(&visit("https://shop.example/pay/now?x=1")),
+        e(List::Black, Kind::Url, "shop.example/pay/")
+    );
+    assert_eq!(
+        entry_of(&call("+86 138-0013-8000", None, None)),
+        e(List::Gray, Kind::Number, "+8613800138000")
+    );
+    assert_eq!(
+        entry_of(&call("17012345678", None, None)),
+        e(List::Black, Kind::Range, "+86170123456*")
+    );
+    assert_eq!(
+        entry_of(&call("95588", None, None)),
+        e(List::White, Kind::Number, "95588")
+    );
+    assert_eq!(
+        entry_of(&sms(
+            "13900139001",
+            "点击 HTTP://pay.EVIL.example/claim 理赔"
+        )),
+        e(List::Black, Kind::Domain, "evil.example")
+    );
+    assert_eq!(
+        entry_of(&sms("13900139001", "请回电 139-0000-0001")),
+        e(List::Black, Kind::Number, "+8613900000001")
+    );
+    let from_royal_mail = Event::Sms(Sms {
+        sender: fraudwall_ids::sender::SenderId::parse("Royal MAIL")
+            .unwrap()
+            .into(),
+        recipient: number("13900139000"),
+        text: "parcel".to_owned(),
+    });
+    // a listed "RoyalMail" is another sender than "royal mail"
+    assert!(
+        engine
+            .decide(&from_royal_mail, &mut Scratch::new())
+            .reasons
+            .is_empty()
+    );
+    let from_royal_mail = Event::Sms(Sms {
+        sender: fraudwall_ids::sender::SenderId::parse("ROYALMAIL")
+            .unwrap()
+            .into(),
+        recipient: number("13900139000"),
+        text: "parcel".to_owned(),
+    });
+    assert_eq!(
+        entry_of(&from_royal_mail),
+        e(List::Black, Kind::Sender, "royalmail")
+    );
+    let app = Event::App(AppUse {
+        package: PackageName::parse("com.evil.loan").unwrap(),
+        cert_sha256: None,
+        subscriber: None,
+    });
+    assert_eq!(entry_of(&app), e(List::Black, Kind::App, "com.evil.loan"));
+    let transfer = Event::Transfer(Transfer {
+        from_account: Account::parse("6222020200112233445").unwrap(),
+        to_account: Account::parse("6217 0000 1000 1234 567").unwrap(),
+        amount_minor: 100,
+        currency: *b"CNY",
+        payer_phone: None,
+    });
+    assert_eq!(
+        entry_of(&transfer),
+        e(List::Black, Kind::Account, "6217000010001234567")
+    );
+    // reasons that rest on no entry carry none
+    let spoofed = engine.decide(
+        &call("13900139001", None, Some("international")),
+        &mut Scratch::new(),
+    );
+    assert_eq!(spoofed.reasons[0].entry, None);
 }
 
 #[test]
@@ -287,6 +389,88 @@ fn the_text_classifier_speaks_for_fraudulent_texts() {
         engine.decide(&normal, &mut Scratch::new()).verdict,
         Verdict::Allow
     );
+}
+
+#[test]
+fn the_risk_shows_the_classifier_below_every_rule_threshold() {
+    let model = Arc::new(Model::bundled().unwrap());
+    let engine = Engine::new(
+        Snapshot::empty(),
+        Arc::new(RuleSet::builtin()),
+        Some(model.clone()),
+        Region::CN,
+    );
+    for text in [
+        "ok see you at the station at 7, bring the umbrella",
+        "Free entry to our weekly draw, reply to claim your prize",
+        "您的账户存在异常，请联系客服处理",
+    ] {
+        let mut scratch = fraudwall_text::Scratch::default();
+        let probabilities = model.probabilities_with(text, &mut scratch);
+        let text_risk = 1.0 - probabilities[model.normal_class().unwrap()];
+        let decision = engine.decide(&sms("13900139001", text), &mut Scratch::new());
+        assert!(text_risk > 0.0, "{text}: {text_risk}");
+        // the verdict is the rules' (allow below 0.7); the risk still shows what was seen
+        if text_risk < 0.7 {
+            assert_eq!(decision.verdict, Verdict::Allow, "{text}: {decision:?}");
+        }
+        assert!(
+            (decision.risk - text_risk).abs() < 1e-6 || decision.risk > text_risk,
+            "{text}: risk {} for text risk {text_risk}",
+            decision.risk
+        );
+    }
+    // an unlisted link and no text model: nothing seen, no risk
+    let plain = engine_without_rules_for_lists();
+    let decision = plain.decide(&visit("https://gray.example/"), &mut Scratch::new());
+    assert_eq!(decision.verdict, Verdict::Allow);
+    assert!((decision.risk - 0.45).abs() < 1e-6, "{decision:?}");
+}
+
+/// A gray listing under a rule set that has no rule for it still shows in the risk.
+fn engine_without_rules_for_lists() -> Engine {
+    let rules = RuleSet::parse(
+        r#"
+version = "calls-only"
+[[rule]]
+id = "caller_blacklisted"
+events = ["call"]
+when = ["caller.black"]
+verdict = "block"
+risk = 0.95
+reason = "caller_blacklisted"
+detail = "the caller is on the black list"
+"#,
+        RulesFormat::Toml,
+    )
+    .unwrap();
+    engine(&[(List::Gray, Kind::Domain, "gray.example", N)]).with_rules(Arc::new(rules))
+}
+
+#[test]
+fn sms_sender_ids_are_looked_up_in_their_own_table() {
+    let engine = engine(&[
+        (List::Black, Kind::Sender, "RoyalMail", N),
+        (List::White, Kind::Sender, "ICBC", N),
+    ]);
+    let from = |sender: &str| {
+        Event::Sms(Sms {
+            sender: fraudwall_ids::sender::SenderId::parse(sender)
+                .unwrap()
+                .into(),
+            recipient: number("13900139000"),
+            text: "hello".to_owned(),
+        })
+    };
+    assert_eq!(
+        codes(&engine, &from("ROYALMAIL")),
+        (Verdict::Block, vec!["sender_blacklisted".to_owned()])
+    );
+    assert_eq!(
+        codes(&engine, &from("icbc")),
+        (Verdict::Allow, vec!["sender_official".to_owned()])
+    );
+    assert_eq!(codes(&engine, &from("Other")), (Verdict::Allow, vec![]));
 }
 
 #[test]

@@ -86,6 +86,7 @@ error_codes! {
     UnknownField => ("unknown_field", UNPROCESSABLE_ENTITY, true),
     InvalidFieldType => ("invalid_field_type", UNPROCESSABLE_ENTITY, true),
     InvalidPhone => ("invalid_phone", UNPROCESSABLE_ENTITY, true),
+    InvalidSender => ("invalid_sender", UNPROCESSABLE_ENTITY, true),
     InvalidUrl => ("invalid_url", UNPROCESSABLE_ENTITY, true),
     InvalidAccount => ("invalid_account", UNPROCESSABLE_ENTITY, true),
     InvalidPackage => ("invalid_package", UNPROCESSABLE_ENTITY, true),

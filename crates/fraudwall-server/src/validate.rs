@@ -5,8 +5,9 @@ use fraudwall_ids::ErrorCode;
 use fraudwall_ids::account::Account;
 use fraudwall_ids::app::{CertSha256, PackageName};
 use fraudwall_ids::phone::{PhoneNormalizer, PhoneNumber};
+use fraudwall_ids::sender::{SenderError, SenderId};
 use fraudwall_ids::url::CanonicalUrl;
-use fraudwall_rules::{AppUse, Attestation, Call, Event, Sms, Transfer, UrlVisit};
+use fraudwall_rules::{AppUse, Attestation, Call, Event, Sender, Sms, Transfer, UrlVisit};
 
 use crate::error::{ApiError, Code};
 use std::borrow::Cow;
@@ -171,7 +172,7 @@ pub fn event(json: &str, phones: &PhoneNormalizer) -> Result<(Event, Option<Stri
                 ));
             }
             Event::Sms(Sms {
-                sender: phone("sender", &required(wire.sender, "sender")?, phones)?,
+                sender: sender(&required(wire.sender, "sender")?, phones)?,
                 recipient: phone("recipient", &required(wire.recipient, "recipient")?, phones)?,
                 text: text.into_owned(),
             })
@@ -236,6 +237,23 @@ fn phone(field: &str, text: &str, phones: &PhoneNormalizer) -> Result<PhoneNumbe
     phones
         .normalize(text)
         .map_err(|err| field_error(Code::InvalidPhone, field, &err))
+}
+
+/// An SMS sender: a phone number when the normalizer takes it (`95588` included), else an
+/// alphanumeric sender id (`RoyalMail`). Digits alone that are no valid number stay a phone
+/// error.
+fn sender(text: &str, phones: &PhoneNormalizer) -> Result<Sender, ApiError> {
+    let number_error = match phones.normalize(text) {
+        Ok(number) => return Ok(Sender::Number(number)),
+        Err(err) => err,
+    };
+    match SenderId::parse(text) {
+        Ok(id) => Ok(Sender::Id(id)),
+        Err(SenderError::Empty | SenderError::NoLetter) => {
+            Err(field_error(Code::InvalidPhone, "sender", &number_error))
+        }
+        Err(err) => Err(field_error(Code::InvalidSender, "sender", &err)),
+    }
 }
 
 fn optional_phone(
@@ -395,6 +413,36 @@ mod tests {
         };
         assert_eq!(exact.amount_minor, 150_050);
         assert_eq!(&transfer.currency, b"CNY");
+    }
+
+    #[test]
+    fn sms_senders_are_numbers_or_sender_ids() {
+        let sender_of = |raw: &str| {
+            let json = format!(
+                r#"{{"kind":"sms","sender":{},"recipient":"13800138000","text":"hi"}}"#,
+                serde_json::to_string(raw).unwrap()
+            );
+            match check(&json) {
+                Ok(Event::Sms(sms)) => Ok(sms.sender),
+                Ok(other) => panic!("{other:?}"),
+                Err((code, _)) => Err(code),
+            }
+        };
+        assert_eq!(
+            sender_of(" RoyalMail "),
+            Ok(Sender::Id(SenderId::parse("royalmail").unwrap()))
+        );
+        assert!(matches!(sender_of("ICBC"), Ok(Sender::Id(_))));
+        // a short code the normalizer takes stays a number
+        assert!(matches!(sender_of("95588"), Ok(Sender::Number(_))));
+        assert!(matches!(
+            sender_of("+86 138 0013 8000"),
+            Ok(Sender::Number(_))
+        ));
+        // digits alone that are no number are a mistyped number
+        assert_eq!(sender_of("+86 138"), Err("invalid_phone"));
+        assert_eq!(sender_of("<script>"), Err("invalid_sender"));
+        assert_eq!(sender_of(&"a".repeat(30)), Err("invalid_sender"));
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod embed;
 mod eval;
 mod features;
 mod linear;
+mod meaning;
 mod model;
 mod normalize;
 mod segment;
@@ -127,25 +128,13 @@ impl TrainError {
 
 #[cfg(test)]
 pub(crate) mod testdata {
-    //! The shared corpora, read from `../shared/data` (or `FRAUDWALL_SHARED_DATA`). Tests that
-    //! need them skip when they are absent, and say so.
-
-    use std::path::PathBuf;
-
-    pub fn dir() -> PathBuf {
-        std::env::var_os("FRAUDWALL_SHARED_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
-            })
-    }
+    //! The shared corpora (see `fraudwall-testdata`). A test that needs them and finds one
+    //! missing says so in one line and is skipped.
 
     fn read(name: &str) -> Option<Vec<(String, String)>> {
-        let path = dir().join("sms").join(name);
-        let Ok(mut reader) = csv::Reader::from_path(&path) else {
-            eprintln!("skipping: {} not found", path.display());
-            return None;
-        };
+        let path = fraudwall_testdata::find(name)?;
+        let mut reader = csv::Reader::from_path(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         Some(
             reader
                 .records()
@@ -158,8 +147,8 @@ pub(crate) mod testdata {
 
     /// Both corpora, English first, as `(label, text)`.
     pub fn rows() -> Option<Vec<(String, String)>> {
-        let mut rows = read("en-sms-spam.train.csv")?;
-        rows.extend(read("cn-fraud-sms.train.csv")?);
+        let mut rows = read("sms/en-sms-spam.train.csv")?;
+        rows.extend(read("sms/cn-fraud-sms.train.csv")?);
         Some(rows)
     }
 }
@@ -173,17 +162,5 @@ mod tests {
         assert_eq!(canonical_label(" Ham "), "normal");
         assert_eq!(canonical_label("SPAM"), "spam");
         assert_eq!(canonical_label("fake_loan_credit"), "fake_loan_credit");
-    }
-
-    #[test]
-    fn the_shared_corpora_are_where_tests_look() {
-        // CI has the corpora beside the repository: a wrong path would silently skip tests
-        if std::env::var_os("CI").is_some() {
-            assert!(
-                testdata::rows().is_some(),
-                "no corpora under {}",
-                testdata::dir().display()
-            );
-        }
     }
 }

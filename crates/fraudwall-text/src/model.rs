@@ -692,8 +692,9 @@ impl Model {
             }
         }
         let order = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        // only the head is read: a few more than asked for, since equal tokens are merged
-        let head = (limit * 4).max(8);
+        // only the head is read: more than asked for, since equal tokens are merged and tokens
+        // that name nothing meaningful (punctuation, function words, fragments) are passed over
+        let head = (limit * 12).max(32);
         if contributions.len() > head {
             contributions.select_nth_unstable_by(head, order);
             contributions.truncate(head);
@@ -706,11 +707,16 @@ impl Model {
                 break;
             }
             let source = scratch.extractor.sources[i];
-            let token = if source.kind == FeatureKind::Length {
-                format!("<length:{}>", text.chars().count())
-            } else if source.kind == FeatureKind::Shouting {
-                format!("<capitals:{}>", scratch.normalized.shouting)
-            } else if source.kind == FeatureKind::EntityKind {
+            if matches!(
+                source.kind,
+                FeatureKind::Length
+                    | FeatureKind::Shouting
+                    | FeatureKind::Punctuation
+                    | FeatureKind::LatinChars
+            ) {
+                continue;
+            }
+            let token = if source.kind == FeatureKind::EntityKind {
                 // the feature is the kind, not the shape its placeholder shows
                 let placeholder = text
                     .get(source.start as usize..source.end as usize)
@@ -723,7 +729,9 @@ impl Model {
                         .unwrap_or(""),
                 )
             };
-            if token.is_empty() || out.iter().any(|r| r.token == token) {
+            if !crate::meaning::is_meaningful(source.kind, &token)
+                || out.iter().any(|r| r.token == token)
+            {
                 continue;
             }
             out.push(Reason {
@@ -852,6 +860,51 @@ mod tests {
         assert!((p.risk(&m) - p.probabilities[1]).abs() < 1e-6);
         let q = m.classify("see you at lunch");
         assert_eq!(q.label, "normal");
+    }
+
+    /// Reasons an analyst can read: words and entities, never punctuation, white space, a
+    /// lone function character or a sub-word fragment.
+    #[cfg(feature = "bundled-model")]
+    #[test]
+    fn the_bundled_models_reasons_name_words_and_entities() {
+        let model = Model::bundled().unwrap();
+        let mut scratch = Scratch::new();
+        for text in [
+            "我是你领导，明天来我办公室一趟，先加我微信，我有事找你。",
+            "尊敬的用户，您好！我是某平台客服，您的账户被误升级为会员，请按提示操作取消，否则每月扣费。",
+            "您好，我们公司可提供无抵押贷款，最高额度50万元，请联系我。",
+            "URGENT! You have won a 1 week FREE membership in our £100,000 Prize Jackpot! Txt the word: CLAIM to No: 81010",
+            "ok, see you at the station at 7, bring the umbrella",
+        ] {
+            let p = model.classify_with(text, &mut scratch, 5);
+            assert!(!p.reasons.is_empty(), "{text}: no reasons");
+            for reason in &p.reasons {
+                let token = reason.token.trim();
+                assert!(
+                    token.chars().any(char::is_alphanumeric) || token.starts_with('<'),
+                    "{text}: {reason:?}"
+                );
+                assert!(
+                    !matches!(
+                        token,
+                        "," | "。" | "，" | "我" | "你" | "的" | "了" | "我是" | "to" | "the" | "a"
+                    ),
+                    "{text}: {reason:?}"
+                );
+                let cjk_single = token.chars().count() == 1 && !token.is_ascii();
+                assert!(!cjk_single, "{text}: {reason:?}");
+                assert!(
+                    !matches!(
+                        reason.kind,
+                        FeatureKind::Punctuation
+                            | FeatureKind::Length
+                            | FeatureKind::Shouting
+                            | FeatureKind::LatinChars
+                    ),
+                    "{text}: {reason:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{Server, get, post, run, send, shared_data};
+use support::{Server, get, post, run, send};
 
 fn import(
     data_dir: &std::path::Path,
@@ -58,30 +58,14 @@ fn verdict_of_url(server: &Server, token: &str, url: &str) -> String {
 fn imported_lists_block_links_subdomains_and_texts_and_allow_the_rest() {
     let temp = tempfile::tempdir().unwrap();
     let data = temp.path().join("data");
-    let urls = shared_data().join("urls");
-    let summary = import(
-        &data,
-        "black",
-        "url",
-        "abp",
-        &urls.join("urlhaus-filter-online.txt"),
-    );
+    let urlhaus = fraudwall_testdata::require!("urls/urlhaus-filter-online.txt");
+    let eth_black = fraudwall_testdata::require!("urls/eth-phishing-blacklist.txt");
+    let eth_white = fraudwall_testdata::require!("urls/eth-phishing-whitelist.txt");
+    let summary = import(&data, "black", "url", "abp", &urlhaus);
     assert!(summary.starts_with("imported "), "{summary}");
     assert!(summary.contains("rejected 0"), "{summary}");
-    import(
-        &data,
-        "black",
-        "domain",
-        "plain",
-        &urls.join("eth-phishing-blacklist.txt"),
-    );
-    import(
-        &data,
-        "white",
-        "domain",
-        "plain",
-        &urls.join("eth-phishing-whitelist.txt"),
-    );
+    import(&data, "black", "domain", "plain", &eth_black);
+    import(&data, "white", "domain", "plain", &eth_white);
     let numbers: String = (0..20_000u64)
         .map(|i| format!("+86138{:08}\n", i * 7))
         .collect();
@@ -123,7 +107,7 @@ fn imported_lists_block_links_subdomains_and_texts_and_allow_the_rest() {
     assert_eq!(decisions[3]["reasons"][0]["code"], "text_link_blacklisted");
     assert_eq!(decisions[4]["reasons"][0]["code"], "caller_blacklisted");
     // a path entry of the abp list blocks below its path only
-    let path_rule = std::fs::read_to_string(urls.join("urlhaus-filter-online.txt"))
+    let path_rule = std::fs::read_to_string(&urlhaus)
         .unwrap()
         .lines()
         .find_map(|line| {
@@ -147,6 +131,83 @@ fn imported_lists_block_links_subdomains_and_texts_and_allow_the_rest() {
             &format!("http://{host}/elsewhere-not-listed")
         ),
         "allow"
+    );
+}
+
+/// Alphanumeric SMS senders are listed (imported and put through the API) and checked; a short
+/// code stays a number.
+#[test]
+fn sms_sender_ids_are_listed_and_checked() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    let file = temp.path().join("senders.txt");
+    // a sender that is a number is listed as that number
+    std::fs::write(&file, "RoyalMail\n  Royal-Mail \n13800000099\n<bad>\n").unwrap();
+    let summary = import(&data, "black", "sender", "plain", &file);
+    assert!(
+        summary.starts_with("imported 3, duplicate 0, rejected 1"),
+        "{summary}"
+    );
+    assert!(summary.contains("sender_invalid_characters"), "{summary}");
+
+    let server = Server::start_in(&data, &[]);
+    let analyst = server.token("analyst");
+    let telco = server.token("telco");
+    let put = post(
+        &server.url("/v1/lists/gray/entries"),
+        Some(&analyst),
+        &json!({"entries": [{"kind": "sender", "value": " ICBC-Notice "}]}).to_string(),
+    );
+    assert_eq!(put.status, 200, "{}", put.text);
+    assert_eq!(
+        put.body["results"][0]["value"], "icbc-notice",
+        "{}",
+        put.text
+    );
+    let sms = |sender: &str| json!({"kind": "sms", "sender": sender, "recipient": "13700137000", "text": "hello"});
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let decisions = decide(
+            &server,
+            &telco,
+            json!([
+                sms("ROYALMAIL"),
+                sms("icbc-notice"),
+                sms("+86 138 0000 0099"),
+                sms("95588"),
+                sms("Unlisted")
+            ]),
+        );
+        let verdicts: Vec<_> = decisions.iter().map(|d| d["verdict"].clone()).collect();
+        if verdicts == ["block", "warn", "block", "allow", "allow"] {
+            assert_eq!(decisions[0]["reasons"][0]["code"], "sender_blacklisted");
+            // the reason names the entry that matched
+            assert_eq!(
+                decisions[0]["reasons"][0]["entry"],
+                json!({"list": "black", "kind": "sender", "value": "royalmail", "source": "import"})
+            );
+            assert_eq!(decisions[1]["reasons"][0]["code"], "sender_graylisted");
+            assert_eq!(
+                decisions[1]["reasons"][0]["entry"],
+                json!({"list": "gray", "kind": "sender", "value": "icbc-notice", "source": "analyst"})
+            );
+            assert_eq!(
+                decisions[2]["reasons"][0]["entry"]["value"],
+                "+8613800000099"
+            );
+            assert_eq!(decisions[2]["reasons"][0]["code"], "sender_blacklisted");
+            // a short code stays a number: the official whitelist knows it
+            assert_eq!(decisions[3]["reasons"][0]["code"], "sender_official");
+            assert_eq!(decisions[4]["reasons"], json!([]));
+            break;
+        }
+        assert!(Instant::now() < deadline, "{decisions:#?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let garbage = decide(&server, &telco, json!([sms("<script>")]));
+    assert_eq!(
+        garbage[0]["error"]["code"], "invalid_sender",
+        "{garbage:#?}"
     );
 }
 

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
-use fraudwall_rules::{Decision, Scratch, Verdict, Versions};
+use fraudwall_rules::{Decision, MatchedEntry, Scratch, Verdict, Versions};
 
 use crate::AppState;
 use crate::error::{ApiError, Code, ErrorBody, ErrorDetail};
@@ -164,6 +164,37 @@ pub struct ReasonWire<'a> {
     pub code: &'a str,
     #[schema(value_type = String)]
     pub detail: Cow<'a, str>,
+    /// The list entry the reason rests on, for reasons that rest on one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<EntryWire<'a>>,
+}
+
+/// The list entry that matched: its list, kind, canonical value and source.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntryWire<'a> {
+    /// black, gray or white.
+    #[schema(example = "black")]
+    pub list: &'static str,
+    /// number, range, domain, url, ip, app, cert, account, social or sender.
+    #[schema(example = "number")]
+    pub kind: &'static str,
+    /// The entry's canonical value, as the lists spell it.
+    #[schema(value_type = String, example = "+8613800138000")]
+    pub value: Cow<'a, str>,
+    /// official, report, case, operator, import, analyst or derived.
+    #[schema(example = "analyst")]
+    pub source: &'static str,
+}
+
+impl<'a> EntryWire<'a> {
+    fn new(entry: &'a MatchedEntry) -> EntryWire<'a> {
+        EntryWire {
+            list: entry.list.as_str(),
+            kind: entry.kind.as_str(),
+            value: Cow::Borrowed(&entry.value),
+            source: entry.source.as_str(),
+        }
+    }
 }
 
 /// What the decision was made with.
@@ -190,6 +221,12 @@ impl<'a> DecisionWire<'a> {
                 .map(|reason| ReasonWire {
                     code: reason.code,
                     detail: reason.detail,
+                    entry: reason.entry.map(|entry| EntryWire {
+                        list: entry.list.as_str(),
+                        kind: entry.kind.as_str(),
+                        source: entry.source.as_str(),
+                        value: Cow::Owned(entry.value),
+                    }),
                 })
                 .collect(),
             versions: VersionsWire {
@@ -319,6 +356,10 @@ fn write_decision(out: &mut Vec<u8>, id: Option<&str>, decision: &Decision<'_>, 
         write_json(out, reason.code);
         out.extend_from_slice(b",\"detail\":");
         write_json(out, &*reason.detail);
+        if let Some(entry) = &reason.entry {
+            out.extend_from_slice(b",\"entry\":");
+            write_json(out, &EntryWire::new(entry));
+        }
         out.push(b'}');
     }
     out.push(b']');
@@ -334,7 +375,8 @@ fn write_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
 mod tests {
     use std::borrow::Cow;
 
-    use fraudwall_rules::{Decision, Reason, Verdict, Versions};
+    use fraudwall_lists::entry::{Kind, List, Source};
+    use fraudwall_rules::{Decision, MatchedEntry, Reason, Verdict, Versions};
 
     use super::*;
 
@@ -354,11 +396,18 @@ mod tests {
                     code: "url_blacklisted",
                     detail: Cow::Owned("the link \"x\" is listed: 假冒客服\n".to_owned()),
                     rule: "url_blacklisted",
+                    entry: Some(MatchedEntry {
+                        list: List::Black,
+                        kind: Kind::Url,
+                        value: "evil.example/\"login\"/".to_owned(),
+                        source: Source::Analyst,
+                    }),
                 },
                 Reason {
                     code: "text_fraud",
                     detail: Cow::Borrowed("plain"),
                     rule: "text_fraud_certain",
+                    entry: None,
                 },
             ],
             versions,

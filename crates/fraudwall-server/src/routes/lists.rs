@@ -39,7 +39,7 @@ fn parse_name<T: FromStr<Err = UnknownName>>(name: &str) -> Result<T, ApiError> 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EntryInput {
-    /// number, range, domain, url, ip, app, cert, account or social.
+    /// number, range, domain, url, ip, app, cert, account, social or sender.
     #[schema(example = "number")]
     pub kind: String,
     #[schema(example = "+8613800138000")]
@@ -325,7 +325,8 @@ pub async fn get_entry(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FileParams {
-    /// The kind of the entries: number, range, domain, url, ip, app, cert, account, social.
+    /// The kind of the entries: number, range, domain, url, ip, app, cert, account, social,
+    /// sender.
     pub kind: String,
     /// plain, hosts, abp or csv.
     pub format: String,

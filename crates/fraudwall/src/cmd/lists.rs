@@ -26,7 +26,7 @@ pub enum ListsCommand {
         /// black, gray or white
         #[arg(long)]
         list: List,
-        /// number, range, domain, url, ip, app, cert, account or social
+        /// number, range, domain, url, ip, app, cert, account, social or sender
         #[arg(long)]
         kind: Kind,
         /// plain, hosts, abp or csv
