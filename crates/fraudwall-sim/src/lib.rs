@@ -136,6 +136,7 @@ pub struct World {
     pub dealers: Vec<gangs::Dealer>,
     pub local_mules: Vec<(u64, u32)>,
     pub mule_accounts: Vec<AccountRow>,
+    mule_holders: std::collections::HashMap<u64, ids::Num>,
 }
 
 impl World {
@@ -188,8 +189,18 @@ impl World {
             gangs: under.gangs,
             dealers: under.dealers,
             local_mules: under.local_mules,
+            mule_holders: under
+                .accounts
+                .iter()
+                .map(|a| (a.account, a.holder))
+                .collect(),
             mule_accounts: under.accounts,
         })
+    }
+
+    /// The phone of a mule account's holder (0 when the account is not a mule's).
+    pub fn holder(&self, account: u64) -> ids::Num {
+        self.mule_holders.get(&account).copied().unwrap_or(0)
     }
 
     /// The end of the scenario, in seconds from its start.

@@ -251,7 +251,12 @@ impl Population {
             let habit = rng.lognormal(1.0, 0.55);
             let calls = occupation.calls_per_day() * habit;
             let young = age < 40;
-            let sms = 0.25 * rng.lognormal(1.0, 0.7);
+            // couriers, sales staff and shops text customers they do not know
+            let sms = if occupation.works_the_phone() || occupation == Occupation::SelfEmployed {
+                2.5
+            } else {
+                0.25
+            } * rng.lognormal(1.0, 0.7);
             let visits = if age >= 70 {
                 0.8
             } else if young {
