@@ -757,7 +757,7 @@ impl Engine {
                     from: account,
                     to,
                     cents: amount,
-                    from_phone: 0,
+                    from_phone: world.holder(account),
                     to_phone: 0,
                 },
             );

@@ -217,11 +217,10 @@ pub fn generate(
             }
             let life = rng.lognormal(lifetime_median, 0.7) as i64;
             if overseas && rng.chance(0.5) {
-                let cc: &[u64] = &[63, 855, 95, 60];
-                let code = *rng.pick(cc);
-                let digits = code * 10_000_000_000 + rng.below(10_000_000_000);
+                let form = *rng.pick(ids::FRAUD_ABROAD);
+                let number = ids::foreign(form, rng.next_u64());
                 sims.push(Sim {
-                    number: ids::intl(digits),
+                    number,
                     from: t,
                     to: t + life,
                     activated: (t.div_euclid(DAY)) as i32,

@@ -168,6 +168,28 @@ impl Registry {
     }
 }
 
+/// Foreign mobile numbers as (leading digits of the E.164 number: country code and mobile
+/// prefix, random digits after them).
+/// Where fraud compounds call from: the Philippines, Cambodia, Malaysia.
+pub static FRAUD_ABROAD: &[(u64, u32)] = &[(63917, 7), (85512, 6), (6012, 7)];
+/// Where Fujian's relatives abroad live: the United States, Singapore, Hong Kong, Japan,
+/// Taiwan, Malaysia, the Philippines.
+pub static FAMILY_ABROAD: &[(u64, u32)] = &[
+    (16462, 6),
+    (6591, 6),
+    (85261, 6),
+    (81901, 7),
+    (8869, 8),
+    (6012, 7),
+    (63917, 7),
+];
+
+/// A foreign number of the form `(leading, random digits)`, from `bits`.
+pub fn foreign(form: (u64, u32), bits: u64) -> Num {
+    let span = 10u64.pow(form.1);
+    intl(form.0 * span + bits % span)
+}
+
 /// The operator a mobile prefix belongs to.
 pub fn operator_of(prefix: u64) -> &'static str {
     OPERATORS
@@ -241,6 +263,22 @@ mod tests {
         }
         assert_eq!(num_string(service(95588)), "95588");
         assert_eq!(num_string(intl(639171234567)), "+639171234567");
+    }
+
+    #[test]
+    fn foreign_numbers_are_valid() {
+        let mut rng = Rng::derive(4, 0, 0, 0);
+        for &form in FRAUD_ABROAD.iter().chain(FAMILY_ABROAD) {
+            for _ in 0..50 {
+                let text = num_string(foreign(form, rng.next_u64()));
+                let parsed = fraudwall_ids::phone::normalize(&text).expect(&text);
+                assert_eq!(
+                    parsed.e164().map(|e| e.to_string()),
+                    Some(text.clone()),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]

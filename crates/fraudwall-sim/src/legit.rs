@@ -173,6 +173,19 @@ pub static PERSONAL: &[&str] = &[
     "ok see you later",
     "生日快乐！",
     "明天记得带身份证",
+    "你看这个视频 https://v.douyin.com/iRk3aB2/",
+    "这家店的拼团挺便宜 https://m.tb.cn/h.5Kq2xZ",
+    "报名链接发你了：https://www.wjx.cn/vm/tu8Jx2.aspx",
+];
+
+/// Messages people send for work to people they do not know: couriers, sales staff, shops.
+pub static WORK: &[&str] = &[
+    "您好，我是快递员，您的快递已放门口，请及时查收",
+    "您好，快递到了，家里有人吗？没人的话放驿站了",
+    "您好，我是链家小王，近期有几套优质房源，方便的话回个电话",
+    "新店开业，全场8折，地址：五一路88号，欢迎光临",
+    "您好，您咨询的车险报价已出，加我微信详聊，谢谢",
+    "老师您好，孩子这周的作业已发到班级群，请查收",
 ];
 
 /// Popular sites (host, paths) for ordinary visits.

@@ -136,6 +136,7 @@ pub struct World {
     pub dealers: Vec<gangs::Dealer>,
     pub local_mules: Vec<(u64, u32)>,
     pub mule_accounts: Vec<AccountRow>,
+    mule_holders: std::collections::HashMap<u64, ids::Num>,
 }
 
 impl World {
@@ -188,8 +189,18 @@ impl World {
             gangs: under.gangs,
             dealers: under.dealers,
             local_mules: under.local_mules,
+            mule_holders: under
+                .accounts
+                .iter()
+                .map(|a| (a.account, a.holder))
+                .collect(),
             mule_accounts: under.accounts,
         })
+    }
+
+    /// The phone of a mule account's holder (0 when the account is not a mule's).
+    pub fn holder(&self, account: u64) -> ids::Num {
+        self.mule_holders.get(&account).copied().unwrap_or(0)
     }
 
     /// The end of the scenario, in seconds from its start.
@@ -417,8 +428,49 @@ fn by_second(records: &[Timed], start: Time) -> Vec<u32> {
     order
 }
 
+/// One row of `subscribers.csv` and `sims.csv`.
+struct PersonRow<'a> {
+    phone: ids::Num,
+    grid: u32,
+    birth_year: u16,
+    occupation: population::Occupation,
+    operator: &'a str,
+    activated: i32,
+}
+
 fn write_people(world: &World, files: &mut Files<'_>) -> Result<(), SimError> {
     let start = world.params.start;
+    // the gangs' cards are registered to real people too (who sold their identity or card);
+    // every file is in number order, so a row's place says nothing about who holds it
+    let mut rows: Vec<PersonRow<'_>> = world
+        .population
+        .subscribers
+        .iter()
+        .zip(&world.population.operators)
+        .map(|(s, operator)| PersonRow {
+            phone: s.phone,
+            grid: s.grid,
+            birth_year: s.birth_year,
+            occupation: s.occupation,
+            operator,
+            activated: s.activated,
+        })
+        .collect();
+    for g in &world.gangs {
+        for sim in &g.sims {
+            if let Some(reg) = &sim.registration {
+                rows.push(PersonRow {
+                    phone: sim.number,
+                    grid: reg.grid,
+                    birth_year: reg.birth_year,
+                    occupation: reg.occupation,
+                    operator: sim.operator,
+                    activated: sim.activated,
+                });
+            }
+        }
+    }
+    rows.sort_unstable_by_key(|r| r.phone);
     let mut subscribers = files.create("subscribers.csv")?;
     let mut sims = files.create("sims.csv")?;
     subscribers.write(b"phone,territory,birth_year,occupation\n")?;
@@ -426,22 +478,22 @@ fn write_people(world: &World, files: &mut Files<'_>) -> Result<(), SimError> {
     let mut buf = Vec::with_capacity(1 << 16);
     let mut sim_buf = Vec::with_capacity(1 << 16);
     let grids = &world.territories.grids;
-    for (i, s) in world.population.subscribers.iter().enumerate() {
-        ids::write_num(&mut buf, s.phone);
+    for r in &rows {
+        ids::write_num(&mut buf, r.phone);
         buf.push(b',');
-        buf.extend_from_slice(grids[s.grid as usize].code.as_bytes());
+        buf.extend_from_slice(grids[r.grid as usize].code.as_bytes());
         buf.push(b',');
-        ids::write_u64(&mut buf, u64::from(s.birth_year));
+        ids::write_u64(&mut buf, u64::from(r.birth_year));
         buf.push(b',');
-        buf.extend_from_slice(s.occupation.code().as_bytes());
+        buf.extend_from_slice(r.occupation.code().as_bytes());
         buf.push(b'\n');
-        ids::write_num(&mut sim_buf, s.phone);
+        ids::write_num(&mut sim_buf, r.phone);
         sim_buf.push(b',');
-        sim_buf.extend_from_slice(world.population.operators[i].as_bytes());
+        sim_buf.extend_from_slice(r.operator.as_bytes());
         sim_buf.push(b',');
         sim_buf.extend_from_slice(
             start
-                .add_days(i64::from(s.activated))
+                .add_days(i64::from(r.activated))
                 .to_string()
                 .as_bytes(),
         );
@@ -453,33 +505,6 @@ fn write_people(world: &World, files: &mut Files<'_>) -> Result<(), SimError> {
             sim_buf.clear();
         }
     }
-    // the gangs' cards are registered to real people too (who sold their identity or card)
-    for g in &world.gangs {
-        for sim in &g.sims {
-            let Some(reg) = &sim.registration else {
-                continue;
-            };
-            ids::write_num(&mut buf, sim.number);
-            buf.push(b',');
-            buf.extend_from_slice(grids[reg.grid as usize].code.as_bytes());
-            buf.push(b',');
-            ids::write_u64(&mut buf, u64::from(reg.birth_year));
-            buf.push(b',');
-            buf.extend_from_slice(reg.occupation.code().as_bytes());
-            buf.push(b'\n');
-            ids::write_num(&mut sim_buf, sim.number);
-            sim_buf.push(b',');
-            sim_buf.extend_from_slice(sim.operator.as_bytes());
-            sim_buf.push(b',');
-            sim_buf.extend_from_slice(
-                start
-                    .add_days(i64::from(sim.activated))
-                    .to_string()
-                    .as_bytes(),
-            );
-            sim_buf.push(b'\n');
-        }
-    }
     subscribers.write(&buf)?;
     sims.write(&sim_buf)?;
     subscribers.finish()?;
@@ -488,7 +513,14 @@ fn write_people(world: &World, files: &mut Files<'_>) -> Result<(), SimError> {
     let mut accounts = files.create("accounts.csv")?;
     let mut buf = Vec::with_capacity(1 << 16);
     buf.extend_from_slice(b"account,holder_phone,bank,opened_on,type\n");
-    for row in world.population.accounts.iter().chain(&world.mule_accounts) {
+    let mut rows: Vec<&AccountRow> = world
+        .population
+        .accounts
+        .iter()
+        .chain(&world.mule_accounts)
+        .collect();
+    rows.sort_unstable_by_key(|r| r.account);
+    for row in rows {
         ids::write_u64(&mut buf, row.account);
         buf.push(b',');
         ids::write_num(&mut buf, row.holder);

@@ -31,6 +31,28 @@ pub const INSTALLS_PER_DAY: f64 = 0.03;
 /// Payments a merchant receives a day, on average.
 pub const MERCHANT_SALES_PER_DAY: f64 = 12.0;
 
+/// Calls a day between the province and relatives abroad, per subscriber.
+pub const FAMILY_ABROAD_CALLS: f64 = 0.012;
+
+/// Whether subscriber `i` has a relative abroad (4%, fixed by the seed).
+pub fn has_family_abroad(world: &World, i: u32) -> bool {
+    mix(world.params.seed, i).is_multiple_of(25)
+}
+
+/// The number of subscriber `i`'s relative abroad.
+pub fn family_abroad(world: &World, i: u32) -> Num {
+    let bits = mix(world.params.seed ^ 0x5eed, i);
+    let forms = crate::ids::FAMILY_ABROAD;
+    crate::ids::foreign(forms[(bits % forms.len() as u64) as usize], bits >> 8)
+}
+
+fn mix(seed: u64, i: u32) -> u64 {
+    let mut z = seed ^ (u64::from(i).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 pub fn share(table: &[f64; 24], hour: usize) -> f64 {
     table[hour] / table.iter().sum::<f64>()
 }
@@ -119,6 +141,35 @@ pub fn hour(world: &World, day: u32, hour: usize, out: &mut Vec<Timed>) {
         });
     }
 
+    // family abroad: 4% of subscribers have a relative overseas who calls or is called
+    for _ in 0..rng.poisson(n as f64 * FAMILY_ABROAD_CALLS * calls_share) {
+        let Some(i) = (0..100)
+            .map(|_| rng.below(n) as u32)
+            .find(|&i| has_family_abroad(world, i))
+        else {
+            continue;
+        };
+        let relative = family_abroad(world, i);
+        let duration = if rng.chance(0.1) {
+            0.0
+        } else {
+            rng.lognormal(300.0, 1.0)
+        };
+        let (caller, callee) = if rng.chance(0.5) {
+            (relative, phone(i))
+        } else {
+            (phone(i), relative)
+        };
+        out.push(Timed {
+            t: at(&mut rng, start, HOUR),
+            rec: Rec::Call {
+                caller,
+                callee,
+                duration: duration.min(3.0 * 3600.0) as u32,
+            },
+        });
+    }
+
     // notifications and personal messages
     let weights = cumulative(legit::NOTIFICATIONS.iter().map(|t| t.1));
     for _ in 0..rng.poisson(n as f64 * NOTIFICATIONS_PER_DAY * calls_share) {
@@ -140,6 +191,21 @@ pub fn hour(world: &World, day: u32, hour: usize, out: &mut Vec<Timed>) {
     let total = pop.sms_weights.total;
     for _ in 0..rng.poisson(total * calls_share) {
         let sender = pop.sms_weights.draw(&mut rng) as u32;
+        let s = &subs[sender as usize];
+        if (s.occupation.works_the_phone() || s.occupation == Occupation::SelfEmployed)
+            && rng.chance(0.8)
+        {
+            let to = rng.below(n) as u32;
+            out.push(Timed {
+                t: at(&mut rng, start, HOUR),
+                rec: Rec::Sms {
+                    sender: s.phone,
+                    recipient: phone(to),
+                    text: Text::Work(rng.below(legit::WORK.len() as u64) as u16),
+                },
+            });
+            continue;
+        }
         if let Some(to) = pick_contact(world, &mut rng, sender) {
             out.push(Timed {
                 t: at(&mut rng, start, HOUR),
@@ -274,7 +340,7 @@ pub fn hour(world: &World, day: u32, hour: usize, out: &mut Vec<Timed>) {
                         from: company.account,
                         to: s.account,
                         cents: cents as u64,
-                        from_phone: 0,
+                        from_phone: subs[company.boss as usize].phone,
                         to_phone: 0,
                     },
                 });

@@ -251,7 +251,12 @@ impl Population {
             let habit = rng.lognormal(1.0, 0.55);
             let calls = occupation.calls_per_day() * habit;
             let young = age < 40;
-            let sms = 0.25 * rng.lognormal(1.0, 0.7);
+            // couriers, sales staff and shops text customers they do not know
+            let sms = if occupation.works_the_phone() || occupation == Occupation::SelfEmployed {
+                2.5
+            } else {
+                0.25
+            } * rng.lognormal(1.0, 0.7);
             let visits = if age >= 70 {
                 0.8
             } else if young {
@@ -497,4 +502,34 @@ fn social_graph(
         offsets.push(contacts.len() as u32);
     }
     (contacts, offsets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_social_graph_is_symmetric_and_sparse() {
+        let territories = Territories::generate(&mut Rng::derive(1, 0, 0, 0));
+        let mut registry = ids::Registry::default();
+        let p = Population::generate(
+            &mut Rng::derive(1, 1, 0, 0),
+            &mut registry,
+            &territories,
+            5_000,
+            2026,
+        );
+        let mut degree = 0usize;
+        for i in 0..5_000u32 {
+            for &j in p.contacts_of(i) {
+                assert_ne!(i, j);
+                assert!(p.contacts_of(j).contains(&i), "{i} → {j} one way");
+            }
+            degree += p.contacts_of(i).len();
+        }
+        let mean = degree as f64 / 5_000.0;
+        assert!((8.0..=14.0).contains(&mean), "mean degree {mean}");
+        let employed = p.subscribers.iter().filter(|s| s.company.is_some()).count();
+        assert!(employed > 1_000, "{employed}");
+    }
 }

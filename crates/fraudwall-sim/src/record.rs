@@ -15,6 +15,8 @@ pub enum Text {
     },
     /// A personal message: index into `legit::PERSONAL`.
     Personal(u16),
+    /// A work message to a stranger: index into `legit::WORK`.
+    Work(u16),
     Owned(Box<str>),
 }
 
@@ -164,6 +166,7 @@ pub fn write_line(out: &mut Vec<u8>, clock: &Stamp, r: &Timed) {
                     out.push(b'"');
                 }
                 Text::Personal(i) => write_json_str(out, legit::PERSONAL[*i as usize]),
+                Text::Work(i) => write_json_str(out, legit::WORK[*i as usize]),
                 Text::Owned(s) => write_json_str(out, s),
             }
             out.extend_from_slice(b"}\n");
