@@ -17,7 +17,7 @@ pub enum ErrorKind {
     /// The record is outside the caller's territory or organisation.
     ForbiddenScope,
     NotFound,
-    /// Evidence is taken about numbers, domains, urls and ips only.
+    /// Evidence is taken about numbers, sender ids, domains, urls and ips only.
     UnsupportedKind,
     TimeInFuture,
     /// A fraud type outside the taxonomy.

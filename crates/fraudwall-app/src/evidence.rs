@@ -47,7 +47,9 @@ fn plan(
     if !ASSESSED_KINDS.contains(&kind) {
         return Err(AppError::new(
             ErrorKind::UnsupportedKind,
-            format!("evidence is taken about numbers, domains, urls and ip addresses, not {kind}"),
+            format!(
+                "evidence is taken about numbers, sender ids, domains, urls and ip addresses, not {kind}"
+            ),
         ));
     }
     let identifier = Identifier::parse(kind, &draft.value, normalizer)?;

@@ -19,7 +19,13 @@ use crate::reputation::{Assessment, Evidence, Policy, Standing, Timestamp};
 
 /// The kinds whose standing evidence decides. Ranges are never assessed: they are derived from
 /// listed numbers, so the public cannot enter them.
-pub const ASSESSED_KINDS: [Kind; 4] = [Kind::Number, Kind::Domain, Kind::Url, Kind::Ip];
+pub const ASSESSED_KINDS: [Kind; 5] = [
+    Kind::Number,
+    Kind::Domain,
+    Kind::Url,
+    Kind::Ip,
+    Kind::Sender,
+];
 
 /// The author of the job's list changes.
 pub const AUTHOR: &str = "reputation";
@@ -626,6 +632,15 @@ mod tests {
         ];
         let plan = plan_of(&records, &rows, NOW);
         assert_eq!(lines(&plan), ["remove gray +8613800138001"]);
+    }
+
+    /// An SMS sender id ("RoyalMail-Pay") is reported like a number and listed the same way.
+    #[test]
+    fn reported_sender_ids_are_listed_like_numbers() {
+        let sender = id(Kind::Sender, "RoyalMail-Pay");
+        let plan = plan_of(&reports(&sender, 4, 2), &[], NOW);
+        assert_eq!(plan.assessed(), 1);
+        assert_eq!(lines(&plan), ["put black royalmail-pay keep"]);
     }
 
     #[test]

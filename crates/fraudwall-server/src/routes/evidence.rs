@@ -27,7 +27,8 @@ pub const MAX_EVIDENCE: usize = 10_000;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceInput {
-    /// number, domain, url or ip. Ranges are derived by the server, never reported.
+    /// number, sender (an SMS sender id), domain, url or ip. Ranges are derived by the server,
+    /// never reported.
     #[schema(example = "number")]
     pub kind: String,
     #[schema(example = "+8613800138000")]
