@@ -42,7 +42,7 @@ impl ExportScope {
             Role::Telco => Ok(ExportScope::Operator),
             Role::Bank => {
                 let org = principal.org.as_deref().unwrap_or_default();
-                bank_by_code(org).map(ExportScope::Bank).ok_or_else(|| {
+                Bank::from_code(org).map(ExportScope::Bank).ok_or_else(|| {
                     AppError::new(
                         ErrorKind::ForbiddenScope,
                         format!(
@@ -105,29 +105,6 @@ impl ExportScope {
             ExportScope::Bank(_) => "bank",
         }
     }
-}
-
-fn bank_by_code(code: &str) -> Option<Bank> {
-    const BANKS: [Bank; 15] = [
-        Bank::Icbc,
-        Bank::Ccb,
-        Bank::Abc,
-        Bank::Boc,
-        Bank::Cmb,
-        Bank::Bocom,
-        Bank::Psbc,
-        Bank::Citic,
-        Bank::Ceb,
-        Bank::Cmbc,
-        Bank::Cib,
-        Bank::Spdb,
-        Bank::Pab,
-        Bank::Hxb,
-        Bank::Cgb,
-    ];
-    BANKS
-        .into_iter()
-        .find(|bank| bank.code().eq_ignore_ascii_case(code.trim()))
 }
 
 /// Checks that `principal` may export `kind`, before anything is written.

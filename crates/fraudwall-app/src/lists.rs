@@ -581,6 +581,18 @@ mod tests {
 
     use super::*;
 
+    /// Each item's outcome, or its error's code, in request order.
+    fn outcome_codes(report: &BatchReport) -> Vec<&'static str> {
+        report
+            .results
+            .iter()
+            .map(|r| {
+                r.as_ref()
+                    .map_or_else(AppError::code, |(o, _, _)| o.as_str())
+            })
+            .collect()
+    }
+
     fn analyst() -> Principal {
         Principal {
             token_id: Some(2),
@@ -630,14 +642,7 @@ mod tests {
         ];
         let report =
             put_entries(&store, &normalizer, &analyst(), List::Black, drafts, false).unwrap();
-        let codes: Vec<_> = report
-            .results
-            .iter()
-            .map(|r| {
-                r.as_ref()
-                    .map_or_else(AppError::code, |(o, _, _)| o.as_str())
-            })
-            .collect();
+        let codes = outcome_codes(&report);
         assert_eq!(codes, ["field_too_long", "field_too_long", "added"]);
         for value in ["+8613800138001", "+8613800138002"] {
             assert!(
@@ -660,14 +665,7 @@ mod tests {
                 draft("96110", Severity::Normal),
             ];
             let report = put_entries(&store, &normalizer, &analyst(), list, drafts, false).unwrap();
-            let codes: Vec<_> = report
-                .results
-                .iter()
-                .map(|r| {
-                    r.as_ref()
-                        .map_or_else(AppError::code, |(o, _, _)| o.as_str())
-                })
-                .collect();
+            let codes = outcome_codes(&report);
             // the refused items fail alone; the ordinary number is listed
             assert_eq!(codes, ["forbidden_official", "added", "forbidden_official"]);
             assert!(

@@ -218,27 +218,25 @@ fn now() -> String {
         .expect("a current time formats as RFC 3339")
 }
 
-fn parse_signing_key(path: &Path, text: &str) -> Result<SigningKey, WitnessError> {
-    let seed: [u8; 32] = hex::decode(text.trim())
+/// The 32 bytes a key file holds as 64 hex digits.
+fn key_bytes(path: &Path, text: &str) -> Result<[u8; 32], WitnessError> {
+    hex::decode(text.trim())
         .ok()
         .and_then(|bytes| bytes.try_into().ok())
         .ok_or_else(|| WitnessError::BadKey {
             path: path.to_owned(),
             reason: "expected 64 hex digits".to_owned(),
-        })?;
-    Ok(SigningKey::from_bytes(&seed))
+        })
+}
+
+fn parse_signing_key(path: &Path, text: &str) -> Result<SigningKey, WitnessError> {
+    Ok(SigningKey::from_bytes(&key_bytes(path, text)?))
 }
 
 /// Reads a public key file (64 hex digits), or derives the public key from a signing key file.
 pub fn read_public_key(path: &Path) -> Result<VerifyingKey, WitnessError> {
     let text = std::fs::read_to_string(path).map_err(io_error(path))?;
-    let bytes: [u8; 32] = hex::decode(text.trim())
-        .ok()
-        .and_then(|bytes| bytes.try_into().ok())
-        .ok_or_else(|| WitnessError::BadKey {
-            path: path.to_owned(),
-            reason: "expected 64 hex digits".to_owned(),
-        })?;
+    let bytes = key_bytes(path, &text)?;
     if path.extension().is_some_and(|ext| ext == "pub") {
         VerifyingKey::from_bytes(&bytes).map_err(|err| WitnessError::BadKey {
             path: path.to_owned(),

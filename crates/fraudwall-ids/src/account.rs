@@ -91,6 +91,31 @@ pub enum Bank {
 }
 
 impl Bank {
+    pub const ALL: [Bank; 15] = [
+        Bank::Icbc,
+        Bank::Ccb,
+        Bank::Abc,
+        Bank::Boc,
+        Bank::Cmb,
+        Bank::Bocom,
+        Bank::Psbc,
+        Bank::Citic,
+        Bank::Ceb,
+        Bank::Cmbc,
+        Bank::Cib,
+        Bank::Spdb,
+        Bank::Pab,
+        Bank::Hxb,
+        Bank::Cgb,
+    ];
+
+    /// The bank an abbreviation names (`ICBC`, `icbc`), if the table knows it.
+    pub fn from_code(code: &str) -> Option<Bank> {
+        Bank::ALL
+            .into_iter()
+            .find(|bank| bank.code().eq_ignore_ascii_case(code.trim()))
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Bank::Icbc => "ICBC",

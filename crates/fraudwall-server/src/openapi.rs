@@ -93,6 +93,7 @@ pub fn document() -> serde_json::Value {
     loosen_decision_events(&mut doc);
     describe_rule_bodies(&mut doc);
     describe_list_files(&mut doc);
+    describe_token_roles(&mut doc);
     doc
 }
 
@@ -115,6 +116,10 @@ fn describe_list_files(doc: &mut Value) {
             }
         }
     }
+}
+
+/// A token's role is one of the store's roles.
+fn describe_token_roles(doc: &mut Value) {
     let role = &mut doc["components"]["schemas"]["CreateToken"]["properties"]["role"];
     if role.is_object() {
         role["enum"] = json!(

@@ -23,6 +23,24 @@ pub struct Rule {
     pub population: usize,
 }
 
+impl std::fmt::Display for Rule {
+    /// `short_call_share >= 0.68  F1 0.46 (precision 0.35, recall 0.67, 297 of 102688 fraud)`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:<20} {} {:<10.2} F1 {:.2} (precision {:.2}, recall {:.2}, {} of {} fraud)",
+            self.statistic,
+            if self.above { ">=" } else { "<=" },
+            self.threshold,
+            self.f1,
+            self.precision,
+            self.recall,
+            self.positives,
+            self.population
+        )
+    }
+}
+
 /// The best single-threshold F1 over `samples` (value, is fraud), in either direction.
 pub fn best_rule(statistic: &'static str, samples: &[(f64, bool)]) -> Rule {
     let positives = samples.iter().filter(|s| s.1).count();

@@ -594,17 +594,7 @@ fn no_single_statistic_gives_the_fraud_away() {
         .chain(observer.account_rules(&of("account")))
         .collect();
     for rule in &rules {
-        eprintln!(
-            "{:<18} {} {:>10.1}  f1 {:.3}  precision {:.3}  recall {:.3}  ({} of {})",
-            rule.statistic,
-            if rule.above { ">=" } else { "<=" },
-            rule.threshold,
-            rule.f1,
-            rule.precision,
-            rule.recall,
-            rule.positives,
-            rule.population
-        );
+        eprintln!("{rule}");
         assert!(
             rule.positives > 20,
             "{} has too few positives to measure",

@@ -2,8 +2,6 @@
 //! served. What a new user sees first: the API with lists, rules and traffic behind it, an
 //! administrator's token, and the figures that say how well the node protected the province.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -11,8 +9,10 @@ use anyhow::Context;
 use fraudwall_app::Principal;
 use fraudwall_app::records::{NewToken, Role, SqliteStore};
 use fraudwall_app::tokens;
+use fraudwall_sim::Params;
 use fraudwall_sim::calendar::Date;
-use fraudwall_sim::{Output, Params};
+
+use super::simulate::DirOutput;
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
@@ -31,23 +31,6 @@ pub struct DemoArgs {
     /// Keep the scenario and the store here (default: a temporary directory)
     #[arg(long)]
     pub dir: Option<PathBuf>,
-}
-
-struct DirOutput {
-    root: PathBuf,
-}
-
-impl Output for DirOutput {
-    fn create(&mut self, path: &str) -> std::io::Result<Box<dyn Write>> {
-        let full = self.root.join(path);
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        Ok(Box::new(BufWriter::with_capacity(
-            1 << 20,
-            File::create(full)?,
-        )))
-    }
 }
 
 pub fn run(args: DemoArgs) -> anyhow::Result<()> {

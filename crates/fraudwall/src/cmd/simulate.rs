@@ -45,8 +45,8 @@ pub struct SimulateArgs {
 }
 
 /// Files under the scenario directory, each buffered.
-struct DirOutput {
-    root: PathBuf,
+pub struct DirOutput {
+    pub root: PathBuf,
 }
 
 impl Output for DirOutput {

@@ -111,7 +111,6 @@ struct ClueLine {
 
 impl<'a> Replay<'a> {
     fn new(app: &'a App, scenario: &'a Scenario, truth: &'a Truth) -> Replay<'a> {
-        let days = scenario.manifest.files.records.len();
         let last_date = scenario
             .manifest
             .files
@@ -140,7 +139,6 @@ impl<'a> Replay<'a> {
                     .iter()
                     .map(|file| (file.day, file.date.clone()))
                     .collect(),
-                days,
             ),
             shift,
             observer: Observer::default(),
@@ -160,7 +158,7 @@ impl<'a> Replay<'a> {
                 next_reputation = t - t.rem_euclid(REPUTATION_EVERY_S) + REPUTATION_EVERY_S;
             }
             if t >= next_reputation {
-                let pass = self.app.run_reputation(&self.analyst_admin())?;
+                let pass = self.app.run_reputation(&self.administrator())?;
                 learned |= pass.listed_black + pass.listed_gray + pass.removed > 0;
                 next_reputation = t - t.rem_euclid(REPUTATION_EVERY_S) + REPUTATION_EVERY_S;
             }
@@ -205,7 +203,7 @@ impl<'a> Replay<'a> {
     }
 
     /// The reputation pass is an administrator's to run.
-    fn analyst_admin(&self) -> Principal {
+    fn administrator(&self) -> Principal {
         Principal {
             role: Role::Admin,
             name: "replay".to_owned(),

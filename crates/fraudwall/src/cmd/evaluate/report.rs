@@ -88,10 +88,10 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(days: Vec<(u32, String)>, count: usize) -> Report {
+    pub fn new(days: Vec<(u32, String)>) -> Report {
         Report {
+            tallies: vec![[Tally::default(); 5]; days.len().max(1)],
             days,
-            tallies: vec![[Tally::default(); 5]; count.max(1)],
             fresh_numbers: Tally::default(),
             seeded: 0,
             cases: 0,
@@ -173,18 +173,7 @@ impl Report {
             "the best single-threshold rule on one statistic, against the truth (F1 below 0.8: no statistic alone gives fraud away)"
         );
         for rule in &self.baseline {
-            let _ = writeln!(
-                out,
-                "  {:<20} {} {:<10.2} F1 {:.2} (precision {:.2}, recall {:.2}, {} of {} fraud)",
-                rule.statistic,
-                if rule.above { ">=" } else { "<=" },
-                rule.threshold,
-                rule.f1,
-                rule.precision,
-                rule.recall,
-                rule.positives,
-                rule.population
-            );
+            let _ = writeln!(out, "  {rule}");
         }
         let _ = writeln!(
             out,
