@@ -10,6 +10,7 @@
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
+use crate::cues::Cues;
 use crate::normalize::{Placeholder, is_cjk};
 use crate::segment::{SegmentScratch, Segmenter};
 
@@ -59,6 +60,10 @@ pub struct FeatureConfig {
     /// a centre whose fraud comes as links to look-alike domains may turn it on.
     #[serde(default)]
     pub url_hosts: bool,
+    /// Cues (see [`crate::Cues`]): one feature per trick the message plays, whatever its
+    /// wording. Off in models from before they existed.
+    #[serde(default)]
+    pub cues: bool,
 }
 
 impl Default for FeatureConfig {
@@ -84,6 +89,7 @@ impl Default for FeatureConfig {
             opening_words: 120,
             embedding: 100,
             url_hosts: false,
+            cues: true,
         }
     }
 }
@@ -143,6 +149,7 @@ pub enum FeatureKind {
     Punctuation,
     Length,
     Shouting,
+    Cue,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -338,10 +345,22 @@ impl Extractor {
         &mut self,
         config: &FeatureConfig,
         segmenter: Option<&Segmenter>,
+        cues: Option<&Cues>,
         text: &str,
         shouting: u8,
     ) {
         self.clear();
+        if let Some(cues) = cues.filter(|_| config.cues) {
+            let bits = config.bits;
+            cues.scan(text, |hash, start, end| {
+                let source = Source {
+                    kind: FeatureKind::Cue,
+                    start,
+                    end,
+                };
+                self.add(bits, hash, GROUP_WORDS, source);
+            });
+        }
         let bits = config.bits;
         let mut latin_start: Option<usize> = None;
         let mut chunk_start: Option<usize> = None;
@@ -712,7 +731,7 @@ mod tests {
     fn features(config: &FeatureConfig, text: &str) -> Vec<(FeatureKind, String, u32)> {
         let mut ex = Extractor::explaining();
         let n = normalize(text);
-        ex.extract(config, None, &n.text, n.shouting);
+        ex.extract(config, None, None, &n.text, n.shouting);
         let mut out: Vec<_> = ex
             .slots
             .iter()
@@ -777,7 +796,7 @@ mod tests {
         let segmenter = Segmenter::from_dictionary("添加 100\n好友 100\n微信 10\n");
         let mut ex = Extractor::explaining();
         let text = normalize("请添加13800138000微信好友").text;
-        ex.extract(&FeatureConfig::default(), Some(&segmenter), &text, 0);
+        ex.extract(&FeatureConfig::default(), Some(&segmenter), None, &text, 0);
         let words: Vec<_> = ex
             .sources
             .iter()
@@ -798,7 +817,7 @@ mod tests {
                 ..FeatureConfig::default()
             };
             let mut ex = Extractor::explaining();
-            ex.extract(&config, Some(&segmenter), &text, 0);
+            ex.extract(&config, Some(&segmenter), None, &text, 0);
             ex.sources
                 .iter()
                 .filter(|s| s.kind == kind)
@@ -821,7 +840,7 @@ mod tests {
             };
             let mut ex = Extractor::default();
             let long: String = "free entry 赢取大奖 call 0800 505060 ".repeat(300);
-            ex.extract(&config, None, &normalize(&long).text, 0);
+            ex.extract(&config, None, None, &normalize(&long).text, 0);
             assert!(
                 ex.slots
                     .iter()
@@ -844,10 +863,10 @@ mod tests {
         let mut ex = Extractor::default();
         let a = normalize("URGENT! You have won a £1000 prize. Call 09061701461").text;
         let b = normalize("您好，我是公安局的民警，请配合调查").text;
-        ex.extract(&config, None, &a, 0);
+        ex.extract(&config, None, None, &a, 0);
         let first: Vec<_> = ex.slots.iter().map(|s| (s.bucket, s.count)).collect();
-        ex.extract(&config, None, &b, 0);
-        ex.extract(&config, None, &a, 0);
+        ex.extract(&config, None, None, &b, 0);
+        ex.extract(&config, None, None, &a, 0);
         let again: Vec<_> = ex.slots.iter().map(|s| (s.bucket, s.count)).collect();
         assert_eq!(first, again);
     }
@@ -857,6 +876,7 @@ mod tests {
         let mut ex = Extractor::default();
         ex.extract(
             &FeatureConfig::default(),
+            None,
             None,
             &normalize("hello there, 你好").text,
             0,

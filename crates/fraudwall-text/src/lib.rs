@@ -16,6 +16,7 @@
 //! # Ok(()) }
 //! ```
 
+mod cues;
 mod embed;
 mod eval;
 mod features;
@@ -26,6 +27,7 @@ mod normalize;
 mod segment;
 mod train;
 
+pub use cues::{BUNDLED_CUES, Cues, MAX_CONCEPTS};
 pub use embed::{EMBEDDINGS_MAGIC, EmbedScratch, Embeddings};
 pub use eval::{
     ClassMetrics, ClassSpread, PRECISION_LEVELS, RecallAtPrecision, RecallSpread, Report, Scored,

@@ -31,8 +31,11 @@ fn is_cjk(c: char) -> bool {
 /// Whether `token`, a feature of `kind` as reasons spell it, names something meaningful.
 pub(crate) fn is_meaningful(kind: FeatureKind, token: &str) -> bool {
     match kind {
-        // typed entities (`<url>`, `<amount>`, `<number:code>`) always speak
-        FeatureKind::Placeholder | FeatureKind::EntityKind => return !token.trim().is_empty(),
+        // typed entities (`<url>`, `<amount>`, `<number:code>`) and cues (a trick in the
+        // reader's own words: "安全账户", "tell no one") always speak
+        FeatureKind::Placeholder | FeatureKind::EntityKind | FeatureKind::Cue => {
+            return !token.trim().is_empty();
+        }
         // style, not content; and fragments of words are not words
         FeatureKind::Punctuation
         | FeatureKind::Length

@@ -28,6 +28,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::cues::Cues;
 use crate::embed::{EmbedScratch, Embeddings};
 use crate::eval::Report;
 use crate::features::{
@@ -58,6 +59,10 @@ pub struct ModelInfo {
     pub bias: Vec<f32>,
     pub training: TrainingSummary,
     pub validation: Option<Validation>,
+    /// The cue lexicon the model was trained with (see [`crate::Cues`]), when its features
+    /// use cues: the model carries it, so a later lexicon cannot change what it reads.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cues: String,
 }
 
 /// What the model was trained on.
@@ -176,6 +181,7 @@ pub struct Model {
     idf_unseen: f32,
     normal: Option<usize>,
     embedding: Option<EmbeddingWeights>,
+    cues: Option<Cues>,
 }
 
 /// The word-piece embedding and its weights, `classes * dims` floats, class by class.
@@ -347,6 +353,7 @@ impl Model {
                 row[0] = unseen;
             }
         }
+        let cues = cues_for(&info)?;
         let normal = info.classes.iter().position(|c| c == NORMAL);
         let segmenter = segmenter_for(&info.features, &dictionary);
         Ok(Model {
@@ -361,6 +368,7 @@ impl Model {
             idf_unseen,
             normal,
             embedding,
+            cues,
         })
     }
 
@@ -465,6 +473,11 @@ impl Model {
         if embedding.is_none() {
             info.features.embedding = 0;
         }
+        let cues = cues_for(&info).unwrap_or(None);
+        if cues.is_none() {
+            info.features.cues = false;
+            info.cues.clear();
+        }
         let mut model = Model {
             normal: info.classes.iter().position(|c| c == NORMAL),
             segmenter: segmenter_for(&info.features, &dictionary),
@@ -477,6 +490,7 @@ impl Model {
             idf_scale,
             idf_unseen,
             embedding,
+            cues,
         };
         model.info.version = String::new();
         let digest = xxh3_64(&model.to_bytes());
@@ -537,6 +551,7 @@ impl Model {
         scratch.extractor.extract(
             features,
             self.segmenter.as_ref(),
+            self.cues.as_ref(),
             &scratch.normalized.text,
             scratch.normalized.shouting,
         );
@@ -772,6 +787,16 @@ fn stride_for(classes: usize) -> usize {
     }
 }
 
+/// The model's own cue lexicon, compiled, when its features use cues.
+fn cues_for(info: &ModelInfo) -> Result<Option<Cues>, ModelError> {
+    if !info.features.cues {
+        return Ok(None);
+    }
+    Cues::parse(&info.cues)
+        .map(Some)
+        .map_err(|e| ModelError::Inconsistent(format!("cue lexicon: {e}")))
+}
+
 fn segmenter_for(features: &FeatureConfig, dictionary: &str) -> Option<Segmenter> {
     (features.cjk_words && !dictionary.is_empty()).then(|| Segmenter::from_dictionary(dictionary))
 }
@@ -798,6 +823,7 @@ mod tests {
         let features = FeatureConfig {
             bits: 16,
             cjk_words: false,
+            cues: false,
             ..FeatureConfig::default()
         };
         let info = ModelInfo {
@@ -811,6 +837,7 @@ mod tests {
             bias: vec![0.0, 0.0],
             training: TrainingSummary::default(),
             validation: None,
+            cues: String::new(),
         };
         let buckets = 1 << 16;
         let mut w = Weights {
@@ -821,7 +848,7 @@ mod tests {
         };
         // make "prize" push towards spam
         let mut ex = Extractor::explaining();
-        ex.extract(&info.features, None, "prize", 0);
+        ex.extract(&info.features, None, None, "prize", 0);
         for (s, _) in ex
             .slots
             .iter()

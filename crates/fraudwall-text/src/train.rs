@@ -7,6 +7,7 @@ use std::sync::{Arc, LazyLock};
 use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 
+use crate::cues::Cues;
 use crate::embed::{EmbedScratch, Embeddings};
 use crate::eval::{Report, Scored, evaluate, stratified_folds};
 use crate::features::{Extractor, FeatureConfig, weigh};
@@ -82,6 +83,8 @@ pub struct TrainOptions {
     /// is scored in.
     pub augment: usize,
     pub augment_dropout: f32,
+    /// The cue lexicon for candidates whose features use cues (see [`crate::Cues`]).
+    pub cues: String,
 }
 
 impl Default for TrainOptions {
@@ -98,6 +101,7 @@ impl Default for TrainOptions {
             // time. Chinese messages have no spaces to drop words at.
             augment: 2,
             augment_dropout: 0.15,
+            cues: crate::BUNDLED_CUES.to_owned(),
         }
     }
 }
@@ -253,6 +257,7 @@ impl RawRows {
     fn extract(
         config: &FeatureConfig,
         segmenter: Option<&Segmenter>,
+        cues: Option<&Cues>,
         texts: &[Normalized],
     ) -> RawRows {
         let mut ex = Extractor::default();
@@ -261,7 +266,7 @@ impl RawRows {
             items: Vec::new(),
         };
         for text in texts {
-            ex.extract(config, segmenter, &text.text, text.shouting);
+            ex.extract(config, segmenter, cues, &text.text, text.shouting);
             rows.items
                 .extend(ex.slots.iter().map(|s| (s.bucket, s.count, s.group)));
             rows.indptr.push(rows.items.len());
@@ -451,6 +456,11 @@ pub fn train(
             options.folds
         )));
     }
+    let cues = if options.candidates.iter().any(|c| c.features.cues) {
+        Some(Cues::parse(&options.cues).map_err(TrainError::InvalidOptions)?)
+    } else {
+        None
+    };
     // without a table, or for a learner that counts, the embedding is off
     let candidates: Vec<Candidate> = options
         .candidates
@@ -565,6 +575,7 @@ pub fn train(
         let raw = RawRows::extract(
             config,
             segmenter.as_ref().filter(|_| config.cjk_words),
+            cues.as_ref(),
             &texts,
         );
         for fold in 0..k {
@@ -658,6 +669,7 @@ pub fn train(
     let raw = RawRows::extract(
         config,
         segmenter.as_ref().filter(|_| config.cjk_words),
+        cues.as_ref(),
         &texts,
     );
     let all: Vec<usize> = (0..texts.len()).collect();
@@ -729,6 +741,11 @@ pub fn train(
             report,
             per_source,
         }),
+        cues: if config.cues {
+            options.cues.clone()
+        } else {
+            String::new()
+        },
     };
     let dictionary = if config.cjk_words {
         dictionary
@@ -772,6 +789,7 @@ mod tests {
             embeddings: None,
             augment: 0,
             augment_dropout: 0.15,
+            cues: crate::BUNDLED_CUES.to_owned(),
         }
     }
 
