@@ -445,6 +445,7 @@ ZH_CONTACT_FRAUD = [
 ZH_FRAUD = {}
 
 ZH_FRAUD["impersonate_police_government"] = {
+    "values": {"app": ["安心办", "警民通", "公安云", "云办案", "云视讯", "瞩目会议", "ToDesk", "安全卫士Pro", "反诈助手Plus", "国家安全防护"]},
     "forms": ["sig?4 open?6 pre hook?7 cta urg?5 close?5",
               "sig?3 pre cta close?4",
               "open pre hook cta urg?4",
@@ -499,6 +500,7 @@ ZH_FRAUD["impersonate_police_government"] = {
 }
 
 ZH_FRAUD["fake_customer_service"] = {
+    "values": {"app": ["云视讯", "瞩目会议", "ToDesk", "腾讯会议Pro", "理赔助手", "售后通", "Zoom会议"]},
     "forms": ["sig?6 open?6 pre hook?6 cta urg?5 close?3",
               "sig?4 pre cta",
               "open pre hook cta close?4",
@@ -542,32 +544,67 @@ ZH_FRAUD["fake_customer_service"] = {
     },
 }
 
-ZH_FRAUD["impersonate_boss_acquaintance"] = {
-    "forms": ["open pre hook? cta close?4", "open? pre cta", "pre hook cta?7 close?5", "open pre2 cta?6 close?4"],
-    "slots": {
-        "open": ["{妈|爸|妈妈|老爸}，是我，", "{小|}{sur}，我是{你|}{sur}总，", "我是你{sur}哥，", "{name}，我是{sur}总，",
-                 "老同学，还记得我吗？我是{sur}{小|大}{伟|明|军|丽}，", "{妈|爸}，", "我是{school}{grade}年级的{sur}老师，", "喂，是我，",
-                 "在吗？我是{sur}叔叔，", "{宝贝|亲爱的}，", "嫂子，我是{sur}的同事，", "{sur}经理您好，我是{sur}董，",
-                 "姑，是我{n}毛，", "{name}，我你{表哥|堂哥|舅舅}，", "各位家长好，我是班主任{sur}老师，", "妈，"],
-        "pre": ["我手机掉水里了，这是我新号码", "我换号了，旧号别打了", "我在开会不方便接电话",
-                "我在外地{出了点事|出车祸了|被扣了}，急需用钱", "明天上午来我办公室一趟", "我这边有个客户急着要打款",
-                "孩子在学校{摔伤了|突发急病}，正在医院抢救", "我跟朋友借了钱，今天必须还", "我在{city}出差，钱包丢了",
-                "我是你老领导，换了新微信", "我手机坏了，借朋友的手机发的", "我{被拘留了|打架被派出所扣了}，需要交保释金",
-                "学校要收{资料费|校服费|研学费}{small}", "我{生病住院|做手术}了，押金不够", "公司有笔款要临时周转"],
-        "pre2": ["新号，存一下", "我是你领导，加我新微信{wx}", "这是我新号，旧的不用了，有急事", "在吗？帮个忙",
-                 "方便说话吗", "有个事需要你帮忙，别声张", "你现在在吗，急", "我这边卡被冻了"],
-        "hook": ["你先帮我转{money}，{明天|过两天|回来}就还你", "你先帮我给对方账户打{big}，回头报销",
-                 "医院要先交{big}押金", "钱直接打到这个卡上：{acct}", "我这边不方便转，你先帮我垫上",
-                 "别打电话，我现在不方便接", "对方急着要，越快越好", "你先转我微信{wx}", "交完保证金就能出来",
-                 "{缴费|报名}请扫码或转账给老师个人账户", "转完把截图发我"],
-        "cta": ["加我新微信{wx}", "用这个号码联系我", "转好了跟我说一声", "存一下新号", "加一下我的QQ{qq}",
-                "转到{acct}，户名{name}", "先别打电话，微信聊", "把钱打到这个账户，我急用", "收到回复"],
-        "close": ["别告诉{爸|妈|家里人|别人}，{怕他们担心|回头我跟他们说}。", "这事先保密。", "谢谢啦。", "快点啊！", "急！！",
-                  "回头请你吃饭。", "千万别跟我妈说。", "辛苦了。"],
+ZH_FRAUD["impersonate_boss_acquaintance"] = {"variants": [
+    {   # family: child / parent with a new number
+        "forms": ["open pre hook? cta close?5", "open? pre2 cta?7", "pre hook cta? close?5"],
+        "slots": {
+            "open": ["{妈|爸|妈妈|老爸|老妈}，是我，", "{妈|爸}，", "妈，我是{小|}{伟|丽|军|娟|强}，", "{奶奶|爷爷}，是我，", "{姐|哥}，是我，",
+                     "{老婆|老公}，", "舅，是我，", "{妈|爸}在吗？"],
+            "pre": ["我手机掉水里了，这是我新号码", "我换号了，旧号别打了", "我在外地{出了点事|出车祸了|被人打了}，急需用钱",
+                    "我跟同学借了钱，今天必须还", "我在{city}{出差|实习}，钱包丢了", "我手机坏了，借朋友的手机发的",
+                    "我{被派出所扣了|跟人打架了}，要交{保释金|赔偿款}", "我{生病住院|做手术}了，押金不够", "学校要交{培训费|考证费|住宿费}，急",
+                    "我在{网上|学校}买东西被人骗了，要先补上", "我{交了女朋友|谈了对象}，要给她家彩礼", "我准备考研报班，差{money}"],
+            "pre2": ["新号，存一下", "这是我新号，旧的不用了", "在吗？帮个忙", "方便说话吗", "有急事，先别打电话", "我这边卡被冻了，急"],
+            "hook": ["你先帮我转{money}，{明天|过两天|回来}就还", "钱直接打到这个卡上：{acct}", "我这边不方便转，你先帮我垫上",
+                     "别打电话，我现在不方便接", "医院要先交{big}押金", "交完就能出来", "转我朋友的卡，户名{name}", "转完把截图发我"],
+            "cta": ["加我新微信{wx}", "用这个号码联系我", "转好了跟我说一声", "存一下新号", "转到{acct}，户名{name}", "先别打电话，发信息",
+                    "加一下我的QQ{qq}"],
+            "close": ["别告诉{爸|妈|家里人}，{怕他们担心|回头我跟他们说}。", "千万别跟我{爸|妈}说。", "急！！", "快点啊！", "谢谢{妈|爸}。", "回头跟你解释。"],
+        },
     },
-}
+    {   # boss / leader
+        "forms": ["open pre hook? cta close?5", "open pre2 cta?7", "pre hook cta close?4"],
+        "slots": {
+            "open": ["{小|}{sur}，我是{你|}{sur}总，", "{name}，我是{sur}总，", "{sur}经理，我是{sur}董，", "我是{sur}局，", "{小|}{sur}你好，我是{sur}书记，",
+                     "财务{小|}{sur}：", "{name}在吗？我是{sur}总，", "我是你老领导{sur}某，"],
+            "pre": ["明天上午来我办公室一趟", "我这边有个客户急着要打款", "我在开会不方便接电话", "公司有笔款要临时周转",
+                    "{合同|项目}尾款今天要付给对方", "我在{city}陪领导吃饭，走不开", "我现在用的是新微信，旧的不用了", "有个保证金今天要交"],
+            "pre2": ["加我新微信{wx}", "你现在在吗，急", "有个事需要你帮忙，别声张", "这是我私人号码，存一下"],
+            "hook": ["你先帮我给对方账户打{big}，回头报销", "先从公司账上转{big}给{company}，手续后补", "对方急着要，越快越好",
+                     "直接转到这个账户：{acct}", "我这边不方便转，你先垫上", "别打电话，我在开会"],
+            "cta": ["加我新微信{wx}", "转好了截图发我", "办好跟我说", "收到回复", "加{wx}，拉你进项目群"],
+            "close": ["这事先保密。", "辛苦了。", "不要在群里说。", "抓紧办。", "回头再说。"],
+        },
+    },
+    {   # teacher / school
+        "forms": ["open pre hook? cta close?4", "open pre cta"],
+        "slots": {
+            "open": ["各位家长好，我是班主任{sur}老师，", "{name}家长您好，我是{school}{grade}年级{sur}老师，", "家长您好，", "【{school}】家长：",
+                     "{name}妈妈，我是{sur}老师，"],
+            "pre": ["学校要收{资料费|校服费|研学费|补课费}{small}", "孩子在学校{摔伤了|突发急病}，正在医院抢救", "下学期{教材|保险}费用需要统一缴纳",
+                    "孩子的{考试成绩|升学名额}有些情况需要单独沟通", "本班建了新的家长群，请尽快加入"],
+            "hook": ["请扫码或转账给老师个人账户", "医院要先交{money}押金，请先转给我", "缴费后把截图发到群里", "名额有限，今天截止"],
+            "cta": ["加我微信{wx}", "进群{flink}", "加QQ群{qq}", "转到{acct}，户名{name}"],
+            "close": ["谢谢配合。", "请勿在原群里讨论。", "尽快！"],
+        },
+    },
+    {   # friend / classmate / relative
+        "forms": ["open pre hook? cta close?5", "open pre2 cta?7"],
+        "slots": {
+            "open": ["老同学，还记得我吗？我是{sur}{小|大}{伟|明|军|丽}，", "{name}，我你{表哥|堂哥|舅舅|表姐}，", "兄弟，是我，{sur}{伟|强|磊}，",
+                     "嫂子，我是{sur}的同事，", "在吗？我是{sur}叔叔，", "姑，是我{n}毛，", "{name}，我是{sur}，换号了，"],
+            "pre": ["我在{city}出差，钱包丢了", "我这边急用{money}，周转一下", "你{哥|姐}出事了，在医院", "我做生意差点钱，就差{money}",
+                    "我想托你办个事", "我借朋友手机联系你的"],
+            "pre2": ["在吗？帮个忙", "换号了，存一下", "方便说话吗", "有急事找你"],
+            "hook": ["你先转我{money}，{明天|月底}就还", "转到这个卡：{acct}", "别打电话，我这边不方便", "对方急着要，越快越好"],
+            "cta": ["加我新微信{wx}", "转好说一声", "加QQ{qq}", "微信聊"],
+            "close": ["别跟别人说。", "回头请你吃饭。", "谢了兄弟。", "急！"],
+        },
+    },
+]}
 
 ZH_FRAUD["fake_loan_credit"] = {
+    "values": {"app": ["速贷宝", "闪借侠", "普惠金融", "优享贷", "惠农易贷", "易借钱", "金鼎贷", "安心借"]},
     "forms": ["sig?5 open?5 pre hook cta urg?4 close?3", "sig?4 pre2 cta", "open? pre hook? cta close?5", "sig?5 pre3 hook cta urg?4"],
     "slots": {
         "sig": ["【{bank}】", "【{bank}普惠金融】", "【京东金融】", "【微粒贷】", "【{app}】", "【金融服务中心】", "【征信中心】",
@@ -593,6 +630,7 @@ ZH_FRAUD["fake_loan_credit"] = {
 }
 
 ZH_FRAUD["task_brushing_parttime"] = {
+    "values": {"app": ["优品任务", "快单宝", "蜂鸟兼职", "赚点点", "众帮", "悬赏猫Pro", "抖客联盟"]},
     "forms": ["sig?3 open? pre hook cta urg?4 close?3", "pre cta", "open pre hook? cta close?5", "sig?3 pre2 hook? cta"],
     "slots": {
         "sig": ["【{plat}招募】", "【兼职】", "【{company}】", "【招聘】", "【在家赚钱】", "【{app}】"],
@@ -616,6 +654,7 @@ ZH_FRAUD["task_brushing_parttime"] = {
 }
 
 ZH_FRAUD["pig_butchering_investment"] = {
+    "values": {"app": ["星辰交易所", "CoinFX", "币安Pro", "MetaBit", "汇鑫国际", "鑫宝理财", "金盈通", "华尔街Pro", "BitGlobal"]},
     "forms": ["open? pre hook cta? close?4", "pre hook? cta", "open pre2 hook cta?7 close?4", "sig?3 pre3 hook cta urg?4"],
     "slots": {
         "sig": ["【{app}】", "【投资者服务】", "【{sur}老师课堂】", "【财经内参】", "【牛股群】"],
@@ -642,6 +681,7 @@ ZH_FRAUD["pig_butchering_investment"] = {
 }
 
 ZH_FRAUD["online_gambling"] = {
+    "values": {"app": ["鼎盛娱乐", "皇冠体育", "澳门新葡京", "威尼斯人", "亚博", "金沙娱乐", "开元棋牌"]},
     "forms": ["sig?5 pre hook? cta urg?4 close?4", "pre cta", "sig?3 open? pre hook cta", "pre2 cta close?5"],
     "slots": {
         "sig": ["【{app}】", "【澳门{葡京|银河|威尼斯人}】", "【亚洲体育】", "【皇冠】", "【VIP会员中心】", "【彩票计划】"],
@@ -660,6 +700,7 @@ ZH_FRAUD["online_gambling"] = {
 }
 
 ZH_FRAUD["sextortion_naked_chat"] = {
+    "values": {"app": ["同城约", "蜜聊", "夜色", "缘来聊", "心跳直播", "夜蝶"]},
     "forms": ["open? pre hook? cta close?4", "pre cta", "open? ext threat cta2 close2?5", "ext threat cta2"],
     "slots": {
         "open": ["哥哥，", "{寂寞|无聊}吗？", "{帅哥|哥哥}你好，", "在吗，", "{name}，", "嗨~", "晚上好，"],
@@ -698,6 +739,7 @@ ZH_FRAUD["fake_online_shopping"] = {
 }
 
 ZH_FRAUD["game_trading"] = {
+    "values": {"app": ["易游宝", "淘号王", "号贩子", "游戏交易宝", "代练通Pro"]},
     "forms": ["sig?4 open? pre hook? cta urg?4 close?3", "pre cta", "open? pre hook cta", "sig?4 pre2 hook? cta"],
     "slots": {
         "sig": ["【{game}】", "【{game}官方】", "【游戏客服】", "【交易猫】", "【{app}】", "【腾讯游戏】"],
@@ -733,6 +775,7 @@ ZH_FRAUD["overseas_recruitment"] = {
 }
 
 ZH_FRAUD["elderly_care_investment"] = {
+    "values": {"app": ["盼达养老", "福寿通", "国寿养老宝", "康养通", "银发惠"]},
     "forms": ["sig?5 open? pre hook cta urg?4 close?3", "pre cta", "sig?4 open pre hook? cta close?4", "pre2 hook cta"],
     "slots": {
         "sig": ["【{city}养老服务中心】", "【{app}】", "【老年健康协会】", "【养老金管理中心】", "【{company}健康】", "【国家养老项目】"],
@@ -752,6 +795,7 @@ ZH_FRAUD["elderly_care_investment"] = {
 }
 
 ZH_FRAUD["other"] = {
+    "values": {"app": ["ETC助手", "医保服务Pro", "积分宝", "个税退税", "掌上电力Pro"]},
     "forms": ["sig?7 open?4 pre hook?5 cta urg?5 close?3", "sig?6 pre cta", "sig?5 pre2 cta urg?5", "open pre hook cta"],
     "slots": {
         "sig": ["【{courier}】", "【{bank}】", "【ETC服务】", "【交管12123】", "【个税服务】", "【医保服务】", "【{oper}】",
