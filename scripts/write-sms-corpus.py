@@ -1258,6 +1258,620 @@ def report(lang, rows, legit_kinds):
             print("   ", t)
 
 
+# --------------------------------------------------------------------------
+# English value generators
+# --------------------------------------------------------------------------
+
+EN_FIRST = ["James", "Olivia", "Liam", "Emma", "Noah", "Ava", "Oliver", "Sophia", "Elijah", "Mia", "Harry", "Amelia",
+            "Jack", "Isla", "George", "Grace", "Leo", "Chloe", "Oscar", "Ella", "Daniel", "Lucy", "Sam", "Ruby", "Tom",
+            "Hannah", "Ben", "Zoe", "Priya", "Aisha", "Mohammed", "Wei", "Chen", "Luis", "Maria", "Fatima", "Kofi", "Sean",
+            "Niamh", "Rhys", "Ewan", "Megan", "Jake", "Kayla", "Tyler", "Brooke", "Carlos", "Ana", "Raj", "Mei"]
+EN_LAST = ["Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Thomas", "Johnson", "Roberts", "Walker", "Wright",
+           "Robinson", "Thompson", "White", "Hughes", "Edwards", "Green", "Hall", "Wood", "Harris", "Clarke", "Patel",
+           "Khan", "Lewis", "Martin", "Garcia", "Miller", "Davis", "Lopez", "Lee", "Nguyen", "Kim", "Murphy", "Kelly"]
+EN_BANKS = [("Barclays", "barclays.co.uk"), ("HSBC", "hsbc.co.uk"), ("Lloyds", "lloydsbank.com"), ("NatWest", "natwest.com"),
+            ("Santander", "santander.co.uk"), ("Halifax", "halifax.co.uk"), ("Nationwide", "nationwide.co.uk"),
+            ("Monzo", "monzo.com"), ("Starling", "starlingbank.com"), ("Chase", "chase.com"), ("Bank of America", "bankofamerica.com"),
+            ("Wells Fargo", "wellsfargo.com"), ("Citi", "citi.com"), ("Capital One", "capitalone.com"), ("TSB", "tsb.co.uk"),
+            ("Revolut", "revolut.com"), ("US Bank", "usbank.com"), ("Amex", "americanexpress.com")]
+EN_COURIERS = [("Royal Mail", "royalmail.com"), ("Evri", "evri.com"), ("DPD", "dpd.co.uk"), ("UPS", "ups.com"), ("FedEx", "fedex.com"),
+               ("USPS", "usps.com"), ("DHL", "dhl.com"), ("Parcelforce", "parcelforce.com"), ("Yodel", "yodel.co.uk"),
+               ("Amazon", "amazon.co.uk"), ("InPost", "inpost.co.uk")]
+EN_SHOPS = [("Amazon", "amazon", "amazon.co.uk"), ("eBay", "ebay", "ebay.co.uk"), ("PayPal", "paypal", "paypal.com"),
+            ("Apple", "apple", "apple.com"), ("Netflix", "netflix", "netflix.com"), ("Microsoft", "microsoft", "microsoft.com"),
+            ("Walmart", "walmart", "walmart.com"), ("Argos", "argos", "argos.co.uk"), ("Tesco", "tesco", "tesco.com"),
+            ("Currys", "currys", "currys.co.uk"), ("Best Buy", "bestbuy", "bestbuy.com"), ("Target", "target", "target.com"),
+            ("Disney+", "disney", "disneyplus.com"), ("Spotify", "spotify", "spotify.com"), ("Norton", "norton", "norton.com"),
+            ("McAfee", "mcafee", "mcafee.com"), ("Temu", "temu", "temu.com"), ("Shein", "shein", "shein.com"), ("Etsy", "etsy", "etsy.com"),
+            ("Vinted", "vinted", "vinted.co.uk")]
+EN_OPERATORS = [("EE", "ee.co.uk"), ("Vodafone", "vodafone.co.uk"), ("O2", "o2.co.uk"), ("Three", "three.co.uk"),
+                ("Verizon", "verizon.com"), ("AT&T", "att.com"), ("T-Mobile", "t-mobile.com"), ("giffgaff", "giffgaff.com"), ("Sky Mobile", "sky.com")]
+EN_GAMES = ["Fortnite", "Roblox", "CS2", "Valorant", "Minecraft", "GTA Online", "Call of Duty", "Genshin Impact", "League of Legends",
+            "FIFA Ultimate Team", "EA FC", "Apex Legends", "Rust", "Dota 2", "World of Warcraft", "Pokemon GO", "Steam"]
+EN_COUNTRIES = ["Thailand", "Cambodia", "Myanmar", "Laos", "Dubai", "the Philippines", "Malaysia", "Vietnam", "Georgia", "Turkey"]
+EN_CITIES = ["London", "Manchester", "Birmingham", "Leeds", "Glasgow", "Bristol", "Liverpool", "Cardiff", "Belfast", "Edinburgh",
+             "Sheffield", "Nottingham", "Leicester", "New York", "Chicago", "Houston", "Phoenix", "Dallas", "Atlanta", "Seattle",
+             "Denver", "Boston", "Miami", "Toronto", "Dublin", "Sydney"]
+EN_FRAUD_SLUGS = ["gov", "hmrc", "irs", "royalmail", "rmail", "evri", "dpd", "ups", "usps", "fedex", "dhl", "amazon", "amzn",
+                  "paypal", "apple", "icloud", "netflix", "barclays", "hsbc", "lloyds", "natwest", "santander", "chase", "boa",
+                  "wellsfargo", "monzo", "ee", "o2", "vodafone", "dvla", "nhs", "tfl", "ezpass", "toll", "post", "parcel", "bank"]
+EN_FAKE_APPS = ["SecureView", "AnyDesk", "TeamViewer", "QuickSupport", "CoinVerse", "BitNova", "MetaTradePro", "GoldFX Elite",
+                "TaskHub", "ClickEarn", "RewardRush", "SpinPalace", "LuckyStar Casino", "BetKing", "LoanEasy", "CashNowPro",
+                "NightChat", "SecretMeet", "SkinVault", "ItemSwap", "SilverYears", "PensionPlus"]
+EN_PLACES = ["the station", "Costa", "Starbucks", "the car park", "Tesco", "the gym", "the pub", "school gates", "the cinema",
+             "mum's", "the office", "the library", "the park", "Nando's", "the airport", "reception"]
+
+
+def en_cur(ctx):
+    return ctx.setdefault("_cur", pick(["£", "£", "$", "$", "€"]))
+
+
+def en_money(ctx, lo, hi, rnd=1):
+    c = en_cur(ctx)
+    v = amount(lo, hi, rnd)
+    r = R.random()
+    if r < 0.45:
+        return "%s%s" % (c, format(v, ","))
+    if r < 0.85:
+        return "%s%s.%s" % (c, format(v, ","), cents())
+    return "%s %s" % (c, format(v, ","))
+
+
+def en_date(ctx):
+    m, d = R.randint(1, 12), R.randint(1, 28)
+    mon = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 1]
+    return pick(["%d %s" % (d, mon), "%s %d" % (mon, d), "%02d/%02d" % (d, m), "%d/%d" % (m, d), "%d %s" % (d, mon.upper()),
+                 pick(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])])
+
+
+def en_time(ctx):
+    if chance(0.5):
+        return "%02d:%02d" % (R.randint(0, 23), R.randint(0, 59))
+    return "%d:%02d%s" % (R.randint(1, 12), pick([0, 15, 30, 45, R.randint(0, 59)]), pick(["am", "pm", " AM", " PM"]))
+
+
+def en_phone(ctx):
+    return pick(["07700 900%03d" % R.randint(0, 999), "+44 7700 900%03d" % R.randint(0, 999), "(555) 01%02d" % R.randint(0, 99),
+                 "+1 %03d-555-01%02d" % (R.randint(201, 989), R.randint(0, 99)), "0%d0 %s %s" % (R.randint(3, 8), rdigits(3), rdigits(4)),
+                 "+855 " + rdigits(8), "+63 9" + rdigits(9, False)])
+
+
+EN_GENS = {
+    "_slugs": lambda c: EN_FRAUD_SLUGS,
+    "name": lambda c: pick(EN_FIRST),
+    "fullname": lambda c: pick(EN_FIRST) + " " + pick(EN_LAST),
+    "last": lambda c: pick(EN_LAST),
+    "city": lambda c: pick(EN_CITIES),
+    "date": en_date,
+    "time": en_time,
+    "deadline": lambda c: pick(["today", "within 24 hours", "by midnight", "within 48 hrs", "by %s" % en_date(c), "in the next 2 hours",
+                                "before 11:59pm", "this week", "by end of day", "within 12hrs"]),
+    "money": lambda c: en_money(c, 20, 2000),
+    "small": lambda c: en_money(c, 1, 99),
+    "fee": lambda c: en_money(c, 2, 450),
+    "big": lambda c: en_money(c, 1000, 90000, 50),
+    "salary": lambda c: en_cur(c) + pick(["3,000", "4,500", "5,000", "6,000", "8,000", "10,000"]) + pick(["/month", " a month", " monthly", "pm"]),
+    "pct": lambda c: "%d%%" % R.randint(5, 60) if chance(0.7) else "%d.%d%%" % (R.randint(1, 30), R.randint(1, 9)),
+    "n": lambda c: str(R.randint(2, 9)),
+    "nn": lambda c: str(R.randint(10, 99)),
+    "code": lambda c: rdigits(pick([4, 6, 6, 6, 8]), False),
+    "tail": lambda c: rdigits(4, False),
+    "order": lambda c: pick(["", "#", "ORD-", "A"]) + rdigits(R.randint(7, 12)),
+    "track": lambda c: pick(["", "RM", "H", "1Z", "JD", "TBA", "GB"]) + ralnum(R.randint(10, 14), string.ascii_uppercase + string.digits),
+    "ref": lambda c: pick(["", "REF-", "CASE ", "#"]) + ralnum(R.randint(6, 9), string.ascii_uppercase + string.digits),
+    "flink": lambda c: fraud_link(c, "en"),
+    "phone": en_phone,
+    "wa": lambda c: pick(["+44 7700 900%03d" % R.randint(0, 999), "+1 555 01%02d" % R.randint(0, 99), "+63 9" + rdigits(9, False), "+855 " + rdigits(8)]),
+    "tg": lambda c: "@" + pick(["", "real", "official", "the", "mr", "miss", "vip", "help"]) + pick(["support", "mentor", "agent", "trader", "hr", "jobs", "deals", "care", "desk", "kate", "amy", "jason", "leo"]) + pick(["", "_", ""]) + rdigits(R.randint(2, 4), False),
+    "wx": lambda c: pick(["vip", "hr", "kf", "job", "wx", "amy", "leo", ""]) + rdigits(R.randint(4, 7), False),
+    "app": lambda c: pick(EN_FAKE_APPS),
+    "game": lambda c: pick(EN_GAMES),
+    "country": lambda c: pick(EN_COUNTRIES),
+    "bank": lambda c: c.setdefault("_bank", pick(EN_BANKS))[0],
+    "bankdom": lambda c: (c.get_ph("bank"), c["_bank"][1])[1],
+    "courier": lambda c: c.setdefault("_cour", pick(EN_COURIERS))[0],
+    "courdom": lambda c: (c.get_ph("courier"), c["_cour"][1])[1],
+    "shop": lambda c: c.setdefault("_shop", pick(EN_SHOPS))[0],
+    "shopdom": lambda c: (c.get_ph("shop"), c["_shop"][2])[1],
+    "oper": lambda c: c.setdefault("_oper", pick(EN_OPERATORS))[0],
+    "operdom": lambda c: (c.get_ph("oper"), c["_oper"][1])[1],
+    "plate": lambda c: pick(["%s%d %s" % (ralnum(2, string.ascii_uppercase), R.randint(10, 74), ralnum(3, string.ascii_uppercase)),
+                             "%s-%s" % (ralnum(3, string.ascii_uppercase), rdigits(4))]),
+    "place": lambda c: pick(EN_PLACES),
+    "weekday": lambda c: pick(["tomorrow", "tonight", "Saturday", "Sunday", "Friday", "this weekend", "next week", "Monday", "later"]),
+    "rel": lambda c: pick(["Mum", "Dad", "mom", "sis", "bro", "babe", "love", "Nan", "Grandpa", "hun", "mate"]),
+    "food": lambda c: pick(["pizza", "a curry", "Chinese", "tacos", "sushi", "a roast", "burgers", "pasta", "fish and chips", "Thai"]),
+    "gb": lambda c: str(pick([1, 2, 5, 10, 20, 30, 50, 100])) + "GB",
+    "pts": lambda c: str(R.randint(500, 40000)),
+    "clinic": lambda c: pick(["GP surgery", "Dental Practice", "Health Centre", "Eye Clinic", "Physio", "Vets", "Medical Group", "Pharmacy"]),
+    "company": lambda c: pick(["Brightwell Ltd", "Northgate Logistics", "Oakridge Care", "Blue Harbour Retail", "Kestrel Engineering",
+                               "Maple & Co", "Summit Health", "Riverside Hotels", "Greenleaf Foods", "Anchor Recruitment", "Redline Motors"]),
+    "school": lambda c: pick(["St Mary's Primary", "Oakwood Academy", "Hillside High", "Riverside Primary", "Westfield School", "Kingsway College"]),
+}
+
+
+# --------------------------------------------------------------------------
+# English fraud phrase banks
+# --------------------------------------------------------------------------
+
+EN_FRAUD = {}
+
+EN_FRAUD["impersonate_police_government"] = {
+    "values": {"app": ["AnyDesk", "TeamViewer", "QuickSupport", "SecureView", "GovConnect", "CaseLink"]},
+    "forms": ["sig?5 open?5 pre hook?7 cta urg?5 close?4", "sig?4 pre cta", "open pre hook cta urg?4", "sig?5 pre2 cta urg?6"],
+    "slots": {
+        "sig": ["HMRC:", "IRS NOTICE:", "Metropolitan Police:", "UK GOV:", "DVLA:", "Social Security Admin:", "SSA Alert:",
+                "HM Courts:", "Action Fraud:", "National Crime Agency:", "NHS:", "US Marshals:", "County Court:", "Border Force:", "DWP:", "Dept of Justice:"],
+        "open": ["Dear {fullname},", "Dear taxpayer,", "Hello {name},", "URGENT:", "FINAL NOTICE:", "This is Officer {last} from the {city} Police fraud unit.",
+                 "Attention {name} {last}:", "Important:", "Notice of legal action:", "This message is from Detective Sgt {last}, badge {code}.",
+                 "Sir/Madam,", "We are contacting you regarding case {ref}."],
+        "pre": ["your National Insurance number has been {suspended|flagged} due to {suspicious|fraudulent} activity",
+                "your Social Security number was used in a {money laundering|drug trafficking} case in {city}",
+                "you owe {money} in unpaid tax for {2022|2023|2024} and a warrant has been {issued|requested}",
+                "a court summons ({ref}) has been issued in your name",
+                "your bank accounts are linked to an ongoing fraud investigation",
+                "a parcel in your name containing {cash|fake passports|illegal items} was seized at the border",
+                "your driving licence will be {revoked|suspended} over unpaid fines of {small}",
+                "you are named in a police investigation into {identity theft|money laundering}",
+                "your benefits payments have been stopped pending an identity check",
+                "officers have frozen assets connected to your name",
+                "a bank employee at {bank} has been arrested and your money is at risk",
+                "you missed jury duty and a fine of {money} applies"],
+        "pre2": ["Tax arrears of {money} outstanding. Legal action pending.", "Your NI number is suspended.", "Arrest warrant issued under {ref}.",
+                 "Court summons unsigned. View: {flink}", "Your SSN has been suspended.", "Case {ref}: you must respond today."],
+        "hook": ["to protect your funds, move your balance to a {safe|secure|government-protected} account while we investigate",
+                 "pay a {settlement|bail|clearance} fee of {fee} to avoid arrest", "the payment can be made in {gift cards|Bitcoin|vouchers}",
+                 "this is a confidential investigation: do not discuss it with {bank staff|family|anyone}",
+                 "you will need to install {app} so an officer can verify your accounts", "your funds will be returned after verification",
+                 "failure to cooperate will be treated as obstruction", "a deposit of {fee} proves your innocence"],
+        "cta": ["call {phone} immediately", "visit {flink} to settle", "verify your identity at {flink}", "press 1 or call {phone} to speak to an officer",
+                "pay now at {flink}", "download {app} and share your screen with the officer", "transfer your balance to the protected account {tail}-{code}",
+                "reply with your full name and date of birth", "contact the case officer on WhatsApp {wa}", "view your case file at {flink}"],
+        "urg": ["Failure to act {deadline} will result in arrest.", "Officers may attend your address.", "This is your final notice.",
+                "Your accounts will be frozen {deadline}.", "Respond {deadline}."],
+        "close": ["Do not tell anyone, including your bank.", "Keep this confidential.", "Do not hang up or speak to bank staff.",
+                  "Do not tell your family, this is a sealed case.", "Regards, Enforcement Unit."],
+    },
+}
+
+EN_FRAUD["fake_customer_service"] = {
+    "values": {"app": ["AnyDesk", "TeamViewer", "QuickSupport", "SecureView", "HelpDesk Connect"]},
+    "forms": ["sig?6 open?5 pre hook?6 cta urg?5 close?3", "sig?4 pre cta", "open pre hook cta close?4", "sig?6 pre2 cta urg?5"],
+    "slots": {
+        "sig": ["{shop}:", "{shop} Support:", "{shop} Billing:", "{courier}:", "{bank}:", "{shop} Refunds:", "Geek Squad:", "{shop} Security:"],
+        "open": ["Hi {name},", "Dear customer,", "Hello,", "Dear {shop} member,", "Hi, this is {name} from {shop} support.", "Notice:", "Valued customer,"],
+        "pre": ["your {shop} {Prime|Premium|membership} will auto-renew today for {money}", "we charged you {money} in error for an order you did not place",
+                "your {Norton|McAfee|Geek Squad} subscription renewed for {money}", "your parcel {track} was lost and you are owed {money} compensation",
+                "an order for an {iPhone 15|MacBook|PS5|gift card} of {money} was placed on your account", "your refund of {money} failed to process",
+                "a duplicate payment of {money} was taken", "your account was upgraded to a business plan at {money} a month",
+                "you are due a refund of {money} for an overcharge", "your {shop} account has been locked after a suspicious purchase",
+                "your item was damaged in transit and we want to compensate you {money}", "your insurance plan with us will auto-charge {money}"],
+        "pre2": ["Auto-renewal of {money} today. Cancel now.", "Refund of {money} pending.", "Order of {money} placed. Not you?", "Parcel lost: claim {money}."],
+        "hook": ["to cancel and get a full refund, call our team", "we need to process the refund through a secure channel",
+                 "please log in to your online banking while our agent guides you", "we sent too much, please return the difference by transfer",
+                 "you will need to confirm the code we send you", "install {app} so our technician can process the refund",
+                 "a small {verification|processing} fee of {small} is required", "refunds can only be issued as gift cards"],
+        "cta": ["call {phone} to cancel", "cancel at {flink}", "claim your refund at {flink}", "reply STOP-REFUND or call {phone}", "chat with an agent: {flink}",
+                "download {app} and give the agent the code", "visit {flink} to dispute", "WhatsApp our refunds desk {wa}"],
+        "urg": ["Cancel {deadline} to avoid the charge.", "Offer expires {deadline}.", "If you do not respond the charge will stand.", "Act now."],
+        "close": ["Thank you for choosing {shop}.", "Do not share this with anyone.", "Regards, Customer Care.", "We apologise for the inconvenience."],
+    },
+}
+
+EN_FRAUD["impersonate_boss_acquaintance"] = {"variants": [
+    {"forms": ["open pre hook? cta close?5", "open? pre2 cta?7", "pre hook cta? close?5"],
+     "slots": {
+        "open": ["Hi {Mum|Mom|Dad}, it's me.", "Hi {Mum|Mom|Dad}", "{Mum|Dad}?", "Hey {Mum|Mom}, it's {name}.", "Hi Nan, it's me,", "Hi Grandpa,", "Hello {Mum|Dad}"],
+        "pre": ["I dropped my phone {in the toilet|down the stairs}, this is my new number", "this is my new number, you can delete the old one",
+                "my phone broke so I'm using a friend's", "I'm stuck and need help with a bill", "I've got a bill I need to pay today but my banking app is locked",
+                "I'm in trouble and need money for a {lawyer|fine|repair}", "I lost my wallet in {city}", "I had a small accident, I'm ok but need cash"],
+        "pre2": ["new number, save this one", "can you text me back on here", "are you free to talk? urgent", "my old phone is broken, this is my new one"],
+        "hook": ["could you send {money} for me, I'll pay you back {weekday}", "it needs to go to this account: {tail}{code}", "can't talk right now, only text",
+                 "it's my friend's account, name {fullname}", "I'll explain later, it's urgent", "the app won't let me pay for 24 hours"],
+        "cta": ["text me on WhatsApp {wa}", "send it to sort code {nn}-{nn2}-{nn3} account {code}", "message me here when it's done", "reply when you see this"],
+        "close": ["Don't tell Dad yet.", "Please don't tell anyone.", "Love you x", "thanks x", "urgent x"],
+     }},
+    {"forms": ["open pre hook? cta close?5", "open pre2 cta?7"],
+     "slots": {
+        "open": ["Hi {name}, it's {fullname}.", "{name}, are you at your desk?", "Hi, this is your CEO {fullname}.", "{name}, quick favour.",
+                 "Are you available? It's {name} from {the board|finance|head office}."],
+        "pre": ["I'm in a meeting and can't take calls", "I need you to buy {n} {Apple|Amazon|Google Play|Steam} gift cards for a client", "we have an urgent supplier payment of {big} today",
+                "I'm at a conference and my card isn't working", "this is my personal number, keep it confidential"],
+        "pre2": ["Are you free? I need a quick favour.", "Text me back here, not on email.", "Urgent task, reply asap."],
+        "hook": ["scratch the codes and send photos", "pay it to the new account details, I'll approve the paperwork later", "you'll be reimbursed today",
+                 "it's a surprise for the staff so keep it quiet"],
+        "cta": ["reply with the codes", "confirm when done", "send a screenshot here", "reach me on WhatsApp {wa}"],
+        "close": ["Keep this between us.", "Thanks, {name}.", "Don't mention this to anyone in the office.", "Regards."],
+     }},
+    {"forms": ["open pre hook? cta close?5"],
+     "slots": {
+        "open": ["Hey, it's {name} from school!", "Hi {name}, it's your cousin {name2}.", "Hey mate it's {name},", "Hi, it's {name}, new number.", "{name}! long time,"],
+        "pre": ["I'm abroad and my card got blocked", "I'm short for rent this month", "I need a quick loan till payday", "my car broke down and I'm stuck"],
+        "hook": ["could you lend me {money}", "I'll send it back {weekday}", "it's only till the weekend", "my bank app is frozen"],
+        "cta": ["send it to {fullname}, acct {code}", "PayPal me at {name}{nn}@mail.com", "text me on {wa}", "message me here"],
+        "close": ["don't tell the others", "cheers mate", "you're a lifesaver", "please it's urgent"],
+     }},
+]}
+
+EN_FRAUD["fake_loan_credit"] = {
+    "values": {"app": ["LoanEasy", "CashNowPro", "QuickFunds", "CreditBoost", "PayDayNow"]},
+    "forms": ["sig?5 open?5 pre hook cta urg?4 close?3", "sig?4 pre2 cta", "open? pre hook? cta close?5", "sig?5 pre3 hook cta"],
+    "slots": {
+        "sig": ["{app}:", "LoanCentre:", "Credit Team:", "FastCash:", "Finance Dept:", "CreditFix:"],
+        "open": ["Hi {name},", "Dear applicant,", "Good news!", "Congratulations {name}!", "Hello,"],
+        "pre": ["you are pre-approved for a loan of up to {big}", "bad credit? no problem, get {big} today with no credit check",
+                "your credit limit can be raised to {big}", "we can remove CCJs and defaults from your credit file", "your loan of {big} has been approved",
+                "guaranteed approval, funds in {n} minutes", "consolidate your debts into one low payment of {money}/month", "business loans up to {big}, no paperwork"],
+        "pre2": ["Need cash fast? {big} approved today.", "Loan approved: {big}. Claim now.", "Fix your credit score in {n} days.", "No credit check loans up to {big}."],
+        "pre3": ["your loan payout failed because of an error in your account details", "your funds are on hold until we verify your income",
+                 "the transfer of your {big} loan is frozen"],
+        "hook": ["just pay a refundable {insurance|processing|admin} fee of {fee}", "a deposit of {fee} proves you can repay", "fee is refunded with your first payment",
+                 "send {fee} in gift cards to release the funds", "no paperwork needed, just your card details"],
+        "cta": ["apply at {flink}", "reply YES to accept", "call {phone}", "claim at {flink}", "download {app}", "WhatsApp {wa}", "text LOAN to {code}"],
+        "urg": ["Offer ends {deadline}.", "Limited places.", "Respond {deadline}."],
+        "close": ["Reply STOP to opt out", "T&Cs apply.", "Don't tell anyone about this rate."],
+    },
+}
+
+EN_FRAUD["task_brushing_parttime"] = {
+    "values": {"app": ["TaskHub", "ClickEarn", "RewardRush", "OptiBoost", "AppLift"]},
+    "forms": ["open? pre hook cta urg?4 close?3", "pre cta", "open pre hook? cta close?5", "open? pre2 hook? cta"],
+    "slots": {
+        "open": ["Hi {name},", "Hello, I'm {name} from {company} recruitment.", "Hi, this is {name}, a recruiter.", "Hello!", "Hey there,",
+                 "Hi, we saw your CV on {Indeed|LinkedIn|Reed}.", "Good day,"],
+        "pre": ["we have a remote job: {liking videos|rating apps|reviewing hotels|optimising products} for {money} a day", "earn {money}-{money2} daily working {n} hours from home",
+                "our company needs people to boost {app} ratings, paid per task", "part-time job: like YouTube videos, {small} per like",
+                "flexible role, complete {n}0 tasks and get paid daily", "we pay {small} for every 5-star review", "product optimisation assistants needed, no experience"],
+        "pre2": ["Remote job, {money}/day, no experience.", "Earn from home liking videos.", "Part-time role, paid daily."],
+        "hook": ["you need to top up your account with {money} to unlock the next set of tasks", "combination tasks require a deposit that is returned with commission",
+                 "withdraw your earnings after completing {n} sets", "your account went negative, recharge {money} to continue", "commission {pct} per task",
+                 "first task is a free trial, you keep the {small}"],
+        "cta": ["message me on WhatsApp {wa}", "add me on Telegram {tg}", "register at {flink}", "reply YES for details", "download {app} to start",
+                "contact our HR on WhatsApp {wa}"],
+        "urg": ["Only {n} places left.", "Start today.", "Offer closes {deadline}."],
+        "close": ["No fees to join!", "Reply STOP to unsubscribe", "Keep this opportunity to yourself."],
+    },
+}
+
+EN_FRAUD["pig_butchering_investment"] = {
+    "values": {"app": ["CoinVerse", "BitNova", "MetaTradePro", "GoldFX Elite", "ApexCoin", "Zenith Markets", "OrbitEx"]},
+    "forms": ["open pre hook? cta? close?4", "pre hook? cta", "open pre2 hook cta?7 close?4", "open? wrong"],
+    "slots": {
+        "open": ["Hi dear,", "Good morning {handsome|beautiful},", "Hey {name},", "Hello my love,", "Morning!", "Hi, it's {name} from the {wine tasting|yoga class|dating app}.",
+                 "Hey, is this {name}?", "My dear,"],
+        "wrong": ["Hi, is this {name}? We met at the {golf club|conference} last week.", "Sorry, wrong number! I was looking for {name}. Nice to meet you though :)",
+                  "Hi {name}, are we still on for {food} {weekday}? Oh sorry, who is this?", "Is this the {dentist|estate agent}? I think I got the wrong number, sorry!"],
+        "pre": ["my uncle works at a {hedge fund|crypto exchange} and gave me a tip", "I made {big} this month on {Bitcoin|gold|forex} contracts",
+                "my mentor shows me exactly when to buy", "the platform is fully regulated in {Hong Kong|Singapore|the US}", "I want us to build our future together",
+                "there is a {window|signal} tonight at {n}pm", "returns are {pct} per week, guaranteed", "you can start small and see for yourself"],
+        "pre2": ["the platform went up again today", "did you register on the link I sent?", "my mentor's signal made {pct} today", "you should try with a small amount"],
+        "hook": ["deposit {money} and I'll guide you", "to withdraw you need to pay {pct} tax first", "your account is frozen until you pay a {fee} verification fee",
+                 "send USDT to the platform wallet", "upgrade to VIP with {big} to unlock withdrawals"],
+        "cta": ["register at {flink}", "download {app}, invite code {code}", "add my mentor on WhatsApp {wa}", "talk to customer service on Telegram {tg}", "join {flink}"],
+        "close": ["Don't tell your family, they won't understand.", "Trust me babe.", "This is just between us.", "Miss you x", "Good night dear."],
+    },
+}
+
+EN_FRAUD["online_gambling"] = {
+    "values": {"app": ["SpinPalace", "LuckyStar Casino", "BetKing", "RoyalSlots", "GoldenAce"]},
+    "forms": ["sig?5 pre hook? cta urg?4 close?4", "pre cta", "open? pre hook cta"],
+    "slots": {
+        "sig": ["{app}:", "VIP Casino:", "SportsBet:", "Jackpot Club:"],
+        "open": ["Hey {name}!", "VIP player,", "Congrats!", "Lucky you,"],
+        "pre": ["claim {n}00 free spins with no deposit", "{pct} bonus on your first deposit", "your {small} free bet is waiting", "live roulette and blackjack 24/7, instant payouts",
+                "jackpot of {big} must drop tonight", "we've credited {money} bonus cash to your account", "guaranteed winning tips for {football|horse racing}", "no KYC casino, crypto welcome"],
+        "hook": ["withdraw any time, no limits", "wager {n}x to cash out", "we refund {pct} of losses", "pay {pct} tax to release your winnings"],
+        "cta": ["play at {flink}", "claim: {flink}", "download {app}", "join on Telegram {tg}", "spin now {flink}"],
+        "urg": ["Expires {deadline}.", "Today only.", "Limited time."],
+        "close": ["18+ gamble responsibly", "Reply STOP to opt out", "Good luck!"],
+    },
+}
+
+EN_FRAUD["sextortion_naked_chat"] = {
+    "values": {"app": ["NightChat", "SecretMeet", "HotLive", "PrivCam"]},
+    "forms": ["open? pre hook? cta close?4", "pre cta", "open? ext threat cta2 close2?5"],
+    "slots": {
+        "open": ["Hey handsome,", "Hi sexy,", "hey u", "Hi {name},", "Hello,"],
+        "pre": ["lonely tonight? private video chat with local girls", "I'm bored and alone, want to video call?", "saw your profile, you're cute", "{n} singles near you want to chat",
+                "I'll send you private pics if you add me"],
+        "hook": ["my camera only works on {app}", "just verify you're over 18 for {small}", "download the app so we can talk privately"],
+        "cta": ["add me on Snapchat {tg}", "download {flink}", "chat here {flink}", "WhatsApp me {wa}"],
+        "ext": ["{name}, we recorded your video call", "I have a video of you and all your contacts", "your webcam was hacked and I have recordings",
+                "I have your Facebook friends list and your video"],
+        "threat": ["pay {big} or it goes to everyone you know", "send {money} in Bitcoin within {n} hours", "if you go to the police I'll post it everywhere",
+                   "pay {money} and I will delete it"],
+        "cta2": ["send to BTC wallet bc1q{code}", "contact me on Telegram {tg}", "reply to arrange payment", "pay via gift cards"],
+        "close": ["xx", "see u soon ;)", "don't keep me waiting"],
+        "close2": ["Don't tell anyone.", "Clock is ticking.", "I'm serious."],
+    },
+}
+
+EN_FRAUD["fake_online_shopping"] = {
+    "forms": ["sig?4 open? pre hook? cta urg?4 close?3", "pre cta", "open pre hook cta"],
+    "slots": {
+        "sig": ["Clearance Outlet:", "{shop} Deals:", "Warehouse Sale:", "Brand Outlet:"],
+        "open": ["Hi {name},", "Flash sale!", "Exclusive:", "Hello,"],
+        "pre": ["{iPhone 15|PS5|Dyson Airwrap|AirPods Pro} for only {money}", "designer {handbags|trainers} at {n}0% off, factory surplus", "concert tickets for {Taylor Swift|Coldplay|Oasis} still available",
+                "puppies for rehoming, just pay delivery", "returned pallet of electronics for {money}", "{Ray-Ban|Nike|Pandora} clearance, everything must go", "brand new laptop, unwanted gift, {money}"],
+        "hook": ["pay by bank transfer for a discount", "PayPal friends and family only", "deposit {small} to reserve", "we ship after payment, tracking in {n} days",
+                 "courier fee {small} first"],
+        "cta": ["shop at {flink}", "order: {flink}", "message me on WhatsApp {wa}", "text {phone}", "DM {tg}"],
+        "urg": ["Only {n} left!", "Ends {deadline}.", "Hurry."],
+        "close": ["Reply STOP to unsubscribe", "Free delivery.", "100% genuine."],
+    },
+}
+
+EN_FRAUD["game_trading"] = {
+    "values": {"app": ["SkinVault", "ItemSwap", "FreeRobux", "VBucksNow", "TradeLoot"]},
+    "forms": ["sig?4 open? pre hook? cta urg?4", "pre cta", "open pre hook cta"],
+    "slots": {
+        "sig": ["{game}:", "{game} Rewards:", "Steam Support:", "Epic Games:"],
+        "open": ["Hey gamer,", "Hi {name},", "Yo,", "Player,"],
+        "pre": ["free {10,000|5,000|20,000} {V-Bucks|Robux|coins} for you", "rare {game} skins at {n}0% off", "your {game} account has been banned for {n} days, appeal now",
+                "selling max level {game} account for {money}", "a buyer purchased your {game} item for {money}", "claim a free {knife|skin|battle pass} in {game}",
+                "{game} double-recharge event, top up at {n}0% off"],
+        "hook": ["log in with your {Steam|Epic|Xbox} details to claim", "pay a {small} escrow deposit to receive the money", "trade outside the platform, it's cheaper",
+                 "enter the code we send you to verify"],
+        "cta": ["claim: {flink}", "login at {flink}", "add me on Discord {tg}", "download {app}", "trade at {flink}"],
+        "urg": ["Offer ends {deadline}.", "Only {n} codes left.", "Act fast."],
+    },
+}
+
+EN_FRAUD["overseas_recruitment"] = {
+    "forms": ["open? pre hook cta urg?3 close?4", "pre cta", "open pre hook? cta close?4"],
+    "slots": {
+        "open": ["Hi {name},", "Hello,", "Job offer:", "Dear candidate,", "URGENT HIRING:"],
+        "pre": ["{customer service|data entry|marketing|IT support} jobs in {country}, {salary}", "English speakers wanted in {country}, {salary} plus bonus",
+                "our company in {country} is hiring, flights and accommodation paid", "easy typing job in {country}, no experience, {salary}",
+                "casino and online sales roles in {country}, tax-free {salary}"],
+        "hook": ["we arrange your visa, you fly in on a tourist visa", "flight booked within {n} days", "pay {fee} for the work permit first",
+                 "our driver meets you at the airport", "no interview needed"],
+        "cta": ["message HR on Telegram {tg}", "WhatsApp {wa}", "apply at {flink}", "text {phone}"],
+        "urg": ["Start next week.", "{n} places only.", "Apply {deadline}."],
+        "close": ["Don't tell your family until you're settled.", "Opportunity of a lifetime.", "Regards, HR."],
+    },
+}
+
+EN_FRAUD["elderly_care_investment"] = {
+    "values": {"app": ["SilverYears", "PensionPlus", "GoldenCare", "RetireWell Pro"]},
+    "forms": ["sig?5 open? pre hook cta urg?4 close?3", "pre cta", "open pre hook? cta close?4"],
+    "slots": {
+        "sig": ["Pension Service:", "Medicare:", "Retirement Advisory:", "{app}:", "Senior Benefits:"],
+        "open": ["Dear {Mr|Mrs} {last},", "Hello,", "Dear pensioner,", "Good news!"],
+        "pre": ["you may be able to release your pension early, tax-free", "care home bonds paying {pct} a year, capital guaranteed", "you are entitled to a pension top-up of {money} a month",
+                "your Medicare card needs to be replaced", "equity release: get {big} from your home and keep living in it", "a miracle supplement that reverses {arthritis|diabetes|memory loss}",
+                "invest in {assisted living|retirement village} units with {pct} returns", "rare {coins|stamps} from your collection could be worth {big}"],
+        "hook": ["a small arrangement fee of {fee} applies", "government backed, zero risk", "confirm your bank details to receive it", "places limited for over-65s"],
+        "cta": ["call {phone}", "visit {flink}", "reply YES", "download {app}", "free consultation on {phone}"],
+        "urg": ["Offer ends {deadline}.", "Only {n} places left."],
+        "close": ["No need to involve your children.", "Reply STOP to opt out", "Enjoy your retirement."],
+    },
+}
+
+EN_FRAUD["other"] = {
+    "forms": ["sig?7 open?4 pre hook?5 cta urg?5 close?3", "sig?6 pre cta", "sig?5 pre2 cta urg?5"],
+    "slots": {
+        "sig": ["{courier}:", "{bank}:", "DVLA:", "E-ZPass:", "TfL:", "HMRC:", "NHS:", "{oper}:", "USPS:", "Toll Services:", "Energy Bill:", "Rewards:", "GOV.UK:"],
+        "open": ["Dear customer,", "Hi {name},", "Reminder:", "Notice:", "Congratulations!"],
+        "pre": ["your parcel {track} could not be delivered due to {an unpaid shipping fee|incorrect address}", "a redelivery fee of {small} is required for your parcel",
+                "your {bank} account has been {suspended|restricted|locked}", "a new payee was added to your {bank} account. If not you, verify now",
+                "you have an unpaid toll of {small}", "you have an outstanding {parking|congestion charge|speeding} fine of {small}", "you are due a tax refund of {money}",
+                "your NHS {prescription|vaccine} record needs updating", "your mobile number won {big} in our draw", "your {oper} reward points ({pts}) expire {deadline}",
+                "your {electricity|energy|water} bill is overdue and supply will be cut", "you are eligible for a {cost of living|energy} payment of {money}",
+                "your vehicle tax has expired", "your Apple ID has been locked"],
+        "pre2": ["Parcel on hold: pay {small}.", "Account suspended: verify now.", "Unpaid toll {small}.", "Tax refund {money} pending.", "Points expire {deadline}.", "Fine unpaid: {small}."],
+        "hook": ["pay the fee to release it", "confirm your card details", "enter the code you receive", "update your details to avoid penalties"],
+        "cta": ["visit {flink}", "pay at {flink}", "verify: {flink}", "claim at {flink}", "update at {flink}", "{flink}", "call {phone}"],
+        "urg": ["within {n} hours", "Failure to pay {deadline} adds a penalty.", "Act {deadline}.", "Expires {deadline}."],
+        "close": ["Thank you.", "Reply Y then reopen this message to activate the link.", "Do not reply."],
+    },
+}
+
+
+# --------------------------------------------------------------------------
+# English legitimate phrase banks
+# --------------------------------------------------------------------------
+
+EN_LEGIT = {}
+
+EN_LEGIT["bank_alert"] = (450, {
+    "forms": ["sig main bal?6 tail?4", "sig main2 tail?5"],
+    "slots": {
+        "sig": ["{bank}:", "{bank} Alert:", "{bank}"],
+        "main": ["A {payment|purchase|card payment} of {money} was made at {Tesco|Amazon|Shell|Uber|Starbucks|Sainsbury's|Walmart|Target} on your card ending {tail}",
+                 "{money} has been paid into your account ending {tail}", "You sent {money} to {fullname}", "Your salary of {big} has arrived",
+                 "Direct debit of {small} to {oper} was collected", "Your account ending {tail} is overdrawn by {small}", "A refund of {small} from {shop} has been credited",
+                 "You withdrew {money} at an ATM in {city}", "Your standing order of {money} to {fullname} was paid", "New payee {fullname} added on {date} at {time}"],
+        "main2": ["Did you make a {money} purchase at {shop}? Reply Y or N. We'll never ask for your PIN or passcode.",
+                  "We've frozen your card ending {tail} after a suspicious attempt. Unfreeze it in the {bank} app. We will never ask you to move money to a safe account.",
+                  "Your card ending {tail} has been unfrozen in the app.", "Your new card ending {tail} is on its way and will arrive in {n} working days.",
+                  "Your balance is below {small}. Top up in the app to avoid missed payments."],
+        "bal": ["Balance: {big}.", "Available balance {money2}.", "Bal {money2}."],
+        "tail": ["Not you? Call the number on the back of your card.", "We'll never ask you to move money to a safe account.", "Manage alerts in the app.", "Visit {bankdom}."],
+    },
+})
+
+EN_LEGIT["otp"] = (400, {
+    "forms": ["sig? main warn?8", "main", "sig main2"],
+    "slots": {
+        "sig": ["{bank}:", "{shop}:", "Google:", "WhatsApp:", "Microsoft:", "Uber:", "Steam:", "Instagram:", "GOV.UK:", "HMRC:", "Revolut:", "Coinbase:"],
+        "main": ["Your verification code is {code}", "{code} is your {shop} code", "Use {code} to verify your account", "Your one-time passcode for a {money} payment to {shop} is {code}",
+                 "G-{code} is your Google verification code", "Your security code is {code}, valid for {n} minutes", "Your login code: {code}", "Code {code} to reset your password"],
+        "main2": ["{code} is your code. Don't share it with anyone.", "Enter {code} to confirm your new device."],
+        "warn": ["Never share this code, not even with us.", "We will never call you to ask for it.", "If you didn't request this, ignore this message.", "Don't share it with anyone.",
+                 "If someone asks you for this code, it's a scam."],
+    },
+})
+
+EN_LEGIT["delivery"] = (400, {
+    "forms": ["sig main more?6", "sig? main", "sig main2"],
+    "slots": {
+        "sig": ["{courier}:", "{courier}", "{shop}:"],
+        "main": ["Your parcel {track} will be delivered {weekday} between {time} and {time2}", "Your parcel has been delivered to your {safe place|neighbour|porch}",
+                 "Your order {order} has been dispatched", "Your driver {name} is {n} stops away", "We missed you today. Your parcel will be redelivered {weekday}, no fee needed",
+                 "Your parcel is ready to collect from {locker|post office} with code {code}", "Your return has been received; refund of {money} on its way",
+                 "Your order {order} is out for delivery"],
+        "main2": ["We will never text you asking for a redelivery fee. Track your parcel at {courdom}.", "Your parcel {track} is at the depot. Manage delivery in the app."],
+        "more": ["Track at {courdom}", "Manage at {courdom}/track", "Reply STOP to opt out"],
+    },
+})
+
+EN_LEGIT["bill"] = (280, {
+    "forms": ["sig main tail?6"],
+    "slots": {
+        "sig": ["{oper}:", "{bank}:", "British Gas:", "Octopus Energy:", "Thames Water:", "Council Tax:", "Con Edison:", "Comcast:", "Sky:", "Virgin Media:"],
+        "main": ["Your bill of {money} is ready and will be collected by direct debit on {date}", "Your credit card statement is ready. Minimum payment {small} due {date}",
+                 "Payment of {money} received, thank you", "Your direct debit of {small} failed. Please check your bank account", "Your {electricity|gas|water} bill is {money}, due {date}",
+                 "Reminder: council tax instalment of {money} due on {date}"],
+        "tail": ["View it in your online account.", "Questions? Log in to your account.", "Thank you."],
+    },
+})
+
+EN_LEGIT["operator"] = (280, {
+    "forms": ["sig main tail?6"],
+    "slots": {
+        "sig": ["{oper}:", "{oper}"],
+        "main": ["You've used {n}0% of your {gb} data allowance", "Your plan renews on {date}", "Your bundle has been added: {gb} for {small}",
+                 "Welcome abroad! Roaming costs {small} per day", "Your upgrade is available from {date}", "You have {pts} rewards points to spend in the app",
+                 "Your top-up of {small} was successful"],
+        "tail": ["Check usage in the app.", "Visit {operdom}.", "Text STOP to opt out."],
+    },
+})
+
+EN_LEGIT["marketing"] = (330, {
+    "forms": ["sig main offer? opt", "sig main opt"],
+    "slots": {
+        "sig": ["{shop}:", "Boots:", "ASOS:", "Domino's:", "Costa:", "Nike:", "H&M:", "Uber Eats:", "Deliveroo:", "Sephora:", "{oper}:", "Greggs:"],
+        "main": ["{n}0% off everything this weekend", "Your {small} voucher is waiting", "Sale ends tonight", "New season has landed", "Free delivery on orders over {small}",
+                 "Happy birthday {name}! Here's {small} off", "Double points all week", "2 for 1 {pizzas|coffees} today only"],
+        "offer": ["Use code {code} at checkout.", "Shop at {shopdom}.", "T&Cs apply."],
+        "opt": ["Reply STOP to opt out", "Txt STOP to unsubscribe", "STOP to end", "Opt out: reply STOP"],
+    },
+})
+
+EN_LEGIT["antifraud"] = (350, {
+    "forms": ["sig main more? tail?5", "sig main"],
+    "slots": {
+        "sig": ["{bank}:", "Action Fraud:", "{city} Police:", "Take Five:", "{oper}:", "FTC:"],
+        "main": ["We will never ask you to move money to a safe account", "The police will never ask you to transfer money or buy gift cards",
+                 "Never share your one-time passcode, even with {bank} staff", "If a text says 'Hi Mum, new number', call the old number to check",
+                 "Investment offers promising guaranteed returns are scams", "Scammers pretend to be couriers asking for a redelivery fee",
+                 "Never pay a fee to release a loan or unfreeze an account", "A job that asks you to pay to start work is a scam",
+                 "If someone asks you to install remote access software, hang up"],
+        "more": ["Forward scam texts to 7726.", "Report to Action Fraud on 0300 123 2040.", "Stop, challenge, protect.", "Report to reportfraud.ftc.gov."],
+        "tail": ["Stay safe.", "Tell your family.", "Take Five to Stop Fraud."],
+    },
+})
+
+EN_LEGIT["government"] = (330, {
+    "forms": ["sig main tail?6"],
+    "slots": {
+        "sig": ["GOV.UK:", "HMRC:", "NHS:", "DVLA:", "IRS:", "{city} Council:", "DWP:", "Social Security:", "Electoral Services:"],
+        "main": ["Your Self Assessment tax return is due by {date}. File online at gov.uk", "Your COVID/flu vaccination is booked for {date} at {time}",
+                 "Your vehicle tax for {plate} is due on {date}. Tax online at gov.uk/vehicle-tax", "Your passport application has been approved",
+                 "HMRC will never text you about a tax refund with a link", "Your bin collection changes to {weekday} from {date}",
+                 "Your exam results will be available on {date}", "Your benefit payment of {money} will be paid on {date}", "Poll cards have been sent for the election on {date}"],
+        "tail": ["Do not reply.", "More info at gov.uk.", "Thank you."],
+    },
+})
+
+EN_LEGIT["appointment"] = (230, {
+    "forms": ["sig main tail?6"],
+    "slots": {
+        "sig": ["{clinic}:", "{company}:", "Specsavers:", "Halfords:", "{school}:"],
+        "main": ["Reminder: appointment with Dr {last} on {date} at {time}", "Your MOT is booked for {date} at {time}", "Your eye test is on {date} at {time}",
+                 "Parents evening is on {date} from {time}", "Your table for {n} is booked for {time} {weekday}", "Your haircut with {name} is confirmed for {date} {time}"],
+        "tail": ["Reply C to cancel.", "Please arrive 10 minutes early.", "Thanks!"],
+    },
+})
+
+EN_LEGIT["ride_food"] = (230, {
+    "forms": ["sig main"],
+    "slots": {
+        "sig": ["Uber:", "Bolt:", "Lyft:", "Deliveroo:", "Just Eat:", "DoorDash:", "Uber Eats:", "Trainline:"],
+        "main": ["{name} is arriving in a {Toyota Prius|Skoda Octavia|Tesla Model 3} {plate}", "Your driver has arrived", "Your order from {food} place is on its way",
+                 "Your trip cost {small}. Receipt in the app", "Your food has been delivered. Enjoy!", "Your refund of {small} has been issued to your card",
+                 "Your e-ticket for {date} {time} to {city} is in the app"],
+    },
+})
+
+EN_LEGIT["login"] = (230, {
+    "forms": ["sig main tail?6"],
+    "slots": {
+        "sig": ["Google:", "Microsoft:", "{shop}:", "{bank}:", "Apple:", "Facebook:", "Instagram:", "LinkedIn:"],
+        "main": ["New sign-in to your account from {Windows|iPhone|Android|Mac} in {city}", "Your password was changed on {date}", "A new device was added to your account",
+                 "Your account recovery email was updated", "Two-step verification is now on"],
+        "tail": ["If this wasn't you, secure your account in the app.", "No action needed if this was you.", "We'll never ask for your password."],
+    },
+})
+
+EN_LEGIT["job"] = (200, {
+    "forms": ["sig? main tail?6"],
+    "slots": {
+        "sig": ["{company}:", "Indeed:", "Reed:", "LinkedIn:"],
+        "main": ["Hi {name}, thanks for applying for the {warehouse operative|admin assistant|nurse|software engineer} role. Can you do an interview {date} at {time}?",
+                 "Your interview at {company} is confirmed for {date}, {time}", "Congratulations, we'd like to offer you the position. Contract to follow by email",
+                 "A recruiter viewed your profile", "Please bring your passport and proof of address on your first day", "Jobs fair at {city} town hall {date}, free entry"],
+        "tail": ["We never charge candidates fees.", "Reply to confirm.", "Thanks."],
+    },
+})
+
+EN_LEGIT["wealth"] = (200, {
+    "forms": ["sig main risk opt"],
+    "slots": {
+        "sig": ["{bank}:", "{bank} Investments:", "Vanguard:", "Hargreaves Lansdown:", "Fidelity:"],
+        "main": ["Your ISA allowance resets on 6 April. Top up in the app", "Our fixed saver now pays {pct} AER", "Your monthly investment of {money} was made",
+                 "Your pension statement is ready", "New ready-made funds are available in the app"],
+        "risk": ["Capital at risk.", "The value of investments can go down as well as up.", "Past performance is not a guide to the future."],
+        "opt": ["Reply STOP to opt out", "Manage marketing preferences in the app"],
+    },
+})
+
+EN_LEGIT["lookalike_notice"] = (190, {
+    "forms": ["sig main tail?6"],
+    "slots": {
+        "sig": ["{shop}:", "{courier}:", "{bank}:", "{oper}:"],
+        "main": ["Your refund of {money} for order {order} has been processed", "Your membership will renew on {date} for {small}. Manage it in your account settings",
+                 "Your account is now unlocked", "Your compensation claim for parcel {track} has been approved. No payment is needed",
+                 "Your subscription has been cancelled", "Your points balance is {pts}"],
+        "tail": ["We will never ask for your password.", "Manage it in the app.", "No action needed."],
+    },
+})
+
+EN_LEGIT["personal"] = (900, {
+    "forms": ["open? main add?5 end?4", "main", "main add", "open main"],
+    "slots": {
+        "open": ["{rel},", "Hi {name},", "Hey,", "Hiya", "{name}!", "Morning!", "Oi", "Hey hun,"],
+        "main": ["this is my new number, old one's dead. save it x", "sent you {money} for the tickets", "dinner at {time}? I'm making {food}", "running late, there in {n}0 min",
+                 "meet at {place} {weekday}?", "can you transfer me {small} for the gas bill? I'll pay you back friday", "thanks for the money, got it", "call me when you can, nothing bad",
+                 "did you get home ok?", "have you paid the rent yet? it's {money} each", "don't forget Nan's birthday {weekday}", "I'm outside", "my phone's about to die",
+                 "can you pick up the kids at {time}?", "the bank froze my card lol, had to ring them, all sorted now", "got a weird text saying my parcel needs a fee, ignoring it",
+                 "mum got a 'new number' text from someone pretending to be me, tell her it's not me", "what's your sort code? I owe you {small}", "booked the table for {n}",
+                 "urgent!! left my keys at {place}", "happy birthday!! sent a little something", "we're at {place}", "splitting the bill, you owe {small}",
+                 "lol did you see that", "how was the interview?", "can I borrow {money} till payday? totally fine if not"],
+        "add": ["x", "xx", "thanks", "love you", "cheers", ":)", "ta", "no rush", "asap pls"],
+        "end": ["see you soon", "night", "ttyl", "bye x"],
+    },
+})
+
+EN_SUBS = {
+    "account": ["acc0unt", "acc\u043eunt", "a c c o u n t", "accouпt"], "verify": ["ver1fy", "v3rify", "verif y", "veri\u0444y"],
+    "WhatsApp": ["Whats App", "WhatsAp p", "W/App", "W.h.a.t.s.A.p.p", "Whatsaap"], "Telegram": ["Te1egram", "TG", "Tele gram", "T-e-l-e-g-r-a-m"],
+    "refund": ["r3fund", "refu nd", "ref\u03c5nd"], "PayPal": ["PayPaI", "Paypa1", "P4yPal"], "Amazon": ["Amaz0n", "Arnazon", "Amaz\u043en"],
+    "bank": ["b@nk", "b4nk"], "free": ["fr.ee", "fr33", "FR-EE"], "casino": ["c@sino", "cas1no", "ca\u0455ino"], "bonus": ["b0nus", "bon.us"],
+    "loan": ["l0an", "lo@n"], "parcel": ["parce1", "p@rcel"], "gift": ["g1ft", "gif t"], "crypto": ["crypt0", "kripto"], "password": ["passw0rd", "pa55word"],
+    "HMRC": ["H.M.R.C", "HMRC-GOV"], "police": ["po1ice", "p0lice"], "deposit": ["dep0sit", "de-posit"], "Bitcoin": ["B1tcoin", "BTC"],
+}
+
+
+def en_sub(text, lang):
+    keys = [k for k in EN_SUBS if k.lower() in text.lower()]
+    if not keys:
+        return text
+    k = pick(keys)
+    return re.sub(re.escape(k), pick(EN_SUBS[k]), text, count=1, flags=re.I)
+
+
 # === MAIN ===
 
 def main():
