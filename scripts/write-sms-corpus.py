@@ -155,7 +155,7 @@ def join_en(parts):
             if out[-1] not in ".!?:,;-)" and not re.search(r"(https?://\S+|\S+\.\S+/\S*)$", out):
                 out += pick([".", ".", "!", ","]) if not out[-1].isdigit() else "."
             out += " "
-            if out.rstrip()[-1] in ".!?" and p[0].islower() and chance(0.85):
+            if out.rstrip()[-1] in ".!?" and p[0].islower() and chance(0.97):
                 p = p[0].upper() + p[1:]
         out += p
     out = out.strip()
@@ -194,7 +194,10 @@ def compose(spec, gens, lang, preset=None):
     else:
         body = join_en(parts)
         if sig:
-            body = (sig + " " + body) if chance(0.85) else (body + " " + sig)
+            if chance(0.85):
+                body = sig + " " + body
+            else:
+                body = body + pick([" - ", " ", " -"]) + sig.rstrip(":").strip()
     body = re.sub(r"[ \t]+", " ", body).strip()
     return body
 
@@ -244,8 +247,8 @@ def fraud_link(ctx, lang):
         url = "https://" + url
     elif r < 0.55:
         url = "http://" + url
-    elif r < 0.65:
-        url = "www." + url if not url[0].isdigit() else url
+    elif r < 0.65 and kind < 0.42:
+        url = "www." + url
     return url
 
 
@@ -1184,6 +1187,9 @@ def dedup_key(text):
     return re.sub(r"[\d\s]", "", t).lower()
 
 
+OBF_COUNT = {}
+
+
 def generate_label(spec, gens, lang, target, seen, fraud, obf_rate, max_tries_factor=60):
     out = []
     tries = 0
@@ -1192,7 +1198,8 @@ def generate_label(spec, gens, lang, target, seen, fraud, obf_rate, max_tries_fa
         text = compose(spec, gens, lang)
         if not text or len(text) < 4:
             continue
-        if chance(obf_rate):
+        obf = chance(obf_rate)
+        if obf:
             text = obfuscate(text, lang, fraud)
         text = text.replace("\n", " ").replace("\r", " ")
         k = dedup_key(text)
@@ -1200,6 +1207,7 @@ def generate_label(spec, gens, lang, target, seen, fraud, obf_rate, max_tries_fa
             continue
         seen.add(k)
         out.append(text)
+        OBF_COUNT[(lang, fraud)] = OBF_COUNT.get((lang, fraud), 0) + int(obf)
     return out
 
 
@@ -1250,6 +1258,7 @@ def report(lang, rows, legit_kinds):
         mean = sum(len(t) for t in texts) / len(texts)
         flag = "" if (label == "normal" or len(texts) >= FRAUD_PER_TYPE) else "  SHORT"
         print("%-32s %6d %8.2f %8d %8.1f%s" % (label, len(texts), first8, len(grams), mean, flag))
+    print("obfuscated: fraud %d, legitimate %d" % (OBF_COUNT.get((lang, True), 0), OBF_COUNT.get((lang, False), 0)))
     print("legitimate kinds:", ", ".join("%s=%d" % kv for kv in legit_kinds.items()))
     for label in FRAUD_LABELS + ["normal"]:
         texts = by.get(label, [])
@@ -1870,6 +1879,19 @@ def en_sub(text, lang):
         return text
     k = pick(keys)
     return re.sub(re.escape(k), pick(EN_SUBS[k]), text, count=1, flags=re.I)
+
+
+def add_long_forms(specs):
+    """Give every fraud type one form with all its slots: long 150+ messages."""
+    for spec in specs.values():
+        for sub in spec.get("variants", [spec]):
+            long_form = " ".join(tok.split("?")[0] for tok in sub["forms"][0].split())
+            if long_form not in sub["forms"]:
+                sub["forms"].append(long_form)
+
+
+add_long_forms(ZH_FRAUD)
+add_long_forms(EN_FRAUD)
 
 
 # === MAIN ===
