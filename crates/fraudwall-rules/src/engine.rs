@@ -422,6 +422,16 @@ impl Engine {
         // The reasons are worked out only now that a rule needs them: most messages are
         // normal and never pay for this.
         let prediction = model.classify_with(&sms.text, &mut scratch.text, 3);
+        let normal = model.normal_class();
+        if normal == Some(prediction.class) {
+            // the fraud types together outweigh normal (see `check_text`): name the likeliest,
+            // without the reasons, which argue for normal
+            let likeliest = (0..prediction.probabilities.len())
+                .filter(|&c| Some(c) != normal)
+                .max_by(|&a, &b| prediction.probabilities[a].total_cmp(&prediction.probabilities[b]));
+            let label = likeliest.map_or("fraud", |c| model.classes()[c].as_str());
+            return Cow::Owned(format!("{}: {label}", rule.detail));
+        }
         let mut detail = format!("{}: {}", rule.detail, prediction.label);
         if !prediction.reasons.is_empty() {
             detail.push_str(" (");
@@ -529,7 +539,10 @@ impl Engine {
                 let normal = model.normal_class();
                 let risk = normal.map_or(1.0, |n| 1.0 - probabilities[n]);
                 signals.set_measure(Measure::TextRisk, f64::from(risk));
-                if Some(best) != normal {
+                // With thirteen fraud types the fraud can be spread over several of them, each
+                // less likely than normal while together they outweigh it: the text reads as
+                // fraud when either holds.
+                if Some(best) != normal || risk > 0.5 {
                     signals.raise(Signal::TextFraud);
                 }
                 &scratch.text.normalized().entities
