@@ -227,7 +227,7 @@ impl Engine {
                     scratch.found.marks[Role::Url as usize] = Some(mark);
                     scratch.found.expressions[Role::Url as usize] = keys;
                 }
-                if !standing.is_some_and(|(mark, _)| mark.white.is_some()) {
+                if standing.is_none_or(|(mark, _)| mark.white.is_none()) {
                     self.check_link(Role::Url, &visit.url, &mut signals, &mut scratch.found);
                 }
                 EventKind::Url
@@ -627,7 +627,7 @@ impl Engine {
                         &mut scratch.lengths,
                     );
                     // a white-listed link is nobody's look-alike
-                    if !standing.is_some_and(|(mark, _)| mark.white.is_some()) {
+                    if standing.is_none_or(|(mark, _)| mark.white.is_none()) {
                         self.check_link(Role::TextLink, canonical, signals, &mut scratch.found);
                     }
                     if let Some((mark, keys)) = standing
