@@ -341,7 +341,7 @@ impl LinkAnalyzer {
         }
         if !official
             && let Some((label_start, label)) = registrable_label(host)
-            && let Some(found) = self.match_brand(label, label_start, &mut facts)
+            && let Some(found) = self.match_brand(label, label_start)
         {
             facts.raise(Fact::BrandLookalike);
             facts.brand = Some(found);
@@ -351,7 +351,7 @@ impl LinkAnalyzer {
 
     /// The brand a registrable label carries, directly, in look-alike characters, one letter
     /// off, or once an internationalized label is decoded.
-    fn match_brand(&self, label: &str, offset: usize, facts: &mut LinkFacts) -> Option<BrandMatch> {
+    fn match_brand(&self, label: &str, offset: usize) -> Option<BrandMatch> {
         let at = |(token, how, start, end): (u16, BrandHow, usize, usize)| BrandMatch {
             token,
             how,
@@ -362,9 +362,6 @@ impl LinkAnalyzer {
             // only a label that passes for ASCII can pass for a brand
             let ascii = self.as_ascii(idn)?;
             let (token, _, _, _) = matcher::find(self, &ascii)?;
-            facts
-                .punycode
-                .get_or_insert((PunycodeKind::PassesForAscii, 0, 0));
             return Some(at((token, BrandHow::Idn, 0, label.len())));
         }
         matcher::find(self, label.as_bytes()).map(at)

@@ -643,7 +643,11 @@ fn link_signals_block_only_with_a_second_sign_and_shorteners_only_raise_the_risk
     );
     // a link to a bare IP in a text
     assert_eq!(
-        codes(&engine, &sms("13900139001", "log in at http://45.12.3.4/login")).1,
+        codes(
+            &engine,
+            &sms("13900139001", "log in at http://45.12.3.4/login")
+        )
+        .1,
         ["text_link_ip_host", "text_link_credential_path"]
     );
     // a white-listed link raises nothing, whatever it looks like
