@@ -8,6 +8,7 @@ use std::sync::Arc;
 use fraudwall_ids::phone::{PhoneNormalizer, PhoneNumber, Region};
 use fraudwall_ids::range::NumberRange;
 use fraudwall_ids::url::{self, CanonicalUrl, Canonicalizer, HostKind};
+use fraudwall_links::{Fact, LinkAnalyzer, LinkFacts};
 use fraudwall_lists::entry::{Kind, List, Table};
 use fraudwall_lists::snapshot::{Listing, Mark, Snapshot};
 use fraudwall_text::{EntityKind, Model};
@@ -27,6 +28,8 @@ pub struct Engine {
     rules: Arc<RuleSet>,
     model: Option<Arc<Model>>,
     home: Region,
+    /// What links show on their own; the compiled-in tables, built once per process.
+    links: &'static LinkAnalyzer,
 }
 
 impl std::fmt::Debug for Engine {
@@ -72,6 +75,9 @@ struct Found {
     /// For links (`url`, `text_link`): the key of the expression that gave each list's
     /// listing (black, gray, white), so a reason names the entry without looking again.
     expressions: [[u64; 3]; Role::ALL.len()],
+    /// Links (`text_link`, `url`) that raised link facts: the role, the canonical host and the
+    /// facts, so a reason says what matched. Strings are made only for links that raised one.
+    links: Vec<(Role, String, LinkFacts)>,
 }
 
 impl Found {
@@ -83,6 +89,7 @@ impl Found {
         for item in &mut self.items {
             *item = None;
         }
+        self.links.clear();
     }
 }
 
@@ -105,6 +112,7 @@ impl Engine {
             rules,
             model,
             home,
+            links: LinkAnalyzer::builtin(),
         }
     }
 
@@ -213,10 +221,14 @@ impl Engine {
                 if visit.url.host_kind() != HostKind::Name {
                     signals.raise(Signal::IpHost);
                 }
-                if let Some((mark, keys)) = self.check_url(&visit.url, scratch) {
+                let standing = self.check_url(&visit.url, scratch);
+                if let Some((mark, keys)) = standing {
                     raise_mark(Role::Url, mark, &mut signals);
                     scratch.found.marks[Role::Url as usize] = Some(mark);
                     scratch.found.expressions[Role::Url as usize] = keys;
+                }
+                if standing.is_none_or(|(mark, _)| mark.white.is_none()) {
+                    self.check_link(Role::Url, &visit.url, &mut signals, &mut scratch.found);
                 }
                 EventKind::Url
             }
@@ -301,6 +313,9 @@ impl Engine {
         event: &Event,
         scratch: &mut Scratch,
     ) -> (Cow<'r, str>, Option<MatchedEntry>) {
+        if let Some(detail) = self.link_detail(rule, event, scratch) {
+            return (Cow::Owned(detail), None);
+        }
         if rule.requires(Signal::TextFraud) {
             return (self.text_detail(rule, event, scratch), None);
         }
@@ -410,14 +425,56 @@ impl Engine {
         out.push(')');
     }
 
+    /// For a rule that reads link facts: its detail, then what each fact it requires found
+    /// ("the link's domain 10086-jf.cc carries the brand China Mobile (10086) but is not one of
+    /// its domains 10086.cn, chinamobile.com"), then the classifier's label if it reads that too.
+    fn link_detail(&self, rule: &Rule, event: &Event, scratch: &mut Scratch) -> Option<String> {
+        let mut detail: Option<String> = None;
+        for role in [Role::TextLink, Role::Url] {
+            for fact in Fact::ALL {
+                if !rule.requires(Signal::link(role, fact)) {
+                    continue;
+                }
+                let detail = detail.get_or_insert_with(|| format!("{}: ", rule.detail));
+                let Some((_, host, facts)) = scratch
+                    .found
+                    .links
+                    .iter()
+                    .find(|(r, _, facts)| *r == role && facts.has(fact))
+                else {
+                    continue;
+                };
+                if !detail.ends_with(": ") {
+                    detail.push_str("; ");
+                }
+                self.links.describe(fact, facts, host, detail);
+            }
+        }
+        let mut detail = detail?;
+        if rule.requires(Signal::TextFraud)
+            && let Some(label) = self.text_label(event, scratch)
+        {
+            let _ = write!(detail, "; the text reads as {label}");
+        }
+        Some(detail)
+    }
+
     fn text_detail<'r>(
         &self,
         rule: &'r Rule,
         event: &Event,
         scratch: &mut Scratch,
     ) -> Cow<'r, str> {
+        match self.text_label(event, scratch) {
+            Some(label) => Cow::Owned(format!("{}: {label}", rule.detail)),
+            None => Cow::Borrowed(&rule.detail),
+        }
+    }
+
+    /// The classifier's label for an SMS, with the words that weighed most.
+    fn text_label(&self, event: &Event, scratch: &mut Scratch) -> Option<String> {
         let (Some(model), Event::Sms(sms)) = (&self.model, event) else {
-            return Cow::Borrowed(&rule.detail);
+            return None;
         };
         // The reasons are worked out only now that a rule needs them: most messages are
         // normal and never pay for this.
@@ -428,11 +485,12 @@ impl Engine {
             // without the reasons, which argue for normal
             let likeliest = (0..prediction.probabilities.len())
                 .filter(|&c| Some(c) != normal)
-                .max_by(|&a, &b| prediction.probabilities[a].total_cmp(&prediction.probabilities[b]));
-            let label = likeliest.map_or("fraud", |c| model.classes()[c].as_str());
-            return Cow::Owned(format!("{}: {label}", rule.detail));
+                .max_by(|&a, &b| {
+                    prediction.probabilities[a].total_cmp(&prediction.probabilities[b])
+                });
+            return Some(likeliest.map_or("fraud", |c| model.classes()[c].as_str()).to_owned());
         }
-        let mut detail = format!("{}: {}", rule.detail, prediction.label);
+        let mut detail = prediction.label.to_string();
         if !prediction.reasons.is_empty() {
             detail.push_str(" (");
             for (i, reason) in prediction.reasons.iter().enumerate() {
@@ -443,7 +501,7 @@ impl Engine {
             }
             detail.push(')');
         }
-        Cow::Owned(detail)
+        Some(detail)
     }
 
     fn is_domestic(&self, number: &PhoneNumber) -> bool {
@@ -582,6 +640,10 @@ impl Engine {
                         &mut scratch.keys,
                         &mut scratch.lengths,
                     );
+                    // a white-listed link is nobody's look-alike
+                    if standing.is_none_or(|(mark, _)| mark.white.is_none()) {
+                        self.check_link(Role::TextLink, canonical, signals, &mut scratch.found);
+                    }
                     if let Some((mark, keys)) = standing
                         && self.note_item(Role::TextLink, mark, &raw, signals, scratch)
                     {
@@ -600,6 +662,18 @@ impl Engine {
                 _ => {}
             }
         }
+    }
+
+    /// Raises the signals of what a link shows on its own, and remembers the link for the reason.
+    fn check_link(&self, role: Role, url: &CanonicalUrl, signals: &mut Signals, found: &mut Found) {
+        let facts = self.links.analyze(url);
+        if facts.is_empty() {
+            return;
+        }
+        for fact in facts.iter() {
+            signals.raise(Signal::link(role, fact));
+        }
+        found.links.push((role, url.host().to_owned(), facts));
     }
 
     /// Raises a text item's signals and remembers the first black (else gray, else any) item

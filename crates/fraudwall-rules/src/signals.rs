@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use fraudwall_links::Fact;
+
 /// Whose identifier a list signal is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
@@ -119,6 +121,10 @@ pub enum Signal {
     IpHost,
     /// The text classifier labels the message as a fraud type.
     TextFraud,
+    /// What a link shows on its own, whatever the lists say (`text_link.brand_lookalike`,
+    /// `url.shortener`): only for [`Role::TextLink`] and [`Role::Url`]. Make them with
+    /// [`Signal::link`], which spells a URL's IP host as the older [`Signal::IpHost`].
+    Link(Role, Fact),
 }
 
 impl Signal {
@@ -138,6 +144,21 @@ impl Signal {
                 Signal::IpHost,
                 Signal::TextFraud,
             ])
+            .chain(
+                [Role::TextLink, Role::Url]
+                    .into_iter()
+                    .flat_map(|role| Fact::ALL.into_iter().map(move |fact| (role, fact)))
+                    .filter(|&(role, fact)| !(role == Role::Url && fact == Fact::IpHost))
+                    .map(|(role, fact)| Signal::Link(role, fact)),
+            )
+    }
+
+    /// The signal of a link fact for links of `role` (`TextLink` or `Url`).
+    pub fn link(role: Role, fact: Fact) -> Signal {
+        match (role, fact) {
+            (Role::Url, Fact::IpHost) => Signal::IpHost,
+            _ => Signal::Link(role, fact),
+        }
     }
 
     /// The signal's bit; bits are dense because [`Signal::all`] is.
@@ -150,6 +171,11 @@ impl Signal {
             Signal::SpoofedDomestic => 1 << 121,
             Signal::IpHost => 1 << 122,
             Signal::TextFraud => 1 << 123,
+            // bits 60..72: six facts for text links, then six for visited URLs
+            Signal::Link(role, fact) => {
+                let base = if role == Role::Url { 66 } else { 60 };
+                1 << (base + fact as u32)
+            }
         }
     }
 
@@ -166,6 +192,7 @@ impl fmt::Display for Signal {
             Signal::SpoofedDomestic => f.write_str("call.spoofed_domestic"),
             Signal::IpHost => f.write_str("url.ip_host"),
             Signal::TextFraud => f.write_str("text.fraud"),
+            Signal::Link(role, fact) => write!(f, "{}.{}", role.as_str(), fact.as_str()),
         }
     }
 }
@@ -248,5 +275,28 @@ mod tests {
         // ranges exist for numbers only
         assert_eq!(Signal::parse("url.range_black"), None);
         assert_eq!(Signal::parse("caller.purple"), None);
+        // link signals: bits 60..72, a URL's ip host keeps its older signal
+        assert_eq!(
+            Signal::parse("text_link.brand_lookalike"),
+            Some(Signal::link(Role::TextLink, Fact::BrandLookalike))
+        );
+        assert_eq!(
+            Signal::parse("url.ip_host"),
+            Some(Signal::link(Role::Url, Fact::IpHost))
+        );
+        assert_eq!(Signal::parse("caller.shortener"), None);
+        for signal in &signals {
+            if let Signal::Link(..) = signal {
+                assert!(
+                    (60..72).contains(&signal.bit().trailing_zeros()),
+                    "{signal}"
+                );
+            } else {
+                assert!(
+                    !(60..120).contains(&signal.bit().trailing_zeros()),
+                    "{signal}"
+                );
+            }
+        }
     }
 }

@@ -111,7 +111,7 @@ fn a_reason_names_the_entry_that_matched() {
         "the link is on the black list (fake_customer_service, source analyst, confidence 0.90)"
     );
     assert_eq!(decision.versions.lists, 3);
-    assert_eq!(decision.versions.rules, "default-1");
+    assert_eq!(decision.versions.rules, "default-2");
 }
 
 /// The entry a list reason rests on: its list, kind, canonical value and source, whatever the
@@ -545,4 +545,152 @@ fn a_candidate_rule_set_decides_over_the_same_lists() {
     let candidate = engine.decide_with(&strict, &event, &mut Scratch::new());
     assert_eq!(candidate.verdict, Verdict::Block);
     assert_eq!(candidate.versions.rules, "strict-1");
+}
+
+/// Links no list holds: what the link shows on its own, with a reason a person reads.
+#[test]
+fn a_fresh_link_on_a_brand_look_alike_domain_is_caught_with_readable_reasons() {
+    let engine = engine(&[]);
+    let decision = engine.decide(
+        &sms(
+            "13900139001",
+            "【中国移动】您的积分即将清零，请登录 http://10086-jf.cc/jifen 兑换",
+        ),
+        &mut Scratch::new(),
+    );
+    assert!(
+        matches!(decision.verdict, Verdict::Warn | Verdict::Block),
+        "{decision:?}"
+    );
+    let details: Vec<&str> = decision.reasons.iter().map(|r| r.detail.as_ref()).collect();
+    assert!(
+        details.iter().any(|d| d.contains(
+            "the link's domain 10086-jf.cc carries the brand China Mobile (10086) but is not one \
+             of its domains 10086.cn, chinamobile.com"
+        )),
+        "{details:#?}"
+    );
+    assert!(
+        decision
+            .reasons
+            .iter()
+            .all(|r| r.code.starts_with("text_link_")),
+        "{details:#?}"
+    );
+
+    let english = engine.decide(
+        &sms(
+            "13900139001",
+            "Royal Mail: your parcel is on hold, pay the fee at https://royalmail-redelivery.info/fee",
+        ),
+        &mut Scratch::new(),
+    );
+    assert!(
+        matches!(english.verdict, Verdict::Warn | Verdict::Block),
+        "{english:?}"
+    );
+    assert!(
+        english.reasons.iter().any(|r| r.detail.contains(
+            "royalmail-redelivery.info carries the brand Royal Mail (royalmail) but is not one of \
+             its domains royalmail.com"
+        )),
+        "{english:?}"
+    );
+
+    let official = sms(
+        "13900139001",
+        "Track your parcel at https://www.royalmail.com/track",
+    );
+    assert_eq!(codes(&engine, &official), (Verdict::Allow, vec![]));
+    let decision = engine.decide(&official, &mut Scratch::new());
+    assert_eq!(decision.risk, 0.0);
+}
+
+#[test]
+fn link_signals_block_only_with_a_second_sign_and_shorteners_only_raise_the_risk() {
+    let engine = engine(&[]);
+    // a brand on a suspicious TLD with a credential path: block
+    let (verdict, reasons) = codes(
+        &engine,
+        &sms(
+            "13900139001",
+            "您的ETC已失效 http://etc-renzheng.top/renzheng 请认证",
+        ),
+    );
+    assert_eq!(verdict, Verdict::Block, "{reasons:?}");
+    assert!(reasons.contains(&"text_link_brand_lookalike".to_owned()));
+    // a brand on an ordinary TLD, nothing else: warn
+    assert_eq!(
+        codes(
+            &engine,
+            &sms("13900139001", "see https://paypa1-secure.com/")
+        )
+        .0,
+        Verdict::Warn
+    );
+    // a shortener alone: allowed, with its reason and some risk
+    let decision = engine.decide(
+        &sms("13900139001", "our sale: https://bit.ly/3abcdef"),
+        &mut Scratch::new(),
+    );
+    assert_eq!(decision.verdict, Verdict::Allow);
+    assert_eq!(decision.reasons[0].code, "text_link_shortener");
+    assert!(decision.risk > 0.0 && decision.risk < 0.5);
+    assert_eq!(
+        decision.reasons[0].detail,
+        "the text carries a shortened link: the link goes through the shortener bit.ly, which \
+         hides where it leads"
+    );
+    // a link to a bare IP in a text
+    assert_eq!(
+        codes(
+            &engine,
+            &sms("13900139001", "log in at http://45.12.3.4/login")
+        )
+        .1,
+        ["text_link_ip_host", "text_link_credential_path"]
+    );
+    // a white-listed link raises nothing, whatever it looks like
+    let engine = self::engine(&[(List::White, Kind::Domain, "paypa1-secure.com", N)]);
+    assert_eq!(
+        codes(
+            &engine,
+            &sms("13900139001", "see https://paypa1-secure.com/")
+        ),
+        (Verdict::Allow, vec![])
+    );
+}
+
+#[test]
+fn a_visited_brand_look_alike_warns_and_official_sites_pass() {
+    let engine = engine(&[]);
+    let (verdict, reasons) = codes(&engine, &visit("https://icbc-vip.xyz/"));
+    assert_eq!(verdict, Verdict::Block);
+    assert_eq!(reasons[0], "url_brand_lookalike");
+    let (verdict, reasons) = codes(&engine, &visit("https://paypai.com/"));
+    assert_eq!(
+        (verdict, reasons),
+        (Verdict::Warn, vec!["url_brand_lookalike".to_owned()])
+    );
+    let decision = engine.decide(&visit("https://xn--pypal-4ve.com/"), &mut Scratch::new());
+    assert_eq!(decision.verdict, Verdict::Warn);
+    assert!(
+        decision
+            .reasons
+            .iter()
+            .any(|r| r.code == "url_punycode" && r.detail.contains("reads as pаypal")),
+        "{decision:?}"
+    );
+    for url in [
+        "https://www.royalmail.com/track",
+        "https://m.icbc.com.cn/",
+        "https://www.10086.cn/",
+        "https://paypal.com/",
+    ] {
+        assert_eq!(
+            codes(&engine, &visit(url)),
+            (Verdict::Allow, vec![]),
+            "{url}"
+        );
+    }
 }
