@@ -139,6 +139,10 @@ pub(super) struct Batch<'a> {
     /// Whether additions of new rows are recorded in runs (see [`AddedRun`]) or one by one.
     runs: bool,
     run: Option<AddedRun>,
+    /// The attributes bound to `insert` now. SQLite keeps a statement's bindings between runs,
+    /// and an import gives most rows the same attributes, so only the identity is bound anew
+    /// for each row: binding all fifteen parameters was a tenth of a bulk import's time.
+    insert_bound: Option<Attributes>,
 }
 
 /// New rows of consecutive ids added with the same attributes, whose history is not written
@@ -161,7 +165,7 @@ impl<'a> Batch<'a> {
         kept: HashSet<i64>,
         runs: bool,
     ) -> Result<Batch<'a>, StoreError> {
-        Ok(Batch {
+        let mut batch = Batch {
             conn,
             find: conn.prepare_cached(concat!(
                 "SELECT id, removed, version, ",
@@ -199,7 +203,13 @@ impl<'a> Batch<'a> {
             last_json: None,
             runs,
             run: None,
-        })
+            insert_bound: None,
+        };
+        // the same for every row of the batch
+        batch.insert.raw_bind_parameter(13, author)?;
+        batch.insert.raw_bind_parameter(14, now)?;
+        batch.insert.raw_bind_parameter(15, version as i64)?;
+        Ok(batch)
     }
 
     /// Ends the batch, handing back the rows it found unchanged for the next part.
@@ -311,23 +321,23 @@ impl<'a> Batch<'a> {
         attributes: &Attributes,
     ) -> Result<Option<i64>, StoreError> {
         let prefix = identifier.lookup_hash().as_ref().map(lookup_prefix);
-        let inserted = self.insert.execute(params![
-            list.as_str(),
-            identifier.kind.as_str(),
-            identifier.value,
-            identifier.key as i64,
-            prefix,
-            attributes.source.as_str(),
-            attributes.fraud_type,
-            f64::from(attributes.confidence),
-            attributes.severity.as_str(),
-            attributes.expires_at,
-            evidence_json(&attributes.evidence),
-            attributes.note,
-            self.author,
-            self.now,
-            self.version,
-        ])?;
+        let insert = &mut self.insert;
+        if self.insert_bound.as_ref() != Some(attributes) {
+            insert.raw_bind_parameter(6, attributes.source.as_str())?;
+            insert.raw_bind_parameter(7, &attributes.fraud_type)?;
+            insert.raw_bind_parameter(8, f64::from(attributes.confidence))?;
+            insert.raw_bind_parameter(9, attributes.severity.as_str())?;
+            insert.raw_bind_parameter(10, &attributes.expires_at)?;
+            insert.raw_bind_parameter(11, evidence_json(&attributes.evidence))?;
+            insert.raw_bind_parameter(12, &attributes.note)?;
+            self.insert_bound = Some(attributes.clone());
+        }
+        insert.raw_bind_parameter(1, list.as_str())?;
+        insert.raw_bind_parameter(2, identifier.kind.as_str())?;
+        insert.raw_bind_parameter(3, identifier.value.as_str())?;
+        insert.raw_bind_parameter(4, identifier.key as i64)?;
+        insert.raw_bind_parameter(5, prefix)?;
+        let inserted = insert.raw_execute()?;
         Ok((inserted == 1).then(|| self.conn.last_insert_rowid()))
     }
 
