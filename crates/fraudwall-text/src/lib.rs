@@ -26,7 +26,7 @@ mod normalize;
 mod segment;
 mod train;
 
-pub use embed::{EMBEDDINGS_MAGIC, EmbedScratch, Embeddings};
+pub use embed::{EMBEDDINGS_MAGIC, EmbedScratch, Embeddings, Tokenizer};
 pub use eval::{
     ClassMetrics, ClassSpread, PRECISION_LEVELS, RecallAtPrecision, RecallSpread, Report, Scored,
     Spread, Summary, evaluate, recall_at_precision, repeated_stratified_folds, stratified_folds,
