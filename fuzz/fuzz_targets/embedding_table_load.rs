@@ -1,5 +1,7 @@
-//! Arbitrary bytes as a word-piece embedding table file, framed with the magic and a correct
-//! checksum so that inputs reach the sizes and pieces behind them. Loading must fail with an
+//! Arbitrary bytes as an embedding table file, framed with the magic and a correct checksum so
+//! that inputs reach the sizes and pieces behind them. The magic leaves out the version byte, so
+//! the input's first byte picks the format: `1` a word-piece table, `2` a tagged one (a unigram
+//! vocabulary with its piece scores). Loading must fail with an
 //! error or give a table that embeds any text to unit length (or nothing) and saves to the
 //! same bytes.
 

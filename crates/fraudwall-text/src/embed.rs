@@ -9,6 +9,11 @@
 //!
 //! The message's vector is the sum of its pieces' rows scaled to unit length, so the table's
 //! quantization scale cancels out and the sum stays in integers.
+//!
+//! A table comes with the tokenizer of the encoder it was taken from ([`Tokenizer`]): BERT's
+//! word pieces for the English table, or a SentencePiece unigram vocabulary, split by Viterbi
+//! over the pieces' log-probabilities, for a multilingual one that covers Chinese
+//! (`models/sentencepiece_embeddings.py`).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -19,8 +24,16 @@ use crate::ModelError;
 use crate::model::Reader;
 use crate::normalize::{Placeholder, is_cjk};
 
-/// The first bytes of a standalone embedding table file.
-pub const EMBEDDINGS_MAGIC: &[u8; 8] = b"FWEMBED1";
+/// The first bytes of every standalone embedding table file; the byte after them is the file
+/// format's version, `1` or `2`.
+pub const EMBEDDINGS_MAGIC: &[u8; 7] = b"FWEMBED";
+
+/// Version 1: a word-piece table. Version 2 adds a byte naming the tokenizer, after the magic in a
+/// standalone file and at the start of the section in a model file (model format 3), and the
+/// pieces' log-probabilities for a unigram vocabulary. A word-piece table is still written as
+/// version 1, so files that older builds read stay as they were.
+const MAGIC_V1: &[u8; 8] = b"FWEMBED1";
+const MAGIC_V2: &[u8; 8] = b"FWEMBED2";
 
 /// The most dimensions and pieces a table may have: checked before anything is allocated.
 const MAX_DIMS: usize = 4096;
@@ -29,6 +42,14 @@ const MAX_CELLS: usize = 1 << 27;
 
 /// Words longer than this are unknown, as the encoder's own tokenizer has it.
 const MAX_WORD_CHARS: usize = 100;
+
+/// The mark of a SentencePiece piece that starts a word (U+2581).
+const WORD_START: char = '\u{2581}';
+/// The index value of a prefix of unigram pieces that is no piece itself.
+const PREFIX_ONLY: u32 = u32::MAX;
+/// What an unknown character costs in the unigram split below the least likely piece, as in
+/// SentencePiece, so that a piece is always preferred to leaving a character out.
+const UNKNOWN_PENALTY: f32 = 10.0;
 
 const SEED_WORD_START: u64 = 0x5741;
 const SEED_CONTINUATION: u64 = 0x5742;
@@ -54,21 +75,64 @@ impl Hasher for KeyHasher {
     }
 }
 
-/// A word-piece vocabulary and its int8 embedding table.
+/// How text is split into a table's pieces: as the encoder the table comes from splits it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tokenizer {
+    /// BERT's uncased word pieces: greedy longest match in each word, continuations marked
+    /// `##`. Messages mostly in Chinese get no vector.
+    WordPiece,
+    /// A SentencePiece unigram vocabulary: the split of greatest likelihood (Viterbi over the
+    /// pieces' log-probabilities), a piece that starts a word marked with U+2581. Chinese runs
+    /// are split like any other word.
+    Unigram,
+}
+
+impl Tokenizer {
+    fn code(self) -> u8 {
+        match self {
+            Tokenizer::WordPiece => 0,
+            Tokenizer::Unigram => 1,
+        }
+    }
+
+    fn from_code(code: u8) -> Result<Self, ModelError> {
+        match code {
+            0 => Ok(Tokenizer::WordPiece),
+            1 => Ok(Tokenizer::Unigram),
+            _ => Err(ModelError::Inconsistent(format!(
+                "unknown embedding tokenizer {code}"
+            ))),
+        }
+    }
+}
+
+/// A vocabulary of pieces and its int8 embedding table.
 pub struct Embeddings {
+    tokenizer: Tokenizer,
     dims: usize,
     scale: f32,
     pieces: Vec<String>,
-    /// The hash of a piece (seeded by whether it starts a word) to its row.
+    /// Unigram only: each piece's log-probability.
+    scores: Vec<f32>,
+    /// Word pieces: the hash of a piece (seeded by whether it starts a word) to its row.
+    /// Unigram: the hash of a piece, or of a prefix of one ([`PREFIX_ONLY`]), to its row, so
+    /// that a walk from a position stops as soon as no piece can start that way.
     index: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
     /// The longest piece, in bytes, without its continuation mark.
     longest: usize,
+    /// Unigram: the score of a character no piece covers.
+    unknown_score: f32,
+    /// Unigram: the row of the bare word-start mark, which is split off nearly every Chinese
+    /// message and every word that no marked piece starts: it says nothing of the message,
+    /// and is left out of its vector ([`PREFIX_ONLY`] when the vocabulary lacks it).
+    bare_mark: u32,
     table: Vec<i8>,
 }
 
 impl std::fmt::Debug for Embeddings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Embeddings")
+            .field("tokenizer", &self.tokenizer)
             .field("dims", &self.dims)
             .field("pieces", &self.pieces.len())
             .finish_non_exhaustive()
@@ -77,9 +141,16 @@ impl std::fmt::Debug for Embeddings {
 
 impl PartialEq for Embeddings {
     fn eq(&self, other: &Self) -> bool {
-        self.dims == other.dims
+        self.tokenizer == other.tokenizer
+            && self.dims == other.dims
             && self.scale.to_bits() == other.scale.to_bits()
             && self.pieces == other.pieces
+            && self.scores.len() == other.scores.len()
+            && self
+                .scores
+                .iter()
+                .zip(&other.scores)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
             && self.table == other.table
     }
 }
@@ -91,6 +162,10 @@ pub struct EmbedScratch {
     ids: Vec<u32>,
     sum: Vec<i32>,
     part: Vec<i16>,
+    /// Unigram split: the best score of a split of the word up to each byte, and the start
+    /// and row of its last piece.
+    best: Vec<f32>,
+    back: Vec<(u32, u32)>,
 }
 
 /// Whether characters of three bytes or more (CJK among them) outnumber ASCII letters and
@@ -115,9 +190,32 @@ fn piece_key(piece: &str, starts_word: bool) -> u64 {
 }
 
 impl Embeddings {
-    /// A table from its pieces and rows (`pieces.len() * dims` values).
+    /// A word-piece table from its pieces and rows (`pieces.len() * dims` values).
     pub fn new(
         pieces: Vec<String>,
+        dims: usize,
+        scale: f32,
+        table: Vec<i8>,
+    ) -> Result<Self, ModelError> {
+        Embeddings::build(Tokenizer::WordPiece, pieces, Vec::new(), dims, scale, table)
+    }
+
+    /// A unigram table from its pieces (a word's first marked with U+2581), their
+    /// log-probabilities and rows (`pieces.len() * dims` values).
+    pub fn unigram(
+        pieces: Vec<String>,
+        scores: Vec<f32>,
+        dims: usize,
+        scale: f32,
+        table: Vec<i8>,
+    ) -> Result<Self, ModelError> {
+        Embeddings::build(Tokenizer::Unigram, pieces, scores, dims, scale, table)
+    }
+
+    fn build(
+        tokenizer: Tokenizer,
+        pieces: Vec<String>,
+        scores: Vec<f32>,
         dims: usize,
         scale: f32,
         table: Vec<i8>,
@@ -140,28 +238,70 @@ impl Embeddings {
                 "embedding scale is not positive".into(),
             ));
         }
+        let expected_scores = match tokenizer {
+            Tokenizer::WordPiece => 0,
+            Tokenizer::Unigram => pieces.len(),
+        };
+        if scores.len() != expected_scores || !scores.iter().all(|s| s.is_finite()) {
+            return Err(ModelError::Inconsistent(format!(
+                "{} finite piece scores expected, {} given",
+                expected_scores,
+                scores.len()
+            )));
+        }
         let mut index = HashMap::with_capacity_and_hasher(pieces.len(), Default::default());
         let mut longest = 0;
         for (row, piece) in pieces.iter().enumerate() {
-            let (body, starts_word) = match piece.strip_prefix(CONTINUATION) {
-                Some(body) if !body.is_empty() => (body, false),
-                _ => (piece.as_str(), true),
-            };
-            if body.is_empty() {
+            if piece.is_empty() {
                 return Err(ModelError::Inconsistent("empty word piece".into()));
             }
-            longest = longest.max(body.len());
-            // a later duplicate would be unreachable; the first one wins, as in the encoder
-            index
-                .entry(piece_key(body, starts_word))
-                .or_insert(row as u32);
+            match tokenizer {
+                Tokenizer::WordPiece => {
+                    let (body, starts_word) = match piece.strip_prefix(CONTINUATION) {
+                        Some(body) if !body.is_empty() => (body, false),
+                        _ => (piece.as_str(), true),
+                    };
+                    longest = longest.max(body.len());
+                    // a later duplicate would be unreachable; the first one wins, as in the
+                    // encoder
+                    index
+                        .entry(piece_key(body, starts_word))
+                        .or_insert(row as u32);
+                }
+                Tokenizer::Unigram => {
+                    longest = longest.max(piece.len());
+                    for (at, _) in piece.char_indices().skip(1) {
+                        index
+                            .entry(xxh3_64(&piece.as_bytes()[..at]))
+                            .or_insert(PREFIX_ONLY);
+                    }
+                    let slot = index
+                        .entry(xxh3_64(piece.as_bytes()))
+                        .or_insert(PREFIX_ONLY);
+                    if *slot == PREFIX_ONLY {
+                        *slot = row as u32;
+                    }
+                }
+            }
         }
+        let unknown_score = scores.iter().copied().fold(0f32, f32::min) - UNKNOWN_PENALTY;
+        let bare_mark = match tokenizer {
+            Tokenizer::WordPiece => PREFIX_ONLY,
+            Tokenizer::Unigram => pieces
+                .iter()
+                .position(|p| p.strip_prefix(WORD_START) == Some(""))
+                .map_or(PREFIX_ONLY, |row| row as u32),
+        };
         Ok(Embeddings {
+            tokenizer,
             dims,
             scale,
             pieces,
+            scores,
             index,
             longest,
+            unknown_score,
+            bare_mark,
             table,
         })
     }
@@ -174,9 +314,29 @@ impl Embeddings {
         self.pieces.len()
     }
 
-    /// Reads the table's section of a model file, or the body of a standalone table file.
-    pub(crate) fn read_section(bytes: &[u8], at: &mut usize) -> Result<Self, ModelError> {
+    pub fn tokenizer(&self) -> Tokenizer {
+        self.tokenizer
+    }
+
+    /// Whether the table's section starts with its tokenizer's code (see [`MAGIC_V2`]): a
+    /// model file that holds it must say so with its format.
+    pub(crate) fn tagged(&self) -> bool {
+        self.tokenizer != Tokenizer::WordPiece
+    }
+
+    /// Reads the table's section of a model file, or the body of a standalone table file;
+    /// `tagged` as [`Embeddings::tagged`] wrote it.
+    pub(crate) fn read_section(
+        bytes: &[u8],
+        at: &mut usize,
+        tagged: bool,
+    ) -> Result<Self, ModelError> {
         let mut r = Reader { bytes, at: *at };
+        let tokenizer = if tagged {
+            Tokenizer::from_code(r.take(1)?[0])?
+        } else {
+            Tokenizer::WordPiece
+        };
         let dims = r.u32()? as usize;
         let scale = r.f32()?;
         let count = r.u32()? as usize;
@@ -185,6 +345,11 @@ impl Embeddings {
                 "embedding table of {count} pieces by {dims} dims is beyond this build's limits"
             )));
         }
+        // every piece takes at least two bytes and every row `dims`: a count the bytes left
+        // cannot hold is refused before the piece list is allocated for it
+        if count.saturating_mul(dims + 2) > bytes.len().saturating_sub(r.at) {
+            return Err(ModelError::Truncated);
+        }
         let mut pieces = Vec::with_capacity(count);
         for _ in 0..count {
             let len = r.take(1)?[0] as usize;
@@ -192,12 +357,23 @@ impl Embeddings {
                 .map_err(|_| ModelError::Inconsistent("word piece is not UTF-8".into()))?;
             pieces.push(piece.to_owned());
         }
+        let scores: Vec<f32> = match tokenizer {
+            Tokenizer::WordPiece => Vec::new(),
+            Tokenizer::Unigram => r
+                .take(count * 4)?
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect(),
+        };
         let table: Vec<i8> = r.take(count * dims)?.iter().map(|&b| b as i8).collect();
         *at = r.at;
-        Embeddings::new(pieces, dims, scale, table)
+        Embeddings::build(tokenizer, pieces, scores, dims, scale, table)
     }
 
     pub(crate) fn write_section(&self, out: &mut Vec<u8>) {
+        if self.tagged() {
+            out.push(self.tokenizer.code());
+        }
         out.extend_from_slice(&(self.dims as u32).to_le_bytes());
         out.extend_from_slice(&self.scale.to_bits().to_le_bytes());
         out.extend_from_slice(&(self.pieces.len() as u32).to_le_bytes());
@@ -207,24 +383,30 @@ impl Embeddings {
             out.push(bytes.len() as u8);
             out.extend_from_slice(bytes);
         }
+        for score in &self.scores {
+            out.extend_from_slice(&score.to_bits().to_le_bytes());
+        }
         out.extend(self.table.iter().map(|&v| v as u8));
     }
 
-    /// Loads a standalone table file (as `models/wordpiece_embeddings.py` writes it).
+    /// Loads a standalone table file (as `models/wordpiece_embeddings.py` or
+    /// `models/sentencepiece_embeddings.py` writes it).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
-        if bytes.len() < EMBEDDINGS_MAGIC.len() + 8 {
+        if bytes.len() < MAGIC_V1.len() + 8 {
             return Err(ModelError::Truncated);
         }
-        if &bytes[..8] != EMBEDDINGS_MAGIC {
-            return Err(ModelError::NotAModel);
-        }
+        let tagged = match &bytes[..8] {
+            m if m == MAGIC_V1 => false,
+            m if m == MAGIC_V2 => true,
+            _ => return Err(ModelError::NotAModel),
+        };
         let (body, sum) = bytes.split_at(bytes.len() - 8);
         let stored = u64::from_le_bytes(sum.try_into().map_err(|_| ModelError::Truncated)?);
         if xxh3_64(body) != stored {
             return Err(ModelError::ChecksumMismatch);
         }
-        let mut at = EMBEDDINGS_MAGIC.len();
-        let table = Embeddings::read_section(body, &mut at)?;
+        let mut at = MAGIC_V1.len();
+        let table = Embeddings::read_section(body, &mut at, tagged)?;
         if at != body.len() {
             return Err(ModelError::Inconsistent(
                 "trailing bytes after the embedding table".into(),
@@ -235,7 +417,7 @@ impl Embeddings {
 
     /// The standalone file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = EMBEDDINGS_MAGIC.to_vec();
+        let mut out = if self.tagged() { MAGIC_V2 } else { MAGIC_V1 }.to_vec();
         self.write_section(&mut out);
         let sum = xxh3_64(&out);
         out.extend_from_slice(&sum.to_le_bytes());
@@ -285,6 +467,10 @@ impl Embeddings {
     /// table comes from an English encoder, and what little Latin such a message has would
     /// speak for all of it.
     pub(crate) fn pieces_of(&self, text: &str, scratch: &mut EmbedScratch) {
+        if self.tokenizer == Tokenizer::Unigram {
+            self.unigram_pieces_of(text, scratch);
+            return;
+        }
         let EmbedScratch { word, ids, .. } = scratch;
         ids.clear();
         word.clear();
@@ -325,6 +511,103 @@ impl Embeddings {
         }
         self.word_pieces(word, ids);
         word.clear();
+    }
+
+    /// The unigram pieces of normalized text, as rows. Words are runs of anything but
+    /// whitespace, control characters and placeholders; a word after whitespace (or at the
+    /// start) begins with the word-start mark, as SentencePiece writes spaces, and a word after
+    /// a placeholder does not: the encoder saw the number or link there as part of the run.
+    /// Chinese, with no spaces, is split into the characters and words of the vocabulary like
+    /// any other word.
+    fn unigram_pieces_of(&self, text: &str, scratch: &mut EmbedScratch) {
+        let EmbedScratch {
+            word,
+            ids,
+            best,
+            back,
+            ..
+        } = scratch;
+        ids.clear();
+        word.clear();
+        let mut after_space = true;
+        for c in text.chars() {
+            let space = c.is_whitespace() || c.is_control();
+            if space || Placeholder::from_char(c).is_some() {
+                self.unigram_split(word, ids, best, back);
+                word.clear();
+                after_space |= space;
+                continue;
+            }
+            if word.is_empty() && after_space {
+                word.push(WORD_START);
+            }
+            after_space = false;
+            word.push(c);
+        }
+        self.unigram_split(word, ids, best, back);
+        word.clear();
+    }
+
+    /// The split of `word` of greatest likelihood, its known pieces' rows appended to `ids`.
+    /// A character no piece covers is left out, at a cost below any piece.
+    fn unigram_split(
+        &self,
+        word: &str,
+        ids: &mut Vec<u32>,
+        best: &mut Vec<f32>,
+        back: &mut Vec<(u32, u32)>,
+    ) {
+        let n = word.len();
+        if n == 0 {
+            return;
+        }
+        best.clear();
+        best.resize(n + 1, f32::NEG_INFINITY);
+        back.clear();
+        back.resize(n + 1, (0, PREFIX_ONLY));
+        best[0] = 0.0;
+        let bytes = word.as_bytes();
+        for (start, c) in word.char_indices() {
+            let here = best[start];
+            if here == f32::NEG_INFINITY {
+                continue;
+            }
+            let first_end = start + c.len_utf8();
+            let mut single = false;
+            // every prefix of a piece is indexed: the walk stops at the first that is not
+            let limit = n.min(start + self.longest);
+            let mut end = first_end;
+            while end <= limit {
+                match self.index.get(&xxh3_64(&bytes[start..end])) {
+                    None => break,
+                    Some(&PREFIX_ONLY) => {}
+                    Some(&row) => {
+                        single |= end == first_end;
+                        let score = here + self.scores.get(row as usize).copied().unwrap_or(0.0);
+                        if score > best[end] {
+                            best[end] = score;
+                            back[end] = (start as u32, row);
+                        }
+                    }
+                }
+                end += word[end..].chars().next().map_or(1, char::len_utf8);
+            }
+            if !single {
+                let score = here + self.unknown_score;
+                if score > best[first_end] {
+                    best[first_end] = score;
+                    back[first_end] = (start as u32, PREFIX_ONLY);
+                }
+            }
+        }
+        let mut end = n;
+        while end > 0 {
+            let (start, row) = back[end];
+            if row != PREFIX_ONLY && row != self.bare_mark {
+                ids.push(row);
+            }
+            end = start as usize;
+        }
     }
 
     /// The unit-length vector of `text` (as the normalizer leaves it: lower case), or `None`
@@ -401,6 +684,35 @@ pub(crate) mod tests {
         Embeddings::new(pieces, dims, 0.01, table).unwrap()
     }
 
+    /// A small unigram table: Chinese characters and words, English words with and without
+    /// the word-start mark, in 4 dims. "银行卡" splits as "银行" + "卡" (more likely than
+    /// three characters or the rarer "▁银" + "行卡").
+    pub(crate) fn tiny_unigram_table() -> Embeddings {
+        let vocab: [(&str, f32); 14] = [
+            ("▁", -3.0),
+            ("银", -9.0),
+            ("行", -8.0),
+            ("卡", -8.0),
+            ("银行", -7.0),
+            ("▁银", -9.5),
+            ("行卡", -12.0),
+            ("公安", -8.5),
+            ("▁free", -6.0),
+            ("▁prize", -7.0),
+            ("▁win", -7.0),
+            ("ner", -8.0),
+            ("!", -4.0),
+            ("▁call", -6.5),
+        ];
+        let pieces: Vec<String> = vocab.iter().map(|(p, _)| p.to_string()).collect();
+        let scores: Vec<f32> = vocab.iter().map(|(_, s)| *s).collect();
+        let dims = 4;
+        let table: Vec<i8> = (0..pieces.len() * dims)
+            .map(|i| ((i * 53 + 7) % 255) as i8)
+            .collect();
+        Embeddings::unigram(pieces, scores, dims, 0.02, table).unwrap()
+    }
+
     fn pieces(table: &Embeddings, text: &str) -> Vec<String> {
         let mut scratch = EmbedScratch::default();
         table.pieces_of(text, &mut scratch);
@@ -438,6 +750,30 @@ pub(crate) mod tests {
         assert_eq!(pieces(&t, "free prize 我们"), ["free", "prize"]);
         let phone = Placeholder::Phone.as_char();
         assert_eq!(pieces(&t, &format!("call{phone}now")), ["call", "now"]);
+    }
+
+    #[test]
+    fn unigram_splits_are_the_most_likely() {
+        let t = tiny_unigram_table();
+        let sorted = |text: &str| {
+            let mut p = pieces(&t, text);
+            p.sort();
+            p
+        };
+        // ▁ + 银行 + 卡 (-18) beats ▁银 + 行卡 (-21.5) and ▁ + 银 + 行 + 卡 (-28); the bare
+        // mark is left out
+        assert_eq!(sorted("银行卡"), ["卡", "银行"]);
+        // an unknown character is left out, and its neighbours are still split
+        assert_eq!(sorted("公安局银行"), ["公安", "银行"]);
+        assert_eq!(sorted("winner! call"), ["!", "ner", "▁call", "▁win"]);
+        // a word that no marked piece starts takes the bare mark, as in SentencePiece
+        assert_eq!(sorted("call ner"), ["ner", "▁call"]);
+        // a placeholder splits the run, and the word after it has no word-start mark
+        let phone = Placeholder::Phone.as_char();
+        assert_eq!(sorted(&format!("公安{phone}银行")), ["公安", "银行"]);
+        // messages mostly in Chinese are embedded: that is what this table is for
+        assert!(t.embed_unit("公安 银行卡 free prize").is_some());
+        assert!(t.embed_unit("局 xyz").is_none());
     }
 
     #[test]
@@ -483,8 +819,51 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn unigram_files_are_version_2_and_round_trip() {
+        let t = tiny_unigram_table();
+        let bytes = t.to_bytes();
+        assert_eq!(&bytes[..8], MAGIC_V2);
+        let back = Embeddings::from_bytes(&bytes).unwrap();
+        assert!(back == t);
+        assert_eq!(back.tokenizer(), Tokenizer::Unigram);
+        assert_eq!(back.to_bytes(), bytes);
+        assert_eq!(pieces(&back, "银行卡").len(), 2);
+        // a word-piece table is still written as version 1, which older builds read
+        assert_eq!(&tiny_table().to_bytes()[..8], MAGIC_V1);
+
+        let reframe = |body: &[u8]| {
+            let mut file = body.to_vec();
+            let sum = xxh3_64(&file);
+            file.extend_from_slice(&sum.to_le_bytes());
+            file
+        };
+        let body = &bytes[..bytes.len() - 8];
+        // an unknown tokenizer, and a non-finite score, are refused
+        let mut other = body.to_vec();
+        other[8] = 7;
+        assert!(matches!(
+            Embeddings::from_bytes(&reframe(&other)),
+            Err(ModelError::Inconsistent(_))
+        ));
+        let scores_at = 8 + 1 + 12 + t.pieces.iter().map(|p| p.len() + 1).sum::<usize>();
+        let mut nan = body.to_vec();
+        nan[scores_at..scores_at + 4].copy_from_slice(&f32::NAN.to_le_bytes());
+        assert!(matches!(
+            Embeddings::from_bytes(&reframe(&nan)),
+            Err(ModelError::Inconsistent(_))
+        ));
+        // a piece count the file cannot hold is refused before the pieces are read
+        let mut many = body.to_vec();
+        many[17..21].copy_from_slice(&1_000_000u32.to_le_bytes());
+        assert_eq!(
+            Embeddings::from_bytes(&reframe(&many)).unwrap_err(),
+            ModelError::Truncated
+        );
+    }
+
+    #[test]
     fn oversized_headers_are_refused_before_allocating() {
-        let mut body = EMBEDDINGS_MAGIC.to_vec();
+        let mut body = MAGIC_V1.to_vec();
         body.extend_from_slice(&4096u32.to_le_bytes());
         body.extend_from_slice(&1.0f32.to_bits().to_le_bytes());
         body.extend_from_slice(&(1u32 << 21).to_le_bytes());
@@ -497,18 +876,32 @@ pub(crate) mod tests {
     }
 
     proptest::proptest! {
+        /// Text made of the unigram table's own characters, so that splits find pieces.
         #[test]
-        fn any_text_embeds_to_unit_length_or_nothing(text in "\\PC{0,80}") {
-            let t = tiny_table();
+        fn unigram_splits_cover_the_word(text in "[银行卡公安局 !a-z\u{E003}▁]{0,60}") {
+            let t = tiny_unigram_table();
             let mut scratch = EmbedScratch::default();
+            t.pieces_of(&text, &mut scratch);
+            let known: usize = scratch.ids.iter().map(|&id| t.pieces[id as usize].len()).sum();
+            proptest::prop_assert!(known <= text.len() + 3 * text.chars().count());
             let mut out = Vec::new();
             let found = t.embed(&text, 1.0, &mut scratch, &mut out);
-            proptest::prop_assert_eq!(out.len(), 4);
-            let norm = out.iter().map(|v| v * v).sum::<f32>().sqrt();
-            if found {
-                proptest::prop_assert!((norm - 1.0).abs() < 1e-4);
-            } else {
-                proptest::prop_assert_eq!(norm, 0.0);
+            proptest::prop_assert!(!found || !scratch.ids.is_empty());
+        }
+
+        #[test]
+        fn any_text_embeds_to_unit_length_or_nothing(text in "\\PC{0,80}") {
+            for t in [tiny_table(), tiny_unigram_table()] {
+                let mut scratch = EmbedScratch::default();
+                let mut out = Vec::new();
+                let found = t.embed(&text, 1.0, &mut scratch, &mut out);
+                proptest::prop_assert_eq!(out.len(), 4);
+                let norm = out.iter().map(|v| v * v).sum::<f32>().sqrt();
+                if found {
+                    proptest::prop_assert!((norm - 1.0).abs() < 1e-4);
+                } else {
+                    proptest::prop_assert_eq!(norm, 0.0);
+                }
             }
         }
     }

@@ -28,7 +28,7 @@ mod segment;
 mod train;
 
 pub use cues::{BUNDLED_CUES, Cues, MAX_CONCEPTS};
-pub use embed::{EMBEDDINGS_MAGIC, EmbedScratch, Embeddings};
+pub use embed::{EMBEDDINGS_MAGIC, EmbedScratch, Embeddings, Tokenizer};
 pub use eval::{
     ClassMetrics, ClassSpread, PRECISION_LEVELS, RecallAtPrecision, RecallSpread, Report, Scored,
     Spread, Summary, evaluate, recall_at_precision, repeated_stratified_folds, stratified_folds,

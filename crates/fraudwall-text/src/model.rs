@@ -14,7 +14,8 @@
 //! buckets/8 bytes            bitmap of the rows stored (the others have zero weights)
 //! rows                       stride i16 per stored row, in bucket order
 //! u32 dims                   0, or the word-piece embedding's dimensions, then:
-//!   table                    the embedding table (`Embeddings::write_section`)
+//!   table                    the embedding table (`Embeddings::write_section`); in format 3 it
+//!                            starts with a byte naming its tokenizer
 //!   classes * dims f32       the embedding's weights, class by class
 //! u64                        xxh3-64 of every byte before it
 //! ```
@@ -41,8 +42,9 @@ use crate::segment::Segmenter;
 use crate::{ModelError, NORMAL};
 
 const MAGIC: &[u8; 8] = b"FWSMSMDL";
-/// Bumped on any change to the layout above.
-pub const FORMAT_VERSION: u32 = 2;
+/// Bumped on any change to the layout above. A model whose embedding table is of word pieces
+/// is still written as format 2, which older builds read.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Everything about a model except its weights: stored in the file as JSON.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -242,8 +244,9 @@ impl Model {
         let (body, sum) = bytes.split_at(bytes.len() - 8);
         let mut r = Reader { bytes: body, at: 8 };
         let format = r.u32()?;
-        // format 1 is format 2 without the embedding section
-        if format != FORMAT_VERSION && format != 1 {
+        // format 1 is format 2 without the embedding section, and format 2 is format 3 with
+        // an untagged (word-piece) table
+        if !(1..=FORMAT_VERSION).contains(&format) {
             return Err(ModelError::UnsupportedFormat {
                 found: format,
                 supported: FORMAT_VERSION,
@@ -305,7 +308,7 @@ impl Model {
         let embedding = if dims == 0 {
             None
         } else {
-            let table = Embeddings::read_section(body, &mut r.at)?;
+            let table = Embeddings::read_section(body, &mut r.at, format >= 3)?;
             if table.dims() != dims {
                 return Err(ModelError::Inconsistent(format!(
                     "embedding of {dims} dims with a table of {}",
@@ -376,7 +379,9 @@ impl Model {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.rows.len());
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        let tagged = self.embedding.as_ref().is_some_and(|e| e.table.tagged());
+        let format: u32 = if tagged { FORMAT_VERSION } else { 2 };
+        out.extend_from_slice(&format.to_le_bytes());
         let header = serde_json::to_vec(&self.info).unwrap_or_default();
         out.extend_from_slice(&(header.len() as u32).to_le_bytes());
         out.extend_from_slice(&header);
@@ -980,7 +985,11 @@ mod tests {
 
     /// The tiny model with an embedding: the sum of "free" and "prize" points towards spam.
     fn tiny_model_with_embedding() -> Model {
-        let table = Arc::new(crate::embed::tests::tiny_table());
+        tiny_model_with_table(crate::embed::tests::tiny_table())
+    }
+
+    fn tiny_model_with_table(table: Embeddings) -> Model {
+        let table = Arc::new(table);
         let base = tiny_model();
         let mut info = base.info.clone();
         info.features.embedding = 150;
@@ -1023,6 +1032,23 @@ mod tests {
         header_says_none.info = info;
         let err = Model::from_bytes(&header_says_none.to_bytes()).unwrap_err();
         assert_eq!(err.code(), "model_inconsistent");
+    }
+
+    #[test]
+    fn a_unigram_table_makes_a_format_3_file() {
+        let m = tiny_model_with_table(crate::embed::tests::tiny_unigram_table());
+        let bytes = m.to_bytes();
+        assert_eq!(bytes[8..12], 3u32.to_le_bytes());
+        let back = Model::from_bytes(&bytes).expect("loads");
+        assert_eq!(back.to_bytes(), bytes);
+        assert_eq!(
+            back.embeddings().map(|t| t.tokenizer()),
+            Some(crate::Tokenizer::Unigram)
+        );
+        assert_eq!(back.classify("free prize").label, "spam");
+        // a word-piece table keeps format 2, which older builds read
+        let old = tiny_model_with_embedding().to_bytes();
+        assert_eq!(old[8..12], 2u32.to_le_bytes());
     }
 
     #[test]
