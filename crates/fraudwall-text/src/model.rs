@@ -600,30 +600,24 @@ impl Model {
         let classes = self.info.classes.len();
         let probs = &mut scratch.probabilities;
         probs.clear();
-        if self.stride == 8 {
-            // whole rows into a fixed-size accumulator: the compiler keeps it in one vector
-            // register (the idf and padding lanes are ignored)
-            let mut acc = [0f32; 8];
-            for (slot, v) in scratch.extractor.slots.iter().zip(&mut scratch.values) {
-                *v *= scale[group_index(group_norm, slot.group)];
-                let v = *v;
-                let at = slot.bucket as usize * 8;
-                if let Some(row) = self.rows.get(at..at + 8) {
-                    for (a, &q) in acc.iter_mut().zip(row) {
-                        *a += v * f32::from(q);
+        // whole rows into a fixed-size accumulator: the compiler keeps it in vector registers
+        // (the idf and padding lanes are ignored). Two classes to seven fit a row of 8, up to
+        // fifteen (the taxonomy's thirteen types, spam and normal) a row of 16.
+        let slots = &scratch.extractor.slots;
+        let values = &mut scratch.values;
+        match self.stride {
+            8 => accumulate::<8>(&self.rows, slots, values, scale, group_norm, classes, probs),
+            16 => accumulate::<16>(&self.rows, slots, values, scale, group_norm, classes, probs),
+            _ => {
+                probs.resize(classes, 0.0);
+                for (slot, v) in slots.iter().zip(values.iter_mut()) {
+                    *v *= scale[group_index(group_norm, slot.group)];
+                    let v = *v;
+                    let at = slot.bucket as usize * self.stride + 1;
+                    let row = &self.rows[at..at + classes];
+                    for (p, &q) in probs.iter_mut().zip(row) {
+                        *p += v * f32::from(q);
                     }
-                }
-            }
-            probs.extend_from_slice(&acc[1..=classes]);
-        } else {
-            probs.resize(classes, 0.0);
-            for (slot, v) in scratch.extractor.slots.iter().zip(&mut scratch.values) {
-                *v *= scale[group_index(group_norm, slot.group)];
-                let v = *v;
-                let at = slot.bucket as usize * self.stride + 1;
-                let row = &self.rows[at..at + classes];
-                for (p, &q) in probs.iter_mut().zip(row) {
-                    *p += v * f32::from(q);
                 }
             }
         }
@@ -765,6 +759,32 @@ impl Model {
 }
 
 /// A dot product in eight independent sums, which the compiler keeps in vector registers.
+/// Sums each feature's value times its row into `probs`, for rows of `S` lanes; scales the
+/// values to unit length per group on the way, as the scoring that follows expects.
+#[inline]
+fn accumulate<const S: usize>(
+    rows: &[i16],
+    slots: &[crate::features::Slot],
+    values: &mut [f32],
+    scale: [f32; 2],
+    group_norm: bool,
+    classes: usize,
+    probs: &mut Vec<f32>,
+) {
+    let mut acc = [0f32; S];
+    for (slot, v) in slots.iter().zip(values.iter_mut()) {
+        *v *= scale[group_index(group_norm, slot.group)];
+        let v = *v;
+        let at = slot.bucket as usize * S;
+        if let Some(row) = rows.get(at..at + S) {
+            for (a, &q) in acc.iter_mut().zip(row) {
+                *a += v * f32::from(q);
+            }
+        }
+    }
+    probs.extend_from_slice(&acc[1..=classes]);
+}
+
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut lanes = [0f32; 8];
     let (a_chunks, b_chunks) = (a.chunks_exact(8), b.chunks_exact(8));

@@ -98,9 +98,9 @@ pub struct TrainingArgs {
     /// `{"features": {...}, "learner": {"kind": "linear_svm", "c": 1.0}}` (see `sms info`)
     #[arg(long, conflicts_with = "search")]
     candidates: Option<String>,
-    /// Word-piece embedding table for the `embedding` feature: a table file written by
-    /// `models/wordpiece_embeddings.py`, or a model file that holds one (default: the
-    /// bundled model's table)
+    /// Embedding table for the `embedding` feature: a table file written by
+    /// `models/wordpiece_embeddings.py` or `models/sentencepiece_embeddings.py`, or a model
+    /// file that holds one (default: the bundled model's table)
     #[arg(long, conflicts_with = "no_embeddings")]
     embeddings: Option<PathBuf>,
     /// Train without the word-piece embedding
