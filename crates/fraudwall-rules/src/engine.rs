@@ -488,7 +488,11 @@ impl Engine {
                 .max_by(|&a, &b| {
                     prediction.probabilities[a].total_cmp(&prediction.probabilities[b])
                 });
-            return Some(likeliest.map_or("fraud", |c| model.classes()[c].as_str()).to_owned());
+            return Some(
+                likeliest
+                    .map_or("fraud", |c| model.classes()[c].as_str())
+                    .to_owned(),
+            );
         }
         let mut detail = prediction.label.to_string();
         if !prediction.reasons.is_empty() {

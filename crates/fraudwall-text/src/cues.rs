@@ -195,13 +195,20 @@ mod tests {
         let cues = Cues::bundled();
         // spaced letters and full-width forms are undone before matching
         assert!(cues.concepts_in("加 V 信 详 谈").contains(&"move_to_chat"));
-        assert!(cues.concepts_in("Ｔｅｌｌ ｎｏ ｏｎｅ").contains(&"secrecy"));
+        assert!(
+            cues.concepts_in("Ｔｅｌｌ ｎｏ ｏｎｅ")
+                .contains(&"secrecy")
+        );
     }
 
     #[test]
     fn latin_phrases_match_whole_words_only() {
         let cues = Cues::bundled();
-        assert!(!cues.concepts_in("i feel better about the alphabet").contains(&"gamble"));
+        assert!(
+            !cues
+                .concepts_in("i feel better about the alphabet")
+                .contains(&"gamble")
+        );
         assert!(cues.concepts_in("place a bet now").contains(&"gamble"));
     }
 
@@ -219,7 +226,9 @@ mod tests {
         assert!(Cues::parse("no colon here").is_err());
         assert!(Cues::parse("Bad-Name: x").is_err());
         assert!(Cues::parse("# only a comment").is_err());
-        let many: String = (0..=MAX_CONCEPTS).map(|i| format!("c{i}: w{i}\n")).collect();
+        let many: String = (0..=MAX_CONCEPTS)
+            .map(|i| format!("c{i}: w{i}\n"))
+            .collect();
         assert!(Cues::parse(&many).is_err());
     }
 }
