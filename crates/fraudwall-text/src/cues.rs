@@ -7,7 +7,7 @@
 //! data (`cues/cues.txt`), and a model keeps the lexicon it was trained with, so a model and
 //! its cues never drift apart.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::normalize::{Normalized, Normalizer, Placeholder};
@@ -105,6 +105,9 @@ impl Cues {
         }
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            // a few hundred phrases make a small DFA; the default NFA costs a message as
+            // much again as its normalization
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&phrases)
             .map_err(|e| format!("cue lexicon: {e}"))?;
         let hashes = concepts
