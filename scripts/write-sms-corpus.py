@@ -933,6 +933,22 @@ ZH_LEGIT["marketing"] = (330, {
     },
 })
 
+# Genuine offers read most like prizes and loans: coupons and red packets to claim on the
+# platform's own site or app, banks' credit-limit and loan offers to apply for in their own app.
+ZH_LEGIT["offers"] = (260, {
+    "forms": ["sig main where opt", "sig main2 where? opt", "sig main3 opt"],
+    "slots": {
+        "sig": ["【{plat}】", "【{bank}】", "【{bank}信用卡】", "【{oper}】", "【{plat}会员】"],
+        "main": ["恭喜您获得{新人专享|会员专属|限时}{优惠券|红包|补贴}{small}", "送您一张{small}{无门槛|满减}券，{今日|本周|{date}前}有效",
+                 "您有{n}个红包待领取，最高{small}", "恭喜您抽中{免单|半价|{n}折}资格", "{百亿补贴|品牌补贴|消费券}已发放到您的账户，{small}可用"],
+        "main2": ["尊敬的客户，您的信用卡{可申请|已获得}临时额度{提升|调整}资格，最高可至{money}", "您的账单可申请分期，{n}期手续费{低至|仅}{pct}",
+                  "{快贷|闪电贷|e贷|信用贷}{限时优惠|利率下调}，年化利率{低至|最低}{pct}，最高{money}", "您已获得{bank}{消费贷|装修贷}预授信额度{money}"],
+        "main3": ["{plat}{年中|周年|会员日}福利：{small}红包已到账，打开{plat}APP{首页|“我的”}领取", "您的{积分|金币}{pts}即将过期，可在{plat}APP兑换{small}券"],
+        "where": ["点击{platdom}领取", "打开{plat}APP领取", "登录手机银行申请", "详询{bankhot}", "详见{plat}APP", "戳{platdom}查看", "请通过官方APP办理"],
+        "opt": ["回T退订", "退订回T", "拒收请回复R", "回TD退订", "退订回N"],
+    },
+})
+
 ZH_LEGIT["antifraud"] = (350, {
     "forms": ["sig main more? tail?5", "sig main", "sig? main2 tail?4"],
     "slots": {
@@ -1744,6 +1760,19 @@ EN_LEGIT["operator"] = (280, {
                  "Welcome abroad! Roaming costs {small} per day", "Your upgrade is available from {date}", "You have {pts} rewards points to spend in the app",
                  "Your top-up of {small} was successful"],
         "tail": ["Check usage in the app.", "Visit {operdom}.", "Text STOP to opt out."],
+    },
+})
+
+EN_LEGIT["offers"] = (200, {
+    "forms": ["sig main where opt", "sig main2 where? opt"],
+    "slots": {
+        "sig": ["{shop}:", "{bank}:", "{shop} Rewards:"],
+        "main": ["Congratulations! You've unlocked a {£5|£10|20%} voucher", "Your {birthday|welcome|loyalty} reward is ready to claim",
+                 "You have {2|3|4} coupons waiting, up to {£10|£15} off", "Points worth {£5|£8} expire {this week|on Sunday}"],
+        "main2": ["You're pre-approved for a credit limit increase", "Spread the cost: instalments on your last statement from {0%|2.9%}",
+                  "Personal loans from {5.9%|6.4%} APR representative"],
+        "where": ["Claim in the app", "Log in to your account to view", "See it in the app under Offers", "Apply in our app or online banking"],
+        "opt": ["Reply STOP to opt out", "Text STOP to unsubscribe", "STOP to end"],
     },
 })
 
