@@ -46,6 +46,9 @@ fn the_bundled_model_catches_fraud_it_never_saw_in_both_languages() {
         let false_alarms = t.false_alarms as f64 / t.normal as f64;
         eprintln!("{file}: recall {recall:.3}, false alarms {false_alarms:.3}");
         assert!(recall >= 0.85, "{file}: recall {recall:.3}");
-        assert!(false_alarms <= 0.07, "{file}: false alarms {false_alarms:.3}");
+        assert!(
+            false_alarms <= 0.07,
+            "{file}: false alarms {false_alarms:.3}"
+        );
     }
 }
