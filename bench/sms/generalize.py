@@ -28,6 +28,10 @@ its fraud messages (from `truth.ndjson`) and its other messages as normal, each 
 (each template, for the normal ones) once.
 They come from a third writer, the simulation's own scripts, so they serve as a development set
 where the held-out set may not.
+
+With `--server URL --token TOKEN` (a running `fraudwall serve`), the held-out messages also go
+through the whole decision path, as SMS events from an unlisted sender, and a message counts as
+flagged when its verdict is `warn`, `block` or `hold`.
 """
 
 import argparse
@@ -152,6 +156,19 @@ def read_scenario(directory):
     return rows
 
 
+def decide(server, token, rows):
+    """Verdicts of `POST /v1/decisions` for the rows, as SMS events from an unlisted sender."""
+    import urllib.request
+    events = [{"kind": "sms", "sender": "+8613912345678", "recipient": "+8613800000000", "text": r[2]}
+              for r in rows]
+    request = urllib.request.Request(
+        server.rstrip("/") + "/v1/decisions", data=json.dumps({"events": events}).encode(),
+        headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    decisions = json.load(urllib.request.urlopen(request))["decisions"]
+    assert not any("error" in d for d in decisions), "the server refused an event"
+    return [d["verdict"] in ("warn", "block", "hold") for d in decisions]
+
+
 def fraudwall_classify(binary, model, texts):
     payload = "".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts))
     out = subprocess.run([binary, "sms", "classify", "--model", model, "--probabilities", "--reasons", "0"],
@@ -170,6 +187,8 @@ def main():
     ap.add_argument("--model", help="score this fraudwall model on the held-out set instead of training one")
     ap.add_argument("--skip-heldout", action="store_true",
                     help="do not score the held-out set (while settings are still being chosen)")
+    ap.add_argument("--server", help="also send the held-out set through this running fraudwall serve")
+    ap.add_argument("--token", help="a token for --server")
     ap.add_argument("--sim", help="also score the SMS of this simulated scenario")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "out", "sms"))
     args = ap.parse_args()
@@ -240,6 +259,9 @@ def main():
         held = read(HELDOUT)
         score(f"held-out set ({len(held)} messages, written apart; nothing chosen on it)", held,
               "generalize-heldout.csv")
+        if args.server:
+            print_tables("held-out set through POST /v1/decisions (warn, block or hold)",
+                         {"fraudwall": figures(held, decide(args.server, args.token, held))})
 
 if __name__ == "__main__":
     main()
