@@ -29,6 +29,9 @@ its fraud messages (from `truth.ndjson`) and its other messages as normal, each 
 They come from a third writer, the simulation's own scripts, so they serve as a development set
 where the held-out set may not.
 
+With `--dev`, the development set (`data/sms/dev/`, a fourth writer) is scored too: unlike the
+held-out set, thresholds, features and corpus changes may be compared on it.
+
 With `--server URL --token TOKEN` (a running `fraudwall serve`), the held-out messages also go
 through the whole decision path, as SMS events from an unlisted sender, and a message counts as
 flagged when its verdict is `warn`, `block` or `hold`.
@@ -58,6 +61,10 @@ TRAIN = [
 HELDOUT = [
     os.path.join(ROOT, "data", "sms", "heldout", "en.csv"),
     os.path.join(ROOT, "data", "sms", "heldout", "zh.csv"),
+]
+DEV = [
+    os.path.join(ROOT, "data", "sms", "dev", "en.csv"),
+    os.path.join(ROOT, "data", "sms", "dev", "zh.csv"),
 ]
 LANGUAGE = {
     "en-sms-spam.train.csv": "en",
@@ -190,6 +197,8 @@ def main():
     ap.add_argument("--server", help="also send the held-out set through this running fraudwall serve")
     ap.add_argument("--token", help="a token for --server")
     ap.add_argument("--sim", help="also score the SMS of this simulated scenario")
+    ap.add_argument("--dev", action="store_true",
+                    help="also score the development set (data/sms/dev), where choices may be made")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "out", "sms"))
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -255,6 +264,13 @@ def main():
     if args.sim:
         sim = read_scenario(args.sim)
         score(f"the simulated province's distinct messages ({len(sim)})", sim, "generalize-sim.csv")
+    if args.dev:
+        dev = read(DEV)
+        score(f"development set ({len(dev)} messages, written apart; choices are made on it)", dev,
+              "generalize-dev.csv")
+        if args.server:
+            print_tables("development set through POST /v1/decisions (warn, block or hold)",
+                         {"fraudwall": figures(dev, decide(args.server, args.token, dev))})
     if not args.skip_heldout:
         held = read(HELDOUT)
         score(f"held-out set ({len(held)} messages, written apart; nothing chosen on it)", held,
