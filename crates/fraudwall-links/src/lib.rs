@@ -57,6 +57,8 @@ pub const SHORTENERS: &str = include_str!("../data/shorteners.txt");
 pub const SUSPICIOUS_TLDS: &str = include_str!("../data/suspicious_tlds.txt");
 /// Characters that pass for ASCII letters (`data/homoglyphs.txt`).
 pub const HOMOGLYPHS: &str = include_str!("../data/homoglyphs.txt");
+/// Suffixes only public bodies register names under (`data/official_suffixes.txt`).
+pub const OFFICIAL_SUFFIXES: &str = include_str!("../data/official_suffixes.txt");
 /// Words in a path or query that ask for logins or card details (`data/credential_words.txt`).
 pub const CREDENTIAL_WORDS: &str = include_str!("../data/credential_words.txt");
 
@@ -189,6 +191,8 @@ pub struct LinkAnalyzer {
     /// Tokens a near miss is looked for: 6 letters or more, not ordinary words.
     near: Vec<u16>,
     official: Set,
+    /// Suffixes only public bodies register under ([`OFFICIAL_SUFFIXES`]).
+    public_bodies: Set,
     shorteners: Set,
     tlds: Set,
     homoglyphs: HashMap<char, u8, FixedState>,
@@ -205,6 +209,7 @@ static BUILTIN: LazyLock<LinkAnalyzer> = LazyLock::new(|| {
         CREDENTIAL_WORDS,
     )
     .expect("the compiled-in link data is valid")
+    .with_official_suffixes(OFFICIAL_SUFFIXES)
 });
 
 impl LinkAnalyzer {
@@ -258,6 +263,7 @@ impl LinkAnalyzer {
             folded,
             near,
             official,
+            public_bodies: Set::default(),
             shorteners: set(shorteners),
             tlds: set(suspicious_tlds),
             homoglyphs: data::homoglyphs(homoglyphs)?.into_iter().collect(),
@@ -266,6 +272,31 @@ impl LinkAnalyzer {
             brands,
             tokens,
         })
+    }
+
+    /// Adds suffixes (one a line, `#` comments) under which every host counts as official.
+    pub fn with_official_suffixes(mut self, suffixes: &str) -> LinkAnalyzer {
+        self.public_bodies
+            .extend(data::lines(suffixes).map(String::into_boxed_str));
+        self
+    }
+
+    /// Whether a canonical host is an institution's own: under a brand's official domain or a
+    /// suffix only public bodies register names under. A sender's look-alike of a brand is not.
+    pub fn is_official(&self, host: &str) -> bool {
+        let mut start = 0;
+        loop {
+            let suffix = &host[start..];
+            // a public body's suffix is not a host of its own: some name stands left of it
+            if self.official.contains(suffix) || (start > 0 && self.public_bodies.contains(suffix))
+            {
+                return true;
+            }
+            match host[start..].find('.') {
+                Some(dot) => start += dot + 1,
+                None => return false,
+            }
+        }
     }
 
     pub fn brands(&self) -> &[Brand] {

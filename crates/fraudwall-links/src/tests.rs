@@ -297,3 +297,32 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn official_hosts_are_the_brands_own_and_the_public_bodies_suffixes() {
+    let links = LinkAnalyzer::builtin();
+    for host in [
+        "www.10086.cn",
+        "10086.cn",
+        "www.gov.uk",
+        "www.tfl.gov.uk",
+        "zxfw.court.gov.cn",
+        "www.nhs.uk",
+        "uscis.gov",
+        "service.nsw.gov.au",
+        "www.royalmail.com",
+    ] {
+        assert!(links.is_official(host), "{host}");
+    }
+    for host in [
+        "10086-jf.cc",
+        "gov.uk.refund-claim.top",
+        "hmrc-gov.uk.com",
+        "royalmail-redelivery.info",
+        "example.com",
+        "gov",
+        "",
+    ] {
+        assert!(!links.is_official(host), "{host}");
+    }
+}

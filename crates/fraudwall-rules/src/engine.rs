@@ -625,6 +625,9 @@ impl Engine {
             }
         }
         let normalizer = PhoneNormalizer::new(self.home);
+        // every link official and every number white: the text's only ways out are the real ones
+        let mut urls = 0usize;
+        let mut all_official = true;
         for (kind, raw) in links {
             match kind {
                 EntityKind::Url => {
@@ -635,7 +638,9 @@ impl Engine {
                         with_scheme = format!("http://{raw}");
                         &with_scheme
                     };
+                    urls += 1;
                     let Ok(canonical) = scratch.canonicalizer.canonicalize(text) else {
+                        all_official = false;
                         continue;
                     };
                     let standing = url_standing(
@@ -646,7 +651,11 @@ impl Engine {
                     );
                     // a white-listed link is nobody's look-alike
                     if standing.is_none_or(|(mark, _)| mark.white.is_none()) {
+                        all_official &= standing.is_none_or(|(mark, _)| mark.black.is_none())
+                            && self.links.is_official(canonical.host());
                         self.check_link(Role::TextLink, canonical, signals, &mut scratch.found);
+                    } else {
+                        all_official &= standing.is_some_and(|(mark, _)| mark.black.is_none());
                     }
                     if let Some((mark, keys)) = standing
                         && self.note_item(Role::TextLink, mark, &raw, signals, scratch)
@@ -656,15 +665,21 @@ impl Engine {
                 }
                 EntityKind::Phone => {
                     let Ok(number) = normalizer.normalize(&raw) else {
+                        all_official = false;
                         continue;
                     };
-                    if let Some(mark) = self.snapshot.get(Table::Numbers, number.key()) {
+                    let mark = self.snapshot.get(Table::Numbers, number.key());
+                    all_official &= mark.is_some_and(|m| m.white.is_some() && m.black.is_none());
+                    if let Some(mark) = mark {
                         self.note_item(Role::TextNumber, mark, &raw, signals, scratch);
                     }
                     self.check_ranges(Role::TextNumber, &number, signals, &mut scratch.found);
                 }
                 _ => {}
             }
+        }
+        if urls > 0 && all_official {
+            signals.raise(Signal::OfficialLinks);
         }
     }
 

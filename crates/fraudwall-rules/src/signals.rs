@@ -121,6 +121,10 @@ pub enum Signal {
     IpHost,
     /// The text classifier labels the message as a fraud type.
     TextFraud,
+    /// The text carries links, every one of them white-listed or an institution's own (a
+    /// brand's official domain, a government suffix), and no number that is not white-listed:
+    /// nowhere to send money but the real thing.
+    OfficialLinks,
     /// What a link shows on its own, whatever the lists say (`text_link.brand_lookalike`,
     /// `url.shortener`): only for [`Role::TextLink`] and [`Role::Url`]. Make them with
     /// [`Signal::link`], which spells a URL's IP host as the older [`Signal::IpHost`].
@@ -143,6 +147,7 @@ impl Signal {
                 Signal::SpoofedDomestic,
                 Signal::IpHost,
                 Signal::TextFraud,
+                Signal::OfficialLinks,
             ])
             .chain(
                 [Role::TextLink, Role::Url]
@@ -171,6 +176,7 @@ impl Signal {
             Signal::SpoofedDomestic => 1 << 121,
             Signal::IpHost => 1 << 122,
             Signal::TextFraud => 1 << 123,
+            Signal::OfficialLinks => 1 << 124,
             // bits 60..72: six facts for text links, then six for visited URLs
             Signal::Link(role, fact) => {
                 let base = if role == Role::Url { 66 } else { 60 };
@@ -192,6 +198,7 @@ impl fmt::Display for Signal {
             Signal::SpoofedDomestic => f.write_str("call.spoofed_domestic"),
             Signal::IpHost => f.write_str("url.ip_host"),
             Signal::TextFraud => f.write_str("text.fraud"),
+            Signal::OfficialLinks => f.write_str("text_link.official"),
             Signal::Link(role, fact) => write!(f, "{}.{}", role.as_str(), fact.as_str()),
         }
     }

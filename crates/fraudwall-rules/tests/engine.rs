@@ -111,7 +111,7 @@ fn a_reason_names_the_entry_that_matched() {
         "the link is on the black list (fake_customer_service, source analyst, confidence 0.90)"
     );
     assert_eq!(decision.versions.lists, 3);
-    assert_eq!(decision.versions.rules, "default-2");
+    assert_eq!(decision.versions.rules, "default-3");
 }
 
 /// The entry a list reason rests on: its list, kind, canonical value and source, whatever the
@@ -604,6 +604,53 @@ fn a_fresh_link_on_a_brand_look_alike_domain_is_caught_with_readable_reasons() {
     assert_eq!(codes(&engine, &official), (Verdict::Allow, vec![]));
     let decision = engine.decide(&official, &mut Scratch::new());
     assert_eq!(decision.risk, 0.0);
+}
+
+#[test]
+fn a_notice_whose_only_links_are_official_is_not_flagged_on_its_words_alone() {
+    let engine = Engine::new(
+        Snapshot::empty(),
+        Arc::new(RuleSet::builtin()),
+        Some(Arc::new(Model::bundled().unwrap())),
+        Region::CN,
+    );
+    let words = "HMRC: you are due a tax refund of £265.40. Claim it now before it expires at";
+    let lookalike = sms(
+        "13900139001",
+        &format!("{words} https://hmrc-refund-claim.top/claim"),
+    );
+    let decision = engine.decide(&lookalike, &mut Scratch::new());
+    assert!(
+        matches!(decision.verdict, Verdict::Warn | Verdict::Block),
+        "{decision:?}"
+    );
+
+    let official = sms(
+        "13900139001",
+        &format!("{words} https://www.gov.uk/claim-tax-refund"),
+    );
+    let decision = engine.decide(&official, &mut Scratch::new());
+    assert_eq!(decision.verdict, Verdict::Allow, "{decision:?}");
+    assert!(
+        decision
+            .reasons
+            .iter()
+            .any(|r| r.code == "text_suspicious_official_links"),
+        "{decision:?}"
+    );
+    // unsure is never zero
+    assert!(decision.risk > 0.0, "{decision:?}");
+
+    // a number nobody vouches for is a way out that is not the real one
+    let with_number = sms(
+        "13900139001",
+        &format!("{words} https://www.gov.uk/claim-tax-refund or call 07700 900123"),
+    );
+    let decision = engine.decide(&with_number, &mut Scratch::new());
+    assert!(
+        matches!(decision.verdict, Verdict::Warn | Verdict::Block),
+        "{decision:?}"
+    );
 }
 
 #[test]

@@ -240,7 +240,7 @@ fn decisions_answer_every_slot_in_order_and_isolate_bad_events() {
     for index in [0, 2, 4, 5, 6] {
         let versions = &slots[index]["versions"];
         assert!(versions["lists"].as_u64().unwrap() >= 1, "{versions}");
-        assert_eq!(versions["rules"], "default-2");
+        assert_eq!(versions["rules"], "default-3");
     }
     assert_eq!(slots[0]["id"], "c1");
     assert_eq!(slots[1]["error"]["code"], "invalid_phone");

@@ -203,7 +203,7 @@ pub struct VersionsWire<'a> {
     /// The list-snapshot version.
     pub lists: u64,
     /// The rule-set version.
-    #[schema(example = "default-2")]
+    #[schema(example = "default-3")]
     pub rules: &'a str,
     /// The text-model version, or `none`.
     pub model: &'a str,
