@@ -45,7 +45,7 @@ FRAUD_LABELS = [
     "other",
 ]
 FRAUD_PER_TYPE = 400
-LEGIT_TOTAL = 5000
+LEGIT_TOTAL = 7000
 FRAUD_OBFUSCATION_RATE = 0.15
 LEGIT_OBFUSCATION_RATE = 0.03
 
@@ -1077,6 +1077,75 @@ ZH_LEGIT["personal"] = (900, {
     },
 })
 
+# Notices that ask for a payment, a renewal or a check, but only through the sender's own app,
+# site or counter: the same words as a scam, with nowhere to send money but the real thing.
+ZH_SERVICES = [("国家电网", "95598", "95598.cn"), ("南方电网", "95598", "csg.cn"), ("{city}水务", "96116", "gov.cn"),
+               ("{city}燃气", "96777", "gov.cn"), ("中国广电", "10099", "10099.com.cn"), ("爱奇艺", "95010", "iqiyi.com"),
+               ("腾讯视频", "95017", "v.qq.com"), ("美团", "10107888", "meituan.com"), ("携程旅行", "95010", "ctrip.com"),
+               ("饿了么", "10105757", "ele.me"), ("哈啰出行", "95166", "hellobike.com"), ("滴滴出行", "4000000999", "didiglobal.com")]
+
+ZH_LEGIT["service_due"] = (300, {
+    "forms": ["sig main tail?6", "sig main2 tail?4"],
+    "slots": {
+        "sig": ["【{svc}】", "【{oper}】", "【{bank}信用卡】", "【{city}物业】", "【ETC服务】", "【{city}市{district}区人民法院】",
+                "【12368】", "【{city}住房公积金】"],
+        "main": ["您本月账单{money}将于{date}到期，请通过官方APP或营业厅缴纳，逾期将产生滞纳金",
+                 "您的账户已欠费{small}，为避免停机，请通过{operhot}或官方APP缴费", "您的自动扣款{money}未成功，请登录官方APP更新支付方式",
+                 "您的会员将于{date}到期，如需续费请在APP内操作，我们不会通过短信链接收费",
+                 "您的电费余额不足{small}，请及时通过网上国网APP缴费，以免影响用电", "您的燃气表需要年检，工作人员{date}上门，持工作证，不收取任何费用",
+                 "您有一份{民事|执行}案件的诉讼文书已电子送达，请登录人民法院在线服务平台查看，法院不会通过短信要求转账",
+                 "您的案件{date}{time}开庭，请按时到庭，如需查询请拨打12368", "您的ETC设备有效期至{date}，请通过发行方官方APP在线续期，无需缴费",
+                 "您的物业费{money}{date}到期，可在业主APP缴纳或到物业服务中心办理", "您的公积金账户本月已汇缴{small}，余额可在公积金APP查询",
+                 "您的信用卡本期应还{money}，最后还款日{date}，可通过手机银行还款", "您的流量已用{pct}，可在APP内订购流量包，不办理不收费"],
+        "main2": ["温馨提示：缴费请认准官方渠道，工作人员不会索要验证码", "系统将于{date}凌晨升级，期间部分业务暂停，给您带来不便敬请谅解",
+                  "您的退款{small}已原路退回，1-3个工作日到账，无需您进行任何操作", "您的发票已开具，可在APP“我的-发票”中下载"],
+        "tail": ["详询{operhot}。", "如有疑问请拨打官方客服电话。", "回T退订", "感谢您的支持。"],
+    },
+})
+
+ZH_LEGIT["antifraud_more"] = (260, {
+    "forms": ["sig main more? tail?5", "sig main"],
+    "slots": {
+        "sig": ["【{city}反诈】", "【{city}公安】", "【{bank}】", "【{oper}】", "【{plat}】", "【{school}】", "【{city}市教育局】",
+                "【{district}社区】"],
+        "main": ["买卖游戏账号、装备请走官方平台，私下交易、扫码付款极易被骗", "网购退款只在平台APP内办理，要您加QQ、开屏幕共享的“客服”都是骗子",
+                 "有人以“关闭百万保障”“取消会员扣费”为由联系您，一律是诈骗", "陌生网友邀请视频聊天后以录屏敲诈的，不要转账，立即报警",
+                 "“境外高薪招聘”“包机票包住宿”多为诈骗或人口贩卖陷阱，切勿轻信", "以“养老项目”“以房养老”高额返利为诱饵的投资都是骗局，请提醒家中老人",
+                 "网上结识的“成功人士”带您投资炒币、炒外汇，是典型杀猪盘", "网络赌博平台“稳赢”“内幕”都是骗局，充值后无法提现",
+                 "学生暑期“刷单兼职”“点赞返利”都是诈骗，不要垫付资金", "“贷款先交费”“刷流水”都是诈骗，正规贷款放款前不收费",
+                 "接到自称公检法的电话要求“资金清查”，挂断后拨打110核实", "冒充领导、老师在群里收费的，请电话核实后再转账",
+                 "中奖领奖要先交税费的都是诈骗", "收到“ETC认证”“积分兑换”链接短信请直接删除"],
+        "more": ["如有疑问请拨打96110咨询。", "请下载国家反诈中心APP。", "转账前请多核实。", "已被骗请立即报警。"],
+        "tail": ["请转告身边的老人和孩子。", "{city}公安提醒您。", "谨防上当。"],
+    },
+})
+
+ZH_LEGIT["personal_more"] = (600, {
+    "forms": ["open? main add?4", "main", "main add?3"],
+    "slots": {
+        "open": ["{rel}，", "{name}，", "{sur}老师，", "{sur}总，", "各位家长，", "亲，", "哥们，", "老同学，"],
+        "main": ["你看这个{视频|直播|帖子} {sharelink}", "这个{锅|衣服|书|玩具}挺划算，链接发你 {sharelink}", "帮我砍一刀呗 {sharelink}",
+                 "你要的那篇文章 {sharelink}", "这家店评价不错，周末去吗 {sharelink}", "群里投票链接 {sharelink} 帮忙投一下",
+                 "孩子在学校{发烧|摔了一下|肚子疼}，我去接他，你下班早点回", "我在{hosp}陪{奶奶|爷爷|妈}做检查，晚点回你",
+                 "{奶奶|爸}住院了，床号{nn}，你周末有空来看看", "这个月的生活费{money}转你了，省着点花", "工资还没发，能不能先借我{money}，月底还",
+                 "上次{吃饭|唱歌|打车}的钱{small}，你方便时转我", "房租{money}这个月{date}前交，微信转我就行", "本学期班费{small}，请{date}前交给班长",
+                 "明天{time}开会，把报价单准备好", "合同我发你邮箱了，看完签字拍照发我", "我手机坏了，先用这个号，过两天换回来",
+                 "以前那个号不用了，以后打这个", "车险到期了，我在{plat}上续了，{money}", "家里网费{small}我交过了", "你寄的快递到了，谢谢{rel}",
+                 "下周{weekday}同学聚会，AA，到时候群收款", "你给妈转的{money}她收到了", "我刚给你转了{money}，看下到账没"],
+        "add": ["谢谢", "哈哈", "不急", "有空回我", "辛苦", "😂", "好吧", "嗯嗯"],
+    },
+})
+
+ZH_GENS["svc"] = lambda c: pick(ZH_SERVICES)[0]
+ZH_GENS["sharelink"] = lambda c: pick([
+    lambda: "https://v.douyin.com/" + ralnum(7) + "/", lambda: "https://m.tb.cn/h." + ralnum(6),
+    lambda: "https://item.jd.com/" + rdigits(R.randint(8, 12)) + ".html",
+    lambda: "https://mobile.yangkeduo.com/goods.html?goods_id=" + rdigits(11), lambda: "https://b23.tv/" + ralnum(7),
+    lambda: "http://xhslink.com/" + ralnum(6), lambda: "https://mp.weixin.qq.com/s/" + ralnum(22),
+    lambda: "https://www.bilibili.com/video/BV1" + ralnum(9), lambda: "https://u.jd.com/" + ralnum(7),
+    lambda: "https://www.zhihu.com/question/" + rdigits(9), lambda: "https://www.dianping.com/shop/" + ralnum(12),
+])()
+
 
 # --------------------------------------------------------------------------
 # obfuscation (applied to ~15% of fraud, a few legitimate messages)
@@ -1891,6 +1960,112 @@ EN_LEGIT["personal"] = (900, {
         "end": ["see you soon", "night", "ttyl", "bye x"],
     },
 })
+
+# Notices that ask for a payment, a renewal or a check, but only through the sender's own app,
+# site or counter: the same words as a scam, with nowhere to send money but the real thing.
+EN_SERVICES = [("Verizon", "verizon.com"), ("AT&T", "att.com"), ("T-Mobile", "t-mobile.com"), ("giffgaff", "giffgaff.com"),
+               ("Telstra", "telstra.com.au"), ("Optus", "optus.com.au"), ("British Gas", "britishgas.co.uk"),
+               ("Octopus Energy", "octopus.energy"), ("Thames Water", "thameswater.co.uk"), ("Con Edison", "coned.com"),
+               ("PG&E", "pge.com"), ("Origin Energy", "originenergy.com.au"), ("Sky", "sky.com"), ("BT", "bt.com"),
+               ("Virgin Media", "virginmedia.com"), ("Xfinity", "xfinity.com"), ("TV Licensing", "tvlicensing.co.uk"),
+               ("Spotify", "spotify.com"), ("Disney+", "disneyplus.com"), ("E-ZPass", "e-zpassny.com"), ("Linkt", "linkt.com.au")]
+EN_AUTHORITIES = [("TfL", "tfl.gov.uk"), ("DVLA", "gov.uk"), ("Service NSW", "service.nsw.gov.au"), ("ATO", "ato.gov.au"),
+                  ("myGov", "my.gov.au"), ("USCIS", "uscis.gov"), ("DMV", "dmv.ca.gov"), ("HM Courts & Tribunals", "gov.uk"),
+                  ("IRS", "irs.gov"), ("NHS", "nhs.uk"), ("Medicare", "medicare.gov"), ("Passport Office", "gov.uk"),
+                  ("Revenue NSW", "revenue.nsw.gov.au"), ("CRA", "canada.ca")]
+EN_BROKERS = ["Vanguard", "Hargreaves Lansdown", "Fidelity", "Trading 212", "Coinbase", "Kraken", "eToro", "Robinhood", "Nutmeg",
+              "Moneybox", "Schwab"]
+
+EN_LEGIT["service_due"] = (300, {
+    "forms": ["sig main tail?5"],
+    "slots": {
+        "sig": ["{svc}:", "{svc} Alert:", "{svc} Free Msg:"],
+        "main": ["Your bill of {money} is overdue. Please pay by {date} to avoid a late fee. Pay in the {svc} app or at {svcdom}",
+                 "We couldn't take your payment of {money}. Please update your payment details at {svcdom} or in the app",
+                 "Your service will be restricted on {date} unless the balance of {money} is paid. Pay at {svcdom} or call the number on your bill",
+                 "From {date} your monthly price goes up by {small}. Details at {svcdom}", "You have {nn}00 reward points expiring on {date}. Use them at {svcdom}",
+                 "Your account is {small} in credit. We'll refund it to your bank within 5 working days, nothing to do",
+                 "Your Direct Debit of {money} will be taken on or after {date}", "Welcome to {country}. Roaming charges of {small} a day apply when you use your phone",
+                 "To keep your SIM active, confirm your ID in the {svc} app or in store by {date}. We never ask for this by text link",
+                 "Your contract ends on {date}. See your options in the app or at {svcdom}", "Your meter reading is due. Submit it at {svcdom}/meter",
+                 "Your subscription renews on {date} for {small}. Manage it at {svcdom}/account", "Your card on file expires soon. Update it in your account at {svcdom}"],
+        "tail": ["Reply STOP to opt out.", "Thanks.", "Msg&data rates may apply.", "Do not reply to this message."],
+    },
+})
+
+EN_LEGIT["authority_due"] = (240, {
+    "forms": ["sig main tail?5"],
+    "slots": {
+        "sig": ["{auth}:", "{auth} reminder:"],
+        "main": ["A Penalty Charge Notice {ref} has been issued to {plate}. Pay or challenge it at {authdom} by {date}",
+                 "Your vehicle registration for {plate} expires on {date}. Renew at {authdom}", "Your case status has changed. Sign in at {authdom} to see it",
+                 "Your tax return is due by {date}. File online at {authdom}", "You have a new message in your online account. Sign in at {authdom} to read it",
+                 "Your appointment is on {date} at {time}. To change it, visit {authdom}", "Your refund of {money} has been issued to your nominated bank account",
+                 "Your licence expires on {date}. Renew online at {authdom}", "You are eligible for a free vaccination. Book at {authdom}",
+                 "A toll of {small} for {plate} is unpaid. Pay it at {authdom} within 14 days to avoid a penalty",
+                 "Your hearing is listed for {date} at {time}. Details are in your online account at {authdom}"],
+        "tail": ["We will never ask for your bank details by text.", "Do not reply.", "Thank you."],
+    },
+})
+
+EN_LEGIT["broker"] = (140, {
+    "forms": ["sig main risk?7"],
+    "slots": {
+        "sig": ["{broker}:"],
+        "main": ["Your deposit of {money} has been credited to your account", "Your order to buy {small} of {BTC|ETH|an index fund|shares} has been filled",
+                 "Your withdrawal of {money} is on its way to your bank", "Your ISA allowance resets on {date}. Top up in the app",
+                 "Your monthly investment of {money} will be collected on {date}", "Your annual statement is ready in the app"],
+        "risk": ["Capital at risk.", "Crypto is high risk and largely unregulated.", "The value of investments can go down as well as up.",
+                 "CFDs are complex instruments and come with a high risk of losing money."],
+    },
+})
+
+EN_LEGIT["antifraud_more"] = (260, {
+    "forms": ["sig main more? tail?5", "sig main"],
+    "slots": {
+        "sig": ["{bank}:", "{city} Police:", "Scamwatch:", "Age UK:", "Citizens Advice:", "{oper}:", "ACCC:", "Which?:", "{auth}:"],
+        "main": ["Buying or selling game accounts or items outside the official store is a common scam. Never pay through a link from the buyer",
+                 "If a 'refund agent' asks you to install an app or share your screen, hang up", "Overseas jobs offering high pay with free flights can be traps. Check before you travel",
+                 "Beware of anyone offering guaranteed returns on care homes, pensions or property", "Someone you met online who talks about crypto profits may be a scammer",
+                 "If someone threatens to share intimate images unless you pay, don't pay. Report it to police",
+                 "Online casinos promising sure wins are scams; you won't be able to withdraw", "Tasks that pay you to like videos then ask for a deposit are scams",
+                 "No real lender asks for a fee before paying out a loan", "Texts about unpaid tolls or parcel fees with a link are usually scams",
+                 "Your grandchildren will never text from a new number asking for money without calling", "We will never call to say your account is at risk and ask you to move money"],
+        "more": ["Forward suspicious texts to 7726.", "Report scams at scamwatch.gov.au.", "Call 159 to reach your bank safely.", "Talk to someone you trust first."],
+        "tail": ["Stay safe.", "Please share with family.", "Take Five."],
+    },
+})
+
+EN_LEGIT["personal_more"] = (600, {
+    "forms": ["open? main add?4", "main", "main add?3"],
+    "slots": {
+        "open": ["{rel},", "Hi {name},", "Hey,", "{name}!", "Morning,", "Hiya,"],
+        "main": ["this made me laugh {sharelink}", "thought you'd like this {sharelink}", "is this the one you meant? {sharelink}",
+                 "found the jacket on sale {sharelink}", "here's the article I mentioned {sharelink}", "vote for Amy's team here {sharelink}",
+                 "I'm at the hospital with Dad, all fine, just tests. Will call later", "school rang, Jack's got a temperature, I'm picking him up",
+                 "can you grab milk on the way back", "sent you {small} for lunch, don't spend it all on sweets", "any chance you could lend me {money} till the 28th?",
+                 "you owe me {small} for the taxi, no rush", "rent's due {weekday}, {money} each, bank transfer is fine", "class trip money is {small}, pay via the school app",
+                 "broke my phone so using this one for a few days", "new work phone, this is the number for now", "I've paid the gas, we're square",
+                 "your parcel came, left it with next door", "mum says thanks for the money", "just transferred {money}, let me know when it lands",
+                 "boss wants the slides by {time}, can you send them over", "the landlord's coming round {weekday} about the boiler"],
+        "add": ["x", "thanks", "cheers", "no rush", "lol", "speak later"],
+    },
+})
+
+EN_GENS["svc"] = lambda c: c.setdefault("_svc", pick(EN_SERVICES))[0]
+EN_GENS["svcdom"] = lambda c: (c.get_ph("svc"), c["_svc"][1])[1]
+EN_GENS["auth"] = lambda c: c.setdefault("_auth", pick(EN_AUTHORITIES))[0]
+EN_GENS["authdom"] = lambda c: (c.get_ph("auth"), c["_auth"][1])[1]
+EN_GENS["broker"] = lambda c: pick(EN_BROKERS)
+EN_GENS["sharelink"] = lambda c: pick([
+    lambda: "https://youtu.be/" + ralnum(11), lambda: "https://amzn.to/" + ralnum(7),
+    lambda: "https://open.spotify.com/track/" + ralnum(22), lambda: "https://www.bbc.co.uk/news/articles/c" + ralnum(10).lower(),
+    lambda: "https://www.instagram.com/p/" + ralnum(11), lambda: "https://vm.tiktok.com/" + ralnum(9),
+    lambda: "https://maps.app.goo.gl/" + ralnum(17), lambda: "https://docs.google.com/forms/d/e/" + ralnum(20),
+    lambda: "https://www.ebay.co.uk/itm/" + rdigits(12), lambda: "https://www.theguardian.com/" + pick(["uk-news", "food", "sport"]) + "/2025/" + rdigits(2),
+    lambda: "https://gofund.me/" + ralnum(8).lower(),
+])()
+
 
 EN_SUBS = {
     "account": ["acc0unt", "acc\u043eunt", "a c c o u n t", "accouпt"], "verify": ["ver1fy", "v3rify", "verif y", "veri\u0444y"],

@@ -373,11 +373,25 @@ impl LinkAnalyzer {
         if !official
             && let Some((label_start, label)) = registrable_label(host)
             && let Some(found) = self.match_brand(label, label_start)
+            && !(found.how == BrandHow::Token
+                && !facts.has(Fact::SuspiciousTld)
+                && self.is_country_variant(&found, label))
         {
             facts.raise(Fact::BrandLookalike);
             facts.brand = Some(found);
         }
         facts
+    }
+
+    /// Whether `label` is exactly the name of one of the brand's own domains, as on another
+    /// country's suffix (`ebay.co.uk` for `ebay.com`, `amazon.de`): brands hold their names
+    /// there, while a look-alike adds to the name or bends it. On a TLD phishing favours the
+    /// name alone proves nothing, so the caller asks only for other TLDs.
+    fn is_country_variant(&self, found: &BrandMatch, label: &str) -> bool {
+        self.brand_of(found)
+            .domains
+            .iter()
+            .any(|domain| registrable_label(domain).is_some_and(|(_, own)| own == label))
     }
 
     /// The brand a registrable label carries, directly, in look-alike characters, one letter

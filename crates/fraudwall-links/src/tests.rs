@@ -85,6 +85,26 @@ fn near_misses_and_look_alike_characters_are_look_alikes() {
 }
 
 #[test]
+fn a_brand_name_on_another_country_suffix_is_the_brand_but_not_on_a_phishing_tld() {
+    for url in [
+        "https://www.ebay.co.uk/help",
+        "https://paypal.de/",
+        "https://www.netflix.co.uk/",
+    ] {
+        assert!(
+            !facts(url).has(Fact::BrandLookalike),
+            "{url}: {:?}",
+            names(url)
+        );
+    }
+    for url in ["https://ebay.top/", "https://paypal.xyz/login"] {
+        assert!(facts(url).has(Fact::BrandLookalike), "{url}");
+    }
+    // adding to the name is still a look-alike
+    assert!(facts("https://ebay-help.co.uk/").has(Fact::BrandLookalike));
+}
+
+#[test]
 fn official_domains_raise_nothing() {
     for url in [
         "https://www.10086.cn/",

@@ -664,8 +664,8 @@ impl Engine {
                     }
                 }
                 EntityKind::Phone => {
+                    // a tracking or waybill number that is no valid phone number is no way out
                     let Ok(number) = normalizer.normalize(&raw) else {
-                        all_official = false;
                         continue;
                     };
                     let mark = self.snapshot.get(Table::Numbers, number.key());

@@ -410,8 +410,8 @@ fn the_risk_shows_the_classifier_below_every_rule_threshold() {
         let text_risk = 1.0 - probabilities[model.normal_class().unwrap()];
         let decision = engine.decide(&sms("13900139001", text), &mut Scratch::new());
         assert!(text_risk > 0.0, "{text}: {text_risk}");
-        // the verdict is the rules' (allow below 0.7); the risk still shows what was seen
-        if text_risk < 0.7 {
+        // the verdict is the rules' (allow below 0.65); the risk still shows what was seen
+        if text_risk < 0.65 {
             assert_eq!(decision.verdict, Verdict::Allow, "{text}: {decision:?}");
         }
         assert!(

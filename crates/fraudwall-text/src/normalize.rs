@@ -739,12 +739,17 @@ fn scan_url_tail(chars: &[char], mut i: usize) -> usize {
 
 /// Top-level domains that SMS links use. A closed list, because "e.g." or "no.1" must not read
 /// as hosts.
+#[rustfmt::skip]
 const TLDS: &[&str] = &[
     "com", "net", "org", "info", "biz", "cn", "uk", "co", "io", "me", "cc", "tv", "top", "xyz",
     "vip", "club", "site", "online", "shop", "app", "ru", "hk", "tw", "jp", "kr", "in", "de", "fr",
     "us", "ly", "gl", "gd", "link", "live", "ink", "wang", "win", "bid", "work", "ltd", "mobi",
     "asia", "tk", "ml", "ga", "cf", "gq", "pw", "icu", "cyou", "buzz", "fun", "mo", "sg", "au",
     "ca", "eu", "pro", "store", "tech", "website", "space", "life", "today", "cloud", "ai",
+    // the rest of the TLDs phishing favours (fraudwall-links' suspicious_tlds.txt)
+    "accountant", "cam", "casa", "cfd", "click", "cricket", "date", "download", "faith", "help",
+    "lat", "loan", "monster", "mov", "name", "party", "racing", "rest", "review", "sbs", "science",
+    "stream", "surf", "trade", "webcam", "ws", "zip",
 ];
 
 /// A host name with a known TLD, starting at `i`: returns its end.
@@ -776,6 +781,77 @@ fn scan_host(chars: &[char], i: usize) -> Option<usize> {
         return None;
     }
     Some(j)
+}
+
+/// What stands for a dot in a link broken up to pass filters ("10086-jf 点 top",
+/// "royalmail-redeliver . top", "hotlocal dot xyz", "evil[.]cc").
+const BROKEN_DOTS: &[&str] = &[
+    " . ", " dot ", " (dot) ", " [dot] ", "(dot)", "[dot]", "[.]", "(.)", "{.}", " 点 ", "点",
+    "。", " [.] ", " (.) ", " .", ".",
+];
+
+/// A host broken up with one of [`BROKEN_DOTS`] (one at least not a plain dot), ending in a
+/// known TLD, and its path if one follows: its end, and the link as it should have been written.
+fn scan_broken_link(chars: &[char], i: usize) -> Option<(usize, String)> {
+    let label_end = |mut j: usize| {
+        while j < chars.len() && (chars[j].is_ascii_alphanumeric() || chars[j] == '-') {
+            j += 1;
+        }
+        j
+    };
+    let mut end = label_end(i);
+    // "the dot com era": a short plain word before a spelt-out dot is English, not a host
+    // most words are followed by a space, a letter of another script or punctuation that is
+    // no broken dot: leave at once
+    let next = *chars.get(end)?;
+    let first = &chars[i..end];
+    if next != '.' && first.len() < 4 && !first.iter().any(|c| c.is_ascii_digit() || *c == '-') {
+        return None;
+    }
+    if !matches!(next, ' ' | '(' | '[' | '{' | '点' | '。' | '.') {
+        return None;
+    }
+    let mut link = String::new();
+    link.extend(chars[i..end].iter().map(char::to_ascii_lowercase));
+    let mut labels = 1;
+    let mut broken = false;
+    let mut last_start = i;
+    loop {
+        let Some(dot) = BROKEN_DOTS
+            .iter()
+            .find(|dot| starts_with_ci(chars, end, dot))
+        else {
+            break;
+        };
+        let start = end + dot.chars().count();
+        let stop = label_end(start);
+        if stop == start {
+            break;
+        }
+        broken |= *dot != ".";
+        link.push('.');
+        link.extend(chars[start..stop].iter().map(char::to_ascii_lowercase));
+        labels += 1;
+        last_start = start;
+        end = stop;
+    }
+    let tld: String = chars[last_start..end]
+        .iter()
+        .map(char::to_ascii_lowercase)
+        .collect();
+    let ip = labels == 4
+        && link
+            .split('.')
+            .all(|label| label.len() <= 3 && label.parse::<u8>().is_ok());
+    if !broken || labels < 2 || !(ip || TLDS.contains(&tld.as_str())) {
+        return None;
+    }
+    if chars.get(end) == Some(&'/') {
+        let tail = scan_url_tail(chars, end);
+        link.extend(&chars[end..tail]);
+        end = tail;
+    }
+    Some((end, link))
 }
 
 fn scan_email(chars: &[char], i: usize) -> Option<usize> {
@@ -1056,6 +1132,18 @@ fn extract(chars: &[char], url_hosts: bool, out: &mut Normalized) {
         }
         let word_start = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
         if word_start
+            && c.is_ascii_alphanumeric()
+            && let Some((end, link)) = scan_broken_link(chars, i)
+        {
+            out.entities.push(Entity {
+                kind: EntityKind::Url,
+                raw: link,
+            });
+            out.text.push(Placeholder::Url.as_char());
+            i = end;
+            continue;
+        }
+        if word_start
             && may_start_entity(c)
             && let Some((end, placeholder)) = match_entity(chars, i)
         {
@@ -1150,6 +1238,56 @@ mod tests {
             .into_iter()
             .map(|e| (e.kind, e.raw))
             .collect()
+    }
+
+    #[test]
+    fn links_broken_up_to_pass_filters_are_links_again() {
+        for (input, link) in [
+            ("点击 10086-jf 点 top 兑换", "10086-jf.top"),
+            ("点击10086-jf点top兑换", "10086-jf.top"),
+            (
+                "delivery: royalmail-redeliver . top",
+                "royalmail-redeliver.top",
+            ),
+            ("pics: hotlocal dot xyz now", "hotlocal.xyz"),
+            ("go to HotLocal DOT xyz", "hotlocal.xyz"),
+            ("visit evil[.]cc/login today", "evil.cc/login"),
+            ("下载App：zq-vip 点 cc", "zq-vip.cc"),
+            (
+                "see pay.hmrc-gov (dot) help/claim",
+                "pay.hmrc-gov.help/claim",
+            ),
+            ("请立即缴纳：sgcc-pay .cc", "sgcc-pay.cc"),
+            ("shows: 45 . 76 . 129 . 3/live", "45.76.129.3/live"),
+        ] {
+            assert_eq!(
+                entities(input),
+                [(EntityKind::Url, link.to_owned())],
+                "{input}"
+            );
+            assert!(normalize(input).text.contains(Placeholder::Url.as_char()));
+        }
+        // times, sentences and plain links are not broken links
+        for input in [
+            "下午3点30分到",
+            "ok . see you at 5",
+            "the dot com era",
+            "我们5点见",
+            "scores 3 . 1 . 4 . 999",
+            "see you later .bye",
+        ] {
+            assert!(
+                !entities(input)
+                    .iter()
+                    .any(|(kind, _)| *kind == EntityKind::Url),
+                "{input}: {:?}",
+                entities(input)
+            );
+        }
+        assert_eq!(
+            entities("track at royalmail.com/track"),
+            [(EntityKind::Url, "royalmail.com/track".to_owned())]
+        );
     }
 
     #[test]

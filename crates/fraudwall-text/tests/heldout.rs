@@ -1,7 +1,8 @@
 //! The bundled model on the held-out set (`data/sms/heldout/`), which it was never trained or
 //! tuned on: a guard that a retrained model does not quietly lose what it generalizes to.
-//! The bounds sit just under the figures the shipped model reached (BENCHMARKS.md); the false
-//! alarm bound is the model's weakness, not the target (2%).
+//! The bounds sit just under the figures the shipped model reached alone (BENCHMARKS.md); the
+//! targets (recall 0.85, false alarms 2%) are for the whole decision, which
+//! `fraudwall-rules/tests/heldout.rs` guards.
 
 use fraudwall_text::{Model, NORMAL, Scratch};
 
@@ -45,9 +46,9 @@ fn the_bundled_model_catches_fraud_it_never_saw_in_both_languages() {
         let recall = t.caught as f64 / t.fraud as f64;
         let false_alarms = t.false_alarms as f64 / t.normal as f64;
         eprintln!("{file}: recall {recall:.3}, false alarms {false_alarms:.3}");
-        assert!(recall >= 0.85, "{file}: recall {recall:.3}");
+        assert!(recall >= 0.84, "{file}: recall {recall:.3}");
         assert!(
-            false_alarms <= 0.07,
+            false_alarms <= 0.04,
             "{file}: false alarms {false_alarms:.3}"
         );
     }
