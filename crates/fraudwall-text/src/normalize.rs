@@ -800,15 +800,20 @@ fn scan_broken_link(chars: &[char], i: usize) -> Option<(usize, String)> {
         j
     };
     let mut end = label_end(i);
-    // "the dot com era": a short plain word before a spelt-out dot is English, not a host
-    // most words are followed by a space, a letter of another script or punctuation that is
-    // no broken dot: leave at once
+    // most words are followed by a space and a word, a letter of another script or
+    // punctuation that is no broken dot: leave at once
     let next = *chars.get(end)?;
-    let first = &chars[i..end];
-    if next != '.' && first.len() < 4 && !first.iter().any(|c| c.is_ascii_digit() || *c == '-') {
+    let may_be_dot = match next {
+        '.' | '点' | '。' | '(' | '[' | '{' => true,
+        ' ' => matches!(chars.get(end + 1), Some('.' | 'd' | 'D' | '(' | '[' | '点')),
+        _ => false,
+    };
+    if !may_be_dot {
         return None;
     }
-    if !matches!(next, ' ' | '(' | '[' | '{' | '点' | '。' | '.') {
+    // "the dot com era": a short plain word before a spelt-out dot is English, not a host
+    let first = &chars[i..end];
+    if next != '.' && first.len() < 4 && !first.iter().any(|c| c.is_ascii_digit() || *c == '-') {
         return None;
     }
     let mut link = String::new();
@@ -816,13 +821,10 @@ fn scan_broken_link(chars: &[char], i: usize) -> Option<(usize, String)> {
     let mut labels = 1;
     let mut broken = false;
     let mut last_start = i;
-    loop {
-        let Some(dot) = BROKEN_DOTS
-            .iter()
-            .find(|dot| starts_with_ci(chars, end, dot))
-        else {
-            break;
-        };
+    while let Some(dot) = BROKEN_DOTS
+        .iter()
+        .find(|dot| starts_with_ci(chars, end, dot))
+    {
         let start = end + dot.chars().count();
         let stop = label_end(start);
         if stop == start {
