@@ -22,7 +22,8 @@ pub(super) const BULK_FROM: usize = 10_000;
 /// New rows a bulk batch inserts with one statement. A statement opens its cursors on the table
 /// and each index anew and closes them at its end; kept open across sorted rows, each insert
 /// lands next to the last one instead of descending every B-tree from its root, and the
-/// per-statement work is paid once for all of them (a third of the inserts' time at 10 M).
+/// per-statement work is paid once for all of them (over a quarter of the inserts' time at
+/// 10 M).
 const GROUP: usize = 64;
 
 /// The parameters of one row of the group insert: list, kind, value, key, lookup prefix.

@@ -84,6 +84,8 @@ pub(crate) fn apply_chunks<C: AsRef<[Change]>>(
         applied(chunk, outcomes);
     }
     if let Some(create) = dropped_index {
+        // the rest of the batch is written as it was: only the sort is meant to change
+        tx.pragma_update(None, "cache_size", -INDEX_BUILD_CACHE_KIB)?;
         tx.execute_batch(&create)?;
     }
     let version = if changed {
@@ -104,6 +106,14 @@ pub(crate) fn apply_chunks<C: AsRef<[Change]>>(
 /// back several times before commit (with it, the first 500,000 of a million new rows took 4.2 s instead of 4.8 s). The
 /// cache grows only as pages are used, so a small batch never pays for the limit.
 const BULK_CACHE_KIB: i64 = 1024 * 1024;
+
+/// The page cache while the lookup index is built, in KiB. SQLite's sorter holds as many keys
+/// in memory as the cache would (up to 512 MiB) and sorts them as one linked list, whose steps
+/// miss the processor's cache at millions of keys; with a smaller cache it sorts pieces that
+/// fit and merges them. Written pages the smaller cache cannot keep go to the log early, which
+/// the commit would have done anyway. At 10 M numbers (a model of the import's statements, two
+/// runs) the build and the commit together took a fifth less.
+const INDEX_BUILD_CACHE_KIB: i64 = 64 * 1024;
 
 /// Connection settings for the length of a bulk batch, put back when it ends however it ends.
 ///
