@@ -1667,6 +1667,18 @@ mod tests {
 
     proptest! {
         #[test]
+        fn broken_links_read_back_as_hosts_without_gaps(
+            input in "[a-z0-9\\-. 点。()\\[\\]{}/]{0,30}( (dot|点) (top|cc|xyz|com|30))?"
+        ) {
+            for entity in normalize(&input).entities {
+                if entity.kind == EntityKind::Url {
+                    prop_assert!(!entity.raw.contains(char::is_whitespace), "{:?}", entity.raw);
+                    prop_assert!(!entity.raw.contains('点'), "{:?}", entity.raw);
+                }
+            }
+        }
+
+        #[test]
         fn fast_fold_equals_full_nfkc(input in "\\PC{0,40}") {
             let (mut a, mut b, mut chars) = (String::new(), String::new(), Vec::new());
             let mut wide = Vec::new();
