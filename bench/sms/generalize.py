@@ -264,20 +264,18 @@ def main():
     if args.sim:
         sim = read_scenario(args.sim)
         score(f"the simulated province's distinct messages ({len(sim)})", sim, "generalize-sim.csv")
+    written_apart = []
     if args.dev:
-        dev = read(DEV)
-        score(f"development set ({len(dev)} messages, written apart; choices are made on it)", dev,
-              "generalize-dev.csv")
-        if args.server:
-            print_tables("development set through POST /v1/decisions (warn, block or hold)",
-                         {"fraudwall": figures(dev, decide(args.server, args.token, dev))})
+        written_apart.append(("development set", "choices are made on it", DEV, "generalize-dev.csv"))
     if not args.skip_heldout:
-        held = read(HELDOUT)
-        score(f"held-out set ({len(held)} messages, written apart; nothing chosen on it)", held,
-              "generalize-heldout.csv")
+        written_apart.append(("held-out set", "nothing chosen on it", HELDOUT, "generalize-heldout.csv"))
+    for name, use, paths, out_name in written_apart:
+        messages = read(paths)
+        score(f"{name} ({len(messages)} messages, written apart; {use})", messages, out_name)
         if args.server:
-            print_tables("held-out set through POST /v1/decisions (warn, block or hold)",
-                         {"fraudwall": figures(held, decide(args.server, args.token, held))})
+            print_tables(f"{name} through POST /v1/decisions (warn, block or hold)",
+                         {"fraudwall": figures(messages, decide(args.server, args.token, messages))})
+
 
 if __name__ == "__main__":
     main()

@@ -146,6 +146,9 @@ pub enum PunycodeKind {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct LinkFacts {
     bits: u8,
+    /// The host is an institution's own (see [`LinkAnalyzer::is_official`]); not a fact of its
+    /// own, since it clears rather than raises.
+    official: bool,
     pub brand: Option<BrandMatch>,
     /// The first suspect punycode label: its kind and byte range in the host.
     punycode: Option<(PunycodeKind, u16, u16)>,
@@ -167,6 +170,12 @@ impl LinkFacts {
     /// The facts raised, in [`Fact::ALL`] order.
     pub fn iter(&self) -> impl Iterator<Item = Fact> + '_ {
         Fact::ALL.into_iter().filter(|fact| self.has(*fact))
+    }
+
+    /// Whether the host is an institution's own: under a brand's official domain or a suffix
+    /// only public bodies register names under.
+    pub fn is_official(&self) -> bool {
+        self.official
     }
 
     pub fn punycode(&self) -> Option<PunycodeKind> {
@@ -284,19 +293,7 @@ impl LinkAnalyzer {
     /// Whether a canonical host is an institution's own: under a brand's official domain or a
     /// suffix only public bodies register names under. A sender's look-alike of a brand is not.
     pub fn is_official(&self, host: &str) -> bool {
-        let mut start = 0;
-        loop {
-            let suffix = &host[start..];
-            // a public body's suffix is not a host of its own: some name stands left of it
-            if self.official.contains(suffix) || (start > 0 && self.public_bodies.contains(suffix))
-            {
-                return true;
-            }
-            match host[start..].find('.') {
-                Some(dot) => start += dot + 1,
-                None => return false,
-            }
-        }
+        self.analyze_host(host).official
     }
 
     pub fn brands(&self) -> &[Brand] {
@@ -348,6 +345,7 @@ impl LinkAnalyzer {
         // One walk over the host's suffixes (`a.b.c`, `b.c`, `c`) serves the shortener and the
         // official-domain lookups.
         let mut official = false;
+        let mut public_body = false;
         let mut start = 0;
         loop {
             let suffix = &host[start..];
@@ -356,6 +354,8 @@ impl LinkAnalyzer {
                 facts.shortener_at = start as u16;
             }
             official |= self.official.contains(suffix);
+            // a public body's suffix is not a host of its own: some name stands left of it
+            public_body |= start > 0 && self.public_bodies.contains(suffix);
             match suffix.find('.') {
                 Some(dot) => start += dot + 1,
                 None => break,
@@ -380,6 +380,7 @@ impl LinkAnalyzer {
             facts.raise(Fact::BrandLookalike);
             facts.brand = Some(found);
         }
+        facts.official = official || public_body;
         facts
     }
 

@@ -651,9 +651,10 @@ impl Engine {
                     );
                     // a white-listed link is nobody's look-alike
                     if standing.is_none_or(|(mark, _)| mark.white.is_none()) {
+                        let facts =
+                            self.check_link(Role::TextLink, canonical, signals, &mut scratch.found);
                         all_official &= standing.is_none_or(|(mark, _)| mark.black.is_none())
-                            && self.links.is_official(canonical.host());
-                        self.check_link(Role::TextLink, canonical, signals, &mut scratch.found);
+                            && facts.is_official();
                     } else {
                         all_official &= standing.is_some_and(|(mark, _)| mark.black.is_none());
                     }
@@ -683,16 +684,24 @@ impl Engine {
         }
     }
 
-    /// Raises the signals of what a link shows on its own, and remembers the link for the reason.
-    fn check_link(&self, role: Role, url: &CanonicalUrl, signals: &mut Signals, found: &mut Found) {
+    /// Raises the signals of what a link shows on its own, remembers the link for the reason,
+    /// and returns its facts.
+    fn check_link(
+        &self,
+        role: Role,
+        url: &CanonicalUrl,
+        signals: &mut Signals,
+        found: &mut Found,
+    ) -> LinkFacts {
         let facts = self.links.analyze(url);
         if facts.is_empty() {
-            return;
+            return facts;
         }
         for fact in facts.iter() {
             signals.raise(Signal::link(role, fact));
         }
         found.links.push((role, url.host().to_owned(), facts));
+        facts
     }
 
     /// Raises a text item's signals and remembers the first black (else gray, else any) item

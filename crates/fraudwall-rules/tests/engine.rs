@@ -9,8 +9,8 @@ use fraudwall_ids::url::canonicalize;
 use fraudwall_lists::entry::{Identifier, Kind, List, Severity, Source};
 use fraudwall_lists::snapshot::{ListingSpec, Snapshot, SnapshotBuilder};
 use fraudwall_rules::{
-    AppUse, Attestation, Call, Engine, Event, RuleSet, RulesFormat, Scratch, Sms, Transfer,
-    UrlVisit, Verdict,
+    AppUse, Attestation, Call, Decision, Engine, Event, RuleSet, RulesFormat, Scratch, Sms,
+    Transfer, UrlVisit, Verdict,
 };
 use fraudwall_text::Model;
 
@@ -615,21 +615,16 @@ fn a_notice_whose_only_links_are_official_is_not_flagged_on_its_words_alone() {
         Region::CN,
     );
     let words = "HMRC: you are due a tax refund of £265.40. Claim it now before it expires at";
-    let lookalike = sms(
-        "13900139001",
-        &format!("{words} https://hmrc-refund-claim.top/claim"),
-    );
-    let decision = engine.decide(&lookalike, &mut Scratch::new());
-    assert!(
-        matches!(decision.verdict, Verdict::Warn | Verdict::Block),
-        "{decision:?}"
-    );
+    let decide = |tail: &str| {
+        let event = sms("13900139001", &format!("{words} {tail}"));
+        engine.decide(&event, &mut Scratch::new())
+    };
+    let flagged = |decision: &Decision| matches!(decision.verdict, Verdict::Warn | Verdict::Block);
 
-    let official = sms(
-        "13900139001",
-        &format!("{words} https://www.gov.uk/claim-tax-refund"),
-    );
-    let decision = engine.decide(&official, &mut Scratch::new());
+    let decision = decide("https://hmrc-refund-claim.top/claim");
+    assert!(flagged(&decision), "{decision:?}");
+
+    let decision = decide("https://www.gov.uk/claim-tax-refund");
     assert_eq!(decision.verdict, Verdict::Allow, "{decision:?}");
     assert!(
         decision
@@ -642,15 +637,8 @@ fn a_notice_whose_only_links_are_official_is_not_flagged_on_its_words_alone() {
     assert!(decision.risk > 0.0, "{decision:?}");
 
     // a number nobody vouches for is a way out that is not the real one
-    let with_number = sms(
-        "13900139001",
-        &format!("{words} https://www.gov.uk/claim-tax-refund or call 07700 900123"),
-    );
-    let decision = engine.decide(&with_number, &mut Scratch::new());
-    assert!(
-        matches!(decision.verdict, Verdict::Warn | Verdict::Block),
-        "{decision:?}"
-    );
+    let decision = decide("https://www.gov.uk/claim-tax-refund or call 07700 900123");
+    assert!(flagged(&decision), "{decision:?}");
 }
 
 #[test]

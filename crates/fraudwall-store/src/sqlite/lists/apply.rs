@@ -347,23 +347,12 @@ impl<'a> Batch<'a> {
         };
         let attributes = group[0].attributes;
         if self.group_bound.as_ref() != Some(attributes) {
-            insert.raw_bind_parameter(1, attributes.source.as_str())?;
-            insert.raw_bind_parameter(2, &attributes.fraud_type)?;
-            insert.raw_bind_parameter(3, f64::from(attributes.confidence))?;
-            insert.raw_bind_parameter(4, attributes.severity.as_str())?;
-            insert.raw_bind_parameter(5, &attributes.expires_at)?;
-            insert.raw_bind_parameter(6, evidence_json(&attributes.evidence))?;
-            insert.raw_bind_parameter(7, &attributes.note)?;
+            bind_attributes(insert, 1, attributes)?;
             self.group_bound = Some(attributes.clone());
         }
         for (row, put) in group.iter().enumerate() {
             let at = GROUP_SHARED_PARAMS + row * GROUP_ROW_PARAMS;
-            let prefix = put.identifier.lookup_hash().as_ref().map(lookup_prefix);
-            insert.raw_bind_parameter(at + 1, put.list.as_str())?;
-            insert.raw_bind_parameter(at + 2, put.identifier.kind.as_str())?;
-            insert.raw_bind_parameter(at + 3, put.identifier.value.as_str())?;
-            insert.raw_bind_parameter(at + 4, put.identifier.key as i64)?;
-            insert.raw_bind_parameter(at + 5, prefix)?;
+            bind_identity(insert, at + 1, put.list, put.identifier)?;
         }
         let inserted = insert.raw_execute()? as i64;
         // SQLite gives each new row the largest rowid plus one, so the rows this statement
@@ -524,23 +513,12 @@ impl<'a> Batch<'a> {
         identifier: &Identifier,
         attributes: &Attributes,
     ) -> Result<Option<i64>, StoreError> {
-        let prefix = identifier.lookup_hash().as_ref().map(lookup_prefix);
         let insert = &mut self.insert;
         if self.insert_bound.as_ref() != Some(attributes) {
-            insert.raw_bind_parameter(6, attributes.source.as_str())?;
-            insert.raw_bind_parameter(7, &attributes.fraud_type)?;
-            insert.raw_bind_parameter(8, f64::from(attributes.confidence))?;
-            insert.raw_bind_parameter(9, attributes.severity.as_str())?;
-            insert.raw_bind_parameter(10, &attributes.expires_at)?;
-            insert.raw_bind_parameter(11, evidence_json(&attributes.evidence))?;
-            insert.raw_bind_parameter(12, &attributes.note)?;
+            bind_attributes(insert, 6, attributes)?;
             self.insert_bound = Some(attributes.clone());
         }
-        insert.raw_bind_parameter(1, list.as_str())?;
-        insert.raw_bind_parameter(2, identifier.kind.as_str())?;
-        insert.raw_bind_parameter(3, identifier.value.as_str())?;
-        insert.raw_bind_parameter(4, identifier.key as i64)?;
-        insert.raw_bind_parameter(5, prefix)?;
+        bind_identity(insert, 1, list, identifier)?;
         let inserted = insert.raw_execute()?;
         Ok((inserted == 1).then(|| self.conn.last_insert_rowid()))
     }
@@ -642,4 +620,38 @@ impl<'a> Batch<'a> {
         ])?;
         Ok(())
     }
+}
+
+/// Binds an entry's attributes to the seven parameters from `first` on, in the order of the
+/// insert statements: source, fraud type, confidence, severity, expiry, evidence, note.
+fn bind_attributes(
+    statement: &mut rusqlite::Statement<'_>,
+    first: usize,
+    attributes: &Attributes,
+) -> Result<(), StoreError> {
+    statement.raw_bind_parameter(first, attributes.source.as_str())?;
+    statement.raw_bind_parameter(first + 1, &attributes.fraud_type)?;
+    statement.raw_bind_parameter(first + 2, f64::from(attributes.confidence))?;
+    statement.raw_bind_parameter(first + 3, attributes.severity.as_str())?;
+    statement.raw_bind_parameter(first + 4, &attributes.expires_at)?;
+    statement.raw_bind_parameter(first + 5, evidence_json(&attributes.evidence))?;
+    statement.raw_bind_parameter(first + 6, &attributes.note)?;
+    Ok(())
+}
+
+/// Binds a row's identity to the five parameters from `first` on: list, kind, value, key and
+/// lookup prefix.
+fn bind_identity(
+    statement: &mut rusqlite::Statement<'_>,
+    first: usize,
+    list: List,
+    identifier: &Identifier,
+) -> Result<(), StoreError> {
+    let prefix = identifier.lookup_hash().as_ref().map(lookup_prefix);
+    statement.raw_bind_parameter(first, list.as_str())?;
+    statement.raw_bind_parameter(first + 1, identifier.kind.as_str())?;
+    statement.raw_bind_parameter(first + 2, identifier.value.as_str())?;
+    statement.raw_bind_parameter(first + 3, identifier.key as i64)?;
+    statement.raw_bind_parameter(first + 4, prefix)?;
+    Ok(())
 }

@@ -253,7 +253,7 @@ mod tests {
     use super::*;
     use crate::sqlite::lists::apply::apply_in_order;
     use crate::sqlite::lists::read;
-    use crate::{EntryFilter, HistoryRecord};
+    use crate::{Applied, EntryFilter, HistoryRecord};
 
     fn database() -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
@@ -402,14 +402,17 @@ mod tests {
         batch
     }
 
-    #[test]
-    fn the_bulk_path_does_what_the_row_path_does() {
-        let batch = mixed_batch();
-        let mut rows = prepared();
-        let by_row = apply_in_order(&mut rows, &batch, "cli", false, None).unwrap();
-
-        for chunk_len in [batch.len(), 5, 1] {
-            let mut bulk = prepared();
+    /// Applies `batch` row by row on one fresh store and in chunks of each length on others,
+    /// and checks that both give the same outcomes, version and rows; the row path's result.
+    fn bulk_matches_rows(
+        fresh: impl Fn() -> Connection,
+        batch: &[Change],
+        chunk_lens: &[usize],
+    ) -> Applied {
+        let mut rows = fresh();
+        let by_row = apply_in_order(&mut rows, batch, "cli", false, None).unwrap();
+        for &chunk_len in chunk_lens {
+            let mut bulk = fresh();
             let mut outcomes = Vec::new();
             let version = apply_chunks(
                 &mut bulk,
@@ -428,6 +431,13 @@ mod tests {
             assert_eq!(contents(&bulk), contents(&rows), "chunks of {chunk_len}");
             assert_eq!(list_version(&bulk).unwrap(), version);
         }
+        by_row
+    }
+
+    #[test]
+    fn the_bulk_path_does_what_the_row_path_does() {
+        let batch = mixed_batch();
+        let by_row = bulk_matches_rows(prepared, &batch, &[batch.len(), 5, 1]);
         assert!(by_row.outcomes.contains(&Outcome::Forbidden));
         assert!(by_row.outcomes.contains(&Outcome::NotFound));
         assert!(by_row.outcomes.contains(&Outcome::Removed));
@@ -456,24 +466,7 @@ mod tests {
             .collect();
         batch.push(put(List::Black, &number(1010), &import));
         batch.push(replace(List::Black, &number(1200), &import));
-        let mut rows = seeded();
-        let by_row = apply_in_order(&mut rows, &batch, "cli", false, None).unwrap();
-        for chunk_len in [batch.len(), 100] {
-            let mut bulk = seeded();
-            let mut outcomes = Vec::new();
-            let version = apply_chunks(
-                &mut bulk,
-                batch.chunks(chunk_len),
-                "cli",
-                false,
-                |_, applied| outcomes.extend(applied),
-                None,
-            )
-            .unwrap();
-            assert_eq!(outcomes, by_row.outcomes, "chunks of {chunk_len}");
-            assert_eq!(version, by_row.version);
-            assert_eq!(contents(&bulk), contents(&rows), "chunks of {chunk_len}");
-        }
+        let by_row = bulk_matches_rows(seeded, &batch, &[batch.len(), 100]);
         let added = by_row.outcomes.iter().filter(|o| **o == Outcome::Added);
         // the new rows and the revived tombstone
         assert_eq!(added.count(), 299);
