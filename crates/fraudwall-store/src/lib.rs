@@ -7,6 +7,7 @@
 //! crate is the only one that knows SQL.
 
 mod audit;
+mod cases;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod error;
@@ -17,6 +18,7 @@ mod time_text;
 mod token;
 
 pub use audit::{AuditEntry, AuditEvent, AuditReport, ChainBreak, GENESIS_HASH};
+pub use cases::{CaseIdentifier, CaseProgress, CaseRecord, CaseVersion, LinkCut, NewCase};
 pub use error::StoreError;
 pub use evidence::{EvidenceClass, EvidenceRecord, NewEvidence, UnknownEvidenceClass};
 pub use lists::{Applied, ChangeCursor, EntryFilter, Expired, HashMatch, HistoryRecord, LiveRow};
@@ -34,9 +36,15 @@ pub use time::OffsetDateTime;
 /// backend can be written, and checked by the conformance suite, area by area. Policy (which
 /// entry wins, who may touch official entries, how versions are numbered) is decided above the
 /// backend's primitives, never inside one backend's SQL alone.
-pub trait Store: TokenStore + AuditStore + ConfigStore + ListStore + EvidenceStore {}
+pub trait Store:
+    TokenStore + AuditStore + ConfigStore + ListStore + EvidenceStore + CaseStore
+{
+}
 
-impl<T> Store for T where T: TokenStore + AuditStore + ConfigStore + ListStore + EvidenceStore {}
+impl<T> Store for T where
+    T: TokenStore + AuditStore + ConfigStore + ListStore + EvidenceStore + CaseStore
+{
+}
 
 /// API tokens, kept only as hashes.
 pub trait TokenStore: Send + Sync + 'static {
@@ -179,4 +187,40 @@ pub trait EvidenceStore: Send + Sync + 'static {
         since: OffsetDateTime,
         visit: &mut dyn FnMut(&EvidenceRecord),
     ) -> Result<(), StoreError>;
+}
+
+/// Victims' cases, the identifiers they name, their versions, and cuts of wrong links.
+pub trait CaseStore: Send + Sync + 'static {
+    /// Files a case with its identifiers, unless a case with the same fingerprint exists;
+    /// returns the case and whether it is new.
+    fn insert_case(
+        &self,
+        case: &NewCase,
+        now: OffsetDateTime,
+    ) -> Result<(CaseRecord, bool), StoreError>;
+    fn case(&self, id: i64) -> Result<Option<CaseRecord>, StoreError>;
+    /// The cases with these ids that exist, in the order given.
+    fn cases(&self, ids: &[i64]) -> Result<Vec<CaseRecord>, StoreError>;
+    /// Records a case's progress if it is still at `expected_version`; `None` if it is not.
+    fn update_case(
+        &self,
+        id: i64,
+        expected_version: i64,
+        progress: &CaseProgress,
+        by: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<CaseRecord>, StoreError>;
+    /// Every version of a case's progress, oldest first.
+    fn case_versions(&self, id: i64) -> Result<Vec<CaseVersion>, StoreError>;
+    fn case_identifiers(&self, id: i64) -> Result<Vec<CaseIdentifier>, StoreError>;
+    /// Every case with its identifiers, in id order, from one snapshot.
+    fn scan_cases(
+        &self,
+        visit: &mut dyn FnMut(&CaseRecord, &[CaseIdentifier]),
+    ) -> Result<(), StoreError>;
+    /// Records a cut; false if that cut exists already.
+    fn add_link_cut(&self, cut: &LinkCut) -> Result<bool, StoreError>;
+    /// Undoes a cut; false if there was none.
+    fn remove_link_cut(&self, case_id: i64, link_key: u64) -> Result<bool, StoreError>;
+    fn link_cuts(&self) -> Result<Vec<LinkCut>, StoreError>;
 }

@@ -16,6 +16,7 @@
 //! backend keeps its promises (triggers, query plans, migrations) is tested next to it.
 
 pub mod audit;
+pub mod cases;
 pub mod config;
 pub mod evidence;
 pub mod lists;
@@ -80,6 +81,11 @@ macro_rules! conformance_tests {
             }
             lists_model {
                 the_live_set_follows_a_model,
+            }
+            cases {
+                a_case_is_filed_once_per_fingerprint_and_read_back,
+                a_case_moves_on_only_from_the_version_read,
+                cases_scan_in_id_order_with_their_identifiers_and_cuts_are_kept,
             }
             evidence {
                 evidence_is_read_per_identifier_and_streamed_by_time,
@@ -150,13 +156,14 @@ pub fn run<Takes>(backend: &dyn Backend, case: impl Case<Takes>) {
 
 /// The cases of each area, read from its source: every top-level `pub fn` of an area module is
 /// a case.
-const AREAS: [(&str, &str); 6] = [
+const AREAS: [(&str, &str); 7] = [
     ("tokens", include_str!("tokens.rs")),
     ("audit", include_str!("audit.rs")),
     ("config", include_str!("config.rs")),
     ("lists", include_str!("lists.rs")),
     ("lists_model", include_str!("lists_model.rs")),
     ("evidence", include_str!("evidence.rs")),
+    ("cases", include_str!("cases.rs")),
 ];
 
 /// Fails when a case exists that [`conformance_tests!`](crate::conformance_tests) does not run,

@@ -152,6 +152,74 @@ const MIGRATIONS: &[Migration] = &[
         BEGIN SELECT RAISE(ABORT, 'list history is append-only'); END;
     "#,
     ),
+    // cases, the identifiers they name, their versions, and cuts of wrong links
+    Migration::Sql(
+        r#"
+    CREATE TABLE cases (
+        id              INTEGER PRIMARY KEY,
+        fingerprint     TEXT    NOT NULL UNIQUE,
+        fraud_type      TEXT    NOT NULL,
+        reported_at     TEXT    NOT NULL,
+        victim_phone    TEXT    NOT NULL,
+        victim_key      INTEGER NOT NULL,
+        territory       TEXT,
+        loss_cents      INTEGER NOT NULL,
+        currency        TEXT    NOT NULL,
+        report          TEXT    NOT NULL,
+        filed_by        TEXT    NOT NULL,
+        org             TEXT,
+        status          TEXT    NOT NULL,
+        suspects        TEXT    NOT NULL,
+        arrests         INTEGER NOT NULL,
+        recovered_cents INTEGER NOT NULL,
+        note            TEXT,
+        version         INTEGER NOT NULL,
+        filed_at        TEXT    NOT NULL,
+        updated_at      TEXT    NOT NULL
+    );
+    CREATE INDEX cases_by_territory ON cases (territory, id);
+
+    CREATE TABLE case_identifiers (
+        case_id     INTEGER NOT NULL REFERENCES cases (id),
+        kind        TEXT    NOT NULL,
+        value       TEXT    NOT NULL,
+        key         INTEGER NOT NULL,
+        link_key    INTEGER NOT NULL,
+        role        TEXT    NOT NULL,
+        time        TEXT
+    );
+    CREATE INDEX case_identifiers_by_case ON case_identifiers (case_id);
+    CREATE INDEX case_identifiers_by_identifier ON case_identifiers (kind, key);
+
+    CREATE TABLE case_versions (
+        case_id         INTEGER NOT NULL REFERENCES cases (id),
+        version         INTEGER NOT NULL,
+        status          TEXT    NOT NULL,
+        suspects        TEXT    NOT NULL,
+        arrests         INTEGER NOT NULL,
+        recovered_cents INTEGER NOT NULL,
+        note            TEXT,
+        by              TEXT    NOT NULL,
+        at              TEXT    NOT NULL,
+        PRIMARY KEY (case_id, version)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER case_versions_are_append_only_update BEFORE UPDATE ON case_versions
+        BEGIN SELECT RAISE(ABORT, 'case versions are append-only'); END;
+    CREATE TRIGGER case_versions_are_append_only_delete BEFORE DELETE ON case_versions
+        BEGIN SELECT RAISE(ABORT, 'case versions are append-only'); END;
+
+    CREATE TABLE link_cuts (
+        case_id     INTEGER NOT NULL REFERENCES cases (id),
+        link_key    INTEGER NOT NULL,
+        kind        TEXT    NOT NULL,
+        value       TEXT    NOT NULL,
+        by          TEXT    NOT NULL,
+        at          TEXT    NOT NULL,
+        reason      TEXT,
+        UNIQUE (case_id, link_key)
+    );
+    "#,
+    ),
 ];
 
 /// The hash-prefix lookup sorts millions of entries by their lookup hash. An index of 32-byte

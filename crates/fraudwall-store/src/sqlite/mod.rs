@@ -3,6 +3,7 @@
 //! All writes go through one writer connection, which is what SQLite allows anyway; reads use a
 //! second connection so that a long read (verifying the audit chain) never waits on a write.
 
+mod cases;
 mod evidence;
 mod lists;
 mod migrations;
@@ -17,10 +18,10 @@ use crate::audit::{chain_hash, verify_chain};
 use time::OffsetDateTime;
 
 use crate::{
-    Applied, AuditEntry, AuditEvent, AuditReport, AuditStore, ChangeCursor, ConfigStore,
-    EntryFilter, EvidenceRecord, EvidenceStore, Expired, GENESIS_HASH, HashMatch, HistoryRecord,
-    ListStore, LiveRow, NewEvidence, NewToken, StoreError, TokenHash, TokenRecord, TokenStore,
-    time_text,
+    Applied, AuditEntry, AuditEvent, AuditReport, AuditStore, CaseIdentifier, CaseProgress,
+    CaseRecord, CaseStore, CaseVersion, ChangeCursor, ConfigStore, EntryFilter, EvidenceRecord,
+    EvidenceStore, Expired, GENESIS_HASH, HashMatch, HistoryRecord, LinkCut, ListStore, LiveRow,
+    NewCase, NewEvidence, NewToken, StoreError, TokenHash, TokenRecord, TokenStore, time_text,
 };
 
 pub const DATABASE_FILE: &str = "fraudwall.db";
@@ -487,6 +488,62 @@ impl ListStore for SqliteStore {
         limit: usize,
     ) -> Result<Vec<HashMatch>, StoreError> {
         lists::read::by_hash_prefix(&self.read(), prefix, &time_text::format(now), limit)
+    }
+}
+
+impl CaseStore for SqliteStore {
+    fn insert_case(
+        &self,
+        case: &NewCase,
+        now: OffsetDateTime,
+    ) -> Result<(CaseRecord, bool), StoreError> {
+        cases::insert(&mut self.write(), case, now)
+    }
+
+    fn case(&self, id: i64) -> Result<Option<CaseRecord>, StoreError> {
+        cases::by_id(&self.read(), id)
+    }
+
+    fn cases(&self, ids: &[i64]) -> Result<Vec<CaseRecord>, StoreError> {
+        cases::by_ids(&self.read(), ids)
+    }
+
+    fn update_case(
+        &self,
+        id: i64,
+        expected_version: i64,
+        progress: &CaseProgress,
+        by: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<CaseRecord>, StoreError> {
+        cases::update(&mut self.write(), id, expected_version, progress, by, now)
+    }
+
+    fn case_versions(&self, id: i64) -> Result<Vec<CaseVersion>, StoreError> {
+        cases::versions(&self.read(), id)
+    }
+
+    fn case_identifiers(&self, id: i64) -> Result<Vec<CaseIdentifier>, StoreError> {
+        cases::identifiers(&self.read(), id)
+    }
+
+    fn scan_cases(
+        &self,
+        visit: &mut dyn FnMut(&CaseRecord, &[CaseIdentifier]),
+    ) -> Result<(), StoreError> {
+        cases::scan(&mut self.read(), visit)
+    }
+
+    fn add_link_cut(&self, cut: &LinkCut) -> Result<bool, StoreError> {
+        cases::add_cut(&mut self.write(), cut)
+    }
+
+    fn remove_link_cut(&self, case_id: i64, link_key: u64) -> Result<bool, StoreError> {
+        cases::remove_cut(&mut self.write(), case_id, link_key)
+    }
+
+    fn link_cuts(&self) -> Result<Vec<LinkCut>, StoreError> {
+        cases::cuts(&self.read())
     }
 }
 
