@@ -10,9 +10,11 @@ use fraudwall_lists::entry::{Entry, Kind, List};
 use fraudwall_lists::import::Format;
 use fraudwall_rules::{DryRun, Engine, RuleSet};
 use fraudwall_store::{
-    AuditEntry, ChangeCursor, HashMatch, HistoryRecord, NewToken, Store, TokenRecord,
+    AuditEntry, CaseIdentifier, CaseRecord, CaseVersion, ChangeCursor, HashMatch, HistoryRecord,
+    NewToken, Store, TokenRecord,
 };
 
+use crate::cases::{CaseDraft, CaseLinks, CutReport, LinkedView, ProgressDraft};
 use crate::error::AppError;
 use crate::evidence::{EvidenceDraft, EvidenceResult};
 use crate::export::{ChangesPage, ExportError};
@@ -25,7 +27,7 @@ use crate::reputation::{PassReport, ReputationJob};
 use crate::snapshots::SnapshotKeeper;
 use crate::tokens::TokenIndex;
 use crate::witness::{Witness, WitnessFiles};
-use crate::{audit, evidence, export, lists, rules, setup, snapshots, tokens, witness};
+use crate::{audit, cases, evidence, export, lists, rules, setup, snapshots, tokens, witness};
 
 /// How a node runs; the server reads it from its configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +65,7 @@ pub struct App {
     recent: RecentEvents,
     witness: Option<Arc<Witness>>,
     evidence_limiter: RateLimiter,
+    cases: CaseLinks,
     runner: JobRunner,
 }
 
@@ -85,6 +88,7 @@ impl App {
         let rules = rules::load_active(store.as_ref())?;
         let model = setup::load_model(&settings.model)?;
         let snapshot = snapshots::build_snapshot(store.as_ref())?;
+        let cases = CaseLinks::load(store.as_ref())?;
         let engine = Arc::new(ArcSwap::from_pointee(Engine::new(
             snapshot,
             Arc::new(rules),
@@ -144,6 +148,7 @@ impl App {
             recent: RecentEvents::new(RECENT_EVENTS),
             witness,
             evidence_limiter: RateLimiter::new("evidence items", settings.evidence_rates),
+            cases,
             runner,
         })
     }
@@ -304,6 +309,86 @@ impl App {
         if changed {
             self.snapshots.changed();
         }
+    }
+
+    // cases and their links
+
+    /// Files a victim's case and links it; `(id, created)`, false when the same report was
+    /// filed before.
+    pub fn file_case(&self, principal: &Principal, draft: &CaseDraft) -> Result<(i64, bool), AppError> {
+        let engine = self.engine.load();
+        cases::file(
+            self.store.as_ref(),
+            &self.cases,
+            &self.normalizer,
+            engine.snapshot(),
+            principal,
+            draft,
+        )
+    }
+
+    pub fn case(
+        &self,
+        principal: &Principal,
+        id: i64,
+    ) -> Result<(CaseRecord, Vec<CaseIdentifier>, Vec<CaseVersion>), AppError> {
+        cases::get(self.store.as_ref(), principal, id)
+    }
+
+    pub fn linked_cases(
+        &self,
+        principal: &Principal,
+        id: i64,
+        max_cases: usize,
+    ) -> Result<LinkedView, AppError> {
+        cases::linked(self.store.as_ref(), &self.cases, principal, id, max_cases)
+    }
+
+    pub fn cut_link(
+        &self,
+        principal: &Principal,
+        id: i64,
+        kind: Kind,
+        value: &str,
+        reason: Option<String>,
+    ) -> Result<CutReport, AppError> {
+        cases::cut(
+            self.store.as_ref(),
+            &self.cases,
+            &self.normalizer,
+            principal,
+            id,
+            kind,
+            value,
+            reason,
+        )
+    }
+
+    pub fn restore_link(
+        &self,
+        principal: &Principal,
+        id: i64,
+        kind: Kind,
+        value: &str,
+    ) -> Result<u32, AppError> {
+        cases::restore(
+            self.store.as_ref(),
+            &self.cases,
+            &self.normalizer,
+            principal,
+            id,
+            kind,
+            value,
+        )
+    }
+
+    pub fn progress_case(
+        &self,
+        principal: &Principal,
+        id: i64,
+        draft: ProgressDraft,
+    ) -> Result<CaseRecord, AppError> {
+        cases::progress(self.store.as_ref(), principal, id, draft)
     }
 
     // evidence and reputation

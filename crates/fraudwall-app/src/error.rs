@@ -28,6 +28,10 @@ pub enum ErrorKind {
     RateLimited {
         retry_after_s: u32,
     },
+    /// Several fields of one record are wrong; each is named in [`AppError::fields`].
+    InvalidFields,
+    /// The record changed since the caller read it, or is already in the state asked for.
+    Conflict,
     /// The store failed; the message is for the log, not the caller.
     Store,
     /// The server's own failure: a file, a thread.
@@ -39,6 +43,26 @@ pub enum ErrorKind {
 pub struct AppError {
     pub kind: ErrorKind,
     pub message: String,
+    /// With [`ErrorKind::InvalidFields`]: each field in error, with its own code.
+    pub fields: Vec<FieldError>,
+}
+
+/// One field of a record in error: where (`contacts[2].value`), a stable code, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
 }
 
 impl AppError {
@@ -46,6 +70,17 @@ impl AppError {
         AppError {
             kind,
             message: message.into(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// A record with these fields in error.
+    pub fn fields(fields: Vec<FieldError>) -> AppError {
+        let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+        AppError {
+            kind: ErrorKind::InvalidFields,
+            message: format!("invalid fields: {}", names.join(", ")),
+            fields,
         }
     }
 
@@ -67,6 +102,8 @@ impl AppError {
             ErrorKind::UnknownFraudType => "unknown_fraud_type",
             ErrorKind::FieldTooLong => "field_too_long",
             ErrorKind::RateLimited { .. } => "rate_limited",
+            ErrorKind::InvalidFields => "invalid_fields",
+            ErrorKind::Conflict => "conflict",
             ErrorKind::Store => "store_unavailable",
             ErrorKind::Internal => "internal",
         }

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod cases;
 pub mod error;
 pub mod evidence;
 pub mod export;
@@ -25,14 +26,15 @@ pub mod tokens;
 pub mod witness;
 
 pub use app::{App, Settings};
-pub use error::{AppError, ErrorKind};
+pub use error::{AppError, ErrorKind, FieldError};
 pub use principal::{Owner, Principal, Scope};
 
 /// The store's records and names the adapters show, re-exported so that adapters depend on this
 /// crate alone for them.
 pub mod records {
     pub use fraudwall_store::{
-        AuditEntry, AuditReport, ChainBreak, ChangeCursor, EvidenceClass, HashMatch, HistoryRecord,
+        AuditEntry, AuditReport, CaseIdentifier, CaseRecord, CaseVersion, ChainBreak, ChangeCursor,
+        EvidenceClass, HashMatch, HistoryRecord,
         NewToken, OffsetDateTime, Role, SqliteStore, Store, StoreError, TokenRecord,
         UnknownEvidenceClass, UnknownRole,
     };

@@ -58,6 +58,9 @@ error_codes! {
     BatchTooLarge => ("batch_too_large", BAD_REQUEST, true),
     InvalidParameter => ("invalid_parameter", BAD_REQUEST, true),
     NotFound => ("not_found", NOT_FOUND, true),
+    Conflict => ("conflict", CONFLICT, true),
+    // a record with fields in error, each named with its own code
+    InvalidFields => ("invalid_fields", UNPROCESSABLE_ENTITY, true),
     ForbiddenOfficial => ("forbidden_official", FORBIDDEN, true),
     ForbiddenScope => ("forbidden_scope", FORBIDDEN, true),
     // one item of evidence
@@ -113,12 +116,26 @@ pub struct ErrorDetail {
     pub code: &'static str,
     /// Human-readable, lowercase explanation. Not stable: match on `code`.
     pub message: String,
+    /// With `invalid_fields`: each field in error, with its own code.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldErrorBody>,
+}
+
+/// One field in error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldErrorBody {
+    /// Where: `victim.phone`, `contacts[2].value`.
+    pub field: String,
+    /// Stable snake_case code: `phone_too_short`, `unknown_fraud_type`, `invalid_time`, …
+    pub code: &'static str,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub code: Code,
     pub message: String,
+    pub fields: Vec<FieldErrorBody>,
     /// Seconds to wait before trying again, sent as `Retry-After`.
     pub retry_after_s: Option<u32>,
 }
@@ -128,6 +145,7 @@ impl ApiError {
         ApiError {
             code,
             message: message.into(),
+            fields: Vec::new(),
             retry_after_s: None,
         }
     }
@@ -141,6 +159,7 @@ impl ApiError {
         ErrorDetail {
             code: self.code.name(),
             message: self.message.clone(),
+            fields: self.fields.clone(),
         }
     }
 }
@@ -156,6 +175,22 @@ impl From<fraudwall_app::AppError> for ApiError {
             K::ForbiddenOfficial => Code::ForbiddenOfficial,
             K::ForbiddenScope => Code::ForbiddenScope,
             K::NotFound => Code::NotFound,
+            K::Conflict => Code::Conflict,
+            K::InvalidFields => {
+                let fields = err
+                    .fields
+                    .iter()
+                    .map(|f| FieldErrorBody {
+                        field: f.field.clone(),
+                        code: f.code,
+                        message: f.message.clone(),
+                    })
+                    .collect();
+                return ApiError {
+                    fields,
+                    ..ApiError::new(Code::InvalidFields, err.message)
+                };
+            }
             K::UnsupportedKind => Code::UnsupportedKind,
             K::TimeInFuture => Code::TimeInFuture,
             K::UnknownFraudType => Code::UnknownFraudType,
@@ -193,6 +228,7 @@ impl ApiError {
             error: ErrorDetail {
                 code: err.code(),
                 message: err.message.clone(),
+                fields: Vec::new(),
             },
         }
     }

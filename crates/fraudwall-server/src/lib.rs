@@ -173,6 +173,14 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/rules/dry-run", post(routes::rules::dry_run))
         .route("/v1/rules/signals", get(routes::rules::signals))
         .route("/v1/evidence", post(routes::evidence::post))
+        .route("/v1/cases", post(routes::cases::file))
+        .route(
+            "/v1/cases/{id}",
+            get(routes::cases::get).patch(routes::cases::patch),
+        )
+        .route("/v1/cases/{id}/linked", get(routes::cases::linked))
+        .route("/v1/cases/{id}/links/cut", post(routes::cases::cut))
+        .route("/v1/cases/{id}/links/restore", post(routes::cases::restore))
         .route("/v1/reputation/run", post(routes::evidence::run_reputation))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -45,6 +45,12 @@ use fraudwall_app::records::Role;
         routes::rules::signals,
         routes::evidence::post,
         routes::evidence::run_reputation,
+        routes::cases::file,
+        routes::cases::get,
+        routes::cases::patch,
+        routes::cases::linked,
+        routes::cases::cut,
+        routes::cases::restore,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -56,6 +62,7 @@ use fraudwall_app::records::Role;
         (name = "lists", description = "black, gray and white lists: entries, files, the change feed, hash-prefix lookup"),
         (name = "rules", description = "the rule set behind decisions: read, replace, dry-run"),
         (name = "reputation", description = "evidence about identifiers, and the job that lists them and derives ranges from it"),
+        (name = "cases", description = "victims' cases, and the clusters they link into through shared identifiers"),
     )
 )]
 struct ApiDoc;

@@ -32,6 +32,10 @@ const ADMIN_ONLY: &[Role] = &[Admin];
 const CURATORS: &[Role] = &[Admin, Analyst];
 /// Operators' and banks' nodes follow the lists to decide locally.
 const LIST_READERS: &[Role] = &[Admin, Analyst, Telco, Bank];
+/// Who files victims' cases: stations take the reports, banks and operators forward them.
+const CASE_FILERS: &[Role] = &[Admin, Analyst, Station, Bank, Telco];
+/// Who reads and moves cases on; a station within its territory.
+const INVESTIGATORS: &[Role] = &[Admin, Analyst, Station];
 /// Everyone who sees fraud first-hand: each token counts as one source of evidence.
 const WITNESSES: &[Role] = &[Admin, Analyst, Station, Telco, Bank, Reporter];
 
@@ -72,6 +76,12 @@ pub const PERMISSIONS: &[RoutePermission] = &[
     route("GET", "/v1/rules/signals", Access::Roles(CURATORS)),
     route("POST", "/v1/evidence", Access::Roles(WITNESSES)),
     route("POST", "/v1/reputation/run", Access::Roles(ADMIN_ONLY)),
+    route("POST", "/v1/cases", Access::Roles(CASE_FILERS)),
+    route("GET", "/v1/cases/{id}", Access::Roles(INVESTIGATORS)),
+    route("PATCH", "/v1/cases/{id}", Access::Roles(INVESTIGATORS)),
+    route("GET", "/v1/cases/{id}/linked", Access::Roles(INVESTIGATORS)),
+    route("POST", "/v1/cases/{id}/links/cut", Access::Roles(CURATORS)),
+    route("POST", "/v1/cases/{id}/links/restore", Access::Roles(CURATORS)),
 ];
 
 const fn route(method: &'static str, path: &'static str, access: Access) -> RoutePermission {

@@ -305,6 +305,7 @@ pub async fn decide(
                         error: ErrorDetail {
                             code: err.code.name(),
                             message: err.message,
+                            fields: Vec::new(),
                         },
                     };
                     write_json(&mut out, &body);

@@ -1,4 +1,5 @@
 pub mod audit;
+pub mod cases;
 pub mod decisions;
 pub mod evidence;
 pub mod jobs;
