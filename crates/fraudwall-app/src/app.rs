@@ -315,7 +315,11 @@ impl App {
 
     /// Files a victim's case and links it; `(id, created)`, false when the same report was
     /// filed before.
-    pub fn file_case(&self, principal: &Principal, draft: &CaseDraft) -> Result<(i64, bool), AppError> {
+    pub fn file_case(
+        &self,
+        principal: &Principal,
+        draft: &CaseDraft,
+    ) -> Result<(i64, bool), AppError> {
         let engine = self.engine.load();
         cases::file(
             self.store.as_ref(),

@@ -8,9 +8,7 @@ use fraudwall_cases::{CaseInput, ClusterSummary, LinkKey, Linker, Occurrence, Ro
 use fraudwall_ids::phone::PhoneNormalizer;
 use fraudwall_lists::entry::{Identifier, Kind, List};
 use fraudwall_lists::snapshot::Snapshot;
-use fraudwall_store::{
-    CaseIdentifier, CaseRecord, CaseVersion, LinkCut, NewCase, Role, Store,
-};
+use fraudwall_store::{CaseIdentifier, CaseRecord, CaseVersion, LinkCut, NewCase, Role, Store};
 use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -28,7 +26,13 @@ const COMMON_HOSTS: &str = include_str!("../data/common_hosts.txt");
 
 /// The roles that file cases: stations take victims' reports, the centre's analysts enter
 /// them, banks and operators forward them.
-const FILERS: [Role; 5] = [Role::Admin, Role::Analyst, Role::Station, Role::Bank, Role::Telco];
+const FILERS: [Role; 5] = [
+    Role::Admin,
+    Role::Analyst,
+    Role::Station,
+    Role::Bank,
+    Role::Telco,
+];
 /// The roles that judge links.
 const LINK_JUDGES: [Role; 2] = [Role::Admin, Role::Analyst];
 /// The roles that investigate.
@@ -498,7 +502,11 @@ pub fn file(
     audit::record(
         store,
         principal,
-        if created { "case.file" } else { "case.file_again" },
+        if created {
+            "case.file"
+        } else {
+            "case.file_again"
+        },
         &format!("case:{}", record.id),
         serde_json::json!({"fraud_type": record.fraud_type, "territory": record.territory,
             "identifiers": case.identifiers.len()}),
@@ -552,9 +560,9 @@ pub fn linked(
     read_case(store, principal, id)?;
     let (cluster, summary, members) = {
         let linker = links.lock();
-        let case = linker
-            .case(id as u64)
-            .ok_or_else(|| AppError::new(ErrorKind::NotFound, format!("case {id} is not linked")))?;
+        let case = linker.case(id as u64).ok_or_else(|| {
+            AppError::new(ErrorKind::NotFound, format!("case {id} is not linked"))
+        })?;
         let cluster = linker.external(linker.cluster(case)) as i64;
         let summary = linker.summary(case);
         let members: Vec<i64> = linker
@@ -615,7 +623,11 @@ pub fn linked(
 }
 
 /// The canonical value behind a link key, as the case that named it wrote it.
-fn identifier_value(store: &dyn Store, case: i64, key: LinkKey) -> Result<Option<String>, AppError> {
+fn identifier_value(
+    store: &dyn Store,
+    case: i64,
+    key: LinkKey,
+) -> Result<Option<String>, AppError> {
     Ok(store
         .case_identifiers(case)?
         .into_iter()

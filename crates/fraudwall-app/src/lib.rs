@@ -34,8 +34,7 @@ pub use principal::{Owner, Principal, Scope};
 pub mod records {
     pub use fraudwall_store::{
         AuditEntry, AuditReport, CaseIdentifier, CaseRecord, CaseVersion, ChainBreak, ChangeCursor,
-        EvidenceClass, HashMatch, HistoryRecord,
-        NewToken, OffsetDateTime, Role, SqliteStore, Store, StoreError, TokenRecord,
-        UnknownEvidenceClass, UnknownRole,
+        EvidenceClass, HashMatch, HistoryRecord, NewToken, OffsetDateTime, Role, SqliteStore,
+        Store, StoreError, TokenRecord, UnknownEvidenceClass, UnknownRole,
     };
 }

@@ -81,7 +81,11 @@ pub const PERMISSIONS: &[RoutePermission] = &[
     route("PATCH", "/v1/cases/{id}", Access::Roles(INVESTIGATORS)),
     route("GET", "/v1/cases/{id}/linked", Access::Roles(INVESTIGATORS)),
     route("POST", "/v1/cases/{id}/links/cut", Access::Roles(CURATORS)),
-    route("POST", "/v1/cases/{id}/links/restore", Access::Roles(CURATORS)),
+    route(
+        "POST",
+        "/v1/cases/{id}/links/restore",
+        Access::Roles(CURATORS),
+    ),
 ];
 
 const fn route(method: &'static str, path: &'static str, access: Access) -> RoutePermission {

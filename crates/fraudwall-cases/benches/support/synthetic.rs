@@ -27,7 +27,10 @@ impl Cases {
 
     /// At most how many distinct identifiers the cases so far name (a store counts them
     /// exactly; this is close enough to size tables).
-    #[allow(dead_code, reason = "the relink example sizes its tables with it, the bench does not")]
+    #[allow(
+        dead_code,
+        reason = "the relink example sizes its tables with it, the bench does not"
+    )]
     pub fn identifier_bound(&self) -> usize {
         ((self.fresh - (1 << 40)) + self.gangs * 64 + 1_000_000) as usize
     }

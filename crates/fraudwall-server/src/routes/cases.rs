@@ -53,7 +53,10 @@ pub struct ContactInput {
     /// RFC 3339, if the victim knows.
     pub time: Option<String>,
     /// How the contact came (a call, a chat); accepted, not used for linking.
-    #[allow(dead_code, reason = "accepted so that reports carrying it are not refused")]
+    #[allow(
+        dead_code,
+        reason = "accepted so that reports carrying it are not refused"
+    )]
     pub how: Option<String>,
 }
 
@@ -67,7 +70,10 @@ pub struct PaymentInput {
     pub currency: String,
     pub time: Option<String>,
     /// The victim's own account: never a link, so not kept.
-    #[allow(dead_code, reason = "accepted so that reports carrying it are not refused")]
+    #[allow(
+        dead_code,
+        reason = "accepted so that reports carrying it are not refused"
+    )]
     pub from_account: Option<String>,
 }
 
@@ -88,9 +94,15 @@ pub struct PostCase {
     #[serde(default)]
     pub payments: Vec<PaymentInput>,
     /// The filer's own reference and filing time; the server numbers and times its cases.
-    #[allow(dead_code, reason = "accepted so that reports carrying it are not refused")]
+    #[allow(
+        dead_code,
+        reason = "accepted so that reports carrying it are not refused"
+    )]
     pub id: Option<String>,
-    #[allow(dead_code, reason = "accepted so that reports carrying it are not refused")]
+    #[allow(
+        dead_code,
+        reason = "accepted so that reports carrying it are not refused"
+    )]
     pub filed_at: Option<String>,
 }
 
