@@ -386,6 +386,11 @@ impl App {
         )
     }
 
+    /// Every case's id with its cluster's id.
+    pub fn case_clusters(&self) -> Vec<(i64, i64)> {
+        self.cases.clusters()
+    }
+
     pub fn progress_case(
         &self,
         principal: &Principal,

@@ -158,6 +158,19 @@ impl CaseLinks {
         })
     }
 
+    /// Every case's id with its cluster's id, for measuring the clusters against a truth.
+    pub fn clusters(&self) -> Vec<(i64, i64)> {
+        let linker = self.lock();
+        (0..linker.cases() as u32)
+            .map(|case| {
+                (
+                    linker.external(case) as i64,
+                    linker.external(linker.cluster(case)) as i64,
+                )
+            })
+            .collect()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Linker> {
         // a panic while linking leaves the linker as it was between two whole operations
         self.linker.lock().unwrap_or_else(|p| p.into_inner())

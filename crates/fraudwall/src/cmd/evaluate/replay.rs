@@ -1,10 +1,12 @@
 //! Feeding a scenario through a fresh node's application layer, in time order.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use fraudwall_app::cases::{CaseDraft, ContactDraft, PaymentDraft};
 use fraudwall_app::evidence::EvidenceDraft;
 use fraudwall_app::lists::{EntryDraft, ImportRequest};
 use fraudwall_app::ratelimit::Rates;
@@ -18,7 +20,9 @@ use fraudwall_server::wire::parse_event;
 use fraudwall_sim::separability::Observer;
 use serde::Deserialize;
 use serde_json::json;
+use time::format_description::well_known::Rfc3339;
 
+use super::linking::Linking;
 use super::report::{Channel, Report};
 use super::scenario::{Item, Scenario};
 use super::truth::Truth;
@@ -59,6 +63,8 @@ struct Replay<'a> {
     /// Scenario times are moved by this many seconds so that the scenario ends now: evidence
     /// keeps its age relative to the replay's clock, and none is in the future.
     shift: i64,
+    /// The node's case id of each scenario case filed.
+    case_ids: Vec<(i64, String)>,
 }
 
 #[derive(Deserialize)]
@@ -84,6 +90,9 @@ struct RecordLine<'a> {
 struct CaseLine {
     id: String,
     fraud_type: Option<String>,
+    reported_at: String,
+    victim: Victim,
+    loss: Money,
     #[serde(default)]
     contacts: Vec<Contact>,
     #[serde(default)]
@@ -91,14 +100,30 @@ struct CaseLine {
 }
 
 #[derive(Deserialize)]
+struct Victim {
+    phone: String,
+    territory: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Money {
+    amount: f64,
+    currency: String,
+}
+
+#[derive(Deserialize)]
 struct Contact {
     kind: String,
     value: String,
+    time: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct Payment {
     to_account: String,
+    amount: f64,
+    currency: String,
+    time: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -141,6 +166,7 @@ impl<'a> Replay<'a> {
                     .collect(),
             ),
             shift,
+            case_ids: Vec::new(),
             observer: Observer::default(),
         }
     }
@@ -176,6 +202,7 @@ impl<'a> Replay<'a> {
         }
         self.report.seconds = started.elapsed().as_secs_f64();
         self.read_sim_ages()?;
+        self.report.linking = self.linking();
         self.report.baseline = self.observer.number_rules(&self.truth.fraud_numbers());
         self.report
             .baseline
@@ -318,11 +345,73 @@ impl<'a> Replay<'a> {
 
     /// What an analyst lists black from a victim's report: every number, link, app and
     /// account in it, as the case's.
+    /// The clusters of the cases filed, against the gangs behind them.
+    fn linking(&self) -> Linking {
+        let clusters: HashMap<i64, i64> = self.app.case_clusters().into_iter().collect();
+        let scored: Vec<(i64, &str)> = self
+            .case_ids
+            .iter()
+            .filter_map(|(id, scenario_id)| {
+                Some((*clusters.get(id)?, self.truth.case_gang(scenario_id)?))
+            })
+            .collect();
+        Linking::score(&scored)
+    }
+
+    /// A scenario time moved to the replay's clock.
+    fn shifted(&self, text: &str) -> Option<String> {
+        let at = OffsetDateTime::parse(text, &Rfc3339).ok()?;
+        (at + time::Duration::seconds(self.shift))
+            .format(&Rfc3339)
+            .ok()
+    }
+
+    /// Files the case with the node, which links it to the cases before it.
+    fn link_case(&mut self, case: &CaseLine) -> anyhow::Result<()> {
+        let draft = CaseDraft {
+            fraud_type: case
+                .fraud_type
+                .clone()
+                .unwrap_or_else(|| "other".to_owned()),
+            reported_at: self.shifted(&case.reported_at).unwrap_or_default(),
+            victim_phone: case.victim.phone.clone(),
+            territory: case.victim.territory.clone(),
+            loss_amount: case.loss.amount,
+            loss_currency: case.loss.currency.clone(),
+            contacts: case
+                .contacts
+                .iter()
+                .map(|c| ContactDraft {
+                    kind: c.kind.clone(),
+                    value: c.value.clone(),
+                    time: c.time.as_deref().and_then(|t| self.shifted(t)),
+                })
+                .collect(),
+            payments: case
+                .payments
+                .iter()
+                .map(|p| PaymentDraft {
+                    to_account: p.to_account.clone(),
+                    amount: p.amount,
+                    currency: p.currency.clone(),
+                    time: p.time.as_deref().and_then(|t| self.shifted(t)),
+                })
+                .collect(),
+        };
+        match self.app.file_case(&self.analyst, &draft) {
+            Ok((id, _)) => self.case_ids.push((id, case.id.clone())),
+            Err(err) => tracing::warn!(case = %case.id, error = %err, "case not filed"),
+        }
+        Ok(())
+    }
+
     fn file_case(&mut self, line: &str) -> anyhow::Result<bool> {
         let case: CaseLine = serde_json::from_str(line)?;
         self.report.cases += 1;
+        self.link_case(&case)?;
         let fraud_type = case
             .fraud_type
+            .clone()
             .filter(|code| fraudwall_lists::taxonomy::is_fraud_type(code));
         let mut drafts: Vec<Result<EntryDraft, AppError>> = Vec::new();
         let mut draft = |kind: Kind, value: String| {
@@ -338,7 +427,7 @@ impl<'a> Replay<'a> {
                 source: Some(Source::Case),
             }));
         };
-        for contact in case.contacts {
+        for contact in &case.contacts {
             let kind = match contact.kind.as_str() {
                 "number" | "sms" => Kind::Number,
                 "url" => Kind::Url,
@@ -347,10 +436,10 @@ impl<'a> Replay<'a> {
                 "account" => Kind::Account,
                 _ => continue,
             };
-            draft(kind, contact.value);
+            draft(kind, contact.value.clone());
         }
-        for payment in case.payments {
-            draft(Kind::Account, payment.to_account);
+        for payment in &case.payments {
+            draft(Kind::Account, payment.to_account.clone());
         }
         if drafts.is_empty() {
             return Ok(false);

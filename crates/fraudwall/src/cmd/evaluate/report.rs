@@ -1,6 +1,7 @@
 //! The evaluation's figures: per channel and per day, what the node flagged (warn, block or
 //! hold) against what the truth says was fraud.
 
+use super::linking::Linking;
 use std::fmt::Write;
 
 use fraudwall_sim::separability::Rule;
@@ -85,6 +86,8 @@ pub struct Report {
     /// The best single-threshold rule on each per-number and per-account statistic: if one
     /// gave the fraud away, the province would teach nothing.
     pub baseline: Vec<Rule>,
+    /// How the filed cases' clusters match the gangs.
+    pub linking: Linking,
 }
 
 impl Report {
@@ -99,6 +102,7 @@ impl Report {
             invalid: 0,
             seconds: 0.0,
             baseline: Vec::new(),
+            linking: Linking::default(),
         }
     }
 
@@ -175,6 +179,7 @@ impl Report {
         for rule in &self.baseline {
             let _ = writeln!(out, "  {rule}");
         }
+        let _ = writeln!(out, "{}", self.linking.line());
         let _ = writeln!(
             out,
             "replay: {} records, {} cases, {} clues, {} seeded list entries in {:.1} s ({:.0} records/s)",
@@ -210,6 +215,7 @@ impl Report {
                 "f1": rule.f1, "precision": rule.precision, "recall": rule.recall,
                 "positives": rule.positives, "population": rule.population,
             })).collect::<Vec<_>>(),
+            "linking": self.linking.json(),
             "replay": {
                 "records": self.records(), "cases": self.cases, "clues": self.clues,
                 "seeded_entries": self.seeded, "invalid_events": self.invalid,

@@ -33,6 +33,8 @@ pub struct Truth {
     accounts: HashSet<String>,
     /// `sender recipient time` of every fraud SMS.
     messages: HashSet<String>,
+    /// The gang behind each filed case, by the scenario's case id.
+    case_gangs: HashMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -47,6 +49,8 @@ struct Line {
     sender: Option<String>,
     recipient: Option<String>,
     time: Option<String>,
+    case: Option<String>,
+    gang: Option<String>,
 }
 
 impl Truth {
@@ -96,6 +100,11 @@ impl Truth {
                 }
                 ("account", Some(value)) => {
                     truth.accounts.insert(value);
+                }
+                ("victim", _) => {
+                    if let (Some(case), Some(gang)) = (&parsed.case, &parsed.gang) {
+                        truth.case_gangs.insert(case.clone(), gang.clone());
+                    }
                 }
                 ("message", _) => {
                     let (Some(sender), Some(recipient), Some(time)) =
@@ -154,6 +163,11 @@ impl Truth {
 
     pub fn fraud_account(&self, account: &str) -> bool {
         self.accounts.contains(account)
+    }
+
+    /// The gang behind a filed case.
+    pub fn case_gang(&self, case: &str) -> Option<&str> {
+        self.case_gangs.get(case).map(String::as_str)
     }
 
     /// Every number a gang used, whenever.
