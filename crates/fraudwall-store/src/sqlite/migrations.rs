@@ -152,7 +152,27 @@ const MIGRATIONS: &[Migration] = &[
         BEGIN SELECT RAISE(ABORT, 'list history is append-only'); END;
     "#,
     ),
-    // cases, the identifiers they name, their versions, and cuts of wrong links
+    // 5: the lookup by hash prefix in a table of its own
+    Migration::Sql(
+        r#"
+    -- The first eight bytes of each entry's lookup hash as an integer, with the entry's id, for
+    -- every entry that has a hash, live or not (a removal leaves it; the lookup reads whether the
+    -- entry is live from the entry). The hash is a function of the entry's kind and value, which
+    -- never change, so only a new entry adds a row. A bulk batch sorts its rows in memory and
+    -- appends them, where an index on the entries had to be rebuilt by sorting the whole table.
+    CREATE TABLE list_lookup (
+        prefix      INTEGER NOT NULL,
+        entry_id    INTEGER NOT NULL,
+        PRIMARY KEY (prefix, entry_id)
+    ) WITHOUT ROWID;
+    INSERT INTO list_lookup (prefix, entry_id)
+        SELECT lookup_prefix, id FROM list_entries WHERE lookup_prefix IS NOT NULL
+        ORDER BY lookup_prefix, id;
+    DROP INDEX list_entries_by_lookup_prefix;
+    ALTER TABLE list_entries DROP COLUMN lookup_prefix;
+    "#,
+    ),
+    // 6: cases, the identifiers they name, their versions, and cuts of wrong links
     Migration::Sql(
         r#"
     CREATE TABLE cases (

@@ -26,8 +26,8 @@ pub(super) const BULK_FROM: usize = 10_000;
 /// 10 M).
 const GROUP: usize = 64;
 
-/// The parameters of one row of the group insert: list, kind, value, key, lookup prefix.
-const GROUP_ROW_PARAMS: usize = 5;
+/// The parameters of one row of the group insert: list, kind, value, key.
+const GROUP_ROW_PARAMS: usize = 4;
 
 /// The parameters the rows of the group insert share: the seven attributes, author, time and
 /// version.
@@ -99,14 +99,15 @@ pub(super) fn apply_in_order(
         &now,
         author,
         allow_official,
-        HashSet::new(),
+        Carried::default(),
         false,
     )?;
     let mut outcomes = Vec::with_capacity(changes.len());
     for change in changes {
         outcomes.push(batch.apply(change)?);
     }
-    batch.finish()?;
+    let carried = batch.finish()?;
+    write_lookups(&tx, carried.lookups)?;
     let changed = outcomes.iter().any(|outcome| outcome.changed());
     let version = if changed {
         set_list_version(&tx, current + 1)?;
@@ -143,10 +144,7 @@ pub(super) struct Batch<'a> {
     now: &'a str,
     author: &'a str,
     allow_official: bool,
-    /// Live rows a put of this batch found unchanged. With the rows this batch changed (they
-    /// carry its version) they are what the batch has put so far: a repeat is a duplicate
-    /// even when it asks to replace, so a file that lists a value twice imports it once.
-    kept: HashSet<i64>,
+    carried: Carried,
     /// The history JSON of the attributes last recorded: an import gives most of its entries
     /// the same attributes, and serializing them anew for each of millions of rows shows.
     last_json: Option<(Attributes, String)>,
@@ -160,6 +158,19 @@ pub(super) struct Batch<'a> {
     /// The group insert of the bulk path (see [`GROUP`]) and the attributes bound to it.
     insert_group: Option<CachedStatement<'a>>,
     group_bound: Option<Attributes>,
+}
+
+/// What one part of a batch hands to the next.
+#[derive(Default)]
+pub(super) struct Carried {
+    /// Live rows a put of this batch found unchanged. With the rows this batch changed (they
+    /// carry its version) they are what the batch has put so far: a repeat is a duplicate
+    /// even when it asks to replace, so a file that lists a value twice imports it once.
+    kept: HashSet<i64>,
+    /// The lookup rows (prefix, entry id) of the new entries, written by [`write_lookups`]
+    /// when the batch ends rather than as the entries come: sorted first, they go in at the
+    /// end of the lookup table or next to one another instead of each at a random place.
+    pub(super) lookups: Vec<(i64, i64)>,
 }
 
 /// A put waiting in a group: its place in the batch and what it puts.
@@ -185,19 +196,18 @@ fn group_insert_sql() -> String {
         .map(|row| {
             let at = GROUP_SHARED_PARAMS + row * GROUP_ROW_PARAMS;
             format!(
-                "(?{}, ?{}, ?{}, ?{}, ?{}, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, 0)",
+                "(?{}, ?{}, ?{}, ?{}, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, 0)",
                 at + 1,
                 at + 2,
                 at + 3,
-                at + 4,
-                at + 5
+                at + 4
             )
         })
         .collect();
     format!(
-        "INSERT OR IGNORE INTO list_entries (list, kind, value, key, lookup_prefix, source,
-             fraud_type, confidence, severity, expires_at, evidence, note, author, created_at,
-             updated_at, version, removed)
+        "INSERT OR IGNORE INTO list_entries (list, kind, value, key, source, fraud_type,
+             confidence, severity, expires_at, evidence, note, author, created_at, updated_at,
+             version, removed)
          VALUES {}",
         rows.join(", ")
     )
@@ -213,14 +223,14 @@ struct AddedRun {
 }
 
 impl<'a> Batch<'a> {
-    /// `kept` carries the live rows found unchanged by earlier parts of the same batch.
+    /// `carried` is what earlier parts of the same batch handed on.
     pub(super) fn prepare(
         conn: &'a Connection,
         version: u64,
         now: &'a str,
         author: &'a str,
         allow_official: bool,
-        kept: HashSet<i64>,
+        carried: Carried,
         runs: bool,
     ) -> Result<Batch<'a>, StoreError> {
         let mut batch = Batch {
@@ -233,16 +243,16 @@ impl<'a> Batch<'a> {
             // DO NOTHING on an existing row, so that a new row, the bulk of an import, costs
             // one probe of the unique index rather than a lookup and then an insert
             insert: conn.prepare_cached(
-                "INSERT INTO list_entries (list, kind, value, key, lookup_prefix, source, fraud_type,
-                     confidence, severity, expires_at, evidence, note, author, created_at,
-                     updated_at, version, removed)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, 0)
+                "INSERT INTO list_entries (list, kind, value, key, source, fraud_type, confidence,
+                     severity, expires_at, evidence, note, author, created_at, updated_at,
+                     version, removed)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, 0)
                  ON CONFLICT (list, kind, value) DO NOTHING",
             )?,
             overwrite: conn.prepare_cached(
-                "UPDATE list_entries SET key = ?2, lookup_prefix = ?3, source = ?4, fraud_type = ?5,
-                     confidence = ?6, severity = ?7, expires_at = ?8, evidence = ?9, note = ?10,
-                     author = ?11, updated_at = ?12, version = ?13, removed = 0
+                "UPDATE list_entries SET key = ?2, source = ?3, fraud_type = ?4, confidence = ?5,
+                     severity = ?6, expires_at = ?7, evidence = ?8, note = ?9, author = ?10,
+                     updated_at = ?11, version = ?12, removed = 0
                  WHERE id = ?1",
             )?,
             remove: conn.prepare_cached(
@@ -257,7 +267,7 @@ impl<'a> Batch<'a> {
             now,
             author,
             allow_official,
-            kept,
+            carried,
             last_json: None,
             runs,
             run: None,
@@ -266,9 +276,9 @@ impl<'a> Batch<'a> {
             group_bound: None,
         };
         // the same for every row of the batch
-        batch.insert.raw_bind_parameter(13, author)?;
-        batch.insert.raw_bind_parameter(14, now)?;
-        batch.insert.raw_bind_parameter(15, version as i64)?;
+        batch.insert.raw_bind_parameter(12, author)?;
+        batch.insert.raw_bind_parameter(13, now)?;
+        batch.insert.raw_bind_parameter(14, version as i64)?;
         if runs {
             let mut group = conn.prepare_cached(&group_insert_sql())?;
             group.raw_bind_parameter(8, author)?;
@@ -361,6 +371,7 @@ impl<'a> Batch<'a> {
         let all = inserted == GROUP as i64;
         for put in group.drain(..) {
             if all {
+                self.added(next_new, put.identifier);
                 self.extend_run(next_new, put.attributes)?;
                 next_new += 1;
                 outcomes[put.at] = Outcome::Added;
@@ -372,6 +383,7 @@ impl<'a> Batch<'a> {
             let found = self.find(put.list, put.identifier.kind, &put.identifier.value)?;
             match found {
                 Some(row) if inserted > 0 && row.id == next_new => {
+                    self.added(next_new, put.identifier);
                     self.extend_run(next_new, put.attributes)?;
                     next_new += 1;
                     outcomes[put.at] = Outcome::Added;
@@ -391,10 +403,18 @@ impl<'a> Batch<'a> {
         Ok(())
     }
 
-    /// Ends the batch, handing back the rows it found unchanged for the next part.
-    pub(super) fn finish(mut self) -> Result<HashSet<i64>, StoreError> {
+    /// Ends this part of the batch, handing on what the next part needs. The lookup rows of
+    /// its new entries are not written yet: see [`write_lookups`].
+    pub(super) fn finish(mut self) -> Result<Carried, StoreError> {
         self.write_run()?;
-        Ok(std::mem::take(&mut self.kept))
+        Ok(std::mem::take(&mut self.carried))
+    }
+
+    /// Notes the lookup row of a new entry.
+    fn added(&mut self, id: i64, identifier: &Identifier) {
+        if let Some(hash) = identifier.lookup_hash() {
+            self.carried.lookups.push((lookup_prefix(&hash), id));
+        }
     }
 
     pub(super) fn apply(&mut self, change: &Change) -> Result<Outcome, StoreError> {
@@ -418,6 +438,7 @@ impl<'a> Batch<'a> {
     ) -> Result<Outcome, StoreError> {
         let forbidden = attributes.source == Source::Official && !self.allow_official;
         if !forbidden && let Some(id) = self.insert(list, identifier, attributes)? {
+            self.added(id, identifier);
             if self.runs {
                 self.extend_run(id, attributes)?;
             } else {
@@ -455,10 +476,10 @@ impl<'a> Batch<'a> {
                 Ok(Outcome::Added)
             }
             Some(live) => {
-                let repeated = live.version == self.version || self.kept.contains(&live.id);
+                let repeated = live.version == self.version || self.carried.kept.contains(&live.id);
                 if repeated || on_existing == OnExisting::Keep || live.attributes == *attributes {
                     if live.version != self.version {
-                        self.kept.insert(live.id);
+                        self.carried.kept.insert(live.id);
                     }
                     return Ok(Outcome::Duplicate);
                 }
@@ -515,7 +536,7 @@ impl<'a> Batch<'a> {
     ) -> Result<Option<i64>, StoreError> {
         let insert = &mut self.insert;
         if self.insert_bound.as_ref() != Some(attributes) {
-            bind_attributes(insert, 6, attributes)?;
+            bind_attributes(insert, 5, attributes)?;
             self.insert_bound = Some(attributes.clone());
         }
         bind_identity(insert, 1, list, identifier)?;
@@ -523,18 +544,17 @@ impl<'a> Batch<'a> {
         Ok((inserted == 1).then(|| self.conn.last_insert_rowid()))
     }
 
-    /// Writes new attributes over a row, reviving it if it was a tombstone.
+    /// Writes new attributes over a row, reviving it if it was a tombstone. Its lookup row
+    /// stays: the hash follows from the kind and value, which are the row's own.
     fn overwrite(
         &mut self,
         id: i64,
         identifier: &Identifier,
         attributes: &Attributes,
     ) -> Result<(), StoreError> {
-        let prefix = identifier.lookup_hash().as_ref().map(lookup_prefix);
         self.overwrite.execute(params![
             id,
             identifier.key as i64,
-            prefix,
             attributes.source.as_str(),
             attributes.fraud_type,
             f64::from(attributes.confidence),
@@ -639,19 +659,56 @@ fn bind_attributes(
     Ok(())
 }
 
-/// Binds a row's identity to the five parameters from `first` on: list, kind, value, key and
-/// lookup prefix.
+/// Binds a row's identity to the four parameters from `first` on: list, kind, value and key.
 fn bind_identity(
     statement: &mut rusqlite::Statement<'_>,
     first: usize,
     list: List,
     identifier: &Identifier,
 ) -> Result<(), StoreError> {
-    let prefix = identifier.lookup_hash().as_ref().map(lookup_prefix);
     statement.raw_bind_parameter(first, list.as_str())?;
     statement.raw_bind_parameter(first + 1, identifier.kind.as_str())?;
     statement.raw_bind_parameter(first + 2, identifier.value.as_str())?;
     statement.raw_bind_parameter(first + 3, identifier.key as i64)?;
-    statement.raw_bind_parameter(first + 4, prefix)?;
+    Ok(())
+}
+
+/// Lookup rows one statement writes, as [`GROUP`] entries are inserted.
+const LOOKUP_GROUP: usize = 64;
+
+/// Writes the lookup rows of a batch's new entries in the order of the lookup table. An
+/// import's entries come in value order, which their hashes scatter: written as they came,
+/// each row would land on a random page of the table, missing the cache once it outgrows it;
+/// sorted, they are appended (new entries get the largest ids) or land beside one another.
+///
+/// OR IGNORE only so that the statement keeps no journal of its own (see the group insert of
+/// the entries): a new entry's id is in no lookup row yet, so nothing is ignored.
+pub(super) fn write_lookups(
+    conn: &Connection,
+    mut lookups: Vec<(i64, i64)>,
+) -> Result<(), StoreError> {
+    if lookups.is_empty() {
+        return Ok(());
+    }
+    lookups.sort_unstable();
+    let mut groups = lookups.chunks_exact(LOOKUP_GROUP);
+    if groups.len() > 0 {
+        let rows = vec!["(?, ?)"; LOOKUP_GROUP].join(", ");
+        let mut insert = conn.prepare_cached(&format!(
+            "INSERT OR IGNORE INTO list_lookup (prefix, entry_id) VALUES {rows}"
+        ))?;
+        for group in groups.by_ref() {
+            for (row, (prefix, id)) in group.iter().enumerate() {
+                insert.raw_bind_parameter(2 * row + 1, prefix)?;
+                insert.raw_bind_parameter(2 * row + 2, id)?;
+            }
+            insert.raw_execute()?;
+        }
+    }
+    let mut insert = conn
+        .prepare_cached("INSERT OR IGNORE INTO list_lookup (prefix, entry_id) VALUES (?1, ?2)")?;
+    for (prefix, id) in groups.remainder() {
+        insert.execute(params![prefix, id])?;
+    }
     Ok(())
 }

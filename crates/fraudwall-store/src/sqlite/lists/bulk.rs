@@ -11,36 +11,24 @@
 //! consecutive ids with the same attributes, most of an import, have their addition recorded
 //! once for the run (`list_history_runs`), which reads back as one record for each entry.
 //!
-//! The lookup index is keyed by a hash, so its inserts land at random whatever the order.
-//! When a batch is large next to the table, the index is dropped inside the transaction and
-//! built again before commit: building sorts once, far cheaper than millions of random inserts
-//! that each miss the page cache. Readers never see it missing, since they read the last commit.
+//! The lookup table is keyed by a hash, so rows written in the chunks' order would land at
+//! random. The batch keeps the lookup rows of its new entries in memory and writes them sorted
+//! before commit (see [`write_lookups`]), appended to the table's end: at 10 M entries a
+//! rebuilt index on the entries took a sort of the whole table, a fifth of the import.
 //!
 //! The change feed's (version, id) index is not rebuilt so: a batch's rows land at its end, and
 //! building it again sorts the whole table (SQLite's sorter does not notice sorted input), which
 //! cost what the inserts it saved did (about a sixth of a 2 M import each, by perf).
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
 
 use fraudwall_lists::entry::{Change, Outcome};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 
-use super::apply::{AuditOf, Batch};
+use super::apply::{AuditOf, Batch, Carried, write_lookups};
 use super::{list_version, set_list_version};
 use crate::StoreError;
 use crate::sqlite::{append_audit_in, now_rfc3339};
-
-/// The index whose inserts no order helps.
-const LOOKUP_INDEX: &str = "list_entries_by_lookup_prefix";
-
-/// Below this many changes a rebuild costs more than it saves, whatever the table's size.
-const REBUILD_FROM: usize = 100_000;
-
-/// A rebuild pays once the batch reaches this fraction (1/n) of the rows already stored: a
-/// rebuild costs about as much per row as a random insert that hits the cache, and a random
-/// insert into an index larger than the cache costs several times that.
-const REBUILD_SHARE: usize = 8;
 
 /// Applies `chunks` as one batch and hands each chunk back to `applied` with its outcomes, in
 /// the order given. The outcomes stand only if this returns `Ok`; on an error nothing is
@@ -58,36 +46,26 @@ pub(crate) fn apply_chunks<C: AsRef<[Change]>>(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current = list_version(&tx)?;
     let now = now_rfc3339();
-    // the largest id stands for the table's size: exact enough, and it costs one index step
-    // where a count would read the whole table
-    let stored: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM list_entries", [], |row| {
-        row.get(0)
-    })?;
-    let stored = usize::try_from(stored).unwrap_or(0);
-    let mut dropped_index: Option<String> = None;
-    let mut given = 0usize;
-    let mut kept = HashSet::new();
+    let mut carried = Carried::default();
     let mut changed = false;
     for chunk in chunks {
         let changes = chunk.as_ref();
-        given += changes.len();
-        // decided per chunk, since a stream's length is known only at its end: by the time
-        // the rebuild is chosen, the random inserts already paid cost no more than it
-        if dropped_index.is_none() && given >= REBUILD_FROM && given * REBUILD_SHARE >= stored {
-            dropped_index = drop_index(&tx, LOOKUP_INDEX)?;
-        }
         let mut outcomes = vec![Outcome::Duplicate; changes.len()];
-        let mut batch = Batch::prepare(&tx, current + 1, &now, author, allow_official, kept, true)?;
+        let mut batch = Batch::prepare(
+            &tx,
+            current + 1,
+            &now,
+            author,
+            allow_official,
+            carried,
+            true,
+        )?;
         batch.apply_ordered(changes, &sorted_order(changes), &mut outcomes)?;
-        kept = batch.finish()?;
+        carried = batch.finish()?;
         changed |= outcomes.iter().any(|outcome| outcome.changed());
         applied(chunk, outcomes);
     }
-    if let Some(create) = dropped_index {
-        // the rest of the batch is written as it was: only the sort is meant to change
-        tx.pragma_update(None, "cache_size", -INDEX_BUILD_CACHE_KIB)?;
-        tx.execute_batch(&create)?;
-    }
+    write_lookups(&tx, carried.lookups)?;
     let version = if changed {
         set_list_version(&tx, current + 1)?;
         current + 1
@@ -106,14 +84,6 @@ pub(crate) fn apply_chunks<C: AsRef<[Change]>>(
 /// back several times before commit (with it, the first 500,000 of a million new rows took 4.2 s instead of 4.8 s). The
 /// cache grows only as pages are used, so a small batch never pays for the limit.
 const BULK_CACHE_KIB: i64 = 1024 * 1024;
-
-/// The page cache while the lookup index is built, in KiB. SQLite's sorter holds as many keys
-/// in memory as the cache would (up to 512 MiB) and sorts them as one linked list, whose steps
-/// miss the processor's cache at millions of keys; with a smaller cache it sorts pieces that
-/// fit and merges them. Written pages the smaller cache cannot keep go to the log early, which
-/// the commit would have done anyway. At 10 M numbers (a model of the import's statements, two
-/// runs) the build and the commit together took a fifth less.
-const INDEX_BUILD_CACHE_KIB: i64 = 64 * 1024;
 
 /// Connection settings for the length of a bulk batch, put back when it ends however it ends.
 ///
@@ -172,22 +142,6 @@ impl Drop for BulkSettings<'_> {
             .pragma_update(None, "ignore_check_constraints", false);
         let _ = self.conn.pragma_update(None, "cache_size", self.cache_size);
     }
-}
-
-/// Drops an index and returns the statement that creates it again, as the schema has it (so a
-/// later migration that changes the index is followed); none when there is no such index.
-fn drop_index(conn: &Connection, name: &str) -> Result<Option<String>, StoreError> {
-    let create: Option<String> = conn
-        .query_row(
-            "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1",
-            [name],
-            |row| row.get(0),
-        )
-        .optional()?;
-    if create.is_some() {
-        conn.execute_batch(&format!("DROP INDEX {name}"))?;
-    }
-    Ok(create)
 }
 
 /// A change's place in the unique index, with the head of its value packed into an integer:
@@ -335,6 +289,33 @@ mod tests {
             .collect()
     }
 
+    /// Every lookup row by the identity of its entry, checked against the entry's hash.
+    fn lookups(conn: &Connection) -> Vec<(String, String, String)> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT prefix, list, kind, value FROM list_lookup
+                 JOIN list_entries ON list_entries.id = list_lookup.entry_id
+                 ORDER BY list, kind, value",
+            )
+            .unwrap();
+        let rows = stmt
+            .query_map([], |row| {
+                let prefix: i64 = row.get(0)?;
+                let kind: Kind = row.get::<_, String>(2)?.parse().unwrap();
+                let value: String = row.get(3)?;
+                let identifier = Identifier {
+                    kind,
+                    value: value.clone(),
+                    key: 0,
+                };
+                let hash = identifier.lookup_hash().unwrap();
+                assert_eq!(prefix, super::super::lookup_prefix(&hash), "{value}");
+                Ok((row.get(1)?, row.get(2)?, value))
+            })
+            .unwrap();
+        rows.map(Result::unwrap).collect()
+    }
+
     /// The state both paths start from: a listed number, a tombstone, an official white entry
     /// and an entry that the batch replaces.
     fn prepared() -> Connection {
@@ -429,6 +410,7 @@ mod tests {
             assert_eq!(outcomes, by_row.outcomes, "chunks of {chunk_len}");
             assert_eq!(version, by_row.version);
             assert_eq!(contents(&bulk), contents(&rows), "chunks of {chunk_len}");
+            assert_eq!(lookups(&bulk), lookups(&rows), "chunks of {chunk_len}");
             assert_eq!(list_version(&bulk).unwrap(), version);
         }
         by_row
@@ -486,11 +468,18 @@ mod tests {
         );
     }
 
+    /// The lookup rows there are.
+    fn lookup_rows(conn: &Connection) -> i64 {
+        conn.query_row("SELECT count(*) FROM list_lookup", [], |row| row.get(0))
+            .unwrap()
+    }
+
     #[test]
-    fn a_large_batch_rebuilds_the_lookup_index_and_restores_the_settings() {
+    fn a_large_batch_fills_the_lookup_and_restores_the_settings() {
         let mut conn = prepared();
         let import = Attributes::new(Source::Import);
-        let batch: Vec<Change> = (0..REBUILD_FROM as u32)
+        let count = 5_000;
+        let batch: Vec<Change> = (0..count)
             .rev()
             .map(|n| put(List::Black, &number(1_000_000 + n), &import))
             .collect();
@@ -499,7 +488,7 @@ mod tests {
             .unwrap();
         let version = apply_chunks(
             &mut conn,
-            batch.chunks(REBUILD_FROM / 2),
+            batch.chunks(2_000),
             "cli",
             false,
             |_, _| {},
@@ -508,27 +497,12 @@ mod tests {
         .unwrap();
         assert_eq!(version, 3);
 
-        let index: String = conn
-            .query_row(
-                "SELECT sql FROM sqlite_schema WHERE name = ?1",
-                [LOOKUP_INDEX],
-                |row| row.get(0),
-            )
-            .unwrap();
-        assert!(index.contains("WHERE removed = 0"), "{index}");
         let wanted = number(1_000_123).lookup_hash().unwrap();
         let found =
             read::by_hash_prefix(&conn, &wanted[..4], &crate::time_text::now(), 10).unwrap();
         assert!(found.iter().any(|found| found.hash == wanted), "{found:?}");
-        let indexed: i64 = conn
-            .query_row(
-                &format!("SELECT count(*) FROM list_entries INDEXED BY {LOOKUP_INDEX} WHERE removed = 0 AND lookup_prefix IS NOT NULL"),
-                [],
-                |row| row.get(0),
-            )
-            .unwrap();
-        // the seeded black, white and gray numbers that are live, and the batch
-        assert_eq!(indexed, REBUILD_FROM as i64 + 3);
+        // the four seeded numbers, the removed one too, and the batch
+        assert_eq!(lookup_rows(&conn), i64::from(count) + 4);
 
         let after: i64 = conn
             .pragma_query_value(None, "cache_size", |row| row.get(0))
@@ -545,18 +519,19 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_batch_applies_nothing_and_keeps_the_lookup_index() {
+    fn a_failed_batch_applies_nothing() {
         let mut conn = prepared();
         let before = contents(&conn);
+        let lookups = lookup_rows(&conn);
         let version = list_version(&conn).unwrap();
-        // a database error in the second chunk, after the first has dropped the index
+        // a database error in the second chunk, after the first has written its entries
         conn.execute_batch(
             "CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.list_entries
              WHEN NEW.value = '+8613899999999' BEGIN SELECT RAISE(ABORT, 'refused'); END;",
         )
         .unwrap();
         let import = Attributes::new(Source::Import);
-        let first: Vec<Change> = (0..REBUILD_FROM as u32)
+        let first: Vec<Change> = (0..5_000)
             .map(|n| put(List::Black, &number(1_000_000 + n), &import))
             .collect();
         let second = [put(List::Black, &number(99_999_999), &import)];
@@ -575,14 +550,7 @@ mod tests {
         assert_eq!(seen, 1);
         assert_eq!(list_version(&conn).unwrap(), version);
         assert_eq!(contents(&conn), before);
-        let indexes: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_schema WHERE name = ?1",
-                [LOOKUP_INDEX],
-                |row| row.get(0),
-            )
-            .unwrap();
-        assert_eq!(indexes, 1);
+        assert_eq!(lookup_rows(&conn), lookups);
     }
 
     #[test]

@@ -93,7 +93,7 @@ fn entry_from_row(row: &Row<'_>) -> Result<Entry, StoreError> {
     })
 }
 
-/// The first eight bytes of a lookup hash as the integer the lookup index keeps: read
+/// The first eight bytes of a lookup hash as the integer the lookup table keeps: read
 /// big-endian with the top bit flipped, so that signed integer order is the bytes' order.
 pub(crate) fn lookup_prefix(hash: &[u8; 32]) -> i64 {
     let mut head = [0u8; 8];
