@@ -49,11 +49,7 @@ fn main() -> std::io::Result<()> {
         linker.add_case(&input, &occurrences).expect("new case");
     }
     let total = started.elapsed().as_secs_f64();
-    let (clusters, linked) = linker.cluster_counts();
-    let largest = linker
-        .hubs(2)
-        .first()
-        .map_or(0, |h| linker.cluster_size(h.postings[0].case));
+    let counts = linker.cluster_counts();
     println!(
         "relinked {count} cases, {occurrences_total} occurrences, {} identifiers in {:.1} s \
          ({:.1} s without generating them; generating alone {generate:.1} s, checksum {checksum:x})",
@@ -61,7 +57,10 @@ fn main() -> std::io::Result<()> {
         total,
         total - generate
     );
-    println!("{clusters} clusters; {linked} cases in clusters of two or more; largest {largest}");
+    println!(
+        "{} clusters; {} cases in clusters of two or more; largest {}",
+        counts.clusters, counts.linked, counts.largest
+    );
     println!(
         "linker heap {:.2} GiB; peak resident {}",
         linker.heap_bytes() as f64 / (1u64 << 30) as f64,

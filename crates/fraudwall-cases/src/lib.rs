@@ -13,7 +13,9 @@ pub mod summary;
 
 pub use key::{HolderPeriods, LinkKey};
 pub use leads::{DealerLead, MuleLead};
-pub use linker::{CaseInput, CaseIx, Link, LinkError, Linker, Occurrence, Posting, Role};
+pub use linker::{
+    CaseInput, CaseIx, ClusterCounts, Link, LinkError, Linker, Occurrence, Posting, Role,
+};
 pub use summary::ClusterSummary;
 
 #[cfg(test)]

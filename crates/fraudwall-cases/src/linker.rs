@@ -716,19 +716,34 @@ impl Linker {
     /// The identifiers that hold a case's cluster together: each one named by two or more of
     /// its cases, with those cases, most cases first.
     pub fn links(&self, case: CaseIx) -> Vec<Link> {
-        let mut seen = HashSet::new();
-        let mut links = Vec::new();
+        // every live posting of a linking slot is in this cluster, so walking the members'
+        // own nodes finds them all, each with its case at hand
+        let mut by_slot: HashMap<u32, Vec<Posting>> = HashMap::new();
         for m in self.members(case) {
             for node in self.nodes_of(m) {
                 let slot = self.nodes[node as usize].slot;
-                if self.never_links(slot) || self.cut.contains(&node) || !seen.insert(slot) {
+                if self.never_links(slot) || self.cut.contains(&node) {
                     continue;
                 }
-                if self.slot_has(slot, 2) {
-                    links.push(self.link_of(slot));
-                }
+                by_slot.entry(slot).or_default().push(Posting {
+                    case: m,
+                    packed: self.nodes[node as usize].packed,
+                });
             }
         }
+        let mut links: Vec<Link> = by_slot
+            .into_iter()
+            .filter(|(_, postings)| postings.len() >= 2)
+            .map(|(slot, mut postings)| {
+                postings.sort_by_key(|p| (p.minute(), p.case));
+                Link {
+                    key: self.slots[slot as usize].key,
+                    kind: self.kind_of(slot),
+                    ident: self.ident_of(slot),
+                    postings,
+                }
+            })
+            .collect();
         links.sort_by(|a, b| {
             b.postings
                 .len()
@@ -777,19 +792,21 @@ impl Linker {
         }
     }
 
-    /// The number of clusters, and of cases in clusters of two or more.
-    pub fn cluster_counts(&self) -> (usize, usize) {
-        let mut clusters = 0;
-        let mut linked = 0;
+    /// How many clusters there are, how many cases sit in clusters of two or more, and the
+    /// largest cluster's size.
+    pub fn cluster_counts(&self) -> ClusterCounts {
+        let mut counts = ClusterCounts::default();
         for (i, &p) in self.parent.iter().enumerate() {
             if p == i as CaseIx {
-                clusters += 1;
-                if self.size[i] > 1 {
-                    linked += self.size[i] as usize;
+                let size = self.size[i] as usize;
+                counts.clusters += 1;
+                counts.largest = counts.largest.max(size);
+                if size > 1 {
+                    counts.linked += size;
                 }
             }
         }
-        (clusters, linked)
+        counts
     }
 
     /// A rough count of the bytes the linker holds, for capacity planning.
@@ -826,6 +843,15 @@ impl Iterator for Chain<'_> {
         self.at = self.nodes[at as usize].next;
         Some(at)
     }
+}
+
+/// Clusters in figures, over every case.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClusterCounts {
+    pub clusters: usize,
+    /// Cases in clusters of two or more.
+    pub linked: usize,
+    pub largest: usize,
 }
 
 /// One identifier joining cases, with when and how each case met it.
