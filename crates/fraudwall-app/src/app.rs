@@ -14,7 +14,7 @@ use fraudwall_store::{
     NewToken, Store, TokenRecord,
 };
 
-use crate::cases::{CaseDraft, CaseLinks, CutReport, LinkedView, ProgressDraft};
+use crate::cases::{CaseDraft, CaseLinks, CutReport, LinkDraft, LinkedView, ProgressDraft};
 use crate::error::AppError;
 use crate::evidence::{EvidenceDraft, EvidenceResult};
 use crate::export::{ChangesPage, ExportError};
@@ -352,9 +352,7 @@ impl App {
         &self,
         principal: &Principal,
         id: i64,
-        kind: Kind,
-        value: &str,
-        reason: Option<String>,
+        link: LinkDraft,
     ) -> Result<CutReport, AppError> {
         cases::cut(
             self.store.as_ref(),
@@ -362,9 +360,7 @@ impl App {
             &self.normalizer,
             principal,
             id,
-            kind,
-            value,
-            reason,
+            link,
         )
     }
 
@@ -372,8 +368,7 @@ impl App {
         &self,
         principal: &Principal,
         id: i64,
-        kind: Kind,
-        value: &str,
+        link: LinkDraft,
     ) -> Result<u32, AppError> {
         cases::restore(
             self.store.as_ref(),
@@ -381,8 +376,7 @@ impl App {
             &self.normalizer,
             principal,
             id,
-            kind,
-            value,
+            link,
         )
     }
 

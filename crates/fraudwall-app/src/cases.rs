@@ -108,6 +108,14 @@ pub struct LinkView {
     pub cases: Vec<(i64, Option<i64>)>,
 }
 
+/// The link an analyst cuts or restores: the identifier, as any spelling of it, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkDraft {
+    pub kind: Kind,
+    pub value: String,
+    pub reason: Option<String>,
+}
+
 /// What a cut did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CutReport {
@@ -258,7 +266,7 @@ fn time_field(
 }
 
 fn cents(amount: f64, field: &str, errors: &mut Vec<FieldError>) -> i64 {
-    if !amount.is_finite() || amount < 0.0 || amount > 1e13 {
+    if !amount.is_finite() || !(0.0..=1e13).contains(&amount) {
         errors.push(FieldError::new(
             field,
             "invalid_amount",
@@ -656,12 +664,11 @@ pub fn cut(
     normalizer: &PhoneNormalizer,
     principal: &Principal,
     id: i64,
-    kind: Kind,
-    value: &str,
-    reason: Option<String>,
+    link: LinkDraft,
 ) -> Result<CutReport, AppError> {
     require(principal, &LINK_JUDGES, "cut links")?;
-    let identifier = Identifier::parse(kind, value, normalizer)?;
+    let identifier = Identifier::parse(link.kind, &link.value, normalizer)?;
+    let reason = link.reason;
     let named = store
         .case_identifiers(id)?
         .into_iter()
@@ -713,11 +720,10 @@ pub fn restore(
     normalizer: &PhoneNormalizer,
     principal: &Principal,
     id: i64,
-    kind: Kind,
-    value: &str,
+    link: LinkDraft,
 ) -> Result<u32, AppError> {
     require(principal, &LINK_JUDGES, "restore links")?;
-    let identifier = Identifier::parse(kind, value, normalizer)?;
+    let identifier = Identifier::parse(link.kind, &link.value, normalizer)?;
     let named = store
         .case_identifiers(id)?
         .into_iter()

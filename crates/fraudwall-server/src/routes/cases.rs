@@ -7,7 +7,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use fraudwall_app::AppError;
-use fraudwall_app::cases::{CaseDraft, ContactDraft, LinkedView, PaymentDraft, ProgressDraft};
+use fraudwall_app::cases::{
+    CaseDraft, ContactDraft, LinkDraft, LinkedView, PaymentDraft, ProgressDraft,
+};
 use fraudwall_app::records::{CaseIdentifier, CaseRecord, CaseVersion};
 use fraudwall_lists::entry::{Kind, UnknownName};
 use serde::{Deserialize, Serialize};
@@ -453,9 +455,13 @@ pub async fn cut(
     ApiPath(id): ApiPath<i64>,
     JsonBody(body): JsonBody<LinkChange>,
 ) -> Result<Json<CutResult>, ApiError> {
-    let kind = kind(&body.kind)?;
+    let link = LinkDraft {
+        kind: kind(&body.kind)?,
+        value: body.value,
+        reason: body.reason,
+    };
     let report = state
-        .blocking(move |app| app.cut_link(&principal, id, kind, &body.value, body.reason))
+        .blocking(move |app| app.cut_link(&principal, id, link))
         .await?;
     Ok(Json(CutResult {
         parts: report.parts,
@@ -484,9 +490,13 @@ pub async fn restore(
     ApiPath(id): ApiPath<i64>,
     JsonBody(body): JsonBody<LinkChange>,
 ) -> Result<Json<RestoreResult>, ApiError> {
-    let kind = kind(&body.kind)?;
+    let link = LinkDraft {
+        kind: kind(&body.kind)?,
+        value: body.value,
+        reason: body.reason,
+    };
     let cluster_size = state
-        .blocking(move |app| app.restore_link(&principal, id, kind, &body.value))
+        .blocking(move |app| app.restore_link(&principal, id, link))
         .await?;
     Ok(Json(RestoreResult { cluster_size }))
 }
