@@ -255,11 +255,15 @@ impl SocialId {
         })
     }
 
-    /// Parses `platform:id`.
+    /// Parses `platform:id`. A WeChat internal id (`wxid_…`) names its platform by its shape,
+    /// as victims write it without one.
     pub fn parse(input: &str) -> Result<SocialId, SocialError> {
         let text = input.trim();
         if text.is_empty() {
             return Err(SocialError::Empty);
+        }
+        if text.starts_with("wxid_") {
+            return SocialId::new(Platform::Wechat, text);
         }
         let (platform, id) = text
             .split_once(':')
@@ -358,6 +362,10 @@ mod tests {
     fn rejects_invalid_ids() {
         assert_eq!(code(""), "social_empty");
         assert_eq!(code("10001"), "social_missing_platform");
+        assert_eq!(
+            SocialId::parse("wxid_51289").unwrap().to_string(),
+            SocialId::parse("wechat:wxid_51289").unwrap().to_string()
+        );
         assert_eq!(code("myspace:tom"), "social_unknown_platform");
         assert_eq!(code("qq:"), "social_empty");
         assert_eq!(code("qq:abc"), "social_invalid_id");

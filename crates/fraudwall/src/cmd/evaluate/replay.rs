@@ -400,7 +400,10 @@ impl<'a> Replay<'a> {
         };
         match self.app.file_case(&self.analyst, &draft) {
             Ok((id, _)) => self.case_ids.push((id, case.id.clone())),
-            Err(err) => tracing::warn!(case = %case.id, error = %err, "case not filed"),
+            Err(err) => {
+                self.report.cases_refused += 1;
+                tracing::warn!(case = %case.id, error = %err, "case not filed");
+            }
         }
         Ok(())
     }

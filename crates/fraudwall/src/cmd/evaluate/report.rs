@@ -79,6 +79,8 @@ pub struct Report {
     /// Entries the operator's lists held at the start.
     pub seeded: u64,
     pub cases: u64,
+    /// Cases the node refused to file (a field in error).
+    pub cases_refused: u64,
     pub clues: u64,
     /// Records whose event the decision path refused as invalid (scored as allowed).
     pub invalid: u64,
@@ -98,6 +100,7 @@ impl Report {
             fresh_numbers: Tally::default(),
             seeded: 0,
             cases: 0,
+            cases_refused: 0,
             clues: 0,
             invalid: 0,
             seconds: 0.0,
@@ -179,7 +182,12 @@ impl Report {
         for rule in &self.baseline {
             let _ = writeln!(out, "  {rule}");
         }
-        let _ = writeln!(out, "{}", self.linking.line());
+        let _ = writeln!(
+            out,
+            "{} ({} cases refused)",
+            self.linking.line(),
+            self.cases_refused
+        );
         let _ = writeln!(
             out,
             "replay: {} records, {} cases, {} clues, {} seeded list entries in {:.1} s ({:.0} records/s)",
@@ -215,7 +223,7 @@ impl Report {
                 "f1": rule.f1, "precision": rule.precision, "recall": rule.recall,
                 "positives": rule.positives, "population": rule.population,
             })).collect::<Vec<_>>(),
-            "linking": self.linking.json(),
+            "linking": self.linking.json(), "cases_refused": self.cases_refused,
             "replay": {
                 "records": self.records(), "cases": self.cases, "clues": self.clues,
                 "seeded_entries": self.seeded, "invalid_events": self.invalid,

@@ -33,7 +33,8 @@ pub struct Truth {
     accounts: HashSet<String>,
     /// `sender recipient time` of every fraud SMS.
     messages: HashSet<String>,
-    /// The gang behind each filed case, by the scenario's case id.
+    /// The gang behind each filed case (a victim's or a target's who did not pay), by the
+    /// scenario's case id.
     case_gangs: HashMap<String, String>,
 }
 
@@ -101,7 +102,7 @@ impl Truth {
                 ("account", Some(value)) => {
                     truth.accounts.insert(value);
                 }
-                ("victim", _) => {
+                ("victim" | "target", _) => {
                     if let (Some(case), Some(gang)) = (&parsed.case, &parsed.gang) {
                         truth.case_gangs.insert(case.clone(), gang.clone());
                     }
