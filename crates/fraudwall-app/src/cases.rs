@@ -656,6 +656,26 @@ fn identifier_value(
         .map(|n| n.value))
 }
 
+/// The identifier of `link` as case `id` names it, however the caller spelled it.
+fn named_by(
+    store: &dyn Store,
+    normalizer: &PhoneNormalizer,
+    id: i64,
+    link: &LinkDraft,
+) -> Result<CaseIdentifier, AppError> {
+    let identifier = Identifier::parse(link.kind, &link.value, normalizer)?;
+    store
+        .case_identifiers(id)?
+        .into_iter()
+        .find(|n| n.kind == identifier.kind && n.key == identifier.key)
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorKind::NotFound,
+                format!("case {id} does not name {}", identifier.value),
+            )
+        })
+}
+
 /// Cuts a wrong link: the case no longer links through the identifier. Analysts and
 /// administrators; audited with who did it and why.
 pub fn cut(
@@ -667,18 +687,8 @@ pub fn cut(
     link: LinkDraft,
 ) -> Result<CutReport, AppError> {
     require(principal, &LINK_JUDGES, "cut links")?;
-    let identifier = Identifier::parse(link.kind, &link.value, normalizer)?;
+    let named = named_by(store, normalizer, id, &link)?;
     let reason = link.reason;
-    let named = store
-        .case_identifiers(id)?
-        .into_iter()
-        .find(|n| n.kind == identifier.kind && n.key == identifier.key)
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorKind::NotFound,
-                format!("case {id} does not name {}", identifier.value),
-            )
-        })?;
     crate::limits::check_optional("reason", reason.as_deref(), crate::limits::NOTE)?;
     let report = {
         let mut linker = links.lock();
@@ -723,17 +733,7 @@ pub fn restore(
     link: LinkDraft,
 ) -> Result<u32, AppError> {
     require(principal, &LINK_JUDGES, "restore links")?;
-    let identifier = Identifier::parse(link.kind, &link.value, normalizer)?;
-    let named = store
-        .case_identifiers(id)?
-        .into_iter()
-        .find(|n| n.kind == identifier.kind && n.key == identifier.key)
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorKind::NotFound,
-                format!("case {id} does not name {}", identifier.value),
-            )
-        })?;
+    let named = named_by(store, normalizer, id, &link)?;
     let size = {
         let mut linker = links.lock();
         let case = linker

@@ -328,25 +328,9 @@ impl Linker {
                 _ => self.intern(occurrence),
             };
             let posting = Posting::new(case, occurrence.at, occurrence.role);
-            if let Some(earlier) =
-                (start as usize..self.nodes.len()).find(|&n| self.nodes[n].slot == slot)
-            {
-                let node = &mut self.nodes[earlier];
-                node.packed = Posting {
-                    case,
-                    packed: node.packed,
-                }
-                .merge(posting)
-                .packed;
-                continue;
-            }
-            let node = self.nodes.len() as u32;
-            self.nodes.push(Node {
-                slot,
-                packed: posting.packed,
-                next: NONE,
-            });
-            self.link_node(node, case);
+            let earlier =
+                (start..self.nodes.len() as u32).find(|&n| self.nodes[n as usize].slot == slot);
+            self.post(case, slot, posting, earlier);
         }
         self.runs.push((start, self.nodes.len() as u32));
         Ok(case)
@@ -367,27 +351,41 @@ impl Linker {
             let earlier = self
                 .nodes_of(case)
                 .find(|&n| self.nodes[n as usize].slot == slot);
-            if let Some(earlier) = earlier {
-                let node = &mut self.nodes[earlier as usize];
-                node.packed = Posting {
-                    case,
-                    packed: node.packed,
-                }
-                .merge(posting)
-                .packed;
-                continue;
+            if let Some(node) = self.post(case, slot, posting, earlier) {
+                self.extra.entry(case).or_default().push(node);
+                self.extra_case.insert(node, case);
             }
-            let node = self.nodes.len() as u32;
-            self.nodes.push(Node {
-                slot,
-                packed: posting.packed,
-                next: NONE,
-            });
-            self.extra.entry(case).or_default().push(node);
-            self.extra_case.insert(node, case);
-            self.link_node(node, case);
         }
         Ok(())
+    }
+
+    /// Posts a case on a slot: into `earlier`, the case's node on it already, when there is
+    /// one (the first time and a payment win), else as a new linked node, which it returns.
+    fn post(
+        &mut self,
+        case: CaseIx,
+        slot: u32,
+        posting: Posting,
+        earlier: Option<u32>,
+    ) -> Option<u32> {
+        if let Some(earlier) = earlier {
+            let node = &mut self.nodes[earlier as usize];
+            node.packed = Posting {
+                case,
+                packed: node.packed,
+            }
+            .merge(posting)
+            .packed;
+            return None;
+        }
+        let node = self.nodes.len() as u32;
+        self.nodes.push(Node {
+            slot,
+            packed: posting.packed,
+            next: NONE,
+        });
+        self.link_node(node, case);
+        Some(node)
     }
 
     fn slot_of(&self, key: LinkKey) -> Option<u32> {
