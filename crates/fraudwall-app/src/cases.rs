@@ -238,6 +238,11 @@ fn is_common_host(host: &str) -> bool {
         .any(|common| host == common || host.ends_with(&format!(".{common}")))
 }
 
+/// A contact's or payment's time, when the victim gave one: an empty one is none.
+fn known(time: &Option<String>) -> Option<&str> {
+    time.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
 fn time_field(
     text: &str,
     field: &str,
@@ -375,9 +380,7 @@ fn plan(
             }
             Ok(kind) => kind,
         };
-        let time = contact
-            .time
-            .as_deref()
+        let time = known(&contact.time)
             .and_then(|t| time_field(t, &format!("{field}.time"), now, &mut errors));
         match Identifier::parse(kind, &contact.value, normalizer) {
             Ok(identifier) => {
@@ -400,9 +403,7 @@ fn plan(
         let field = format!("payments[{i}]");
         let amount = cents(payment.amount, &format!("{field}.amount"), &mut errors);
         let code = currency(&payment.currency, &format!("{field}.currency"), &mut errors);
-        let time = payment
-            .time
-            .as_deref()
+        let time = known(&payment.time)
             .and_then(|t| time_field(t, &format!("{field}.time"), now, &mut errors));
         match Identifier::parse(Kind::Account, &payment.to_account, normalizer) {
             Ok(identifier) => {
