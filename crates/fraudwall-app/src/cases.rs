@@ -580,35 +580,43 @@ pub fn linked(
 ) -> Result<LinkedView, AppError> {
     require(principal, &INVESTIGATORS, "read cases")?;
     read_case(store, principal, id)?;
-    let (cluster, summary, members) = {
+    // the linker is read under its lock; the store after it is released
+    let (cluster, summary, members, joined) = {
         let linker = links.lock();
         let case = linker.case(id as u64).ok_or_else(|| {
             AppError::new(ErrorKind::NotFound, format!("case {id} is not linked"))
         })?;
-        let cluster = linker.external(linker.cluster(case)) as i64;
-        let summary = linker.summary(case);
+        let mut summary = linker.summary(case);
+        // the joining identifiers leave the summary once, with store ids in place of indices;
+        // their values are read from the store after the lock is released
+        let joined: Vec<(LinkKey, LinkView)> = std::mem::take(&mut summary.links)
+            .into_iter()
+            .map(|link| {
+                let cases = link
+                    .postings
+                    .iter()
+                    .map(|p| (linker.external(p.case) as i64, p.at()))
+                    .collect();
+                let view = LinkView {
+                    kind: link.kind,
+                    value: String::new(),
+                    cases,
+                };
+                (link.key, view)
+            })
+            .collect();
         let members: Vec<i64> = linker
             .members(case)
             .take(max_cases)
             .map(|m| linker.external(m) as i64)
             .collect();
-        let summary_links = summary
-            .links
-            .iter()
-            .map(|link| {
-                (
-                    link.kind,
-                    link.key,
-                    link.postings
-                        .iter()
-                        .map(|p| (linker.external(p.case) as i64, p.at()))
-                        .collect::<Vec<_>>(),
-                )
-            })
-            .collect::<Vec<_>>();
-        (cluster, (summary, summary_links), members)
+        (
+            linker.external(linker.cluster(case)) as i64,
+            summary,
+            members,
+            joined,
+        )
     };
-    let (summary, summary_links) = summary;
     let mut cases: Vec<CaseView> = store
         .cases(&members)?
         .into_iter()
@@ -624,10 +632,10 @@ pub fn linked(
         })
         .collect();
     cases.sort_by_key(|c| c.record.id);
-    let mut views = Vec::with_capacity(summary_links.len());
-    for (kind, key, cases) in summary_links {
-        let value = identifier_value(store, cases[0].0, key)?.unwrap_or_default();
-        views.push(LinkView { kind, value, cases });
+    let mut views = Vec::with_capacity(joined.len());
+    for (key, mut view) in joined {
+        view.value = identifier_value(store, view.cases[0].0, key)?.unwrap_or_default();
+        views.push(view);
     }
     audit::record(
         store,

@@ -78,7 +78,7 @@ pub struct Posting {
 
 impl Posting {
     fn new(case: CaseIx, at: Option<i64>, role: Role) -> Posting {
-        let minute = at.map_or(0, |s| (s.max(0) / 60).min(MAX_MINUTE as i64) as u32);
+        let minute = at.map_or(0, minute_of);
         Posting {
             case,
             packed: minute << 2 | role as u32,
@@ -123,6 +123,11 @@ impl Posting {
 }
 
 const MAX_MINUTE: u32 = (1 << 30) - 1;
+
+/// Unix seconds as whole minutes since the epoch, as postings and case facts keep them.
+fn minute_of(seconds: i64) -> u32 {
+    (seconds.max(0) / 60).min(i64::from(MAX_MINUTE)) as u32
+}
 const NONE: u32 = u32::MAX;
 const NEVER_LINK: u8 = 0x80;
 
@@ -282,7 +287,7 @@ impl Linker {
             external: input.external,
             victim: input.victim,
             loss_cents: input.loss_cents,
-            reported_minute: Posting::new(0, Some(input.reported_at), Role::Contact).minute(),
+            reported_minute: minute_of(input.reported_at),
             territory: self.label(input.territory),
             fraud_type: self.label(input.fraud_type),
         };
