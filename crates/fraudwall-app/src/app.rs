@@ -14,11 +14,14 @@ use fraudwall_store::{
     NewToken, Store, TokenRecord,
 };
 
+use crate::cards::{self, CardImportReport};
 use crate::cases::{CaseDraft, CaseLinks, CutReport, LinkDraft, LinkedView, ProgressDraft};
+use crate::conviction::{self, ConvictionDraft};
 use crate::error::AppError;
 use crate::evidence::{EvidenceDraft, EvidenceResult};
 use crate::export::{ChangesPage, ExportError};
 use crate::jobs::{JobRunner, JobSpec, JobStats, ShutdownReport};
+use crate::leads::{self, LeadQuery, Leads};
 use crate::lists::{BatchReport, EntryDraft, ImportReport, ImportRequest, ListsStatus};
 use crate::principal::Principal;
 use crate::ratelimit::{RateLimiter, Rates};
@@ -383,6 +386,39 @@ impl App {
     /// Every case's id with its cluster's id.
     pub fn case_clusters(&self) -> Vec<(i64, i64)> {
         self.cases.clusters()
+    }
+
+    /// Puts a solved case's convicted suspects' identifiers on the black list.
+    pub fn blacklist_convicted(
+        &self,
+        principal: &Principal,
+        id: i64,
+        draft: ConvictionDraft,
+    ) -> Result<BatchReport, AppError> {
+        let report =
+            conviction::blacklist(self.store.as_ref(), &self.normalizer, principal, id, draft)?;
+        self.lists_changed(report.changed());
+        Ok(report)
+    }
+
+    pub fn case_leads(&self, principal: &Principal, query: LeadQuery) -> Result<Leads, AppError> {
+        leads::leads(self.store.as_ref(), &self.cases, principal, query)
+    }
+
+    /// Imports who holds each card; `progress` hears the bytes read so far.
+    pub fn import_cards(
+        &self,
+        principal: &Principal,
+        input: &mut dyn std::io::BufRead,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<CardImportReport, AppError> {
+        cards::import(
+            self.store.as_ref(),
+            &self.normalizer,
+            principal,
+            input,
+            progress,
+        )
     }
 
     pub fn progress_case(

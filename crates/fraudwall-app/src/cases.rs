@@ -4,7 +4,9 @@
 
 use std::sync::Mutex;
 
-use fraudwall_cases::{CaseInput, ClusterSummary, LinkKey, Linker, Occurrence, Role as LinkRole};
+use fraudwall_cases::{
+    CaseInput, ClusterSummary, HolderPeriods, LinkKey, Linker, Occurrence, Role as LinkRole,
+};
 use fraudwall_ids::phone::PhoneNormalizer;
 use fraudwall_lists::entry::{Identifier, Kind, List};
 use fraudwall_lists::snapshot::Snapshot;
@@ -36,7 +38,7 @@ const FILERS: [Role; 5] = [
 /// The roles that judge links.
 const LINK_JUDGES: [Role; 2] = [Role::Admin, Role::Analyst];
 /// The roles that investigate.
-const INVESTIGATORS: [Role; 3] = [Role::Admin, Role::Analyst, Role::Station];
+pub(crate) const INVESTIGATORS: [Role; 3] = [Role::Admin, Role::Analyst, Role::Station];
 
 /// A contact in a victim's timeline, as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,7 +181,7 @@ impl CaseLinks {
             .collect()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Linker> {
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, Linker> {
         // a panic while linking leaves the linker as it was between two whole operations
         self.linker.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -456,6 +458,29 @@ fn named(identifier: Identifier, role: &str, time: Option<OffsetDateTime>) -> Ca
     }
 }
 
+/// A recycled number links only within the holder period its use falls in, when the
+/// operators' card data records more than one holder; a use of unknown time links by the
+/// number as a whole.
+fn split_by_holder(store: &dyn Store, identifiers: &mut [CaseIdentifier]) -> Result<(), AppError> {
+    let numbers: Vec<u64> = identifiers
+        .iter()
+        .filter(|n| n.kind == Kind::Number && n.time.is_some())
+        .map(|n| n.key)
+        .collect();
+    if numbers.is_empty() {
+        return Ok(());
+    }
+    let mut periods = HolderPeriods::new();
+    for card in store.cards_of(Kind::Number, &numbers)? {
+        periods.insert(card.key, card.since);
+    }
+    for named in identifiers.iter_mut() {
+        let at = named.time.map(OffsetDateTime::unix_timestamp);
+        named.link_key = periods.link_key(named.kind, named.key, at).0;
+    }
+    Ok(())
+}
+
 /// The same victim reporting the same timeline at the same time is one case, however the
 /// numbers in it were written.
 fn fingerprint(
@@ -474,7 +499,7 @@ fn fingerprint(
     hex::encode(hash.finalize())
 }
 
-fn require(principal: &Principal, roles: &[Role], what: &str) -> Result<(), AppError> {
+pub(crate) fn require(principal: &Principal, roles: &[Role], what: &str) -> Result<(), AppError> {
     if roles.contains(&principal.role) {
         Ok(())
     } else {
@@ -504,7 +529,8 @@ pub fn file(
 ) -> Result<(i64, bool), AppError> {
     require(principal, &FILERS, "file cases")?;
     let now = OffsetDateTime::now_utc();
-    let (case, never) = plan(draft, principal, normalizer, snapshot, now)?;
+    let (mut case, never) = plan(draft, principal, normalizer, snapshot, now)?;
+    split_by_holder(store, &mut case.identifiers)?;
     // filing and linking in one critical section, so that cases enter the linker in the
     // order of their ids
     let mut linker = links.lock();
@@ -653,7 +679,7 @@ pub fn linked(
 }
 
 /// The canonical value behind a link key, as the case that named it wrote it.
-fn identifier_value(
+pub(crate) fn identifier_value(
     store: &dyn Store,
     case: i64,
     key: LinkKey,

@@ -7,11 +7,14 @@
 
 pub mod app;
 pub mod audit;
+pub mod cards;
 pub mod cases;
+pub mod conviction;
 pub mod error;
 pub mod evidence;
 pub mod export;
 pub mod jobs;
+pub mod leads;
 pub mod limits;
 pub mod lists;
 pub mod principal;

@@ -765,10 +765,7 @@ impl Linker {
 
     /// Every identifier of `kinds` named by any case and free to link, as (kind, ident, how
     /// many cases).
-    pub(crate) fn named<'a>(
-        &'a self,
-        kinds: &'a [Kind],
-    ) -> impl Iterator<Item = (Kind, u64, usize)> + 'a {
+    pub fn named<'a>(&'a self, kinds: &'a [Kind]) -> impl Iterator<Item = (Kind, u64, usize)> + 'a {
         (0..self.slots.len() as u32)
             .filter(move |&s| {
                 !self.never_links(s)

@@ -181,6 +181,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/cases/{id}/linked", get(routes::cases::linked))
         .route("/v1/cases/{id}/links/cut", post(routes::cases::cut))
         .route("/v1/cases/{id}/links/restore", post(routes::cases::restore))
+        .route("/v1/cases/{id}/convicted", post(routes::cases::convicted))
+        .route("/v1/leads", get(routes::leads::list))
+        .route("/v1/cards/import", post(routes::leads::import_cards))
         .route("/v1/reputation/run", post(routes::evidence::run_reputation))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -36,6 +36,8 @@ const LIST_READERS: &[Role] = &[Admin, Analyst, Telco, Bank];
 const CASE_FILERS: &[Role] = &[Admin, Analyst, Station, Bank, Telco];
 /// Who reads and moves cases on; a station within its territory.
 const INVESTIGATORS: &[Role] = &[Admin, Analyst, Station];
+/// Who says who holds a card: operators their SIMs, banks their accounts.
+const CARD_SOURCES: &[Role] = &[Admin, Analyst, Telco, Bank];
 /// Everyone who sees fraud first-hand: each token counts as one source of evidence.
 const WITNESSES: &[Role] = &[Admin, Analyst, Station, Telco, Bank, Reporter];
 
@@ -86,6 +88,9 @@ pub const PERMISSIONS: &[RoutePermission] = &[
         "/v1/cases/{id}/links/restore",
         Access::Roles(CURATORS),
     ),
+    route("POST", "/v1/cases/{id}/convicted", Access::Roles(CURATORS)),
+    route("GET", "/v1/leads", Access::Roles(INVESTIGATORS)),
+    route("POST", "/v1/cards/import", Access::Roles(CARD_SOURCES)),
 ];
 
 const fn route(method: &'static str, path: &'static str, access: Access) -> RoutePermission {

@@ -247,6 +247,59 @@ pub fn pick_bank(rng: &mut Rng) -> usize {
     BANKS.len() - 1
 }
 
+/// SIM boxes ("cat pools") each card dealer activates its cards in.
+pub const DEALER_DEVICES: u32 = 4;
+
+/// The handset a subscriber activated their own card in: one each.
+pub fn own_device(phone: Num) -> u64 {
+    imei(scramble(phone ^ 0x0d1c_e5ee_d000_0001))
+}
+
+/// The SIM box a dealer activated `number` in: one of its few, chosen by the number, so that
+/// the same card always names the same box.
+pub fn dealer_device(dealer: u32, number: Num) -> u64 {
+    dealer_device_at(
+        dealer,
+        (scramble(number) % u64::from(DEALER_DEVICES)) as u32,
+    )
+}
+
+/// A dealer's `index`-th SIM box.
+pub fn dealer_device_at(dealer: u32, index: u32) -> u64 {
+    imei(scramble(
+        0xca75_b0c5_0000_0000 ^ (u64::from(dealer) << 8) ^ u64::from(index),
+    ))
+}
+
+fn scramble(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A 15-digit IMEI from `bits`: a type allocation code of 86 (handsets sold in China), a
+/// serial, and the Luhn check digit.
+fn imei(bits: u64) -> u64 {
+    let body = 86_000_000_000_000 + bits % 1_000_000_000_000;
+    let mut sum = 0;
+    let mut digits = body;
+    // the body's last digit is doubled, since the check digit follows it
+    let mut double = true;
+    while digits > 0 {
+        let mut d = digits % 10;
+        if double {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+        double = !double;
+        digits /= 10;
+    }
+    body * 10 + (10 - sum % 10) % 10
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,6 +359,50 @@ mod tests {
             write_u64(&mut out, v);
             proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
         }
+    }
+
+    #[test]
+    fn devices_are_imeis_with_a_valid_check_digit() {
+        // a known valid imei: 490154203237518
+        assert_eq!(imei(0) / 10, 86_000_000_000_000);
+        for bits in [0u64, 1, 42, u64::MAX, 0x1234_5678_9abc_def0] {
+            let imei = imei(bits);
+            assert_eq!(imei.to_string().len(), 15, "{imei}");
+            assert!(luhn_valid(imei), "{imei}");
+        }
+        assert!(luhn_valid(490_154_203_237_518));
+        assert!(!luhn_valid(490_154_203_237_519));
+        // a dealer's cards share few boxes; subscribers' handsets are their own
+        let boxes: std::collections::HashSet<u64> = (0..200)
+            .map(|n| dealer_device(3, cn(17_100_000_000 + n)))
+            .collect();
+        assert_eq!(boxes.len(), DEALER_DEVICES as usize);
+        assert_ne!(dealer_device_at(3, 0), dealer_device_at(4, 0));
+        assert_ne!(
+            own_device(cn(13_800_138_000)),
+            own_device(cn(13_800_138_001))
+        );
+    }
+
+    fn luhn_valid(number: u64) -> bool {
+        let digits: Vec<u64> = number
+            .to_string()
+            .bytes()
+            .map(|b| u64::from(b - b'0'))
+            .collect();
+        let sum: u64 = digits
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(i, &d)| {
+                if i % 2 == 1 {
+                    if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+                } else {
+                    d
+                }
+            })
+            .sum();
+        sum % 10 == 0
     }
 
     #[test]

@@ -436,6 +436,8 @@ struct PersonRow<'a> {
     occupation: population::Occupation,
     operator: &'a str,
     activated: i32,
+    /// The handset or SIM box the card was first activated in, as the operator saw it.
+    device: u64,
 }
 
 fn write_people(world: &World, files: &mut Files<'_>) -> Result<(), SimError> {
@@ -454,6 +456,7 @@ fn write_people(world: &World, files: &mut Files<'_>) -> Result<(), SimError> {
             occupation: s.occupation,
             operator,
             activated: s.activated,
+            device: ids::own_device(s.phone),
         })
         .collect();
     for g in &world.gangs {
@@ -466,6 +469,7 @@ fn write_people(world: &World, files: &mut Files<'_>) -> Result<(), SimError> {
                     occupation: reg.occupation,
                     operator: sim.operator,
                     activated: sim.activated,
+                    device: ids::dealer_device(sim.dealer, sim.number),
                 });
             }
         }
@@ -474,7 +478,7 @@ fn write_people(world: &World, files: &mut Files<'_>) -> Result<(), SimError> {
     let mut subscribers = files.create("subscribers.csv")?;
     let mut sims = files.create("sims.csv")?;
     subscribers.write(b"phone,territory,birth_year,occupation\n")?;
-    sims.write(b"phone,operator,activated_on\n")?;
+    sims.write(b"phone,operator,activated_on,device\n")?;
     let mut buf = Vec::with_capacity(1 << 16);
     let mut sim_buf = Vec::with_capacity(1 << 16);
     let grids = &world.territories.grids;
@@ -497,6 +501,8 @@ fn write_people(world: &World, files: &mut Files<'_>) -> Result<(), SimError> {
                 .to_string()
                 .as_bytes(),
         );
+        sim_buf.push(b',');
+        ids::write_u64(&mut sim_buf, r.device);
         sim_buf.push(b'\n');
         if buf.len() > 60_000 {
             subscribers.write(&buf)?;
@@ -655,7 +661,13 @@ fn write_static_truth(world: &World, truth: &mut Named, listed: &Listed) -> Resu
             .filter(|g| g.dealer == d.id)
             .map(|g| g.sims.iter().filter(|s| s.registration.is_some()).count())
             .sum();
-        truth.line(&json!({"type": "dealer", "id": d.name, "gangs": gangs, "sims_sold": sims}))?;
+        let devices: Vec<String> = (0..ids::DEALER_DEVICES)
+            .map(|i| ids::dealer_device_at(d.id, i).to_string())
+            .collect();
+        truth.line(
+            &json!({"type": "dealer", "id": d.name, "gangs": gangs, "sims_sold": sims,
+            "devices": devices}),
+        )?;
         lines += 1;
     }
     for g in &world.gangs {

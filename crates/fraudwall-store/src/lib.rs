@@ -7,6 +7,7 @@
 //! crate is the only one that knows SQL.
 
 mod audit;
+mod cards;
 mod cases;
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -18,6 +19,7 @@ mod time_text;
 mod token;
 
 pub use audit::{AuditEntry, AuditEvent, AuditReport, ChainBreak, GENESIS_HASH};
+pub use cards::CardRecord;
 pub use cases::{CaseIdentifier, CaseProgress, CaseRecord, CaseVersion, LinkCut, NewCase};
 pub use error::StoreError;
 pub use evidence::{EvidenceClass, EvidenceRecord, NewEvidence, UnknownEvidenceClass};
@@ -37,12 +39,12 @@ pub use time::OffsetDateTime;
 /// entry wins, who may touch official entries, how versions are numbered) is decided above the
 /// backend's primitives, never inside one backend's SQL alone.
 pub trait Store:
-    TokenStore + AuditStore + ConfigStore + ListStore + EvidenceStore + CaseStore
+    TokenStore + AuditStore + ConfigStore + ListStore + EvidenceStore + CaseStore + CardStore
 {
 }
 
 impl<T> Store for T where
-    T: TokenStore + AuditStore + ConfigStore + ListStore + EvidenceStore + CaseStore
+    T: TokenStore + AuditStore + ConfigStore + ListStore + EvidenceStore + CaseStore + CardStore
 {
 }
 
@@ -187,6 +189,18 @@ pub trait EvidenceStore: Send + Sync + 'static {
         since: OffsetDateTime,
         visit: &mut dyn FnMut(&EvidenceRecord),
     ) -> Result<(), StoreError>;
+}
+
+/// Who holds each phone and bank card, as operators and banks report it.
+pub trait CardStore: Send + Sync + 'static {
+    /// Records holder periods; a period already known (same card, same start) is replaced.
+    /// Returns how many rows were written.
+    fn put_cards(&self, cards: &[CardRecord]) -> Result<usize, StoreError>;
+    /// Every holder period of these cards, each card's oldest first.
+    fn cards_of(&self, kind: Kind, keys: &[u64]) -> Result<Vec<CardRecord>, StoreError>;
+    /// The cards first activated in `device`.
+    fn cards_by_device(&self, device: &str) -> Result<Vec<CardRecord>, StoreError>;
+    fn card_count(&self) -> Result<u64, StoreError>;
 }
 
 /// Victims' cases, the identifiers they name, their versions, and cuts of wrong links.

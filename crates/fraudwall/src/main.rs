@@ -44,6 +44,9 @@ enum Command {
     /// Black, gray and white lists: import and export list files
     #[command(subcommand)]
     Lists(cmd::lists::ListsCommand),
+    /// Who holds each phone and bank card: import operators' and banks' files
+    #[command(subcommand)]
+    Cards(cmd::cards::CardsCommand),
     /// Decide on events from stdin (JSON lines) against a store's lists and rules
     Check(cmd::check::CheckArgs),
     /// Write a seeded simulated province, with its ground truth, into a directory
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Command::Phone(command) => cmd::phone::run(command).map(|()| ExitCode::SUCCESS),
         Command::Sms(command) => cmd::sms::run(command).map(|()| ExitCode::SUCCESS),
         Command::Lists(command) => cmd::lists::run(command).map(|()| ExitCode::SUCCESS),
+        Command::Cards(command) => cmd::cards::run(command).map(|()| ExitCode::SUCCESS),
         Command::Check(args) => cmd::check::run(args).map(|()| ExitCode::SUCCESS),
         Command::Simulate(args) => cmd::simulate::run(args).map(|()| ExitCode::SUCCESS),
         Command::Evaluate(args) => cmd::evaluate::run(args).map(|()| ExitCode::SUCCESS),

@@ -99,7 +99,7 @@ fn simulate_writes_a_scenario_that_parses_and_repeats_byte_for_byte() {
         ("subscribers.csv", "phone,territory,birth_year,occupation\n"),
         ("accounts.csv", "account,holder_phone,bank,opened_on,type\n"),
         ("territories.csv", "code,name,level,parent\n"),
-        ("sims.csv", "phone,operator,activated_on\n"),
+        ("sims.csv", "phone,operator,activated_on,device\n"),
     ] {
         assert!(first[name].starts_with(header.as_bytes()), "{name}");
     }

@@ -10,6 +10,7 @@ use fraudwall_app::AppError;
 use fraudwall_app::cases::{
     CaseDraft, ContactDraft, LinkDraft, LinkedView, PaymentDraft, ProgressDraft,
 };
+use fraudwall_app::conviction::ConvictionDraft;
 use fraudwall_app::records::{CaseIdentifier, CaseRecord, CaseVersion};
 use fraudwall_lists::entry::{Kind, UnknownName};
 use serde::{Deserialize, Serialize};
@@ -544,4 +545,67 @@ pub async fn patch(
         .blocking(move |app| app.progress_case(&principal, id, draft))
         .await?;
     Ok(Json(CaseInfo::new(record, true)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentifierInput {
+    /// number, account, social, domain, url, app...
+    #[schema(example = "number")]
+    pub kind: String,
+    #[schema(example = "+8617100000001")]
+    pub value: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Convicted {
+    /// The numbers, accounts and handles the convicted suspects used; 1 to 1,000.
+    #[schema(min_items = 1, max_items = 1000)]
+    pub identifiers: Vec<IdentifierInput>,
+    /// RFC 3339: when the restriction ends; three years from now when absent, and never later.
+    pub until: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Identifiers per conviction request.
+const MAX_CONVICTED: usize = 1_000;
+
+/// The communication blacklist: puts a solved case's convicted suspects' identifiers on the
+/// black list until the restriction ends, each entry naming its case. Each identifier stands
+/// alone. Audited.
+#[utoipa::path(post, path = "/v1/cases/{id}/convicted", tag = "cases",
+    params(("id" = i64, Path, description = "case id")),
+    request_body = Convicted,
+    responses(
+        (status = 200, description = "one result per identifier, in order", body = crate::routes::lists::EntriesResponse),
+        (status = 404, description = "no such case", body = ErrorBody),
+        (status = 409, description = "the case is not solved yet", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody),
+        (status = 401, description = "missing or invalid token", body = ErrorBody)))]
+pub async fn convicted(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Arc<Principal>>,
+    ApiPath(id): ApiPath<i64>,
+    JsonBody(body): JsonBody<Convicted>,
+) -> Result<Json<crate::routes::lists::EntriesResponse>, ApiError> {
+    if body.identifiers.len() > MAX_CONVICTED {
+        return Err(
+            AppError::invalid(format!("at most {MAX_CONVICTED} identifiers per request")).into(),
+        );
+    }
+    let identifiers = body
+        .identifiers
+        .into_iter()
+        .map(|i| Ok((kind(&i.kind)?, i.value)))
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let draft = ConvictionDraft {
+        identifiers,
+        until: body.until,
+        note: body.note,
+    };
+    let report = state
+        .blocking(move |app| app.blacklist_convicted(&principal, id, draft))
+        .await?;
+    Ok(Json(crate::routes::lists::entries_response(report)))
 }

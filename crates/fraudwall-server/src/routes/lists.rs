@@ -131,7 +131,7 @@ fn draft(input: EntryInput) -> Result<EntryDraft, AppError> {
     })
 }
 
-fn entries_response(report: BatchReport) -> EntriesResponse {
+pub(crate) fn entries_response(report: BatchReport) -> EntriesResponse {
     EntriesResponse {
         version: report.version,
         results: report

@@ -3,6 +3,7 @@ pub mod cases;
 pub mod decisions;
 pub mod evidence;
 pub mod jobs;
+pub mod leads;
 pub mod lists;
 pub mod meta;
 pub mod rules;

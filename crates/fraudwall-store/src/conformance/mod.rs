@@ -16,6 +16,7 @@
 //! backend keeps its promises (triggers, query plans, migrations) is tested next to it.
 
 pub mod audit;
+pub mod cards;
 pub mod cases;
 pub mod config;
 pub mod evidence;
@@ -87,6 +88,10 @@ macro_rules! conformance_tests {
                 a_case_moves_on_only_from_the_version_read,
                 cases_scan_in_id_order_with_their_identifiers_and_cuts_are_kept,
             }
+            cards {
+                holder_periods_are_kept_apart_and_replaced_when_reported_again,
+                cards_are_found_by_the_device_they_were_activated_in,
+            }
             evidence {
                 evidence_is_read_per_identifier_and_streamed_by_time,
                 evidence_times_are_kept_to_the_second,
@@ -156,7 +161,7 @@ pub fn run<Takes>(backend: &dyn Backend, case: impl Case<Takes>) {
 
 /// The cases of each area, read from its source: every top-level `pub fn` of an area module is
 /// a case.
-const AREAS: [(&str, &str); 7] = [
+const AREAS: [(&str, &str); 8] = [
     ("tokens", include_str!("tokens.rs")),
     ("audit", include_str!("audit.rs")),
     ("config", include_str!("config.rs")),
@@ -164,6 +169,7 @@ const AREAS: [(&str, &str); 7] = [
     ("lists_model", include_str!("lists_model.rs")),
     ("evidence", include_str!("evidence.rs")),
     ("cases", include_str!("cases.rs")),
+    ("cards", include_str!("cards.rs")),
 ];
 
 /// Fails when a case exists that [`conformance_tests!`](crate::conformance_tests) does not run,

@@ -240,6 +240,23 @@ const MIGRATIONS: &[Migration] = &[
     );
     "#,
     ),
+    // 7: who holds each phone and bank card, one row per holder period
+    Migration::Sql(
+        r#"
+    CREATE TABLE cards (
+        kind    TEXT    NOT NULL,
+        key     INTEGER NOT NULL,
+        since   INTEGER NOT NULL,
+        value   TEXT    NOT NULL,
+        holder  TEXT,
+        device  TEXT,
+        issuer  TEXT,
+        PRIMARY KEY (kind, key, since)
+    ) WITHOUT ROWID;
+    CREATE INDEX cards_by_device ON cards (device) WHERE device IS NOT NULL;
+    CREATE INDEX cards_by_holder ON cards (holder) WHERE holder IS NOT NULL;
+    "#,
+    ),
 ];
 
 /// The hash-prefix lookup sorts millions of entries by their lookup hash. An index of 32-byte

@@ -3,6 +3,7 @@
 //! All writes go through one writer connection, which is what SQLite allows anyway; reads use a
 //! second connection so that a long read (verifying the audit chain) never waits on a write.
 
+mod cards;
 mod cases;
 mod evidence;
 mod lists;
@@ -18,10 +19,11 @@ use crate::audit::{chain_hash, verify_chain};
 use time::OffsetDateTime;
 
 use crate::{
-    Applied, AuditEntry, AuditEvent, AuditReport, AuditStore, CaseIdentifier, CaseProgress,
-    CaseRecord, CaseStore, CaseVersion, ChangeCursor, ConfigStore, EntryFilter, EvidenceRecord,
-    EvidenceStore, Expired, GENESIS_HASH, HashMatch, HistoryRecord, LinkCut, ListStore, LiveRow,
-    NewCase, NewEvidence, NewToken, StoreError, TokenHash, TokenRecord, TokenStore, time_text,
+    Applied, AuditEntry, AuditEvent, AuditReport, AuditStore, CardRecord, CardStore,
+    CaseIdentifier, CaseProgress, CaseRecord, CaseStore, CaseVersion, ChangeCursor, ConfigStore,
+    EntryFilter, EvidenceRecord, EvidenceStore, Expired, GENESIS_HASH, HashMatch, HistoryRecord,
+    LinkCut, ListStore, LiveRow, NewCase, NewEvidence, NewToken, StoreError, TokenHash,
+    TokenRecord, TokenStore, time_text,
 };
 
 pub const DATABASE_FILE: &str = "fraudwall.db";
@@ -488,6 +490,24 @@ impl ListStore for SqliteStore {
         limit: usize,
     ) -> Result<Vec<HashMatch>, StoreError> {
         lists::read::by_hash_prefix(&self.read(), prefix, &time_text::format(now), limit)
+    }
+}
+
+impl CardStore for SqliteStore {
+    fn put_cards(&self, cards: &[CardRecord]) -> Result<usize, StoreError> {
+        cards::put(&mut self.write(), cards)
+    }
+
+    fn cards_of(&self, kind: Kind, keys: &[u64]) -> Result<Vec<CardRecord>, StoreError> {
+        cards::of(&self.read(), kind, keys)
+    }
+
+    fn cards_by_device(&self, device: &str) -> Result<Vec<CardRecord>, StoreError> {
+        cards::by_device(&self.read(), device)
+    }
+
+    fn card_count(&self) -> Result<u64, StoreError> {
+        cards::count(&self.read())
     }
 }
 

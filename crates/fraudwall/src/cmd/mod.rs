@@ -1,4 +1,5 @@
 pub mod audit;
+pub mod cards;
 pub mod check;
 pub mod demo;
 pub mod evaluate;

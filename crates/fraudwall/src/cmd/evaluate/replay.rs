@@ -1,6 +1,6 @@
 //! Feeding a scenario through a fresh node's application layer, in time order.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use fraudwall_app::cases::{CaseDraft, ContactDraft, PaymentDraft};
 use fraudwall_app::evidence::EvidenceDraft;
+use fraudwall_app::leads::LeadQuery;
 use fraudwall_app::lists::{EntryDraft, ImportRequest};
 use fraudwall_app::ratelimit::Rates;
 use fraudwall_app::records::{EvidenceClass, OffsetDateTime, Role, SqliteStore};
@@ -22,6 +23,7 @@ use serde::Deserialize;
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
 
+use super::leads::LeadScore;
 use super::linking::Linking;
 use super::report::{Channel, Report};
 use super::scenario::{Item, Scenario};
@@ -65,6 +67,11 @@ struct Replay<'a> {
     shift: i64,
     /// The node's case id of each scenario case filed.
     case_ids: Vec<(i64, String)>,
+    /// Every number the filed cases name, and each account their victims paid with who paid.
+    named_numbers: HashSet<String>,
+    paid_by: HashMap<String, HashSet<String>>,
+    /// Each SIM's activation device, as the operators report it.
+    device_of: HashMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -167,6 +174,9 @@ impl<'a> Replay<'a> {
             ),
             shift,
             case_ids: Vec::new(),
+            named_numbers: HashSet::new(),
+            paid_by: HashMap::new(),
+            device_of: HashMap::new(),
             observer: Observer::default(),
         }
     }
@@ -174,6 +184,7 @@ impl<'a> Replay<'a> {
     fn run(mut self) -> anyhow::Result<Report> {
         let started = Instant::now();
         self.import_lists()?;
+        self.import_cards()?;
         self.app.settle_lists()?;
         let mut scratch = Scratch::new();
         let mut merged = self.scenario.merged()?;
@@ -203,6 +214,7 @@ impl<'a> Replay<'a> {
         self.report.seconds = started.elapsed().as_secs_f64();
         self.read_sim_ages()?;
         self.report.linking = self.linking();
+        self.report.leads = self.leads()?;
         self.report.baseline = self.observer.number_rules(&self.truth.fraud_numbers());
         self.report
             .baseline
@@ -358,6 +370,68 @@ impl<'a> Replay<'a> {
         Linking::score(&scored)
     }
 
+    /// The chain leads over the filed cases, against the dealers and gangs' accounts.
+    fn leads(&self) -> anyhow::Result<LeadScore> {
+        let query = LeadQuery::default();
+        let leads = self.app.case_leads(&self.analyst, query)?;
+        Ok(LeadScore::score(
+            &leads,
+            self.truth,
+            query.min_cards,
+            &self.named_numbers,
+            &self.device_of,
+            &self.paid_by,
+        ))
+    }
+
+    /// Who holds each SIM and account, as operators and banks would send it: the scenario's
+    /// `sims.csv` and `accounts.csv`, their dates moved to the replay's clock.
+    fn import_cards(&mut self) -> anyhow::Result<()> {
+        for name in ["sims.csv", "accounts.csv"] {
+            let path = self.scenario.dir.join(name);
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let mut lines = text.lines();
+            let Some(header) = lines.next() else { continue };
+            let columns: Vec<&str> = header.split(',').collect();
+            let date_at = columns
+                .iter()
+                .position(|c| *c == "activated_on" || *c == "opened_on");
+            let device_at = columns.iter().position(|c| *c == "device");
+            let mut moved = String::with_capacity(text.len() + text.len() / 2);
+            moved.push_str(header);
+            moved.push('\n');
+            for line in lines {
+                let mut fields: Vec<String> = line.split(',').map(str::to_owned).collect();
+                if let (Some(device), Some(phone)) = (device_at, fields.first()) {
+                    if let Some(device) = fields.get(device) {
+                        self.device_of.insert(phone.clone(), device.clone());
+                    }
+                }
+                if let Some(date) = date_at.and_then(|at| fields.get_mut(at)) {
+                    if let Some(at) = self.shifted(&format!("{date}T00:00:00+08:00")) {
+                        *date = at;
+                    }
+                }
+                moved.push_str(&fields.join(","));
+                moved.push('\n');
+            }
+            let report = self
+                .app
+                .import_cards(&self.administrator(), &mut moved.as_bytes(), &mut |_| {})
+                .with_context(|| format!("cannot import {}", path.display()))?;
+            if report.rejected > 0 {
+                tracing::warn!(
+                    file = name,
+                    rejected = report.rejected,
+                    "card lines rejected"
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// A scenario time moved to the replay's clock.
     fn shifted(&self, text: &str) -> Option<String> {
         let at = OffsetDateTime::parse(text, &Rfc3339).ok()?;
@@ -399,7 +473,20 @@ impl<'a> Replay<'a> {
                 .collect(),
         };
         match self.app.file_case(&self.analyst, &draft) {
-            Ok((id, _)) => self.case_ids.push((id, case.id.clone())),
+            Ok((id, _)) => {
+                self.case_ids.push((id, case.id.clone()));
+                for contact in &case.contacts {
+                    if matches!(contact.kind.as_str(), "number" | "sms") {
+                        self.named_numbers.insert(contact.value.clone());
+                    }
+                }
+                for payment in &case.payments {
+                    self.paid_by
+                        .entry(payment.to_account.clone())
+                        .or_default()
+                        .insert(case.victim.phone.clone());
+                }
+            }
             Err(err) => {
                 self.report.cases_refused += 1;
                 tracing::warn!(case = %case.id, error = %err, "case not filed");

@@ -1,6 +1,7 @@
 //! The evaluation's figures: per channel and per day, what the node flagged (warn, block or
 //! hold) against what the truth says was fraud.
 
+use super::leads::LeadScore;
 use super::linking::Linking;
 use std::fmt::Write;
 
@@ -90,6 +91,7 @@ pub struct Report {
     pub baseline: Vec<Rule>,
     /// How the filed cases' clusters match the gangs.
     pub linking: Linking,
+    pub leads: LeadScore,
 }
 
 impl Report {
@@ -106,6 +108,7 @@ impl Report {
             seconds: 0.0,
             baseline: Vec::new(),
             linking: Linking::default(),
+            leads: LeadScore::default(),
         }
     }
 
@@ -188,6 +191,7 @@ impl Report {
             self.linking.line(),
             self.cases_refused
         );
+        let _ = writeln!(out, "{}", self.leads.line());
         let _ = writeln!(
             out,
             "replay: {} records, {} cases, {} clues, {} seeded list entries in {:.1} s ({:.0} records/s)",
@@ -224,6 +228,7 @@ impl Report {
                 "positives": rule.positives, "population": rule.population,
             })).collect::<Vec<_>>(),
             "linking": self.linking.json(), "cases_refused": self.cases_refused,
+            "leads": self.leads.json(),
             "replay": {
                 "records": self.records(), "cases": self.cases, "clues": self.clues,
                 "seeded_entries": self.seeded, "invalid_events": self.invalid,

@@ -36,6 +36,9 @@ pub struct Truth {
     /// The gang behind each filed case (a victim's or a target's who did not pay), by the
     /// scenario's case id.
     case_gangs: HashMap<String, String>,
+    /// The card dealer behind each SIM box, by the box's device id.
+    dealer_devices: HashMap<String, String>,
+    dealers: usize,
 }
 
 #[derive(Deserialize)]
@@ -52,6 +55,9 @@ struct Line {
     time: Option<String>,
     case: Option<String>,
     gang: Option<String>,
+    id: Option<String>,
+    #[serde(default)]
+    devices: Vec<String>,
 }
 
 impl Truth {
@@ -101,6 +107,14 @@ impl Truth {
                 }
                 ("account", Some(value)) => {
                     truth.accounts.insert(value);
+                }
+                ("dealer", _) => {
+                    truth.dealers += 1;
+                    if let Some(dealer) = &parsed.id {
+                        for device in &parsed.devices {
+                            truth.dealer_devices.insert(device.clone(), dealer.clone());
+                        }
+                    }
                 }
                 ("victim" | "target", _) => {
                     if let (Some(case), Some(gang)) = (&parsed.case, &parsed.gang) {
@@ -178,6 +192,20 @@ impl Truth {
 
     pub fn fraud_accounts(&self) -> &HashSet<String> {
         &self.accounts
+    }
+
+    /// The number or account was a gang's, at some time.
+    pub fn gang_card(&self, value: &str) -> bool {
+        self.accounts.contains(value) || self.numbers.contains_key(value)
+    }
+
+    /// The card dealer who activated cards in `device`, if one did.
+    pub fn dealer_of_device(&self, device: &str) -> Option<&str> {
+        self.dealer_devices.get(device).map(String::as_str)
+    }
+
+    pub fn dealers(&self) -> usize {
+        self.dealers
     }
 }
 
