@@ -98,7 +98,11 @@ impl Holdings {
             Holdings::Lots { lots, lifo } => {
                 let mut left = amount;
                 while left > 0 {
-                    let lot = if *lifo { lots.back_mut() } else { lots.front_mut() };
+                    let lot = if *lifo {
+                        lots.back_mut()
+                    } else {
+                        lots.front_mut()
+                    };
                     let Some(lot) = lot else { break };
                     let taken = lot.amount.min(left);
                     lot.amount -= taken;
@@ -121,7 +125,8 @@ impl Holdings {
                     for (depth, held) in tainted.iter_mut().enumerate() {
                         if *held > 0 {
                             let share = (i128::from(*held) * i128::from(paid)
-                                / i128::from(*balance)) as i64;
+                                / i128::from(*balance))
+                                as i64;
                             if share > 0 {
                                 *held -= share;
                                 parts.push((depth as u8, share));

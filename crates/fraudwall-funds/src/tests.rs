@@ -147,7 +147,11 @@ fn a_payment_the_records_lack_is_followed_from_the_victims_word_and_a_recorded_o
     );
     assert_eq!(unrecorded.hops[0].transfer, None);
     assert_eq!(unrecorded.hops[1].amount, 6_000);
-    let held: Vec<(u64, i64)> = unrecorded.held.iter().map(|h| (h.account, h.amount)).collect();
+    let held: Vec<(u64, i64)> = unrecorded
+        .held
+        .iter()
+        .map(|h| (h.account, h.amount))
+        .collect();
     assert_eq!(held, vec![(M2, 6_000), (M1, 4_000)]);
 }
 

@@ -179,8 +179,7 @@ pub fn trace(ledger: &dyn Ledger, payments: &[Payment], params: TraceParams) -> 
             state.holdings.receive(transfer.amount, &parts);
         } else {
             let parts = state.holdings.pay(transfer.amount);
-            let (within, beyond): (Parts, Parts) =
-                parts.into_iter().partition(|p| p.0 < max_depth);
+            let (within, beyond): (Parts, Parts) = parts.into_iter().partition(|p| p.0 < max_depth);
             out.beyond_depth += beyond.iter().map(|p| p.1).sum::<i64>();
             if !within.is_empty() {
                 let next: Parts = within.iter().map(|&(d, a)| (d + 1, a)).collect();
@@ -195,7 +194,15 @@ pub fn trace(ledger: &dyn Ledger, payments: &[Payment], params: TraceParams) -> 
                 });
                 carried.insert(transfer.id, next);
                 if !followed.contains_key(&transfer.to)
-                    && pick_up(ledger, &mut followed, transfer, params, max_depth, false, false)
+                    && pick_up(
+                        ledger,
+                        &mut followed,
+                        transfer,
+                        params,
+                        max_depth,
+                        false,
+                        false,
+                    )
                 {
                     let state = &followed[&transfer.to];
                     queue.push(Reverse((

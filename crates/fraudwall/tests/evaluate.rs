@@ -70,7 +70,10 @@ fn a_replayed_province_is_scored_per_channel_and_day_against_its_truth() {
     }
     assert_eq!(report["baseline"].as_array().unwrap().len(), 6);
     // the chain leads are scored against the scenario's card dealers
-    assert!(report["leads"]["dealers"].as_u64().unwrap() >= 2, "{report}");
+    assert!(
+        report["leads"]["dealers"].as_u64().unwrap() >= 2,
+        "{report}"
+    );
     let leads = &report["leads"];
     assert!(leads["mule_leads_true"].as_u64() <= leads["mule_leads"].as_u64());
 }

@@ -10,6 +10,7 @@
 //! pass runs every scenario hour. Every change reaches decisions before the next record, so what
 //! the node learns on day 1 acts on day 2.
 
+mod funds;
 mod leads;
 mod linking;
 mod replay;

@@ -23,6 +23,7 @@ use serde::Deserialize;
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
 
+use super::funds::{FundsScore, TracedCase, account_key};
 use super::leads::LeadScore;
 use super::linking::Linking;
 use super::report::{Channel, Report};
@@ -72,6 +73,9 @@ struct Replay<'a> {
     paid_by: HashMap<String, HashSet<String>>,
     /// Each SIM's activation device, as the operators report it.
     device_of: HashMap<String, String>,
+    /// The week's transfer records and the filed cases' payments, for tracing the money.
+    transfers: Vec<fraudwall_funds::Transfer>,
+    traced_cases: Vec<TracedCase>,
 }
 
 #[derive(Deserialize)]
@@ -177,6 +181,8 @@ impl<'a> Replay<'a> {
             named_numbers: HashSet::new(),
             paid_by: HashMap::new(),
             device_of: HashMap::new(),
+            transfers: Vec::new(),
+            traced_cases: Vec::new(),
             observer: Observer::default(),
         }
     }
@@ -215,6 +221,11 @@ impl<'a> Replay<'a> {
         self.read_sim_ages()?;
         self.report.linking = self.linking();
         self.report.leads = self.leads()?;
+        self.report.funds = FundsScore::score(
+            std::mem::take(&mut self.transfers),
+            &self.traced_cases,
+            self.truth,
+        );
         self.report.baseline = self.observer.number_rules(&self.truth.fraud_numbers());
         self.report
             .baseline
@@ -330,6 +341,13 @@ impl<'a> Replay<'a> {
                 );
                 let fraud = truth.fraud_account(to) || truth.fraud_account(from);
                 self.observer.transfer(from, to, t);
+                self.transfers.push(fraudwall_funds::Transfer {
+                    id: self.transfers.len() as u64 + 1,
+                    from: account_key(from),
+                    to: account_key(to),
+                    amount: (record.amount.unwrap_or_default() * 100.0).round() as i64,
+                    at: t,
+                });
                 let mut event = json!({"kind": "transfer", "from_account": from, "to_account": to,
                     "amount": record.amount.unwrap_or_default(), "currency": record.currency.unwrap_or("CNY")});
                 if let Some(phone) = record.from_phone {
@@ -404,15 +422,15 @@ impl<'a> Replay<'a> {
             moved.push('\n');
             for line in lines {
                 let mut fields: Vec<String> = line.split(',').map(str::to_owned).collect();
-                if let (Some(device), Some(phone)) = (device_at, fields.first()) {
-                    if let Some(device) = fields.get(device) {
-                        self.device_of.insert(phone.clone(), device.clone());
-                    }
+                if let (Some(device), Some(phone)) =
+                    (device_at.and_then(|at| fields.get(at)), fields.first())
+                {
+                    self.device_of.insert(phone.clone(), device.clone());
                 }
-                if let Some(date) = date_at.and_then(|at| fields.get_mut(at)) {
-                    if let Some(at) = self.shifted(&format!("{date}T00:00:00+08:00")) {
-                        *date = at;
-                    }
+                if let Some(date) = date_at.and_then(|at| fields.get_mut(at))
+                    && let Some(at) = self.shifted(&format!("{date}T00:00:00+08:00"))
+                {
+                    *date = at;
                 }
                 moved.push_str(&fields.join(","));
                 moved.push('\n');
@@ -480,6 +498,21 @@ impl<'a> Replay<'a> {
                         self.named_numbers.insert(contact.value.clone());
                     }
                 }
+                self.traced_cases.push(TracedCase {
+                    scenario_id: case.id.clone(),
+                    reported_at: super::scenario::seconds(&case.reported_at)?,
+                    payments: case
+                        .payments
+                        .iter()
+                        .filter_map(|p| {
+                            Some(fraudwall_funds::Payment {
+                                to: account_key(&p.to_account),
+                                amount: (p.amount * 100.0).round() as i64,
+                                at: super::scenario::seconds(p.time.as_deref()?).ok()?,
+                            })
+                        })
+                        .collect(),
+                });
                 for payment in &case.payments {
                     self.paid_by
                         .entry(payment.to_account.clone())

@@ -1,6 +1,7 @@
 //! The evaluation's figures: per channel and per day, what the node flagged (warn, block or
 //! hold) against what the truth says was fraud.
 
+use super::funds::FundsScore;
 use super::leads::LeadScore;
 use super::linking::Linking;
 use std::fmt::Write;
@@ -92,6 +93,7 @@ pub struct Report {
     /// How the filed cases' clusters match the gangs.
     pub linking: Linking,
     pub leads: LeadScore,
+    pub funds: FundsScore,
 }
 
 impl Report {
@@ -109,6 +111,7 @@ impl Report {
             baseline: Vec::new(),
             linking: Linking::default(),
             leads: LeadScore::default(),
+            funds: FundsScore::default(),
         }
     }
 
@@ -192,6 +195,7 @@ impl Report {
             self.cases_refused
         );
         let _ = writeln!(out, "{}", self.leads.line());
+        let _ = writeln!(out, "{}", self.funds.line());
         let _ = writeln!(
             out,
             "replay: {} records, {} cases, {} clues, {} seeded list entries in {:.1} s ({:.0} records/s)",
@@ -228,7 +232,7 @@ impl Report {
                 "positives": rule.positives, "population": rule.population,
             })).collect::<Vec<_>>(),
             "linking": self.linking.json(), "cases_refused": self.cases_refused,
-            "leads": self.leads.json(),
+            "leads": self.leads.json(), "funds": self.funds.json(),
             "replay": {
                 "records": self.records(), "cases": self.cases, "clues": self.clues,
                 "seeded_entries": self.seeded, "invalid_events": self.invalid,

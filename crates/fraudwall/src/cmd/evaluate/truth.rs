@@ -7,6 +7,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::scenario::{open_lines, seconds};
 
@@ -36,6 +37,13 @@ pub struct Truth {
     /// The gang behind each filed case (a victim's or a target's who did not pay), by the
     /// scenario's case id.
     case_gangs: HashMap<String, String>,
+    /// The victim (story) behind each filed case, and the transfers that laundered each
+    /// victim's money, as `(from_account, to_account)`.
+    case_stories: HashMap<String, String>,
+    laundering: HashMap<String, Vec<(String, String)>>,
+    /// Accounts the gangs cash out from: money there is gone (the records hold no
+    /// withdrawals).
+    cashout: HashSet<String>,
     /// The card dealer behind each SIM box, by the box's device id.
     dealer_devices: HashMap<String, String>,
     dealers: usize,
@@ -58,6 +66,10 @@ struct Line {
     id: Option<String>,
     #[serde(default)]
     devices: Vec<String>,
+    story: Option<String>,
+    from_account: Option<String>,
+    to_account: Option<String>,
+    layer: Option<Value>,
 }
 
 impl Truth {
@@ -106,6 +118,9 @@ impl Truth {
                     truth.apps.insert(value);
                 }
                 ("account", Some(value)) => {
+                    if parsed.layer.as_ref().and_then(Value::as_str) == Some("cashout") {
+                        truth.cashout.insert(value.clone());
+                    }
                     truth.accounts.insert(value);
                 }
                 ("dealer", _) => {
@@ -119,6 +134,20 @@ impl Truth {
                 ("victim" | "target", _) => {
                     if let (Some(case), Some(gang)) = (&parsed.case, &parsed.gang) {
                         truth.case_gangs.insert(case.clone(), gang.clone());
+                    }
+                    if let (Some(case), Some(story)) = (&parsed.case, &parsed.id) {
+                        truth.case_stories.insert(case.clone(), story.clone());
+                    }
+                }
+                ("hop", _) => {
+                    if let (Some(story), Some(from), Some(to)) =
+                        (&parsed.story, &parsed.from_account, &parsed.to_account)
+                    {
+                        truth
+                            .laundering
+                            .entry(story.clone())
+                            .or_default()
+                            .push((from.clone(), to.clone()));
                     }
                 }
                 ("message", _) => {
@@ -197,6 +226,24 @@ impl Truth {
     /// The number or account was a gang's, at some time.
     pub fn gang_card(&self, value: &str) -> bool {
         self.accounts.contains(value) || self.numbers.contains_key(value)
+    }
+
+    /// The transfers between mule accounts that laundered the money of the victim behind a
+    /// filed case.
+    pub fn laundering_of_case(&self, case: &str) -> &[(String, String)] {
+        self.case_stories
+            .get(case)
+            .and_then(|story| self.laundering.get(story))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Every transfer that laundered any victim's money.
+    pub fn laundering(&self) -> impl Iterator<Item = &(String, String)> {
+        self.laundering.values().flatten()
+    }
+
+    pub fn cashout_accounts(&self) -> &HashSet<String> {
+        &self.cashout
     }
 
     /// The card dealer who activated cards in `device`, if one did.
