@@ -36,7 +36,7 @@ const FILERS: [Role; 5] = [
 /// The roles that judge links.
 const LINK_JUDGES: [Role; 2] = [Role::Admin, Role::Analyst];
 /// The roles that investigate.
-const INVESTIGATORS: [Role; 3] = [Role::Admin, Role::Analyst, Role::Station];
+pub(crate) const INVESTIGATORS: [Role; 3] = [Role::Admin, Role::Analyst, Role::Station];
 
 /// A contact in a victim's timeline, as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,7 +179,7 @@ impl CaseLinks {
             .collect()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Linker> {
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, Linker> {
         // a panic while linking leaves the linker as it was between two whole operations
         self.linker.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -474,7 +474,7 @@ fn fingerprint(
     hex::encode(hash.finalize())
 }
 
-fn require(principal: &Principal, roles: &[Role], what: &str) -> Result<(), AppError> {
+pub(crate) fn require(principal: &Principal, roles: &[Role], what: &str) -> Result<(), AppError> {
     if roles.contains(&principal.role) {
         Ok(())
     } else {
@@ -579,6 +579,25 @@ pub fn linked(
     max_cases: usize,
 ) -> Result<LinkedView, AppError> {
     require(principal, &INVESTIGATORS, "read cases")?;
+    let view = linked_view(store, links, principal, id, max_cases)?;
+    audit::record(
+        store,
+        principal,
+        "case.linked",
+        &format!("case:{id}"),
+        serde_json::json!({"cluster": view.cluster, "cases": view.summary.cases}),
+    )?;
+    Ok(view)
+}
+
+/// The cluster of a case as `linked` answers it, for a use case that audits its own read.
+pub(crate) fn linked_view(
+    store: &dyn Store,
+    links: &CaseLinks,
+    principal: &Principal,
+    id: i64,
+    max_cases: usize,
+) -> Result<LinkedView, AppError> {
     read_case(store, principal, id)?;
     // the linker is read under its lock; the store after it is released
     let (cluster, summary, members, joined) = {
@@ -637,13 +656,6 @@ pub fn linked(
         view.value = identifier_value(store, view.cases[0].0, key)?.unwrap_or_default();
         views.push(view);
     }
-    audit::record(
-        store,
-        principal,
-        "case.linked",
-        &format!("case:{id}"),
-        serde_json::json!({"cluster": cluster, "cases": summary.cases}),
-    )?;
     Ok(LinkedView {
         cluster,
         summary,
