@@ -203,7 +203,11 @@ pub struct SharedClues {
 /// is refused alone.
 pub fn read_shared(bytes: &[u8], normalizer: &PhoneNormalizer) -> Result<SharedClues, AppError> {
     let imported = fraudwall_sharing::misp::attributes(bytes).map_err(|err| {
-        AppError::fields(vec![FieldError::new("document", err.code(), err.to_string())])
+        AppError::fields(vec![FieldError::new(
+            "document",
+            err.code(),
+            err.to_string(),
+        )])
     })?;
     let mut out = SharedClues {
         skipped: imported.skipped,

@@ -86,7 +86,10 @@ mod tests {
         let id = observable_id("url", &[("value", "https://example.com/")]);
         assert!(id.starts_with("url--"));
         assert_eq!(&id[5 + 14..5 + 15], "5", "a v5 uuid: {id}");
-        assert_eq!(id, observable_id("url", &[("value", "https://example.com/")]));
+        assert_eq!(
+            id,
+            observable_id("url", &[("value", "https://example.com/")])
+        );
     }
 
     #[test]

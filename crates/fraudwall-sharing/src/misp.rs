@@ -17,7 +17,11 @@ fn attribute_type(identifier: &ExportIdentifier) -> (&'static str, &'static str,
     match identifier.kind {
         Kind::Number => ("phone-number", "Financial fraud", true),
         Kind::Account if is_card(&identifier.value) => ("cc-number", "Financial fraud", true),
-        Kind::Account if identifier.value.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+        Kind::Account
+            if identifier
+                .value
+                .starts_with(|c: char| c.is_ascii_alphabetic()) =>
+        {
             ("iban", "Financial fraud", true)
         }
         Kind::Account => ("bank-account-nr", "Financial fraud", true),
@@ -196,7 +200,11 @@ impl Reader {
         match item.get("Event") {
             Some(Value::Object(event)) => self.event(event, &join(at, "Event")),
             Some(_) => {
-                self.malformed(&join(at, "Event"), "not_an_event", "an event is a json object");
+                self.malformed(
+                    &join(at, "Event"),
+                    "not_an_event",
+                    "an event is a json object",
+                );
                 Ok(())
             }
             None => self.event(item, at),
@@ -214,12 +222,9 @@ impl Reader {
                     self.count()?;
                     let place = format!("{}[{i}]", join(at, "Object"));
                     match object.get("Attribute") {
-                        Some(list) => self.attribute_list(
-                            list,
-                            &join(&place, "Attribute"),
-                            "type",
-                            "value",
-                        )?,
+                        Some(list) => {
+                            self.attribute_list(list, &join(&place, "Attribute"), "type", "value")?
+                        }
                         None => self.done.skipped += 1,
                     }
                 }

@@ -71,15 +71,27 @@ fn an_exported_bundle_passes_the_checks() {
         panic!("{violations:#?}\n{bundle:#}");
     }
     assert_eq!(object(&bundle, "identity").len(), 1);
-    assert_eq!(object(&bundle, "grouping")[0]["context"], "suspicious-activity");
+    assert_eq!(
+        object(&bundle, "grouping")[0]["context"],
+        "suspicious-activity"
+    );
     assert_eq!(object(&bundle, "incident").len(), 3);
-    assert_eq!(object(&bundle, "phone-number")[0]["value"], "+8617100000001");
+    assert_eq!(
+        object(&bundle, "phone-number")[0]["value"],
+        "+8617100000001"
+    );
     assert_eq!(
         object(&bundle, "bank-account")[0]["account_number"],
         "6222020200000000001"
     );
-    assert_eq!(object(&bundle, "payment-card")[0]["card_number"], "4111111111111111");
-    assert_eq!(object(&bundle, "url")[0]["value"], "http://evil.example/login/");
+    assert_eq!(
+        object(&bundle, "payment-card")[0]["card_number"],
+        "4111111111111111"
+    );
+    assert_eq!(
+        object(&bundle, "url")[0]["value"],
+        "http://evil.example/login/"
+    );
     assert_eq!(object(&bundle, "domain-name")[0]["value"], "evil.example");
     let account = &object(&bundle, "user-account")[0];
     assert_eq!(account["account_type"], "wechat");
@@ -91,7 +103,10 @@ fn an_exported_bundle_passes_the_checks() {
         "new-sco"
     );
     // the grouping names every object but itself and the identity and marking it refers to
-    let refs = object(&bundle, "grouping")[0]["object_refs"].as_array().unwrap().len();
+    let refs = object(&bundle, "grouping")[0]["object_refs"]
+        .as_array()
+        .unwrap()
+        .len();
     assert_eq!(refs, bundle["objects"].as_array().unwrap().len() - 3);
 }
 
@@ -114,7 +129,11 @@ fn the_same_cluster_exports_the_same_ids() {
     // a later export is a later version of the same objects
     let grouping = |b: &Value| object(b, "grouping")[0]["modified"].clone();
     assert!(grouping(&first).as_str() < grouping(&second).as_str());
-    assert_eq!(first, stix::bundle(&cluster()), "an export is deterministic");
+    assert_eq!(
+        first,
+        stix::bundle(&cluster()),
+        "an export is deterministic"
+    );
 }
 
 #[test]
@@ -146,8 +165,10 @@ fn broken(kind: &str, change: impl FnOnce(&mut Value)) -> Vec<&'static str> {
 
 #[test]
 fn broken_bundles_fail_the_checks() {
-    let remove = |key: &'static str| move |o: &mut Value| {
-        o.as_object_mut().unwrap().remove(key);
+    let remove = |key: &'static str| {
+        move |o: &mut Value| {
+            o.as_object_mut().unwrap().remove(key);
+        }
     };
     assert!(broken("indicator", remove("pattern")).contains(&"missing_property"));
     assert!(broken("indicator", remove("valid_from")).contains(&"missing_property"));
@@ -157,30 +178,37 @@ fn broken_bundles_fail_the_checks() {
     assert!(broken("relationship", remove("created")).contains(&"missing_property"));
     assert!(broken("phone-number", remove("value")).contains(&"missing_property"));
     assert!(broken("bank-account", remove("account_number")).contains(&"missing_property"));
-    assert!(broken("indicator", |o| o["id"] = json!("indicator--not-a-uuid")).contains(&"invalid_id"));
     assert!(
-        broken("incident", |o| o["id"] = json!("report--6ba7b810-9dad-41d1-80b4-00c04fd430c8"))
-            .contains(&"id_type_mismatch")
+        broken("indicator", |o| o["id"] = json!("indicator--not-a-uuid")).contains(&"invalid_id")
+    );
+    assert!(
+        broken("incident", |o| o["id"] =
+            json!("report--6ba7b810-9dad-41d1-80b4-00c04fd430c8"))
+        .contains(&"id_type_mismatch")
     );
     // upper-case hex and a variant outside RFC 4122 are not STIX ids
     assert!(
-        broken("url", |o| o["id"] = json!("url--6BA7B810-9DAD-41D1-80B4-00C04FD430C8"))
-            .contains(&"invalid_id")
+        broken("url", |o| o["id"] =
+            json!("url--6BA7B810-9DAD-41D1-80B4-00C04FD430C8"))
+        .contains(&"invalid_id")
     );
     assert!(
-        broken("url", |o| o["id"] = json!("url--6ba7b810-9dad-41d1-70b4-00c04fd430c8"))
-            .contains(&"invalid_id")
+        broken("url", |o| o["id"] =
+            json!("url--6ba7b810-9dad-41d1-70b4-00c04fd430c8"))
+        .contains(&"invalid_id")
     );
     assert_eq!(
         broken("grouping", |o| o["spec_version"] = json!("2.0")),
         ["wrong_spec_version"]
     );
     assert_eq!(
-        broken("incident", |o| o["created"] = json!("2023-11-14T22:13:20+08:00")),
+        broken("incident", |o| o["created"] =
+            json!("2023-11-14T22:13:20+08:00")),
         ["invalid_timestamp"]
     );
     assert_eq!(
-        broken("incident", |o| o["modified"] = json!("2000-01-01T00:00:00.000Z")),
+        broken("incident", |o| o["modified"] =
+            json!("2000-01-01T00:00:00.000Z")),
         ["modified_before_created"]
     );
     assert_eq!(
@@ -193,12 +221,19 @@ fn broken_bundles_fail_the_checks() {
         broken("indicator", |o| o["pattern"] = json!("url:value = 'x'")),
         ["invalid_pattern"]
     );
-    assert_eq!(broken("grouping", |o| o["type"] = json!("Grouping")), ["invalid_type", "id_type_mismatch"]);
+    assert_eq!(
+        broken("grouping", |o| o["type"] = json!("Grouping")),
+        ["invalid_type", "id_type_mismatch"]
+    );
     // a second object with an id already taken
     let mut bundle = stix::bundle(&cluster());
     let copy = bundle["objects"][2].clone();
     bundle["objects"].as_array_mut().unwrap().push(copy);
-    let codes: Vec<_> = stix::validate(&bundle).unwrap_err().iter().map(|v| v.code).collect();
+    let codes: Vec<_> = stix::validate(&bundle)
+        .unwrap_err()
+        .iter()
+        .map(|v| v.code)
+        .collect();
     assert_eq!(codes, ["duplicate_id"]);
     assert!(stix::validate(&json!({"type": "bundle", "id": "bundle--x"})).is_err());
     assert!(stix::validate(&json!([])).is_err());
@@ -215,7 +250,12 @@ fn blockable(cluster: &ClusterExport) -> Vec<(Kind, String)> {
     let mut expected: Vec<_> = cluster
         .identifiers
         .iter()
-        .filter(|i| matches!(i.kind, Kind::Number | Kind::Account | Kind::Url | Kind::Domain))
+        .filter(|i| {
+            matches!(
+                i.kind,
+                Kind::Number | Kind::Account | Kind::Url | Kind::Domain
+            )
+        })
         .map(|i| canonical(i.kind, &i.value))
         .collect();
     expected.sort();
@@ -253,7 +293,15 @@ fn a_misp_export_reads_back_as_the_clusters_identifiers() {
     assert_eq!(typed("url"), ["http://evil.example/login/"]);
     assert_eq!(typed("domain"), ["evil.example"]);
     for attribute in attributes {
-        for key in ["uuid", "type", "category", "value", "to_ids", "timestamp", "comment"] {
+        for key in [
+            "uuid",
+            "type",
+            "category",
+            "value",
+            "to_ids",
+            "timestamp",
+            "comment",
+        ] {
             assert!(attribute.get(key).is_some(), "{key} in {attribute}");
         }
     }
@@ -316,7 +364,12 @@ fn misp_documents_in_every_shape() {
         let codes: Vec<_> = imported.malformed.iter().map(|m| m.code).collect();
         assert_eq!(
             codes,
-            ["missing_value", "missing_value", "missing_type", "not_an_attribute"]
+            [
+                "missing_value",
+                "missing_value",
+                "missing_type",
+                "not_an_attribute"
+            ]
         );
         imported
     };
@@ -390,7 +443,10 @@ fn misp_stix_exports_read_through_their_fallbacks() {
             (Kind::Account, "FR7630006000011234567890189", "bank-account"),
         ]
     );
-    assert_eq!(imported.identifiers[0].comment.as_deref(), Some("mule's number"));
+    assert_eq!(
+        imported.identifiers[0].comment.as_deref(),
+        Some("mule's number")
+    );
     // btc, bic, the md5 indicator, the ip
     assert_eq!(imported.skipped, 4);
     assert_eq!(imported.malformed.len(), 1, "{:?}", imported.malformed);
@@ -401,10 +457,16 @@ fn misp_stix_exports_read_through_their_fallbacks() {
 fn documents_that_are_not_shared_fail_whole() {
     for text in ["", "nul", "{\"a\": 1}", "42", "{\"response\": 1}"] {
         let err = misp::attributes(text.as_bytes()).unwrap_err();
-        assert!(matches!(err.code(), "invalid_json" | "not_misp_or_stix"), "{text}");
+        assert!(
+            matches!(err.code(), "invalid_json" | "not_misp_or_stix"),
+            "{text}"
+        );
     }
     let mut many = Vec::new();
-    many.resize(fraudwall_sharing::MAX_ATTRIBUTES + 1, json!({"type": "md5", "value": "x"}));
+    many.resize(
+        fraudwall_sharing::MAX_ATTRIBUTES + 1,
+        json!({"type": "md5", "value": "x"}),
+    );
     let err = misp::attributes(json!({"Attribute": many}).to_string().as_bytes()).unwrap_err();
     assert_eq!(err.code(), "too_many_attributes");
 }
@@ -415,19 +477,34 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(|n| json!(n)),
         prop_oneof![
-            Just("phone-number"), Just("iban"), Just("url"), Just("domain"), Just("bundle"),
-            Just("indicator"), Just("x-misp-attribute"), Just("[url:value = 'a']"), Just("'"),
+            Just("phone-number"),
+            Just("iban"),
+            Just("url"),
+            Just("domain"),
+            Just("bundle"),
+            Just("indicator"),
+            Just("x-misp-attribute"),
+            Just("[url:value = 'a']"),
+            Just("'"),
         ]
         .prop_map(|s| json!(s)),
         ".{0,12}".prop_map(Value::String),
     ];
     leaf.prop_recursive(5, 64, 6, |inner| {
         let keys = prop_oneof![
-            Just("Event".to_owned()), Just("Attribute".to_owned()), Just("Object".to_owned()),
-            Just("response".to_owned()), Just("type".to_owned()), Just("value".to_owned()),
-            Just("objects".to_owned()), Just("pattern".to_owned()), Just("x_misp_type".to_owned()),
-            Just("x_misp_value".to_owned()), Just("x_misp_attributes".to_owned()),
-            Just("deleted".to_owned()), "[a-z_]{1,8}",
+            Just("Event".to_owned()),
+            Just("Attribute".to_owned()),
+            Just("Object".to_owned()),
+            Just("response".to_owned()),
+            Just("type".to_owned()),
+            Just("value".to_owned()),
+            Just("objects".to_owned()),
+            Just("pattern".to_owned()),
+            Just("x_misp_type".to_owned()),
+            Just("x_misp_value".to_owned()),
+            Just("x_misp_attributes".to_owned()),
+            Just("deleted".to_owned()),
+            "[a-z_]{1,8}",
         ];
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),

@@ -60,7 +60,8 @@ fn observables<'a>(bundle: &'a Value, kind: &str, property: &str) -> Vec<&'a str
 fn a_cluster_leaves_as_valid_stix_and_as_a_misp_event_without_its_victims() {
     let server = Server::start();
     let analyst = server.token("analyst");
-    let contact = |value: &str| json!({"kind": "number", "value": value, "time": "2026-11-01T10:00:00Z"});
+    let contact =
+        |value: &str| json!({"kind": "number", "value": value, "time": "2026-11-01T10:00:00Z"});
     let a = file(
         &server,
         &analyst,
@@ -69,7 +70,13 @@ fn a_cluster_leaves_as_valid_stix_and_as_a_misp_event_without_its_victims() {
         // the police's own number never links, and is never shared as a fraudster's
         json!([contact(NUMBER), contact("96110")]),
     );
-    let b = file(&server, &analyst, "13800000002", "500101", json!([contact("171 0000 0009")]));
+    let b = file(
+        &server,
+        &analyst,
+        "13800000002",
+        "500101",
+        json!([contact("171 0000 0009")]),
+    );
     let c = file(
         &server,
         &analyst,
@@ -86,7 +93,10 @@ fn a_cluster_leaves_as_valid_stix_and_as_a_misp_event_without_its_victims() {
         panic!("{violations:#?}\n{bundle:#}");
     }
     assert_eq!(observables(&bundle, "phone-number", "value"), [NUMBER]);
-    assert_eq!(observables(&bundle, "bank-account", "account_number"), [ACCOUNT]);
+    assert_eq!(
+        observables(&bundle, "bank-account", "account_number"),
+        [ACCOUNT]
+    );
     assert_eq!(
         observables(&bundle, "url", "value"),
         ["http://police-case.example/verify"]
@@ -132,10 +142,16 @@ fn a_cluster_leaves_as_valid_stix_and_as_a_misp_event_without_its_victims() {
     // what leaves reads back as the shared identifiers
     let read = misp::attributes(text.as_bytes()).unwrap();
     let values: Vec<&str> = read.identifiers.iter().map(|i| i.value.as_str()).collect();
-    assert!(values.contains(&NUMBER) && values.contains(&ACCOUNT), "{values:?}");
+    assert!(
+        values.contains(&NUMBER) && values.contains(&ACCOUNT),
+        "{values:?}"
+    );
     let read = misp::attributes(bundle.to_string().as_bytes()).unwrap();
     let values: Vec<&str> = read.identifiers.iter().map(|i| i.value.as_str()).collect();
-    assert!(values.contains(&NUMBER) && values.contains(&ACCOUNT), "{values:?}");
+    assert!(
+        values.contains(&NUMBER) && values.contains(&ACCOUNT),
+        "{values:?}"
+    );
 
     let admin = server.token("admin");
     let audit = get(&server.url("/v1/audit?limit=1000"), Some(&admin));
@@ -156,8 +172,20 @@ fn a_station_shares_only_what_it_may_see_of_a_cluster() {
     let server = Server::start();
     let analyst = server.token("analyst");
     let contact = |value: &str| json!({"kind": "number", "value": value});
-    let ours = file(&server, &analyst, "13800000001", "500101", json!([contact(NUMBER)]));
-    file(&server, &analyst, "13800000002", "500101", json!([contact(NUMBER)]));
+    let ours = file(
+        &server,
+        &analyst,
+        "13800000001",
+        "500101",
+        json!([contact(NUMBER)]),
+    );
+    file(
+        &server,
+        &analyst,
+        "13800000002",
+        "500101",
+        json!([contact(NUMBER)]),
+    );
     let theirs = file(
         &server,
         &analyst,
@@ -175,7 +203,10 @@ fn a_station_shares_only_what_it_may_see_of_a_cluster() {
     // the other territory's case is in the cluster, as linked shows it
     assert_eq!(observables(&bundle, "incident", "name").len(), 3);
     assert_eq!(observables(&bundle, "phone-number", "value"), [NUMBER]);
-    assert_eq!(observables(&bundle, "bank-account", "account_number"), [ACCOUNT]);
+    assert_eq!(
+        observables(&bundle, "bank-account", "account_number"),
+        [ACCOUNT]
+    );
     assert!(!bundle.to_string().contains("13911112222"));
 
     let refused = export(&server, &station, theirs, "misp");

@@ -237,12 +237,7 @@ pub fn bundle(cluster: &ClusterExport) -> Value {
             });
             common(&mut object);
             relationships.push(relationship(
-                producer,
-                "based-on",
-                &id,
-                &sco_id,
-                seen,
-                cluster,
+                producer, "based-on", &id, &sco_id, seen, cluster,
             ));
             refs.push(id);
             indicators.push(object);

@@ -32,11 +32,16 @@ const SDO_REQUIRED: &[(&str, &[&str])] = &[
     ("grouping", &["context", "object_refs"]),
     ("report", &["name", "published", "object_refs"]),
     ("incident", &["name"]),
+    ("indicator", &["pattern", "pattern_type", "valid_from"]),
     (
-        "indicator",
-        &["pattern", "pattern_type", "valid_from"],
+        "observed-data",
+        &[
+            "first_observed",
+            "last_observed",
+            "number_observed",
+            "object_refs",
+        ],
     ),
-    ("observed-data", &["first_observed", "last_observed", "number_observed", "object_refs"]),
 ];
 
 /// Cyber observables and what each must carry to say anything. OpenCTI's own types are
@@ -59,10 +64,20 @@ const SCO_REQUIRED: &[(&str, &[&str])] = &[
 pub fn validate(bundle: &Value) -> Result<(), Vec<Violation>> {
     let mut out = Vec::new();
     let Some(root) = bundle.as_object() else {
-        return Err(vec![violation("bundle", "", "not_an_object", "a bundle is a json object")]);
+        return Err(vec![violation(
+            "bundle",
+            "",
+            "not_an_object",
+            "a bundle is a json object",
+        )]);
     };
     if root.get("type").and_then(Value::as_str) != Some("bundle") {
-        out.push(violation("bundle", "type", "wrong_type", "a bundle's type is \"bundle\""));
+        out.push(violation(
+            "bundle",
+            "type",
+            "wrong_type",
+            "a bundle's type is \"bundle\"",
+        ));
     }
     check_id(root, "bundle", "bundle", &mut out);
     if root.contains_key("spec_version") {
@@ -78,7 +93,12 @@ pub fn validate(bundle: &Value) -> Result<(), Vec<Violation>> {
         None => &Vec::new(),
         Some(Value::Array(objects)) => objects,
         Some(_) => {
-            out.push(violation("bundle", "objects", "not_a_list", "objects is a list"));
+            out.push(violation(
+                "bundle",
+                "objects",
+                "not_a_list",
+                "objects is a list",
+            ));
             &Vec::new()
         }
     };
@@ -88,13 +108,23 @@ pub fn validate(bundle: &Value) -> Result<(), Vec<Violation>> {
             && !ids.insert(id)
             && object.get("type").and_then(Value::as_str) != Some("marking-definition")
         {
-            out.push(violation(id, "id", "duplicate_id", "two objects share this id"));
+            out.push(violation(
+                id,
+                "id",
+                "duplicate_id",
+                "two objects share this id",
+            ));
         }
     }
     for (i, object) in objects.iter().enumerate() {
         let place = format!("objects[{i}]");
         let Some(object) = object.as_object() else {
-            out.push(violation(&place, "", "not_an_object", "an object is a json object"));
+            out.push(violation(
+                &place,
+                "",
+                "not_an_object",
+                "an object is a json object",
+            ));
             continue;
         };
         check_object(object, &place, &ids, &mut out);
@@ -102,12 +132,26 @@ pub fn validate(bundle: &Value) -> Result<(), Vec<Violation>> {
     if out.is_empty() { Ok(()) } else { Err(out) }
 }
 
-fn check_object(object: &Map<String, Value>, place: &str, ids: &HashSet<&str>, out: &mut Vec<Violation>) {
+fn check_object(
+    object: &Map<String, Value>,
+    place: &str,
+    ids: &HashSet<&str>,
+    out: &mut Vec<Violation>,
+) {
     let Some(kind) = object.get("type").and_then(Value::as_str) else {
-        out.push(violation(place, "type", "missing_property", "every object has a type"));
+        out.push(violation(
+            place,
+            "type",
+            "missing_property",
+            "every object has a type",
+        ));
         return;
     };
-    let name = object.get("id").and_then(Value::as_str).unwrap_or(place).to_owned();
+    let name = object
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or(place)
+        .to_owned();
     if !is_type_name(kind) {
         out.push(violation(
             &name,
@@ -289,9 +333,9 @@ fn time_property(
     };
     let text = value.as_str().unwrap_or_default();
     // STIX timestamps are UTC and say so with a capital Z
-    let parsed = OffsetDateTime::parse(text, &Rfc3339).ok().filter(|_| {
-        text.ends_with('Z') && text.as_bytes().get(10) == Some(&b'T')
-    });
+    let parsed = OffsetDateTime::parse(text, &Rfc3339)
+        .ok()
+        .filter(|_| text.ends_with('Z') && text.as_bytes().get(10) == Some(&b'T'));
     if parsed.is_none() {
         out.push(violation(
             name,
@@ -303,7 +347,13 @@ fn time_property(
     parsed
 }
 
-fn check_ref(target: &Value, property: &str, name: &str, ids: &HashSet<&str>, out: &mut Vec<Violation>) {
+fn check_ref(
+    target: &Value,
+    property: &str,
+    name: &str,
+    ids: &HashSet<&str>,
+    out: &mut Vec<Violation>,
+) {
     match target.as_str() {
         Some(id) if ids.contains(id) => {}
         Some(id) => out.push(violation(
@@ -312,18 +362,34 @@ fn check_ref(target: &Value, property: &str, name: &str, ids: &HashSet<&str>, ou
             "dangling_ref",
             format!("{id} is not in the bundle"),
         )),
-        None => out.push(violation(name, property, "invalid_ref", "a reference is an id")),
+        None => out.push(violation(
+            name,
+            property,
+            "invalid_ref",
+            "a reference is an id",
+        )),
     }
 }
 
-fn check_refs(targets: &Value, property: &str, name: &str, ids: &HashSet<&str>, out: &mut Vec<Violation>) {
+fn check_refs(
+    targets: &Value,
+    property: &str,
+    name: &str,
+    ids: &HashSet<&str>,
+    out: &mut Vec<Violation>,
+) {
     match targets.as_array() {
         Some(targets) => {
             for target in targets {
                 check_ref(target, property, name, ids, out);
             }
         }
-        None => out.push(violation(name, property, "not_a_list", "references are a list")),
+        None => out.push(violation(
+            name,
+            property,
+            "not_a_list",
+            "references are a list",
+        )),
     }
 }
 
