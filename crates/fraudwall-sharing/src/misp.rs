@@ -63,7 +63,8 @@ pub fn event(cluster: &ClusterExport) -> Value {
                 cluster.cluster
             );
             if kind == "text" {
-                comment = format!("{} {}; {comment}", identifier.kind.as_str(), "identifier");
+                // the type says nothing of what the text is
+                comment = format!("{} identifier; {comment}", identifier.kind.as_str());
             }
             let mut attribute = json!({
                 "uuid": misp_uuid(

@@ -25,7 +25,7 @@ fn identifier(kind: Kind, value: &str, cases: &[i64]) -> ExportIdentifier {
 fn cluster() -> ClusterExport {
     let case = |id: i64, reported: i64, territory: &str| ExportCase {
         id,
-        fraud_type: "impersonation_police".to_owned(),
+        fraud_type: "impersonate_police_government".to_owned(),
         reported_at: at(reported),
         territory: Some(territory.to_owned()),
         loss_cents: 1_250_000,

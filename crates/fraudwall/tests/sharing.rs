@@ -26,7 +26,7 @@ fn token_with(server: &Server, role: &str, extra: &[&str]) -> String {
 
 fn file(server: &Server, token: &str, victim: &str, territory: &str, contacts: Value) -> i64 {
     let case = json!({
-        "fraud_type": "impersonation_police",
+        "fraud_type": "impersonate_police_government",
         "reported_at": "2026-11-02T09:30:00Z",
         "victim": {"phone": victim, "territory": territory},
         "loss": {"amount": 30000.0, "currency": "CNY"},
