@@ -254,7 +254,7 @@ impl Reader {
                 continue;
             };
             // a soft-deleted attribute is history, not a claim
-            if attribute.get("deleted").is_some_and(|d| truthy(d)) {
+            if attribute.get("deleted").is_some_and(truthy) {
                 self.done.skipped += 1;
                 continue;
             }
