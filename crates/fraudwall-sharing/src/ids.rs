@@ -84,12 +84,7 @@ mod tests {
         // STIX 2.1 section 2.9 and OpenCTI derive the ids of observables like this one; the
         // expected id is what the python stix2 library gives for the same url
         let id = observable_id("url", &[("value", "https://example.com/")]);
-        assert!(id.starts_with("url--"));
-        assert_eq!(&id[5 + 14..5 + 15], "5", "a v5 uuid: {id}");
-        assert_eq!(
-            id,
-            observable_id("url", &[("value", "https://example.com/")])
-        );
+        assert_eq!(id, "url--be22e93a-5e33-5678-b19f-8b4ea06df0bd");
     }
 
     #[test]
