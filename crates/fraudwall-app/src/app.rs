@@ -351,6 +351,24 @@ impl App {
         cases::linked(self.store.as_ref(), &self.cases, principal, id, max_cases)
     }
 
+    /// A case's cluster as a shared document; see [`crate::sharing::export`].
+    pub fn export_cluster(
+        &self,
+        principal: &Principal,
+        id: i64,
+        format: crate::sharing::Format,
+        max_cases: usize,
+    ) -> Result<serde_json::Value, AppError> {
+        crate::sharing::export(
+            self.store.as_ref(),
+            &self.cases,
+            principal,
+            id,
+            format,
+            max_cases,
+        )
+    }
+
     pub fn cut_link(
         &self,
         principal: &Principal,

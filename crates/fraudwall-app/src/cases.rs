@@ -605,6 +605,25 @@ pub fn linked(
     max_cases: usize,
 ) -> Result<LinkedView, AppError> {
     require(principal, &INVESTIGATORS, "read cases")?;
+    let view = linked_view(store, links, principal, id, max_cases)?;
+    audit::record(
+        store,
+        principal,
+        "case.linked",
+        &format!("case:{id}"),
+        serde_json::json!({"cluster": view.cluster, "cases": view.summary.cases}),
+    )?;
+    Ok(view)
+}
+
+/// The cluster of a case as `linked` answers it, for a use case that audits its own read.
+pub(crate) fn linked_view(
+    store: &dyn Store,
+    links: &CaseLinks,
+    principal: &Principal,
+    id: i64,
+    max_cases: usize,
+) -> Result<LinkedView, AppError> {
     read_case(store, principal, id)?;
     // the linker is read under its lock; the store after it is released
     let (cluster, summary, members, joined) = {
@@ -663,13 +682,6 @@ pub fn linked(
         view.value = identifier_value(store, view.cases[0].0, key)?.unwrap_or_default();
         views.push(view);
     }
-    audit::record(
-        store,
-        principal,
-        "case.linked",
-        &format!("case:{id}"),
-        serde_json::json!({"cluster": cluster, "cases": summary.cases}),
-    )?;
     Ok(LinkedView {
         cluster,
         summary,

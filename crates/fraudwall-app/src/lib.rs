@@ -23,6 +23,7 @@ pub mod recent;
 pub mod reputation;
 pub mod rules;
 pub mod setup;
+pub mod sharing;
 pub mod snapshots;
 pub mod telemetry;
 pub mod tokens;

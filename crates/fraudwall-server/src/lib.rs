@@ -179,6 +179,7 @@ pub fn router(state: AppState) -> Router {
             get(routes::cases::get).patch(routes::cases::patch),
         )
         .route("/v1/cases/{id}/linked", get(routes::cases::linked))
+        .route("/v1/cases/{id}/export", get(routes::sharing::export))
         .route("/v1/cases/{id}/links/cut", post(routes::cases::cut))
         .route("/v1/cases/{id}/links/restore", post(routes::cases::restore))
         .route("/v1/cases/{id}/convicted", post(routes::cases::convicted))

@@ -49,6 +49,7 @@ use fraudwall_app::records::Role;
         routes::cases::get,
         routes::cases::patch,
         routes::cases::linked,
+        routes::sharing::export,
         routes::cases::cut,
         routes::cases::restore,
         routes::cases::convicted,

@@ -82,6 +82,7 @@ pub const PERMISSIONS: &[RoutePermission] = &[
     route("GET", "/v1/cases/{id}", Access::Roles(INVESTIGATORS)),
     route("PATCH", "/v1/cases/{id}", Access::Roles(INVESTIGATORS)),
     route("GET", "/v1/cases/{id}/linked", Access::Roles(INVESTIGATORS)),
+    route("GET", "/v1/cases/{id}/export", Access::Roles(INVESTIGATORS)),
     route("POST", "/v1/cases/{id}/links/cut", Access::Roles(CURATORS)),
     route(
         "POST",

@@ -7,6 +7,7 @@ pub mod leads;
 pub mod lists;
 pub mod meta;
 pub mod rules;
+pub mod sharing;
 pub mod tokens;
 
 /// A stored time as the API spells it.
