@@ -17,6 +17,7 @@
 
 pub mod audit;
 pub mod cases;
+pub mod clues;
 pub mod config;
 pub mod evidence;
 pub mod lists;
@@ -87,6 +88,11 @@ macro_rules! conformance_tests {
                 a_case_moves_on_only_from_the_version_read,
                 cases_scan_in_id_order_with_their_identifiers_and_cuts_are_kept,
             }
+            clues {
+                a_report_repeated_by_its_reporter_merges_into_one_clue,
+                clues_are_listed_by_status_and_reporter_and_counted_per_identifier,
+                a_review_counts_in_the_reporters_record_once_and_appends_its_evidence,
+            }
             evidence {
                 evidence_is_read_per_identifier_and_streamed_by_time,
                 evidence_times_are_kept_to_the_second,
@@ -156,7 +162,7 @@ pub fn run<Takes>(backend: &dyn Backend, case: impl Case<Takes>) {
 
 /// The cases of each area, read from its source: every top-level `pub fn` of an area module is
 /// a case.
-const AREAS: [(&str, &str); 7] = [
+const AREAS: [(&str, &str); 8] = [
     ("tokens", include_str!("tokens.rs")),
     ("audit", include_str!("audit.rs")),
     ("config", include_str!("config.rs")),
@@ -164,6 +170,7 @@ const AREAS: [(&str, &str); 7] = [
     ("lists_model", include_str!("lists_model.rs")),
     ("evidence", include_str!("evidence.rs")),
     ("cases", include_str!("cases.rs")),
+    ("clues", include_str!("clues.rs")),
 ];
 
 /// Fails when a case exists that [`conformance_tests!`](crate::conformance_tests) does not run,
