@@ -8,6 +8,7 @@
 pub mod app;
 pub mod audit;
 pub mod cases;
+pub mod clues;
 pub mod error;
 pub mod evidence;
 pub mod export;
@@ -25,7 +26,7 @@ pub mod telemetry;
 pub mod tokens;
 pub mod witness;
 
-pub use app::{App, Settings};
+pub use app::{App, ClueLimits, Settings};
 pub use error::{AppError, ErrorKind, FieldError};
 pub use principal::{Owner, Principal, Scope};
 
@@ -34,7 +35,8 @@ pub use principal::{Owner, Principal, Scope};
 pub mod records {
     pub use fraudwall_store::{
         AuditEntry, AuditReport, CaseIdentifier, CaseRecord, CaseVersion, ChainBreak, ChangeCursor,
-        EvidenceClass, HashMatch, HistoryRecord, NewToken, OffsetDateTime, Role, SqliteStore,
-        Store, StoreError, TokenRecord, UnknownEvidenceClass, UnknownRole,
+        ClueKind, ClueRecord, ClueStatus, EvidenceClass, HashMatch, HistoryRecord, NewToken,
+        OffsetDateTime, Role, SqliteStore, Store, StoreError, TokenRecord, UnknownClueKind,
+        UnknownClueStatus, UnknownEvidenceClass, UnknownRole,
     };
 }
