@@ -39,7 +39,10 @@ fn run_pass(server: &Server, admin: &str) -> Value {
         .unwrap()
         < version
     {
-        assert!(Instant::now() < deadline, "the pass never reached decisions");
+        assert!(
+            Instant::now() < deadline,
+            "the pass never reached decisions"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     reply.body
@@ -52,11 +55,7 @@ fn lists_holding(server: &Server, admin: &str, number: &str) -> Vec<&'static str
         .filter(|list| {
             let url = server.url(&format!("/v1/lists/{list}/entries/number/{number}"));
             let reply = get(&url, Some(admin));
-            assert!(
-                reply.status == 200 || reply.status == 404,
-                "{}",
-                reply.text
-            );
+            assert!(reply.status == 200 || reply.status == 404, "{}", reply.text);
             reply.status == 200 && reply.body["entry"]["removed"] != true
         })
         .collect()
@@ -84,7 +83,10 @@ fn a_thousand_reports_from_one_reporter_never_list_an_innocent_number() {
     let temp = tempfile::tempdir().unwrap();
     // the per-reporter rate limit is raised out of the way: what is shown here is that the
     // reports themselves list nothing, not that most were refused
-    let server = quiet(&temp, &[("FRAUDWALL_LIMITS__REPORTER_CLUES_PER_MINUTE", "100000")]);
+    let server = quiet(
+        &temp,
+        &[("FRAUDWALL_LIMITS__REPORTER_CLUES_PER_MINUTE", "100000")],
+    );
     let admin = server.token("admin");
     let telco = server.token("telco");
     let reporter = server.token("reporter");
@@ -269,7 +271,10 @@ fn confirmed_reporters_weigh_more_and_their_earlier_reports_count_again() {
     let wrong = server.token("reporter");
     let reply = clue(&server, &wrong, "number", "13912349999");
     let refuted = review(reply.body["id"].as_i64().unwrap(), "refuted");
-    assert!(refuted["reporter"]["weight"].as_f64().unwrap() < 0.5, "{refuted}");
+    assert!(
+        refuted["reporter"]["weight"].as_f64().unwrap() < 0.5,
+        "{refuted}"
+    );
     // a reporter may not review
     let url = server.url(&format!("/v1/clues/{}/review", reply.body["id"]));
     let denied = post(&url, Some(&reporters[0]), r#"{"verdict": "confirmed"}"#);
