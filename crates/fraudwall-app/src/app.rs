@@ -1,6 +1,7 @@
 //! [`App`]: one running node's use cases over its store, engine and jobs. The HTTP adapter
 //! holds one; its methods block on the store, so async callers run them off the reactor.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,12 +11,13 @@ use fraudwall_lists::entry::{Entry, Kind, List};
 use fraudwall_lists::import::Format;
 use fraudwall_rules::{DryRun, Engine, RuleSet};
 use fraudwall_store::{
-    AuditEntry, CaseIdentifier, CaseRecord, CaseVersion, ChangeCursor, HashMatch, HistoryRecord,
-    NewToken, Store, TokenRecord,
+    AuditEntry, CaseIdentifier, CaseRecord, CaseVersion, ChangeCursor, ClueRecord, ClueStatus,
+    HashMatch, HistoryRecord, NewToken, Store, TokenRecord,
 };
 
 use crate::cards::{self, CardImportReport};
 use crate::cases::{CaseDraft, CaseLinks, CutReport, LinkDraft, LinkedView, ProgressDraft};
+use crate::clues::{ClueDraft, ClueOutcome, ReviewDraft, ReviewOutcome};
 use crate::conviction::{self, ConvictionDraft};
 use crate::error::AppError;
 use crate::evidence::{EvidenceDraft, EvidenceResult};
@@ -30,7 +32,9 @@ use crate::reputation::{PassReport, ReputationJob};
 use crate::snapshots::SnapshotKeeper;
 use crate::tokens::TokenIndex;
 use crate::witness::{Witness, WitnessFiles};
-use crate::{audit, cases, evidence, export, lists, rules, setup, snapshots, tokens, witness};
+use crate::{
+    audit, cases, clues, evidence, export, lists, rules, setup, snapshots, tokens, witness,
+};
 
 /// How a node runs; the server reads it from its configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +59,28 @@ pub struct Settings {
     pub evidence_rates: Rates,
 }
 
+/// Clues a caller may send a minute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClueLimits {
+    /// Per token, by role.
+    pub rates: Rates,
+    /// Per client address, for clues sent without a token.
+    pub public_per_minute: u32,
+}
+
+impl Default for ClueLimits {
+    fn default() -> ClueLimits {
+        ClueLimits {
+            // a citizen reports a few numbers a day; an operator forwards its subscribers'
+            rates: Rates {
+                reporter_per_minute: 60,
+                per_minute: 60_000,
+            },
+            public_per_minute: 10,
+        }
+    }
+}
+
 /// How many recent events dry runs replay.
 const RECENT_EVENTS: usize = 10_000;
 
@@ -68,6 +94,8 @@ pub struct App {
     recent: RecentEvents,
     witness: Option<Arc<Witness>>,
     evidence_limiter: RateLimiter,
+    clue_limiter: RateLimiter,
+    public_clues_per_minute: u32,
     cases: CaseLinks,
     runner: JobRunner,
 }
@@ -151,9 +179,18 @@ impl App {
             recent: RecentEvents::new(RECENT_EVENTS),
             witness,
             evidence_limiter: RateLimiter::new("evidence items", settings.evidence_rates),
+            clue_limiter: RateLimiter::new("clues", ClueLimits::default().rates),
+            public_clues_per_minute: ClueLimits::default().public_per_minute,
             cases,
             runner,
         })
+    }
+
+    /// Sets the clue limits; [`ClueLimits::default`] until then.
+    pub fn with_clue_limits(mut self, limits: ClueLimits) -> App {
+        self.clue_limiter = RateLimiter::new("clues", limits.rates);
+        self.public_clues_per_minute = limits.public_per_minute;
+        self
     }
 
     /// The decision engine, swapped whole when lists or rules change. Decisions read it and
@@ -461,6 +498,63 @@ impl App {
             self.reputation.evidence_arrived();
         }
         Ok(results)
+    }
+
+    // clues
+
+    /// Takes reports from a token's holder, within its allowance of clues a minute; see
+    /// [`clues::submit`].
+    pub fn submit_clues(
+        &self,
+        principal: &Principal,
+        drafts: Vec<Result<ClueDraft, AppError>>,
+    ) -> Result<Vec<Result<ClueOutcome, AppError>>, AppError> {
+        self.clue_limiter.take(principal, drafts.len())?;
+        self.submit_clues_unlimited(principal, drafts)
+    }
+
+    /// Takes reports sent without a token from `address`, within that address's allowance.
+    pub fn submit_public_clues(
+        &self,
+        address: IpAddr,
+        drafts: Vec<Result<ClueDraft, AppError>>,
+    ) -> Result<Vec<Result<ClueOutcome, AppError>>, AppError> {
+        self.clue_limiter
+            .take_address(address, self.public_clues_per_minute, drafts.len())?;
+        self.submit_clues_unlimited(&Principal::anonymous(), drafts)
+    }
+
+    fn submit_clues_unlimited(
+        &self,
+        principal: &Principal,
+        drafts: Vec<Result<ClueDraft, AppError>>,
+    ) -> Result<Vec<Result<ClueOutcome, AppError>>, AppError> {
+        let results = clues::submit(self.store.as_ref(), &self.normalizer, principal, drafts)?;
+        if results.iter().any(|r| r.as_ref().is_ok_and(|o| o.evidence)) {
+            self.reputation.evidence_arrived();
+        }
+        Ok(results)
+    }
+
+    pub fn clues(
+        &self,
+        principal: &Principal,
+        status: Option<ClueStatus>,
+        after_id: i64,
+        limit: usize,
+    ) -> Result<Vec<ClueRecord>, AppError> {
+        clues::list(self.store.as_ref(), principal, status, after_id, limit)
+    }
+
+    pub fn review_clue(
+        &self,
+        principal: &Principal,
+        id: i64,
+        draft: ReviewDraft,
+    ) -> Result<ReviewOutcome, AppError> {
+        let outcome = clues::review(self.store.as_ref(), principal, id, draft)?;
+        self.reputation.evidence_arrived();
+        Ok(outcome)
     }
 
     /// Runs one reputation pass now and waits for it. Audited.

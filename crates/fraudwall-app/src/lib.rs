@@ -9,6 +9,7 @@ pub mod app;
 pub mod audit;
 pub mod cards;
 pub mod cases;
+pub mod clues;
 pub mod conviction;
 pub mod error;
 pub mod evidence;
@@ -29,7 +30,7 @@ pub mod telemetry;
 pub mod tokens;
 pub mod witness;
 
-pub use app::{App, Settings};
+pub use app::{App, ClueLimits, Settings};
 pub use error::{AppError, ErrorKind, FieldError};
 pub use principal::{Owner, Principal, Scope};
 
@@ -38,7 +39,8 @@ pub use principal::{Owner, Principal, Scope};
 pub mod records {
     pub use fraudwall_store::{
         AuditEntry, AuditReport, CaseIdentifier, CaseRecord, CaseVersion, ChainBreak, ChangeCursor,
-        EvidenceClass, HashMatch, HistoryRecord, NewToken, OffsetDateTime, Role, SqliteStore,
-        Store, StoreError, TokenRecord, UnknownEvidenceClass, UnknownRole,
+        ClueKind, ClueRecord, ClueStatus, EvidenceClass, HashMatch, HistoryRecord, NewToken,
+        OffsetDateTime, Role, SqliteStore, Store, StoreError, TokenRecord, UnknownClueKind,
+        UnknownClueStatus, UnknownEvidenceClass, UnknownRole,
     };
 }

@@ -18,6 +18,11 @@ pub const ORG: usize = 200;
 pub const TERRITORY: usize = 64;
 /// A source label on an import or an item of evidence, in characters.
 pub const SOURCE: usize = 200;
+/// A clue's text (a message as received, what happened), in characters: a long SMS is a few
+/// hundred.
+pub const CLUE_TEXT: usize = 2_000;
+/// An identifier as reported, in characters: room for a long URL.
+pub const IDENTIFIER: usize = 4_096;
 
 /// Refuses `value` when it is longer than `max` characters.
 pub fn check(field: &str, value: &str, max: usize) -> Result<(), AppError> {

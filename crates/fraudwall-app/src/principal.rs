@@ -1,6 +1,7 @@
 //! Who acts, and what they may see. Every use case receives a [`Principal`]; the adapters
 //! (HTTP, the command line) only establish it.
 
+use fraudwall_lists::reporters;
 use fraudwall_store::Role;
 
 /// The caller of a use case: a token's holder, or the local command line.
@@ -37,12 +38,40 @@ impl Principal {
         }
     }
 
+    /// Someone reporting without a token, through the public endpoint. Acts as a citizen and
+    /// is audited as `public`.
+    pub fn anonymous() -> Principal {
+        Principal {
+            token_id: None,
+            name: reporters::ANONYMOUS.to_owned(),
+            role: Role::Reporter,
+            org: None,
+            territory: None,
+        }
+    }
+
+    pub fn is_anonymous(&self) -> bool {
+        self.token_id.is_none() && self.role == Role::Reporter
+    }
+
     /// The source name of the evidence this principal sends: the token id, not its name,
-    /// because names repeat and ids do not.
+    /// because names repeat and ids do not. A citizen's is marked as one, since a reputation
+    /// pass weighs citizens by their record and pools the unproven (`reporters`).
     pub fn evidence_source(&self) -> String {
-        match self.token_id {
-            Some(id) => format!("token:{id}"),
-            None => self.name.clone(),
+        match (self.role, self.token_id) {
+            (Role::Reporter, Some(id)) => format!("{}{id}", reporters::CITIZEN_PREFIX),
+            (Role::Reporter, None) => reporters::ANONYMOUS.to_owned(),
+            (_, Some(id)) => format!("token:{id}"),
+            (_, None) => self.name.clone(),
+        }
+    }
+
+    /// How the reporters' records name this principal's role: its role, or `public`.
+    pub fn reporter_role(&self) -> &'static str {
+        if self.is_anonymous() {
+            reporters::ANONYMOUS
+        } else {
+            self.role.as_str()
         }
     }
 

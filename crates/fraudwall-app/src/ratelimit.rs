@@ -1,11 +1,13 @@
-//! Per-token rate limits on what callers add to the store (evidence today; clues and cases
-//! later). A token bucket per token: it refills at the allowed rate and holds at most one
-//! minute's worth, so a request may spend a minute's allowance at once and no more.
+//! Rate limits on what callers add to the store (evidence, clues): a token bucket per token,
+//! or per client address for what comes without one. A bucket refills at the allowed rate and
+//! holds at most one minute's worth, so a request may spend a minute's allowance at once and
+//! no more.
 //!
 //! The buckets sit behind a mutex: they guard writes that go to the store anyway, never the
 //! decision path.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -37,12 +39,23 @@ struct Bucket {
     updated: Instant,
 }
 
+/// Whose allowance a bucket holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Holder {
+    Token(i64),
+    Address(IpAddr),
+}
+
+/// Buckets kept before full ones are forgotten: a full bucket is what a new one would be, and
+/// addresses are as many as the clients that ever called.
+const BUCKETS_KEPT: usize = 10_000;
+
 /// One limit, such as evidence items, across tokens.
 #[derive(Debug)]
 pub struct RateLimiter {
     what: &'static str,
     rates: Rates,
-    buckets: Mutex<HashMap<i64, Bucket>>,
+    buckets: Mutex<HashMap<Holder, Bucket>>,
 }
 
 impl RateLimiter {
@@ -71,20 +84,55 @@ impl RateLimiter {
         let Some(token) = principal.token_id else {
             return Ok(());
         };
-        let per_minute = f64::from(self.per_minute(principal.role));
+        let per_minute = self.per_minute(principal.role);
+        let holder = format!("a {} token", principal.role.as_str());
+        self.spend(Holder::Token(token), &holder, per_minute, items, now)
+    }
+
+    /// Takes `items` from the allowance of a client `address` that calls without a token, at
+    /// most `per_minute` a minute.
+    pub fn take_address(
+        &self,
+        address: IpAddr,
+        per_minute: u32,
+        items: usize,
+    ) -> Result<(), AppError> {
+        self.spend(
+            Holder::Address(address),
+            "one address",
+            per_minute,
+            items,
+            Instant::now(),
+        )
+    }
+
+    fn spend(
+        &self,
+        holder: Holder,
+        named: &str,
+        per_minute: u32,
+        items: usize,
+        now: Instant,
+    ) -> Result<(), AppError> {
+        let per_minute = f64::from(per_minute);
         let items = items as f64;
         if items > per_minute {
             return Err(AppError::new(
                 ErrorKind::RateLimited { retry_after_s: 60 },
                 format!(
-                    "a {} token adds at most {per_minute} {} a minute; send fewer at once",
-                    principal.role.as_str(),
+                    "{named} adds at most {per_minute} {} a minute; send fewer at once",
                     self.what
                 ),
             ));
         }
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        let bucket = buckets.entry(token).or_insert(Bucket {
+        if buckets.len() >= BUCKETS_KEPT {
+            // a bucket refills whole within a minute, so one untouched that long is full
+            buckets.retain(|_, bucket| {
+                now.saturating_duration_since(bucket.updated) < Duration::from_secs(60)
+            });
+        }
+        let bucket = buckets.entry(holder).or_insert(Bucket {
             available: per_minute,
             updated: now,
         });
@@ -101,8 +149,12 @@ impl RateLimiter {
                 retry_after_s: wait.as_secs().saturating_add(1).min(60) as u32,
             },
             format!(
-                "too many {} from this token: at most {per_minute} a minute",
-                self.what
+                "too many {} from {}: at most {per_minute} a minute",
+                self.what,
+                match holder {
+                    Holder::Token(_) => "this token",
+                    Holder::Address(_) => "this address",
+                }
             ),
         ))
     }
@@ -143,6 +195,24 @@ mod tests {
         // another token has its own allowance
         limiter
             .take_at(&principal(2, Role::Reporter), 600, start)
+            .unwrap();
+    }
+
+    #[test]
+    fn an_address_has_its_own_small_allowance() {
+        let limiter = RateLimiter::new("clues", Rates::default());
+        let one: IpAddr = "192.0.2.1".parse().unwrap();
+        for _ in 0..10 {
+            limiter.take_address(one, 10, 1).unwrap();
+        }
+        let refused = limiter.take_address(one, 10, 1).unwrap_err();
+        assert_eq!(refused.code(), "rate_limited");
+        assert_eq!(
+            refused.message,
+            "too many clues from this address: at most 10 a minute"
+        );
+        limiter
+            .take_address("192.0.2.2".parse().unwrap(), 10, 10)
             .unwrap();
     }
 

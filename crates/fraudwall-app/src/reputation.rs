@@ -7,6 +7,7 @@
 //! applies its changes in one batch. A background thread runs a pass every period; an
 //! administrator can run one at once.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 use fraudwall_lists::derive::RangePolicy;
 pub use fraudwall_lists::plan::PassReport;
 use fraudwall_lists::plan::{AUTHOR, ListedRow, Observation, PassPlanner};
+use fraudwall_lists::reporters;
 use fraudwall_lists::reputation::{Evidence, Policy};
 use fraudwall_store::{EvidenceClass, EvidenceRecord, Store, StoreError};
 use time::OffsetDateTime;
@@ -127,7 +129,11 @@ impl Inner {
         let since = (now - 4 * self.policy.evidence_half_life_s as i64).max(0);
         let since =
             OffsetDateTime::from_unix_timestamp(since).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        store.scan_evidence(since, &mut |record| pass.observe(&observation(record)))?;
+        // read at every pass, so that a review since the last one reweighs earlier reports
+        let reporters = reporter_records(store)?;
+        store.scan_evidence(since, &mut |record| {
+            pass.observe(&observation(record, &reporters))
+        })?;
         store.scan_live_entries(OffsetDateTime::now_utc(), &mut |row| {
             pass.listed(&ListedRow {
                 list: row.list,
@@ -169,8 +175,28 @@ impl Inner {
     }
 }
 
-/// A stored observation as the planner takes it.
-fn observation(record: &EvidenceRecord) -> Observation<'_> {
+/// Every reviewed citizen's record, by evidence source.
+fn reporter_records(store: &dyn Store) -> Result<HashMap<String, reporters::Record>, StoreError> {
+    Ok(store
+        .reporter_standings()?
+        .into_iter()
+        .map(|r| {
+            let record = reporters::Record {
+                confirmed: r.confirmed,
+                refuted: r.refuted,
+            };
+            (r.source, record)
+        })
+        .collect())
+}
+
+/// A stored observation as the planner takes it: a citizen's under the source and weight the
+/// reporter's record gives it.
+fn observation<'a>(
+    record: &'a EvidenceRecord,
+    reporters: &HashMap<String, reporters::Record>,
+) -> Observation<'a> {
+    let (source, weight) = reporters::weigh(&record.source, reporters.get(&record.source).copied());
     Observation {
         kind: record.kind,
         key: record.key,
@@ -179,9 +205,10 @@ fn observation(record: &EvidenceRecord) -> Observation<'_> {
             EvidenceClass::Fraud => Evidence::Fraud,
             EvidenceClass::Benign => Evidence::Benign,
         },
-        source: &record.source,
+        source,
         at: record.time.unix_timestamp(),
         fraud_type: record.fraud_type.as_deref(),
+        weight,
     }
 }
 
@@ -253,6 +280,59 @@ mod tests {
         assert!(!second.changed(), "{second:?}");
         assert_eq!(second.version, first.version);
         assert_eq!(changes.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn unproven_citizens_are_one_source_until_reviews_prove_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).unwrap());
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let target = number("13800138001");
+        // fifty citizens, three reports each: black by count, one source by standing
+        let records: Vec<_> = (0..150)
+            .map(|i| {
+                let mut record = new_evidence(&target, i % 50, now - 600 + i as i64);
+                record.source = format!("reporter:{}", i % 50);
+                record
+            })
+            .collect();
+        store.append_evidence(&records).unwrap();
+        let runner = JobRunner::new();
+        let job = ReputationJob::start(&runner, store.clone(), || {}, None).unwrap();
+        let pass = job.run_pass().unwrap();
+        assert_eq!(
+            (pass.assessed, pass.listed_black, pass.listed_gray),
+            (1, 0, 0)
+        );
+
+        // two of them proven by reviews of other clues: now three sources
+        for reporter in ["reporter:0", "reporter:1"] {
+            for n in 0..2 {
+                let other = number(&format!("1390013900{n}"));
+                let clue = fraudwall_store::NewClue {
+                    kind: fraudwall_store::ClueKind::Number,
+                    id_kind: other.kind,
+                    value: other.value.clone(),
+                    key: other.key,
+                    text: None,
+                    fraud_type: None,
+                    reporter: reporter.to_owned(),
+                    reporter_role: "reporter".to_owned(),
+                    status: fraudwall_store::ClueStatus::Pending,
+                    at: OffsetDateTime::now_utc(),
+                };
+                let id = store.submit_clue(&clue, None).unwrap().clue.id;
+                let review = fraudwall_store::ClueReview {
+                    status: fraudwall_store::ClueStatus::Confirmed,
+                    by: "analyst".to_owned(),
+                    note: None,
+                    at: OffsetDateTime::now_utc(),
+                };
+                store.review_clue(id, &review, None).unwrap().unwrap();
+            }
+        }
+        let pass = job.run_pass().unwrap();
+        assert_eq!(pass.listed_gray + pass.listed_black, 1, "{pass:?}");
     }
 
     #[test]

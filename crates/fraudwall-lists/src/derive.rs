@@ -31,10 +31,25 @@ impl<K: Eq + Hash + Ord + Clone> Assessor<K> {
     /// Records one observation about `key`. Observations should come oldest first: a source's
     /// repeated reports are damped in the order they are recorded.
     pub fn record(&mut self, key: K, evidence: Evidence, source: u64, at: Timestamp) {
-        self.reputations
-            .entry(key)
-            .or_default()
-            .record(evidence, source, at, &self.policy);
+        self.record_weighted(key, evidence, source, at, 1.0);
+    }
+
+    /// [`record`](Assessor::record) for an observation that counts `weight` of a full one.
+    pub fn record_weighted(
+        &mut self,
+        key: K,
+        evidence: Evidence,
+        source: u64,
+        at: Timestamp,
+        weight: f64,
+    ) {
+        self.reputations.entry(key).or_default().record_weighted(
+            evidence,
+            source,
+            at,
+            weight,
+            &self.policy,
+        );
     }
 
     /// Whether any observation about `key` was recorded.

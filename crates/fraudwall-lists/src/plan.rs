@@ -31,7 +31,7 @@ pub const ASSESSED_KINDS: [Kind; 5] = [
 pub const AUTHOR: &str = "reputation";
 
 /// One piece of evidence about an identifier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Observation<'a> {
     pub kind: Kind,
     pub key: u64,
@@ -43,6 +43,9 @@ pub struct Observation<'a> {
     pub at: Timestamp,
     /// A code of the fraud taxonomy; counted for fraud reports only.
     pub fraud_type: Option<&'a str>,
+    /// How much of a full observation it counts, 0 to 1: 1 for an institution, a citizen's
+    /// standing for a citizen (`crate::reporters`). One of weight 0 is not counted at all.
+    pub weight: f64,
 }
 
 /// A live list entry, as much of it as the plan needs.
@@ -247,7 +250,8 @@ impl EvidenceScan {
     }
 
     fn visit(&mut self, observation: &Observation<'_>) {
-        if !ASSESSED_KINDS.contains(&observation.kind) {
+        // a discredited reporter's word is not a report, not even in an entry's note
+        if !ASSESSED_KINDS.contains(&observation.kind) || !counts(observation.weight) {
             return;
         }
         let source = match self.sources.get(observation.source) {
@@ -273,9 +277,19 @@ impl EvidenceScan {
             }
             Evidence::Benign => tally.benign += 1,
         }
-        self.assessor
-            .record(id, observation.evidence, source, observation.at);
+        self.assessor.record_weighted(
+            id,
+            observation.evidence,
+            source,
+            observation.at,
+            observation.weight,
+        );
     }
+}
+
+/// Whether an observation of `weight` counts at all; NaN does not.
+fn counts(weight: f64) -> bool {
+    weight > 0.0
 }
 
 /// What the lists hold that the plan needs, fed row by row. Only the rows that matter are
@@ -541,6 +555,7 @@ mod tests {
                 source: &record.source,
                 at: record.at,
                 fraud_type: record.fraud_type.as_deref(),
+                weight: 1.0,
             });
         }
         for row in rows {

@@ -9,6 +9,10 @@
 //! (the k-th report of one source weighs 2^-k), so one source contributes at most twice a single
 //! report; and every list threshold also needs a minimum number of distinct recent sources.
 //! One reporter, or a burst from one source, can therefore never list a number alone.
+//!
+//! An observation may carry a weight below one (a citizen whose reports are weighed by their
+//! record, see `crate::reporters`): it scales what the observation adds, and a weight of zero
+//! adds nothing, not even a source.
 
 /// Seconds since the Unix epoch.
 pub type Timestamp = i64;
@@ -162,6 +166,25 @@ impl Reputation {
 
     /// Records evidence from `source` (a reporter's id, an operator's id) at time `at`.
     pub fn record(&mut self, evidence: Evidence, source: u64, at: Timestamp, policy: &Policy) {
+        self.record_weighted(evidence, source, at, 1.0, policy);
+    }
+
+    /// [`record`](Reputation::record) for an observation that counts `weight` (0 to 1) of a
+    /// full one. The damping of a source's repeated reports counts reports, not weight, so a
+    /// light source is damped as fast as a full one.
+    pub fn record_weighted(
+        &mut self,
+        evidence: Evidence,
+        source: u64,
+        at: Timestamp,
+        weight: f64,
+        policy: &Policy,
+    ) {
+        // NaN is not above zero either: a weight that means nothing adds nothing
+        if weight.is_nan() || weight <= 0.0 {
+            return;
+        }
+        let scale = weight.min(1.0);
         let half_life = policy.evidence_half_life_s;
         match evidence {
             Evidence::Fraud => {
@@ -183,11 +206,11 @@ impl Reputation {
                         0.0
                     }
                 };
-                let weight = 0.5f64.powf(earlier);
+                let weight = scale * 0.5f64.powf(earlier);
                 self.fraud.add(weight, at, half_life);
                 self.heat.add(weight, at, policy.heat_half_life_s);
             }
-            Evidence::Benign => self.benign.add(1.0, at, half_life),
+            Evidence::Benign => self.benign.add(scale, at, half_life),
         }
     }
 
@@ -333,6 +356,35 @@ mod tests {
         // a number that was never listed does not enter at the lowered level
         assert_eq!(fresh.standing, None);
         assert_ne!(fresh.assess(later, &policy).standing, Standing::Black);
+    }
+
+    #[test]
+    fn a_full_weight_is_the_unweighted_record_and_a_zero_weight_is_nothing() {
+        let policy = Policy::default();
+        let mut plain = Reputation::default();
+        let mut weighted = Reputation::default();
+        let mut nothing = Reputation::default();
+        for source in 0..4 {
+            plain.record(Evidence::Fraud, source, 60 * source as i64, &policy);
+            weighted.record_weighted(Evidence::Fraud, source, 60 * source as i64, 1.0, &policy);
+            nothing.record_weighted(Evidence::Fraud, source, 60 * source as i64, 0.0, &policy);
+        }
+        assert_eq!(plain, weighted);
+        let seen = nothing.assess(DAY, &policy);
+        assert_eq!((seen.sources, seen.fraud_evidence), (0, 0.0));
+        assert_eq!(seen.standing, Standing::Unlisted);
+    }
+
+    #[test]
+    fn a_light_source_adds_its_share_and_stays_damped() {
+        let policy = Policy::default();
+        let mut rep = Reputation::default();
+        for i in 0..1_000 {
+            rep.record_weighted(Evidence::Fraud, 1, i, 0.5, &policy);
+        }
+        let seen = rep.assess(1_000, &policy);
+        assert_eq!(seen.sources, 1);
+        assert!(seen.fraud_evidence <= 1.0 + 1e-9, "{seen:?}");
     }
 
     proptest! {

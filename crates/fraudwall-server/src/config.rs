@@ -44,6 +44,10 @@ pub struct ServerSection {
     /// closes. It is capped below the process's open-file limit, so that the store and the
     /// listener always get a descriptor.
     pub max_connections: usize,
+    /// Read the client's address, for what is limited per address, from the last entry of
+    /// `X-Forwarded-For` instead of the connection's peer. Only behind a proxy that appends it:
+    /// anyone else could write any address there.
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,14 +131,24 @@ pub struct LimitsSection {
     pub evidence_per_minute: u32,
     /// The same for a reporter's token: citizens and reporting channels.
     pub reporter_evidence_per_minute: u32,
+    /// Clues a token may send a minute.
+    pub clues_per_minute: u32,
+    /// The same for a reporter's token.
+    pub reporter_clues_per_minute: u32,
+    /// Clues one client address may send a minute without a token (`POST /v1/public/clues`).
+    pub public_clues_per_minute: u32,
 }
 
 impl Default for LimitsSection {
     fn default() -> Self {
         let rates = fraudwall_app::ratelimit::Rates::default();
+        let clues = fraudwall_app::ClueLimits::default();
         LimitsSection {
             evidence_per_minute: rates.per_minute,
             reporter_evidence_per_minute: rates.reporter_per_minute,
+            clues_per_minute: clues.rates.per_minute,
+            reporter_clues_per_minute: clues.rates.reporter_per_minute,
+            public_clues_per_minute: clues.public_per_minute,
         }
     }
 }
@@ -185,6 +199,7 @@ impl Default for ServerSection {
             header_read_timeout_ms: 10_000,
             idle_timeout_ms: 60_000,
             max_connections: 1_000,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -296,7 +311,16 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        if self.limits.evidence_per_minute == 0 || self.limits.reporter_evidence_per_minute == 0 {
+        let limits = &self.limits;
+        if [
+            limits.evidence_per_minute,
+            limits.reporter_evidence_per_minute,
+            limits.clues_per_minute,
+            limits.reporter_clues_per_minute,
+            limits.public_clues_per_minute,
+        ]
+        .contains(&0)
+        {
             return Err(ConfigError::Invalid(
                 "limits must be greater than zero".to_owned(),
             ));

@@ -10,6 +10,7 @@
 //! process's descriptors and even `/v1/health` went unanswered.
 
 use std::io;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -18,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, Request};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -82,9 +83,9 @@ pub async fn serve(
             },
             _ = stop.wait_for(|stop| *stop) => break,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(err) => {
                     accept_failed(err).await;
                     continue;
@@ -95,7 +96,7 @@ pub async fn serve(
         let router = router.clone();
         let stop = stop.clone();
         tokio::spawn(async move {
-            serve_connection(stream, router, limits, stop).await;
+            serve_connection(stream, peer, router, limits, stop).await;
             drop(permit);
         });
     }
@@ -122,6 +123,7 @@ async fn accept_failed(err: io::Error) {
 
 async fn serve_connection(
     stream: TcpStream,
+    peer: SocketAddr,
     router: Router,
     limits: Limits,
     mut stop: watch::Receiver<bool>,
@@ -131,9 +133,11 @@ async fn serve_connection(
     }
     let clock = Arc::new(Clock::new());
     let service_clock = clock.clone();
-    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+    let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
         let in_flight = InFlight::start(service_clock.clone());
         let router = router.clone();
+        // what is limited per client address reads it here
+        request.extensions_mut().insert(ConnectInfo(peer));
         async move {
             let response = router.oneshot(request.map(Body::new)).await;
             drop(in_flight);

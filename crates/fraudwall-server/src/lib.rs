@@ -25,7 +25,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use fraudwall_app::records::Store;
 use fraudwall_app::witness::WitnessFiles;
-use fraudwall_app::{App, AppError, Settings};
+use fraudwall_app::{App, AppError, ClueLimits, Settings};
 use fraudwall_ids::phone::Region;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::net::TcpListener;
@@ -87,6 +87,17 @@ pub fn settings(config: &Config) -> anyhow::Result<Settings> {
     })
 }
 
+/// The clue limits as the configuration spells them.
+pub fn clue_limits(config: &Config) -> ClueLimits {
+    ClueLimits {
+        rates: fraudwall_app::ratelimit::Rates {
+            reporter_per_minute: config.limits.reporter_clues_per_minute,
+            per_minute: config.limits.clues_per_minute,
+        },
+        public_per_minute: config.limits.public_clues_per_minute,
+    }
+}
+
 /// Where the audit log's head is signed: the configured files, or the data directory's.
 pub fn witness_files(config: &Config) -> WitnessFiles {
     let mut files = WitnessFiles::in_dir(&config.store.data_dir);
@@ -103,7 +114,7 @@ impl AppState {
     pub fn new(config: Config, store: Arc<dyn Store>) -> anyhow::Result<AppState> {
         // the recorder must be in place before the jobs register their metrics
         let metrics = telemetry::prometheus();
-        let app = App::start(&settings(&config)?, store)?;
+        let app = App::start(&settings(&config)?, store)?.with_clue_limits(clue_limits(&config));
         let openapi_json = Bytes::from(
             serde_json::to_vec(&openapi::document()).expect("the openapi document serializes"),
         );
@@ -186,6 +197,12 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/leads", get(routes::leads::list))
         .route("/v1/cards/import", post(routes::leads::import_cards))
         .route("/v1/reputation/run", post(routes::evidence::run_reputation))
+        .route(
+            "/v1/clues",
+            post(routes::clues::post).get(routes::clues::list),
+        )
+        .route("/v1/clues/{id}/review", post(routes::clues::review))
+        .route("/v1/public/clues", post(routes::clues::post_public))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,

@@ -45,6 +45,10 @@ use fraudwall_app::records::Role;
         routes::rules::signals,
         routes::evidence::post,
         routes::evidence::run_reputation,
+        routes::clues::post,
+        routes::clues::list,
+        routes::clues::review,
+        routes::clues::post_public,
         routes::cases::file,
         routes::cases::get,
         routes::cases::patch,
@@ -66,6 +70,7 @@ use fraudwall_app::records::Role;
         (name = "lists", description = "black, gray and white lists: entries, files, the change feed, hash-prefix lookup"),
         (name = "rules", description = "the rule set behind decisions: read, replace, dry-run"),
         (name = "reputation", description = "evidence about identifiers, and the job that lists them and derives ranges from it"),
+        (name = "clues", description = "reports from citizens, operators and banks, weighed by their reporters' records, and analysts' reviews of them"),
         (name = "cases", description = "victims' cases, and the clusters they link into through shared identifiers"),
     )
 )]
@@ -393,7 +398,7 @@ mod tests {
         for (path, item) in doc["paths"].as_object().unwrap() {
             for (method, operation) in item.as_object().unwrap() {
                 let responses = operation["responses"].as_object().unwrap();
-                if path == "/v1/health" {
+                if path == "/v1/health" || path == "/v1/public/clues" {
                     assert_eq!(operation["x-roles"], json!([]));
                     continue;
                 }

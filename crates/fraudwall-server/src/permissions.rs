@@ -38,8 +38,12 @@ const CASE_FILERS: &[Role] = &[Admin, Analyst, Station, Bank, Telco];
 const INVESTIGATORS: &[Role] = &[Admin, Analyst, Station];
 /// Who says who holds a card: operators their SIMs, banks their accounts.
 const CARD_SOURCES: &[Role] = &[Admin, Analyst, Telco, Bank];
-/// Everyone who sees fraud first-hand: each token counts as one source of evidence.
+/// Everyone who sees fraud first-hand: each token counts as one source of evidence (a
+/// reporter's only once proven by reviews of its clues; unproven reporters are one source).
 const WITNESSES: &[Role] = &[Admin, Analyst, Station, Telco, Bank, Reporter];
+/// Who sends clues: citizens with a token, the stations that take reports, operators and
+/// banks forwarding their customers', the centre itself. Each sees its own clues listed.
+const CLUE_REPORTERS: &[Role] = &[Admin, Analyst, Station, Telco, Bank, Reporter];
 
 pub const PERMISSIONS: &[RoutePermission] = &[
     route("GET", "/v1/health", Access::Public),
@@ -78,6 +82,11 @@ pub const PERMISSIONS: &[RoutePermission] = &[
     route("GET", "/v1/rules/signals", Access::Roles(CURATORS)),
     route("POST", "/v1/evidence", Access::Roles(WITNESSES)),
     route("POST", "/v1/reputation/run", Access::Roles(ADMIN_ONLY)),
+    route("POST", "/v1/clues", Access::Roles(CLUE_REPORTERS)),
+    route("GET", "/v1/clues", Access::Roles(CLUE_REPORTERS)),
+    route("POST", "/v1/clues/{id}/review", Access::Roles(CURATORS)),
+    // citizens without a token; limited per client address by the route itself
+    route("POST", "/v1/public/clues", Access::Public),
     route("POST", "/v1/cases", Access::Roles(CASE_FILERS)),
     route("GET", "/v1/cases/{id}", Access::Roles(INVESTIGATORS)),
     route("PATCH", "/v1/cases/{id}", Access::Roles(INVESTIGATORS)),
@@ -156,13 +165,13 @@ mod tests {
     }
 
     #[test]
-    fn only_health_is_public_and_unknown_routes_are_denied() {
+    fn only_health_and_citizens_clues_are_public_and_unknown_routes_are_denied() {
         let public: Vec<_> = PERMISSIONS
             .iter()
             .filter(|p| p.access == Access::Public)
             .map(|p| p.path)
             .collect();
-        assert_eq!(public, ["/v1/health"]);
+        assert_eq!(public, ["/v1/health", "/v1/public/clues"]);
         assert_eq!(lookup("GET", "/v1/secrets"), None);
         assert_eq!(lookup("POST", "/v1/health"), None);
     }
@@ -187,7 +196,9 @@ mod tests {
                 "GET /v1/health",
                 "GET /metrics",
                 "GET /v1/whoami",
-                "GET /v1/jobs"
+                "GET /v1/jobs",
+                // what anyone may do without a token
+                "POST /v1/public/clues",
             ]
         );
     }

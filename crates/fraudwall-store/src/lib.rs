@@ -2,13 +2,15 @@
 //!
 //! [`Store`] is the one interface the rest of the system uses for durable state: API tokens,
 //! the tamper-evident audit log, configuration, the black, gray and white lists with their
-//! history, and the evidence reputation is computed from. [`SqliteStore`] implements it on an
+//! history, the evidence reputation is computed from, victims' cases, and clues with their
+//! reporters' records. [`SqliteStore`] implements it on an
 //! embedded SQLite database; a PostgreSQL implementation will sit behind the same trait. This
 //! crate is the only one that knows SQL.
 
 mod audit;
 mod cards;
 mod cases;
+mod clues;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod error;
@@ -21,6 +23,10 @@ mod token;
 pub use audit::{AuditEntry, AuditEvent, AuditReport, ChainBreak, GENESIS_HASH};
 pub use cards::CardRecord;
 pub use cases::{CaseIdentifier, CaseProgress, CaseRecord, CaseVersion, LinkCut, NewCase};
+pub use clues::{
+    ClueFilter, ClueKind, ClueRecord, ClueReview, ClueStatus, ClueSubmitted, NewClue,
+    ReporterRecord, UnknownClueKind, UnknownClueStatus,
+};
 pub use error::StoreError;
 pub use evidence::{EvidenceClass, EvidenceRecord, NewEvidence, UnknownEvidenceClass};
 pub use lists::{Applied, ChangeCursor, EntryFilter, Expired, HashMatch, HistoryRecord, LiveRow};
@@ -39,12 +45,26 @@ pub use time::OffsetDateTime;
 /// entry wins, who may touch official entries, how versions are numbered) is decided above the
 /// backend's primitives, never inside one backend's SQL alone.
 pub trait Store:
-    TokenStore + AuditStore + ConfigStore + ListStore + EvidenceStore + CaseStore + CardStore
+    TokenStore
+    + AuditStore
+    + ConfigStore
+    + ListStore
+    + EvidenceStore
+    + CaseStore
+    + ClueStore
+    + CardStore
 {
 }
 
 impl<T> Store for T where
-    T: TokenStore + AuditStore + ConfigStore + ListStore + EvidenceStore + CaseStore + CardStore
+    T: TokenStore
+        + AuditStore
+        + ConfigStore
+        + ListStore
+        + EvidenceStore
+        + CaseStore
+        + ClueStore
+        + CardStore
 {
 }
 
@@ -237,4 +257,57 @@ pub trait CaseStore: Send + Sync + 'static {
     /// Undoes a cut; false if there was none.
     fn remove_link_cut(&self, case_id: i64, link_key: u64) -> Result<bool, StoreError>;
     fn link_cuts(&self) -> Result<Vec<LinkCut>, StoreError>;
+}
+
+/// Clues, one per reporter and identifier, and the reporters' reviewed records.
+pub trait ClueStore: Send + Sync + 'static {
+    /// Stores a report: a new clue, or merged into the same reporter's clue of the same kind
+    /// about the same identifier, whose count grows, whose last time moves on, whose missing
+    /// text or fraud type is filled in, and whose status stays. A reporter seen for the first
+    /// time gets a record. With `evidence`, appends it in the same transaction and sets the
+    /// clue's evidence time to the report's.
+    fn submit_clue(
+        &self,
+        clue: &NewClue,
+        evidence: Option<&NewEvidence>,
+    ) -> Result<ClueSubmitted, StoreError>;
+    fn clue(&self, id: i64) -> Result<Option<ClueRecord>, StoreError>;
+    /// The reporter's clue of `kind` about one identifier, if any.
+    fn reporter_clue(
+        &self,
+        reporter: &str,
+        kind: ClueKind,
+        id_kind: Kind,
+        key: u64,
+    ) -> Result<Option<ClueRecord>, StoreError>;
+    /// Every clue about one identifier, by id.
+    fn clues_about(&self, id_kind: Kind, key: u64) -> Result<Vec<ClueRecord>, StoreError>;
+    /// How many clues about one identifier, from reporters of one of `roles`, last became
+    /// evidence at or after `since`.
+    fn count_clue_evidence(
+        &self,
+        id_kind: Kind,
+        key: u64,
+        since: OffsetDateTime,
+        roles: &[&str],
+    ) -> Result<u64, StoreError>;
+    /// Clues matching `filter` with an id above `after_id`, by id, at most `limit` of them.
+    fn clues(
+        &self,
+        filter: &ClueFilter,
+        after_id: i64,
+        limit: usize,
+    ) -> Result<Vec<ClueRecord>, StoreError>;
+    /// Records a verdict (confirmed or refuted) on a clue still pending or needing review,
+    /// counts it in its reporter's record, and appends `evidence`, in one transaction. `None`
+    /// when there is no such clue or it was reviewed already.
+    fn review_clue(
+        &self,
+        id: i64,
+        review: &ClueReview,
+        evidence: Option<&NewEvidence>,
+    ) -> Result<Option<ClueRecord>, StoreError>;
+    fn reporter(&self, source: &str) -> Result<Option<ReporterRecord>, StoreError>;
+    /// Every reporter with at least one reviewed clue, by source.
+    fn reporter_standings(&self) -> Result<Vec<ReporterRecord>, StoreError>;
 }

@@ -1,5 +1,6 @@
 pub mod audit;
 pub mod cases;
+pub mod clues;
 pub mod decisions;
 pub mod evidence;
 pub mod jobs;

@@ -18,6 +18,7 @@
 pub mod audit;
 pub mod cards;
 pub mod cases;
+pub mod clues;
 pub mod config;
 pub mod evidence;
 pub mod lists;
@@ -92,6 +93,11 @@ macro_rules! conformance_tests {
                 holder_periods_are_kept_apart_and_replaced_when_reported_again,
                 cards_are_found_by_the_device_they_were_activated_in,
             }
+            clues {
+                a_report_repeated_by_its_reporter_merges_into_one_clue,
+                clues_are_listed_by_status_and_reporter_and_counted_per_identifier,
+                a_review_counts_in_the_reporters_record_once_and_appends_its_evidence,
+            }
             evidence {
                 evidence_is_read_per_identifier_and_streamed_by_time,
                 evidence_times_are_kept_to_the_second,
@@ -161,7 +167,7 @@ pub fn run<Takes>(backend: &dyn Backend, case: impl Case<Takes>) {
 
 /// The cases of each area, read from its source: every top-level `pub fn` of an area module is
 /// a case.
-const AREAS: [(&str, &str); 8] = [
+const AREAS: [(&str, &str); 9] = [
     ("tokens", include_str!("tokens.rs")),
     ("audit", include_str!("audit.rs")),
     ("config", include_str!("config.rs")),
@@ -170,6 +176,7 @@ const AREAS: [(&str, &str); 8] = [
     ("evidence", include_str!("evidence.rs")),
     ("cases", include_str!("cases.rs")),
     ("cards", include_str!("cards.rs")),
+    ("clues", include_str!("clues.rs")),
 ];
 
 /// Fails when a case exists that [`conformance_tests!`](crate::conformance_tests) does not run,

@@ -7,6 +7,13 @@ use crate::{EvidenceClass, EvidenceRecord, NewEvidence, StoreError};
 
 pub(crate) fn append(conn: &mut Connection, records: &[NewEvidence]) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
+    append_in(&tx, records)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Appends within the caller's transaction.
+pub(crate) fn append_in(tx: &Connection, records: &[NewEvidence]) -> Result<(), StoreError> {
     {
         let mut insert = tx.prepare_cached(
             "INSERT INTO evidence (kind, value, key, class, source, time, fraud_type, note)
@@ -25,7 +32,6 @@ pub(crate) fn append(conn: &mut Connection, records: &[NewEvidence]) -> Result<(
             ])?;
         }
     }
-    tx.commit()?;
     Ok(())
 }
 

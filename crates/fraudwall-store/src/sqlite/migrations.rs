@@ -240,7 +240,42 @@ const MIGRATIONS: &[Migration] = &[
     );
     "#,
     ),
-    // 7: who holds each phone and bank card, one row per holder period
+    // 7: clues, one per reporter and identifier, and reporters' reviewed records
+    Migration::Sql(
+        r#"
+    CREATE TABLE clues (
+        id              INTEGER PRIMARY KEY,
+        kind            TEXT    NOT NULL,
+        id_kind         TEXT    NOT NULL,
+        value           TEXT    NOT NULL,
+        key             INTEGER NOT NULL,
+        text            TEXT,
+        fraud_type      TEXT,
+        reporter        TEXT    NOT NULL,
+        reporter_role   TEXT    NOT NULL,
+        first_at        TEXT    NOT NULL,
+        last_at         TEXT    NOT NULL,
+        count           INTEGER NOT NULL,
+        status          TEXT    NOT NULL,
+        evidence_at     TEXT,
+        reviewed_by     TEXT,
+        reviewed_at     TEXT,
+        review_note     TEXT,
+        UNIQUE (reporter, kind, id_kind, key)
+    );
+    CREATE INDEX clues_by_identifier ON clues (id_kind, key, evidence_at);
+    CREATE INDEX clues_by_status ON clues (status, id);
+
+    CREATE TABLE reporters (
+        source      TEXT    PRIMARY KEY,
+        role        TEXT    NOT NULL,
+        confirmed   INTEGER NOT NULL,
+        refuted     INTEGER NOT NULL,
+        first_seen  TEXT    NOT NULL
+    ) WITHOUT ROWID;
+    "#,
+    ),
+    // 8: who holds each phone and bank card, one row per holder period
     Migration::Sql(
         r#"
     CREATE TABLE cards (

@@ -5,6 +5,7 @@
 
 mod cards;
 mod cases;
+mod clues;
 mod evidence;
 mod lists;
 mod migrations;
@@ -20,10 +21,11 @@ use time::OffsetDateTime;
 
 use crate::{
     Applied, AuditEntry, AuditEvent, AuditReport, AuditStore, CardRecord, CardStore,
-    CaseIdentifier, CaseProgress, CaseRecord, CaseStore, CaseVersion, ChangeCursor, ConfigStore,
-    EntryFilter, EvidenceRecord, EvidenceStore, Expired, GENESIS_HASH, HashMatch, HistoryRecord,
-    LinkCut, ListStore, LiveRow, NewCase, NewEvidence, NewToken, StoreError, TokenHash,
-    TokenRecord, TokenStore, time_text,
+    CaseIdentifier, CaseProgress, CaseRecord, CaseStore, CaseVersion, ChangeCursor, ClueFilter,
+    ClueKind, ClueRecord, ClueReview, ClueStore, ClueSubmitted, ConfigStore, EntryFilter,
+    EvidenceRecord, EvidenceStore, Expired, GENESIS_HASH, HashMatch, HistoryRecord, LinkCut,
+    ListStore, LiveRow, NewCase, NewClue, NewEvidence, NewToken, ReporterRecord, StoreError,
+    TokenHash, TokenRecord, TokenStore, time_text,
 };
 
 pub const DATABASE_FILE: &str = "fraudwall.db";
@@ -564,6 +566,70 @@ impl CaseStore for SqliteStore {
 
     fn link_cuts(&self) -> Result<Vec<LinkCut>, StoreError> {
         cases::cuts(&self.read())
+    }
+}
+
+impl ClueStore for SqliteStore {
+    fn submit_clue(
+        &self,
+        clue: &NewClue,
+        evidence: Option<&NewEvidence>,
+    ) -> Result<ClueSubmitted, StoreError> {
+        clues::submit(&mut self.write(), clue, evidence)
+    }
+
+    fn clue(&self, id: i64) -> Result<Option<ClueRecord>, StoreError> {
+        clues::by_id(&self.read(), id)
+    }
+
+    fn reporter_clue(
+        &self,
+        reporter: &str,
+        kind: ClueKind,
+        id_kind: Kind,
+        key: u64,
+    ) -> Result<Option<ClueRecord>, StoreError> {
+        clues::of_reporter(&self.read(), reporter, kind, id_kind, key)
+    }
+
+    fn clues_about(&self, id_kind: Kind, key: u64) -> Result<Vec<ClueRecord>, StoreError> {
+        clues::about(&self.read(), id_kind, key)
+    }
+
+    fn count_clue_evidence(
+        &self,
+        id_kind: Kind,
+        key: u64,
+        since: OffsetDateTime,
+        roles: &[&str],
+    ) -> Result<u64, StoreError> {
+        clues::count_evidence_since(&self.read(), id_kind, key, since, roles)
+    }
+
+    fn clues(
+        &self,
+        filter: &ClueFilter,
+        after_id: i64,
+        limit: usize,
+    ) -> Result<Vec<ClueRecord>, StoreError> {
+        clues::list(&self.read(), filter, after_id, limit)
+    }
+
+    fn review_clue(
+        &self,
+        id: i64,
+        review: &ClueReview,
+        evidence: Option<&NewEvidence>,
+    ) -> Result<Option<ClueRecord>, StoreError> {
+        clues::review(&mut self.write(), id, review, evidence)
+    }
+
+    fn reporter(&self, source: &str) -> Result<Option<ReporterRecord>, StoreError> {
+        clues::reporter(&self.read(), source)
+    }
+
+    fn reporter_standings(&self) -> Result<Vec<ReporterRecord>, StoreError> {
+        clues::reviewed_reporters(&self.read())
     }
 }
 
