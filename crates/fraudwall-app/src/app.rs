@@ -11,8 +11,8 @@ use fraudwall_lists::entry::{Entry, Kind, List};
 use fraudwall_lists::import::Format;
 use fraudwall_rules::{DryRun, Engine, RuleSet};
 use fraudwall_store::{
-    AuditEntry, CaseIdentifier, CaseRecord, CaseVersion, ChangeCursor, ClueRecord, ClueStatus,
-    HashMatch, HistoryRecord, NewToken, Store, TokenRecord,
+    AuditEntry, CaseIdentifier, CaseRecord, CaseVersion, ChangeCursor, ClueKind, ClueRecord,
+    ClueStatus, HashMatch, HistoryRecord, NewToken, Role, Store, TokenRecord,
 };
 
 use crate::cards::{self, CardImportReport};
@@ -29,12 +29,17 @@ use crate::principal::Principal;
 use crate::ratelimit::{RateLimiter, Rates};
 use crate::recent::RecentEvents;
 use crate::reputation::{PassReport, ReputationJob};
+use crate::sharing::{self, SharedClues};
 use crate::snapshots::SnapshotKeeper;
 use crate::tokens::TokenIndex;
 use crate::witness::{Witness, WitnessFiles};
 use crate::{
     audit, cases, clues, evidence, export, lists, rules, setup, snapshots, tokens, witness,
 };
+
+/// Who imports another centre's or platform's shared intelligence as clues: the centre
+/// itself, operators and banks, each under its own name.
+const SHARED_INTEL_SOURCES: [Role; 4] = [Role::Admin, Role::Analyst, Role::Telco, Role::Bank];
 
 /// How a node runs; the server reads it from its configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -511,6 +516,46 @@ impl App {
     ) -> Result<Vec<Result<ClueOutcome, AppError>>, AppError> {
         self.clue_limiter.take(principal, drafts.len())?;
         self.submit_clues_unlimited(principal, drafts)
+    }
+
+    /// Takes the phone numbers, bank accounts, URLs and domains of a shared MISP event or STIX
+    /// bundle as clues from `principal`, within its allowance: another centre's or an
+    /// operator's intelligence counts under the principal's own name. A malformed attribute
+    /// is rejected alone.
+    pub fn submit_shared_clues(
+        &self,
+        principal: &Principal,
+        document: &[u8],
+    ) -> Result<(SharedClues, Vec<Result<ClueOutcome, AppError>>), AppError> {
+        crate::cases::require(
+            principal,
+            &SHARED_INTEL_SOURCES,
+            "import shared intelligence",
+        )?;
+        let shared = sharing::read_shared(document, &self.normalizer)?;
+        let drafts: Vec<Result<ClueDraft, AppError>> = shared
+            .clues
+            .iter()
+            .map(|clue| {
+                let kind = match clue.identifier.kind {
+                    Kind::Number => ClueKind::Number,
+                    Kind::Account => ClueKind::Account,
+                    // a domain is reported as a link to its host
+                    _ => ClueKind::Url,
+                };
+                Ok(ClueDraft {
+                    kind,
+                    value: clue.identifier.value.clone(),
+                    text: clue.comment.clone(),
+                    fraud_type: None,
+                })
+            })
+            .collect();
+        if drafts.is_empty() {
+            return Ok((shared, Vec::new()));
+        }
+        let results = self.submit_clues(principal, drafts)?;
+        Ok((shared, results))
     }
 
     /// Takes reports sent without a token from `address`, within that address's allowance.

@@ -202,6 +202,7 @@ pub fn router(state: AppState) -> Router {
             post(routes::clues::post).get(routes::clues::list),
         )
         .route("/v1/clues/{id}/review", post(routes::clues::review))
+        .route("/v1/clues/misp", post(routes::clues::post_shared))
         .route("/v1/public/clues", post(routes::clues::post_public))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -49,6 +49,7 @@ use fraudwall_app::records::Role;
         routes::clues::list,
         routes::clues::review,
         routes::clues::post_public,
+        routes::clues::post_shared,
         routes::cases::file,
         routes::cases::get,
         routes::cases::patch,

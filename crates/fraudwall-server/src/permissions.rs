@@ -41,6 +41,8 @@ const CARD_SOURCES: &[Role] = &[Admin, Analyst, Telco, Bank];
 /// Everyone who sees fraud first-hand: each token counts as one source of evidence (a
 /// reporter's only once proven by reviews of its clues; unproven reporters are one source).
 const WITNESSES: &[Role] = &[Admin, Analyst, Station, Telco, Bank, Reporter];
+/// Who imports other platforms' shared intelligence as clues, under its own name.
+const SHARED_INTEL: &[Role] = &[Admin, Analyst, Telco, Bank];
 /// Who sends clues: citizens with a token, the stations that take reports, operators and
 /// banks forwarding their customers', the centre itself. Each sees its own clues listed.
 const CLUE_REPORTERS: &[Role] = &[Admin, Analyst, Station, Telco, Bank, Reporter];
@@ -85,6 +87,7 @@ pub const PERMISSIONS: &[RoutePermission] = &[
     route("POST", "/v1/clues", Access::Roles(CLUE_REPORTERS)),
     route("GET", "/v1/clues", Access::Roles(CLUE_REPORTERS)),
     route("POST", "/v1/clues/{id}/review", Access::Roles(CURATORS)),
+    route("POST", "/v1/clues/misp", Access::Roles(SHARED_INTEL)),
     // citizens without a token; limited per client address by the route itself
     route("POST", "/v1/public/clues", Access::Public),
     route("POST", "/v1/cases", Access::Roles(CASE_FILERS)),

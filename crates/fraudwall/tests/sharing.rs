@@ -226,3 +226,81 @@ fn a_station_shares_only_what_it_may_see_of_a_cluster() {
     let missing = export(&server, &analyst, 999_999, "stix");
     assert_eq!(missing.status, 404, "{}", missing.text);
 }
+
+/// One centre's export is another's intake: the MISP event and the STIX bundle of a cluster
+/// become clues at a second node, under the importing analyst's name, and a malformed
+/// attribute is rejected alone.
+#[test]
+fn another_centres_misp_event_and_stix_bundle_come_in_as_clues() {
+    let first = Server::start();
+    let analyst = token_with(&first, "analyst", &[]);
+    let contacts = json!([{"kind": "number", "value": "171 0000 0009",
+        "time": "2026-11-01T10:00:00Z"}]);
+    let id = file(&first, &analyst, "13800000001", "500101", contacts.clone());
+    file(&first, &analyst, "13800000002", "500101", contacts);
+    let event = export(&first, &analyst, id, "misp").body;
+    let bundle = export(&first, &analyst, id, "stix").body;
+
+    let second = Server::start();
+    let importer = token_with(&second, "analyst", &[]);
+    let mut event_with_a_bad_one = event.clone();
+    event_with_a_bad_one["Event"]["Attribute"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"type": "phone-number", "category": "Other", "value": "not a number"}));
+    let reply = support::post(
+        &second.url("/v1/clues/misp"),
+        Some(&importer),
+        &event_with_a_bad_one.to_string(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let values: Vec<&str> = reply.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["value"].as_str())
+        .collect();
+    assert!(values.contains(&NUMBER), "{}", reply.text);
+    assert!(values.contains(&ACCOUNT), "{}", reply.text);
+    assert_eq!(
+        reply.body["rejected"].as_array().unwrap().len(),
+        1,
+        "{}",
+        reply.text
+    );
+    assert_eq!(reply.body["accepted"], values.len());
+
+    // the same intelligence as STIX merges into the same clues
+    let again = support::post(
+        &second.url("/v1/clues/misp"),
+        Some(&importer),
+        &bundle.to_string(),
+    );
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert!(
+        again.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["value"] == NUMBER)
+            .all(|r| r["created"] == false),
+        "{}",
+        again.text
+    );
+    // listed under the importer's name; neither a document nor a citizen's token gets in
+    let listed = get(&second.url("/v1/clues"), Some(&importer));
+    assert!(listed.text.contains(NUMBER), "{}", listed.text);
+    let refused = support::post(
+        &second.url("/v1/clues/misp"),
+        Some(&importer),
+        &json!({"not": "intelligence"}).to_string(),
+    );
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let reporter = token_with(&second, "reporter", &[]);
+    let forbidden = support::post(
+        &second.url("/v1/clues/misp"),
+        Some(&reporter),
+        &event.to_string(),
+    );
+    assert_eq!(forbidden.status, 403);
+}

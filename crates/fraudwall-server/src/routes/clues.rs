@@ -557,3 +557,71 @@ mod tests {
         assert_eq!(names, ["number", "sms", "url", "app", "account", "social"]);
     }
 }
+
+/// One attribute of a shared document that was not taken: where it sits, and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SharedRejection {
+    /// Where in the document (`Event.Attribute[3]`, `objects[7]`).
+    pub at: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SharedAnswer {
+    /// Identifiers read from the document, each once.
+    pub identifiers: usize,
+    /// Attributes of types fraudwall does not link by.
+    pub skipped: usize,
+    /// Malformed attributes and values that are no identifier of their kind.
+    pub rejected: Vec<SharedRejection>,
+    /// How many clues were taken.
+    pub accepted: usize,
+    /// One result per identifier, in the document's order.
+    pub results: Vec<ClueSlot>,
+}
+
+/// Imports the phone numbers, bank accounts, URLs and domains of another platform's shared
+/// intelligence as clues: a MISP event (one, a list, or a search answer, objects' attributes
+/// included) or a STIX 2.1 bundle (OpenCTI's `phone-number` and `bank-account` observables,
+/// MISP's `x-misp-attribute` fallback, indicators' patterns). They count as the caller's own
+/// clues, weighed by its record. A malformed attribute is rejected alone. Audited.
+#[utoipa::path(post, path = "/v1/clues/misp", tag = "clues",
+    request_body(content = Object, description = "a MISP event JSON or a STIX 2.1 bundle", content_type = "application/json"),
+    responses(
+        (status = 200, description = "what was read and what each identifier became", body = SharedAnswer),
+        (status = 422, description = "the document is neither a MISP event nor a STIX bundle (`invalid_fields` naming `document`)", body = ErrorBody),
+        (status = 429, description = "the token's allowance of clues is spent; see Retry-After",
+            body = ErrorBody, headers(("Retry-After" = u32, description = "seconds to wait")))))]
+pub async fn post_shared(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Arc<Principal>>,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<Json<SharedAnswer>, ApiError> {
+    let document = body.to_string().into_bytes();
+    let (shared, results) = state
+        .blocking(move |app| app.submit_shared_clues(&principal, &document))
+        .await?;
+    let accepted = results.iter().filter(|r| r.is_ok()).count();
+    Ok(Json(SharedAnswer {
+        identifiers: shared.clues.len(),
+        skipped: shared.skipped,
+        rejected: shared
+            .rejected
+            .into_iter()
+            .map(|r| SharedRejection {
+                at: r.field,
+                code: r.code,
+                message: r.message,
+            })
+            .collect(),
+        accepted,
+        results: results
+            .into_iter()
+            .map(|result| match result {
+                Ok(outcome) => ClueSlot::Clue(outcome.into()),
+                Err(err) => ClueSlot::Error(ApiError::slot(&err)),
+            })
+            .collect(),
+    }))
+}
