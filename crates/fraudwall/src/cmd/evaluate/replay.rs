@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use fraudwall_app::cases::{CaseDraft, ContactDraft, PaymentDraft};
-use fraudwall_app::evidence::EvidenceDraft;
+use fraudwall_app::clues::ClueDraft;
 use fraudwall_app::leads::LeadQuery;
 use fraudwall_app::lists::{EntryDraft, ImportRequest};
 use fraudwall_app::ratelimit::Rates;
-use fraudwall_app::records::{EvidenceClass, OffsetDateTime, Role, SqliteStore};
+use fraudwall_app::records::{ClueKind, OffsetDateTime, Role, SqliteStore};
 use fraudwall_app::{App, AppError, Principal, Settings};
 use fraudwall_ids::phone::Region;
 use fraudwall_lists::entry::{Kind, List, Source};
@@ -141,6 +141,7 @@ struct Payment {
 struct ClueLine {
     kind: String,
     value: String,
+    text: Option<String>,
     fraud_type: Option<String>,
     reporter: Option<String>,
 }
@@ -214,7 +215,7 @@ impl<'a> Replay<'a> {
                     self.decide(day, t, &line, &mut scratch)?;
                 }
                 Item::Case(line) => learned |= self.file_case(&line)?,
-                Item::Clue(line) => learned |= self.file_clue(t, &line)?,
+                Item::Clue(line) => learned |= self.file_clue(&line)?,
             }
         }
         self.report.seconds = started.elapsed().as_secs_f64();
@@ -574,13 +575,13 @@ impl<'a> Replay<'a> {
     }
 
     /// A citizen's clue, as evidence from that citizen: each reporter is one source.
-    fn file_clue(&mut self, t: i64, line: &str) -> anyhow::Result<bool> {
+    /// A citizen's clue, through the clue intake as the citizen's app sends it: unproven
+    /// reporters count as one source together, however many there are.
+    fn file_clue(&mut self, line: &str) -> anyhow::Result<bool> {
         let clue: ClueLine = serde_json::from_str(line)?;
         self.report.clues += 1;
-        let kind = match clue.kind.as_str() {
-            "number" | "sms" => Kind::Number,
-            "url" => Kind::Url,
-            _ => return Ok(false),
+        let Ok(kind) = clue.kind.parse::<ClueKind>() else {
+            return Ok(false);
         };
         let reporter = clue.reporter.unwrap_or_else(|| "anonymous".to_owned());
         let principal = Principal {
@@ -590,22 +591,23 @@ impl<'a> Replay<'a> {
             org: None,
             territory: None,
         };
-        let time = OffsetDateTime::from_unix_timestamp(t + self.shift).ok();
-        let draft = EvidenceDraft {
+        let draft = ClueDraft {
             kind,
             value: clue.value,
-            class: EvidenceClass::Fraud,
+            text: clue.text,
             fraud_type: clue
                 .fraud_type
                 .filter(|code| fraudwall_lists::taxonomy::is_fraud_type(code)),
-            note: None,
-            time,
         };
-        match self.app.record_evidence(&principal, vec![Ok(draft)]) {
-            Ok(_) => {}
+        match self.app.submit_clues(&principal, vec![Ok(draft)]) {
+            Ok(results) => {
+                if let Some(Err(err)) = results.first() {
+                    tracing::debug!(error = %err, "clue not taken");
+                }
+            }
             Err(err) => tracing::debug!(error = %err, "clue not taken"),
         }
-        // evidence lists nothing by itself: the next reputation pass decides
+        // clues list nothing by themselves: the next reputation pass decides
         Ok(false)
     }
 }
