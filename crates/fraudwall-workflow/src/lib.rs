@@ -7,10 +7,12 @@
 //! write made from a stale read.
 
 pub mod calendar;
-
+pub mod freeze;
 pub mod tier;
 pub mod warning;
-
+pub use freeze::{
+    FreezeAlert, FreezeDraft, FreezeLimits, FreezeRequest, FreezeStatus, Restriction,
+};
 pub use tier::{Reason, Tier, TierConfig, TierInputs, assess};
 pub use warning::{
     Action, Escalation, EscalationKind, Ladder, LadderConfig, Outcome, ParentFn, StepSpec, Units,
