@@ -10,6 +10,9 @@ pub mod calendar;
 pub mod freeze;
 pub mod tier;
 pub mod warning;
+
+#[cfg(test)]
+mod proptests;
 pub use freeze::{
     FreezeAlert, FreezeDraft, FreezeLimits, FreezeRequest, FreezeStatus, Restriction,
 };
