@@ -13,13 +13,14 @@ pub mod warning;
 
 #[cfg(test)]
 mod proptests;
+
 pub use freeze::{
     FreezeAlert, FreezeDraft, FreezeLimits, FreezeRequest, FreezeStatus, Restriction,
 };
-pub use tier::{Reason, Tier, TierConfig, TierInputs, assess};
+pub use tier::{Assessment, Reason, Tier, TierConfig, TierInputs, assess};
 pub use warning::{
-    Action, Escalation, EscalationKind, Ladder, LadderConfig, Outcome, ParentFn, StepSpec, Units,
-    Warning, WarningDraft, WarningStatus,
+    Action, Closed, Escalation, EscalationKind, Ladder, LadderConfig, Outcome, ParentFn, Step,
+    StepSpec, StepStatus, Units, Warning, WarningDraft, WarningStatus,
 };
 
 /// Why an operation was refused. Each variant has a stable snake_case code.
