@@ -19,6 +19,7 @@ mod lists;
 mod sqlite;
 mod time_text;
 mod token;
+mod workflows;
 
 pub use audit::{AuditEntry, AuditEvent, AuditReport, ChainBreak, GENESIS_HASH};
 pub use cards::CardRecord;
@@ -32,6 +33,9 @@ pub use evidence::{EvidenceClass, EvidenceRecord, NewEvidence, UnknownEvidenceCl
 pub use lists::{Applied, ChangeCursor, EntryFilter, Expired, HashMatch, HistoryRecord, LiveRow};
 pub use sqlite::SqliteStore;
 pub use token::{NewToken, Role, TokenHash, TokenRecord, UnknownRole, mint_token};
+pub use workflows::{
+    ENDED_STATUSES, NewWorkflow, WorkflowFilter, WorkflowKind, WorkflowRecord, WorkflowUpdate,
+};
 
 use fraudwall_lists::entry::{Change, Entry, Kind, List, Outcome};
 pub use time::OffsetDateTime;
@@ -53,6 +57,7 @@ pub trait Store:
     + CaseStore
     + ClueStore
     + CardStore
+    + WorkflowStore
 {
 }
 
@@ -65,6 +70,7 @@ impl<T> Store for T where
         + CaseStore
         + ClueStore
         + CardStore
+        + WorkflowStore
 {
 }
 
@@ -209,6 +215,35 @@ pub trait EvidenceStore: Send + Sync + 'static {
         since: OffsetDateTime,
         visit: &mut dyn FnMut(&EvidenceRecord),
     ) -> Result<(), StoreError>;
+}
+
+/// Running workflow instances (warnings, freeze requests), each changed only from the version
+/// read.
+pub trait WorkflowStore: Send + Sync + 'static {
+    /// Starts an instance unless one with the same kind and fingerprint exists; returns it and
+    /// whether it is new.
+    fn insert_workflow(
+        &self,
+        workflow: &NewWorkflow,
+        now: OffsetDateTime,
+    ) -> Result<(WorkflowRecord, bool), StoreError>;
+    fn workflow(&self, id: i64) -> Result<Option<WorkflowRecord>, StoreError>;
+    fn workflows(&self, filter: &WorkflowFilter) -> Result<Vec<WorkflowRecord>, StoreError>;
+    /// Records a transition if the instance is still at `expected_version`; `None` if not.
+    fn update_workflow(
+        &self,
+        id: i64,
+        expected_version: i64,
+        update: &WorkflowUpdate,
+        now: OffsetDateTime,
+    ) -> Result<Option<WorkflowRecord>, StoreError>;
+    /// Instances of `kind` whose next deadline is at or before `now`, earliest first.
+    fn due_workflows(
+        &self,
+        kind: WorkflowKind,
+        now: OffsetDateTime,
+        limit: usize,
+    ) -> Result<Vec<WorkflowRecord>, StoreError>;
 }
 
 /// Who holds each phone and bank card, as operators and banks report it.

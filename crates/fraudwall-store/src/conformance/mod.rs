@@ -24,6 +24,7 @@ pub mod evidence;
 pub mod lists;
 pub mod lists_model;
 pub mod tokens;
+pub mod workflows;
 
 use fraudwall_ids::phone::{PhoneNormalizer, Region};
 use fraudwall_lists::entry::{Attributes, Change, Identifier, Kind, List, OnExisting, Source};
@@ -98,6 +99,10 @@ macro_rules! conformance_tests {
                 clues_are_listed_by_status_and_reporter_and_counted_per_identifier,
                 a_review_counts_in_the_reporters_record_once_and_appends_its_evidence,
             }
+            workflows {
+                an_instance_starts_once_and_moves_on_only_from_the_version_read,
+                instances_are_listed_by_territory_and_status_and_found_when_due,
+            }
             evidence {
                 evidence_is_read_per_identifier_and_streamed_by_time,
                 evidence_times_are_kept_to_the_second,
@@ -167,7 +172,7 @@ pub fn run<Takes>(backend: &dyn Backend, case: impl Case<Takes>) {
 
 /// The cases of each area, read from its source: every top-level `pub fn` of an area module is
 /// a case.
-const AREAS: [(&str, &str); 9] = [
+const AREAS: [(&str, &str); 10] = [
     ("tokens", include_str!("tokens.rs")),
     ("audit", include_str!("audit.rs")),
     ("config", include_str!("config.rs")),
@@ -177,6 +182,7 @@ const AREAS: [(&str, &str); 9] = [
     ("cases", include_str!("cases.rs")),
     ("cards", include_str!("cards.rs")),
     ("clues", include_str!("clues.rs")),
+    ("workflows", include_str!("workflows.rs")),
 ];
 
 /// Fails when a case exists that [`conformance_tests!`](crate::conformance_tests) does not run,

@@ -292,6 +292,32 @@ const MIGRATIONS: &[Migration] = &[
     CREATE INDEX cards_by_holder ON cards (holder) WHERE holder IS NOT NULL;
     "#,
     ),
+    // 9: running workflow instances: warnings and freeze requests
+    Migration::Sql(
+        r#"
+    CREATE TABLE workflows (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT    NOT NULL,
+        fingerprint TEXT    NOT NULL,
+        case_id     INTEGER,
+        subject     TEXT    NOT NULL,
+        territory   TEXT,
+        org         TEXT,
+        tier        TEXT,
+        status      TEXT    NOT NULL,
+        due_at      INTEGER,
+        state       TEXT    NOT NULL,
+        version     INTEGER NOT NULL,
+        created_at  TEXT    NOT NULL,
+        updated_at  TEXT    NOT NULL,
+        UNIQUE (kind, fingerprint)
+    );
+    CREATE INDEX workflows_by_case ON workflows (kind, case_id) WHERE case_id IS NOT NULL;
+    CREATE INDEX workflows_by_territory ON workflows (kind, territory, id);
+    CREATE INDEX workflows_by_org ON workflows (kind, org, id) WHERE org IS NOT NULL;
+    CREATE INDEX workflows_due ON workflows (kind, due_at) WHERE due_at IS NOT NULL;
+    "#,
+    ),
 ];
 
 /// The hash-prefix lookup sorts millions of entries by their lookup hash. An index of 32-byte

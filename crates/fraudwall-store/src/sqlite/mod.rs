@@ -9,6 +9,7 @@ mod clues;
 mod evidence;
 mod lists;
 mod migrations;
+mod workflows;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -24,8 +25,9 @@ use crate::{
     CaseIdentifier, CaseProgress, CaseRecord, CaseStore, CaseVersion, ChangeCursor, ClueFilter,
     ClueKind, ClueRecord, ClueReview, ClueStore, ClueSubmitted, ConfigStore, EntryFilter,
     EvidenceRecord, EvidenceStore, Expired, GENESIS_HASH, HashMatch, HistoryRecord, LinkCut,
-    ListStore, LiveRow, NewCase, NewClue, NewEvidence, NewToken, ReporterRecord, StoreError,
-    TokenHash, TokenRecord, TokenStore, time_text,
+    ListStore, LiveRow, NewCase, NewClue, NewEvidence, NewToken, NewWorkflow, ReporterRecord,
+    StoreError, TokenHash, TokenRecord, TokenStore, WorkflowFilter, WorkflowKind, WorkflowRecord,
+    WorkflowStore, WorkflowUpdate, time_text,
 };
 
 pub const DATABASE_FILE: &str = "fraudwall.db";
@@ -492,6 +494,43 @@ impl ListStore for SqliteStore {
         limit: usize,
     ) -> Result<Vec<HashMatch>, StoreError> {
         lists::read::by_hash_prefix(&self.read(), prefix, &time_text::format(now), limit)
+    }
+}
+
+impl WorkflowStore for SqliteStore {
+    fn insert_workflow(
+        &self,
+        workflow: &NewWorkflow,
+        now: OffsetDateTime,
+    ) -> Result<(WorkflowRecord, bool), StoreError> {
+        workflows::insert(&mut self.write(), workflow, now)
+    }
+
+    fn workflow(&self, id: i64) -> Result<Option<WorkflowRecord>, StoreError> {
+        workflows::by_id(&self.read(), id)
+    }
+
+    fn workflows(&self, filter: &WorkflowFilter) -> Result<Vec<WorkflowRecord>, StoreError> {
+        workflows::list(&self.read(), filter)
+    }
+
+    fn update_workflow(
+        &self,
+        id: i64,
+        expected_version: i64,
+        update: &WorkflowUpdate,
+        now: OffsetDateTime,
+    ) -> Result<Option<WorkflowRecord>, StoreError> {
+        workflows::update(&mut self.write(), id, expected_version, update, now)
+    }
+
+    fn due_workflows(
+        &self,
+        kind: WorkflowKind,
+        now: OffsetDateTime,
+        limit: usize,
+    ) -> Result<Vec<WorkflowRecord>, StoreError> {
+        workflows::due(&self.read(), kind, now, limit)
     }
 }
 
