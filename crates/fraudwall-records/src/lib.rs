@@ -10,10 +10,12 @@
 //! of an immutable segment with both contact directions indexed, and answers contact queries
 //! over them. This crate does no IO.
 
+pub mod index;
 pub mod parse;
 pub mod segment;
 pub mod time;
 
+pub use index::{ContactIndex, IndexError, IndexStats, MemoryIndex, sort_contacts};
 pub use parse::{LineError, parse_line, parse_ndjson};
 pub use segment::{Direction, Segment, SegmentError, encode};
 
