@@ -16,6 +16,7 @@ pub mod conformance;
 mod error;
 mod evidence;
 mod lists;
+mod registry;
 mod sqlite;
 mod time_text;
 mod token;
@@ -31,6 +32,7 @@ pub use clues::{
 pub use error::StoreError;
 pub use evidence::{EvidenceClass, EvidenceRecord, NewEvidence, UnknownEvidenceClass};
 pub use lists::{Applied, ChangeCursor, EntryFilter, Expired, HashMatch, HistoryRecord, LiveRow};
+pub use registry::{SubscriberRecord, UnitRecord};
 pub use sqlite::SqliteStore;
 pub use token::{NewToken, Role, TokenHash, TokenRecord, UnknownRole, mint_token};
 pub use workflows::{
@@ -58,6 +60,7 @@ pub trait Store:
     + ClueStore
     + CardStore
     + WorkflowStore
+    + RegistryStore
 {
 }
 
@@ -71,6 +74,7 @@ impl<T> Store for T where
         + ClueStore
         + CardStore
         + WorkflowStore
+        + RegistryStore
 {
 }
 
@@ -244,6 +248,25 @@ pub trait WorkflowStore: Send + Sync + 'static {
         now: OffsetDateTime,
         limit: usize,
     ) -> Result<Vec<WorkflowRecord>, StoreError>;
+}
+
+/// The subscriber registry and the jurisdiction tree.
+pub trait RegistryStore: Send + Sync + 'static {
+    /// Records subscribers; a number already known is replaced. Returns rows written.
+    fn put_subscribers(&self, rows: &[SubscriberRecord]) -> Result<usize, StoreError>;
+    /// The registry rows of these numbers; numbers not registered are left out.
+    fn subscribers(&self, keys: &[u64]) -> Result<Vec<SubscriberRecord>, StoreError>;
+    /// Subscribers whose territory starts with `territory_prefix`, by key after `after_key`.
+    fn subscribers_in(
+        &self,
+        territory_prefix: &str,
+        after_key: u64,
+        limit: usize,
+    ) -> Result<Vec<SubscriberRecord>, StoreError>;
+    fn subscriber_count(&self) -> Result<u64, StoreError>;
+    /// Records units; a code already known is replaced.
+    fn put_units(&self, units: &[UnitRecord]) -> Result<usize, StoreError>;
+    fn units(&self) -> Result<Vec<UnitRecord>, StoreError>;
 }
 
 /// Who holds each phone and bank card, as operators and banks report it.

@@ -23,6 +23,7 @@ pub mod config;
 pub mod evidence;
 pub mod lists;
 pub mod lists_model;
+pub mod registry;
 pub mod tokens;
 pub mod workflows;
 
@@ -99,6 +100,10 @@ macro_rules! conformance_tests {
                 clues_are_listed_by_status_and_reporter_and_counted_per_identifier,
                 a_review_counts_in_the_reporters_record_once_and_appends_its_evidence,
             }
+            registry {
+                subscribers_are_replaced_when_reported_again_and_found_by_territory,
+                units_are_kept_with_their_parent_and_duty_contacts,
+            }
             workflows {
                 an_instance_starts_once_and_moves_on_only_from_the_version_read,
                 instances_are_listed_by_territory_and_status_and_found_when_due,
@@ -172,7 +177,7 @@ pub fn run<Takes>(backend: &dyn Backend, case: impl Case<Takes>) {
 
 /// The cases of each area, read from its source: every top-level `pub fn` of an area module is
 /// a case.
-const AREAS: [(&str, &str); 10] = [
+const AREAS: [(&str, &str); 11] = [
     ("tokens", include_str!("tokens.rs")),
     ("audit", include_str!("audit.rs")),
     ("config", include_str!("config.rs")),
@@ -182,6 +187,7 @@ const AREAS: [(&str, &str); 10] = [
     ("cases", include_str!("cases.rs")),
     ("cards", include_str!("cards.rs")),
     ("clues", include_str!("clues.rs")),
+    ("registry", include_str!("registry.rs")),
     ("workflows", include_str!("workflows.rs")),
 ];
 

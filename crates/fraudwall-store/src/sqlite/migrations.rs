@@ -318,6 +318,29 @@ const MIGRATIONS: &[Migration] = &[
     CREATE INDEX workflows_due ON workflows (kind, due_at) WHERE due_at IS NOT NULL;
     "#,
     ),
+    // 10: the subscriber registry and the jurisdiction tree with its units' duty contacts
+    Migration::Sql(
+        r#"
+    CREATE TABLE subscribers (
+        key         INTEGER PRIMARY KEY,
+        phone       TEXT    NOT NULL,
+        territory   TEXT    NOT NULL,
+        birth_year  INTEGER,
+        occupation  TEXT,
+        source      TEXT    NOT NULL
+    );
+    CREATE INDEX subscribers_by_territory ON subscribers (territory);
+
+    CREATE TABLE units (
+        code        TEXT    PRIMARY KEY,
+        name        TEXT    NOT NULL,
+        level       TEXT    NOT NULL,
+        parent      TEXT,
+        contact     TEXT,
+        webhook     TEXT
+    );
+    "#,
+    ),
 ];
 
 /// The hash-prefix lookup sorts millions of entries by their lookup hash. An index of 32-byte

@@ -9,6 +9,7 @@ mod clues;
 mod evidence;
 mod lists;
 mod migrations;
+mod registry;
 mod workflows;
 
 use std::path::{Path, PathBuf};
@@ -25,9 +26,9 @@ use crate::{
     CaseIdentifier, CaseProgress, CaseRecord, CaseStore, CaseVersion, ChangeCursor, ClueFilter,
     ClueKind, ClueRecord, ClueReview, ClueStore, ClueSubmitted, ConfigStore, EntryFilter,
     EvidenceRecord, EvidenceStore, Expired, GENESIS_HASH, HashMatch, HistoryRecord, LinkCut,
-    ListStore, LiveRow, NewCase, NewClue, NewEvidence, NewToken, NewWorkflow, ReporterRecord,
-    StoreError, TokenHash, TokenRecord, TokenStore, WorkflowFilter, WorkflowKind, WorkflowRecord,
-    WorkflowStore, WorkflowUpdate, time_text,
+    ListStore, LiveRow, NewCase, NewClue, NewEvidence, NewToken, NewWorkflow, RegistryStore,
+    ReporterRecord, StoreError, SubscriberRecord, TokenHash, TokenRecord, TokenStore, UnitRecord,
+    WorkflowFilter, WorkflowKind, WorkflowRecord, WorkflowStore, WorkflowUpdate, time_text,
 };
 
 pub const DATABASE_FILE: &str = "fraudwall.db";
@@ -494,6 +495,37 @@ impl ListStore for SqliteStore {
         limit: usize,
     ) -> Result<Vec<HashMatch>, StoreError> {
         lists::read::by_hash_prefix(&self.read(), prefix, &time_text::format(now), limit)
+    }
+}
+
+impl RegistryStore for SqliteStore {
+    fn put_subscribers(&self, rows: &[SubscriberRecord]) -> Result<usize, StoreError> {
+        registry::put_subscribers(&mut self.write(), rows)
+    }
+
+    fn subscribers(&self, keys: &[u64]) -> Result<Vec<SubscriberRecord>, StoreError> {
+        registry::subscribers(&self.read(), keys)
+    }
+
+    fn subscribers_in(
+        &self,
+        territory_prefix: &str,
+        after_key: u64,
+        limit: usize,
+    ) -> Result<Vec<SubscriberRecord>, StoreError> {
+        registry::subscribers_in(&self.read(), territory_prefix, after_key, limit)
+    }
+
+    fn subscriber_count(&self) -> Result<u64, StoreError> {
+        registry::subscriber_count(&self.read())
+    }
+
+    fn put_units(&self, units: &[UnitRecord]) -> Result<usize, StoreError> {
+        registry::put_units(&mut self.write(), units)
+    }
+
+    fn units(&self) -> Result<Vec<UnitRecord>, StoreError> {
+        registry::units(&self.read())
     }
 }
 
