@@ -21,6 +21,7 @@ pub mod lists;
 pub mod principal;
 pub mod ratelimit;
 pub mod recent;
+pub mod registry;
 pub mod reputation;
 pub mod rules;
 pub mod setup;
