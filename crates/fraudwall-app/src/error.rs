@@ -32,6 +32,9 @@ pub enum ErrorKind {
     InvalidFields,
     /// The record changed since the caller read it, or is already in the state asked for.
     Conflict,
+    /// A warning or freeze request refused the transition; the code is the workflow's own
+    /// (`outcome_required`, `warning_closed`, …).
+    Workflow(&'static str),
     /// The store failed; the message is for the log, not the caller.
     Store,
     /// The server's own failure: a file, a thread.
@@ -108,6 +111,7 @@ impl AppError {
             ErrorKind::RateLimited { .. } => "rate_limited",
             ErrorKind::InvalidFields => "invalid_fields",
             ErrorKind::Conflict => "conflict",
+            ErrorKind::Workflow(code) => code,
             ErrorKind::Store => "store_unavailable",
             ErrorKind::Internal => "internal",
         }
@@ -138,5 +142,11 @@ impl From<StoreError> for AppError {
 impl From<fraudwall_lists::entry::IdentifierError> for AppError {
     fn from(err: fraudwall_lists::entry::IdentifierError) -> AppError {
         AppError::new(ErrorKind::Identifier(err.code), err.message)
+    }
+}
+
+impl From<fraudwall_records::IndexError> for AppError {
+    fn from(err: fraudwall_records::IndexError) -> AppError {
+        AppError::new(ErrorKind::Store, err.to_string())
     }
 }

@@ -5,6 +5,7 @@
 //! **Architecture invariant:** no HTTP, no SQL, no JSON wire types, nothing async. The store is
 //! reached through its traits only; adapters reach the store only through this crate.
 
+pub mod activity;
 pub mod app;
 pub mod audit;
 pub mod cards;
@@ -29,6 +30,7 @@ pub mod sharing;
 pub mod snapshots;
 pub mod telemetry;
 pub mod tokens;
+pub mod warnings;
 pub mod witness;
 
 pub use app::{App, ClueLimits, Settings};

@@ -68,6 +68,13 @@ error_codes! {
     TimeInFuture => ("time_in_future", UNPROCESSABLE_ENTITY, true),
     UnknownFraudType => ("unknown_fraud_type", UNPROCESSABLE_ENTITY, true),
     FieldTooLong => ("field_too_long", UNPROCESSABLE_ENTITY, true),
+    // warnings on their ladders
+    OutcomeRequired => ("outcome_required", UNPROCESSABLE_ENTITY, true),
+    OutcomeUnknown => ("outcome_unknown", UNPROCESSABLE_ENTITY, true),
+    WarningClosed => ("warning_closed", CONFLICT, true),
+    StepNotFound => ("step_not_found", NOT_FOUND, true),
+    StepNotTriggered => ("step_not_triggered", CONFLICT, true),
+    StepAlreadyAcknowledged => ("step_already_acknowledged", CONFLICT, true),
     // allowances
     RateLimited => ("rate_limited", TOO_MANY_REQUESTS, true),
     // rule sets
@@ -176,6 +183,11 @@ impl From<fraudwall_app::AppError> for ApiError {
             K::ForbiddenScope => Code::ForbiddenScope,
             K::NotFound => Code::NotFound,
             K::Conflict => Code::Conflict,
+            K::Workflow(name) => Code::ALL
+                .iter()
+                .copied()
+                .find(|c| c.name() == name)
+                .unwrap_or(Code::InvalidParameter),
             K::InvalidFields => {
                 let fields = err
                     .fields
