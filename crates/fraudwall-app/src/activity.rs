@@ -259,7 +259,9 @@ mod tests {
         .unwrap();
         assert_eq!((report.imported, report.rejected), (1, 1));
         assert_eq!(report.errors[0].line, 3);
-        let key = fraudwall_ids::phone::E164::parse("+8617100000001").unwrap().key();
+        let key = fraudwall_ids::phone::E164::parse("+8617100000001")
+            .unwrap()
+            .key();
         let calls = index
             .contacts(key, Direction::Outgoing, 0, i64::MAX)
             .unwrap();

@@ -15,6 +15,7 @@ use fraudwall_store::{
     ClueStatus, HashMatch, HistoryRecord, NewToken, Role, Store, TokenRecord,
 };
 
+use crate::activity::{self, EventsImportReport, RecordFormat};
 use crate::cards::{self, CardImportReport};
 use crate::cases::{CaseDraft, CaseLinks, CutReport, LinkDraft, LinkedView, ProgressDraft};
 use crate::clues::{ClueDraft, ClueOutcome, ReviewDraft, ReviewOutcome};
@@ -28,14 +29,18 @@ use crate::lists::{BatchReport, EntryDraft, ImportReport, ImportRequest, ListsSt
 use crate::principal::Principal;
 use crate::ratelimit::{RateLimiter, Rates};
 use crate::recent::RecentEvents;
+use crate::registry::{self, RegistryImportReport};
 use crate::reputation::{PassReport, ReputationJob};
 use crate::sharing::{self, SharedClues};
 use crate::snapshots::SnapshotKeeper;
 use crate::tokens::TokenIndex;
+use crate::warnings::{self, OutcomeDraft, WarningQuery, WarningSettings, WarningView};
 use crate::witness::{Witness, WitnessFiles};
 use crate::{
     audit, cases, clues, evidence, export, lists, rules, setup, snapshots, tokens, witness,
 };
+use fraudwall_records::{ContactIndex, MemoryIndex};
+use time::OffsetDateTime;
 
 /// Who imports another centre's or platform's shared intelligence as clues: the centre
 /// itself, operators and banks, each under its own name.
@@ -86,6 +91,9 @@ impl Default for ClueLimits {
     }
 }
 
+/// How often due warnings are looked for; every deadline is at least a minute.
+const WARNING_TICK: Duration = Duration::from_secs(15);
+
 /// How many recent events dry runs replay.
 const RECENT_EVENTS: usize = 10_000;
 
@@ -102,6 +110,8 @@ pub struct App {
     clue_limiter: RateLimiter,
     public_clues_per_minute: u32,
     cases: CaseLinks,
+    records: Arc<dyn ContactIndex>,
+    warning_settings: Arc<WarningSettings>,
     runner: JobRunner,
 }
 
@@ -165,6 +175,27 @@ impl App {
             settings.reputation_period,
         )
         .map_err(job_error)?;
+        {
+            let store = store.clone();
+            runner
+                .register(
+                    JobSpec::every("warnings", WARNING_TICK),
+                    move |_ctx: &crate::jobs::RunContext| {
+                        let units = warnings::units(store.as_ref())?;
+                        let report =
+                            warnings::tick_due(store.as_ref(), &units, OffsetDateTime::now_utc())?;
+                        if report.escalations > 0 {
+                            tracing::info!(
+                                warnings = report.warnings,
+                                escalations = report.escalations,
+                                "warning deadlines escalated"
+                            );
+                        }
+                        Ok(())
+                    },
+                )
+                .map_err(job_error)?;
+        }
         let witness = match &settings.witness {
             Some(files) => Some(start_witness(
                 &runner,
@@ -187,8 +218,26 @@ impl App {
             clue_limiter: RateLimiter::new("clues", ClueLimits::default().rates),
             public_clues_per_minute: ClueLimits::default().public_per_minute,
             cases,
+            records: Arc::new(MemoryIndex::new()),
+            warning_settings: Arc::new(WarningSettings::default()),
             runner,
         })
+    }
+
+    /// Keeps activity records in `index`; a memory index until then, which a restart empties.
+    pub fn with_records(mut self, index: Arc<dyn ContactIndex>) -> App {
+        self.records = index;
+        self
+    }
+
+    /// Sets how warnings are scored, laddered and placed; [`WarningSettings::default`] until then.
+    pub fn with_warning_settings(mut self, settings: WarningSettings) -> App {
+        self.warning_settings = Arc::new(settings);
+        self
+    }
+
+    pub fn records(&self) -> &dyn ContactIndex {
+        self.records.as_ref()
     }
 
     /// Sets the clue limits; [`ClueLimits::default`] until then.
@@ -366,14 +415,133 @@ impl App {
         draft: &CaseDraft,
     ) -> Result<(i64, bool), AppError> {
         let engine = self.engine.load();
-        cases::file(
+        let (id, new) = cases::file(
             self.store.as_ref(),
             &self.cases,
             &self.normalizer,
             engine.snapshot(),
             principal,
             draft,
+        )?;
+        if new {
+            // a case already filed stands even if its counter-inspection fails; a later
+            // `counter_inspect` call retries it and warns no one twice
+            if let Err(err) = self.counter_inspect(id, OffsetDateTime::now_utc()) {
+                tracing::error!(case = id, error = %err, "counter-inspection failed");
+            }
+        }
+        Ok((id, new))
+    }
+
+    /// Warns everyone in contact with a case's identifiers in the window before its report.
+    pub fn counter_inspect(
+        &self,
+        case_id: i64,
+        now: OffsetDateTime,
+    ) -> Result<warnings::CounterReport, AppError> {
+        warnings::counter_inspect(
+            self.store.as_ref(),
+            self.records.as_ref(),
+            &self.warning_settings,
+            case_id,
+            now,
         )
+    }
+
+    // activity records and warnings
+
+    pub fn ingest_records(
+        &self,
+        principal: &Principal,
+        slots: &[&[u8]],
+    ) -> Result<Vec<Result<(), AppError>>, AppError> {
+        activity::ingest_slots(self.records.as_ref(), principal, slots)
+    }
+
+    pub fn import_records(
+        &self,
+        principal: &Principal,
+        format: RecordFormat,
+        input: &mut dyn std::io::BufRead,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<EventsImportReport, AppError> {
+        activity::import(self.records.as_ref(), principal, format, input, progress)
+    }
+
+    pub fn import_subscribers(
+        &self,
+        principal: &Principal,
+        input: &mut dyn std::io::BufRead,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<RegistryImportReport, AppError> {
+        registry::import_subscribers(
+            self.store.as_ref(),
+            &self.normalizer,
+            principal,
+            input,
+            progress,
+        )
+    }
+
+    pub fn import_units(
+        &self,
+        principal: &Principal,
+        input: &mut dyn std::io::BufRead,
+    ) -> Result<RegistryImportReport, AppError> {
+        registry::import_units(self.store.as_ref(), principal, input)
+    }
+
+    pub fn warnings(
+        &self,
+        principal: &Principal,
+        query: &WarningQuery,
+    ) -> Result<Vec<WarningView>, AppError> {
+        warnings::list(self.store.as_ref(), principal, query)
+    }
+
+    /// Closes a warning with its outcome; `already_deceived` answers that a case should open.
+    pub fn warning_outcome(
+        &self,
+        principal: &Principal,
+        id: i64,
+        draft: &OutcomeDraft,
+    ) -> Result<(WarningView, bool), AppError> {
+        warnings::record_outcome(
+            self.store.as_ref(),
+            principal,
+            id,
+            draft,
+            OffsetDateTime::now_utc(),
+        )
+    }
+
+    pub fn acknowledge_warning_step(
+        &self,
+        principal: &Principal,
+        id: i64,
+        step: usize,
+    ) -> Result<WarningView, AppError> {
+        warnings::acknowledge(
+            self.store.as_ref(),
+            principal,
+            id,
+            step,
+            OffsetDateTime::now_utc(),
+        )
+    }
+
+    /// Escalates warnings whose deadlines passed by `now`; the warnings job does this on its own.
+    pub fn tick_warnings(&self, now: OffsetDateTime) -> Result<warnings::TickReport, AppError> {
+        let units = warnings::units(self.store.as_ref())?;
+        warnings::tick_due(self.store.as_ref(), &units, now)
+    }
+
+    pub fn warning_kpis(
+        &self,
+        principal: &Principal,
+        depth: usize,
+    ) -> Result<Vec<warnings::Kpi>, AppError> {
+        warnings::kpis(self.store.as_ref(), principal, depth)
     }
 
     pub fn case(

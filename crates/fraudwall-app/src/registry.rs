@@ -342,7 +342,8 @@ mod tests {
             350102001,station,station,350102,,\n\
             350999001,orphan,station,350999,,\n\
             350102002,bad,village,350102,,\n";
-        let report = import_units(&store, &Principal::command_line(), &mut text.as_bytes()).unwrap();
+        let report =
+            import_units(&store, &Principal::command_line(), &mut text.as_bytes()).unwrap();
         assert_eq!((report.imported, report.rejected), (4, 2));
         let tree = UnitTree::load(&store).unwrap();
         assert_eq!(tree.parent_of("350102001").as_deref(), Some("350102"));

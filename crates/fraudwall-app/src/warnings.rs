@@ -134,7 +134,11 @@ pub fn counter_inspect(
                     let paid = paying_accounts.entry(other).or_default();
                     paid.0 += 1;
                     paid.1 += record.value;
-                    paid.2 = if paid.2 == 0 { record.time } else { paid.2.min(record.time) };
+                    paid.2 = if paid.2 == 0 {
+                        record.time
+                    } else {
+                        paid.2.min(record.time)
+                    };
                     continue;
                 }
                 let contact = contacts.entry(other).or_default();
@@ -142,7 +146,8 @@ pub fn counter_inspect(
                 contact.inputs.contacts += 1;
                 if record.kind == RecordKind::Call && record.value >= SHORT_CALL_S {
                     let seconds = u32::try_from(record.value).unwrap_or(u32::MAX);
-                    contact.inputs.total_seconds = contact.inputs.total_seconds.saturating_add(seconds);
+                    contact.inputs.total_seconds =
+                        contact.inputs.total_seconds.saturating_add(seconds);
                     contact.inputs.longest_call_seconds =
                         contact.inputs.longest_call_seconds.max(seconds);
                 }
@@ -376,7 +381,10 @@ fn scoped(store: &dyn Store, principal: &Principal, id: i64) -> Result<WorkflowR
     };
     if !principal.scope().covers(owner) {
         // outside the caller's territory a warning does not exist for it
-        return Err(AppError::new(ErrorKind::NotFound, format!("no warning {id}")));
+        return Err(AppError::new(
+            ErrorKind::NotFound,
+            format!("no warning {id}"),
+        ));
     }
     Ok(record)
 }
@@ -508,12 +516,18 @@ pub fn tick_due(
             report.warnings += 1;
             report.escalations += escalations.len();
             for escalation in &escalations {
-                tracing::warn!(warning = record.id, step = escalation.step, "warning deadline missed");
+                tracing::warn!(
+                    warning = record.id,
+                    step = escalation.step,
+                    "warning deadline missed"
+                );
                 store.append_audit(&fraudwall_store::AuditEvent {
                     actor: "job:warnings".to_owned(),
                     action: "warnings.escalate".to_owned(),
                     resource: format!("warning:{}", record.id),
-                    detail: serde_json::to_value(escalation).unwrap_or_default().to_string(),
+                    detail: serde_json::to_value(escalation)
+                        .unwrap_or_default()
+                        .to_string(),
                 })?;
             }
         }

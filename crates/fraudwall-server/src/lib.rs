@@ -196,6 +196,19 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/cases/{id}/convicted", post(routes::cases::convicted))
         .route("/v1/leads", get(routes::leads::list))
         .route("/v1/cards/import", post(routes::leads::import_cards))
+        .route("/v1/events", post(routes::warnings::post_events))
+        .route(
+            "/v1/subscribers/import",
+            post(routes::warnings::import_subscribers),
+        )
+        .route("/v1/units/import", post(routes::warnings::import_units))
+        .route("/v1/warnings", get(routes::warnings::list))
+        .route("/v1/warnings/kpis", get(routes::warnings::kpis))
+        .route("/v1/warnings/{id}/outcome", post(routes::warnings::outcome))
+        .route(
+            "/v1/warnings/{id}/steps/{step}/ack",
+            post(routes::warnings::acknowledge),
+        )
         .route("/v1/reputation/run", post(routes::evidence::run_reputation))
         .route(
             "/v1/clues",

@@ -60,6 +60,13 @@ use fraudwall_app::records::Role;
         routes::cases::convicted,
         routes::leads::list,
         routes::leads::import_cards,
+        routes::warnings::post_events,
+        routes::warnings::import_subscribers,
+        routes::warnings::import_units,
+        routes::warnings::list,
+        routes::warnings::kpis,
+        routes::warnings::outcome,
+        routes::warnings::acknowledge,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -72,6 +79,7 @@ use fraudwall_app::records::Role;
         (name = "rules", description = "the rule set behind decisions: read, replace, dry-run"),
         (name = "reputation", description = "evidence about identifiers, and the job that lists them and derives ranges from it"),
         (name = "clues", description = "reports from citizens, operators and banks, weighed by their reporters' records, and analysts' reviews of them"),
+        (name = "warnings", description = "activity records, the subscriber registry and unit tree, and the warnings counter-inspection raises: listed by territory, acknowledged, closed with an outcome"),
         (name = "cases", description = "victims' cases, and the clusters they link into through shared identifiers"),
     )
 )]

@@ -47,6 +47,11 @@ const SHARED_INTEL: &[Role] = &[Admin, Analyst, Telco, Bank];
 /// banks forwarding their customers', the centre itself. Each sees its own clues listed.
 const CLUE_REPORTERS: &[Role] = &[Admin, Analyst, Station, Telco, Bank, Reporter];
 
+/// Who sends activity records: operators their network's, banks their transfers, the centre.
+const RECORD_SOURCES: &[Role] = &[Admin, Analyst, Telco, Bank];
+/// Who keeps the subscriber registry: operators, and the centre.
+const REGISTRY_SOURCES: &[Role] = &[Admin, Analyst, Telco];
+
 pub const PERMISSIONS: &[RoutePermission] = &[
     route("GET", "/v1/health", Access::Public),
     route("GET", "/openapi.json", Access::Roles(USERS)),
@@ -104,6 +109,26 @@ pub const PERMISSIONS: &[RoutePermission] = &[
     route("POST", "/v1/cases/{id}/convicted", Access::Roles(CURATORS)),
     route("GET", "/v1/leads", Access::Roles(INVESTIGATORS)),
     route("POST", "/v1/cards/import", Access::Roles(CARD_SOURCES)),
+    route("POST", "/v1/events", Access::Roles(RECORD_SOURCES)),
+    route(
+        "POST",
+        "/v1/subscribers/import",
+        Access::Roles(REGISTRY_SOURCES),
+    ),
+    route("POST", "/v1/units/import", Access::Roles(CURATORS)),
+    // a station within its territory, which the use case enforces
+    route("GET", "/v1/warnings", Access::Roles(INVESTIGATORS)),
+    route("GET", "/v1/warnings/kpis", Access::Roles(INVESTIGATORS)),
+    route(
+        "POST",
+        "/v1/warnings/{id}/outcome",
+        Access::Roles(INVESTIGATORS),
+    ),
+    route(
+        "POST",
+        "/v1/warnings/{id}/steps/{step}/ack",
+        Access::Roles(INVESTIGATORS),
+    ),
 ];
 
 const fn route(method: &'static str, path: &'static str, access: Access) -> RoutePermission {

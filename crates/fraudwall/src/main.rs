@@ -47,6 +47,12 @@ enum Command {
     /// Who holds each phone and bank card: import operators' and banks' files
     #[command(subcommand)]
     Cards(cmd::cards::CardsCommand),
+    /// The subscriber registry: import an operator's file of territories, birth years and jobs
+    #[command(subcommand)]
+    Subscribers(cmd::registry::SubscribersCommand),
+    /// The jurisdiction tree that warnings are dispatched and escalated along
+    #[command(subcommand)]
+    Units(cmd::registry::UnitsCommand),
     /// Decide on events from stdin (JSON lines) against a store's lists and rules
     Check(cmd::check::CheckArgs),
     /// Write a seeded simulated province, with its ground truth, into a directory
@@ -68,6 +74,10 @@ fn main() -> ExitCode {
         Command::Sms(command) => cmd::sms::run(command).map(|()| ExitCode::SUCCESS),
         Command::Lists(command) => cmd::lists::run(command).map(|()| ExitCode::SUCCESS),
         Command::Cards(command) => cmd::cards::run(command).map(|()| ExitCode::SUCCESS),
+        Command::Subscribers(command) => {
+            cmd::registry::run_subscribers(command).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Units(command) => cmd::registry::run_units(command).map(|()| ExitCode::SUCCESS),
         Command::Check(args) => cmd::check::run(args).map(|()| ExitCode::SUCCESS),
         Command::Simulate(args) => cmd::simulate::run(args).map(|()| ExitCode::SUCCESS),
         Command::Evaluate(args) => cmd::evaluate::run(args).map(|()| ExitCode::SUCCESS),

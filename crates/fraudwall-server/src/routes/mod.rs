@@ -10,6 +10,7 @@ pub mod meta;
 pub mod rules;
 pub mod sharing;
 pub mod tokens;
+pub mod warnings;
 
 /// A stored time as the API spells it.
 pub fn rfc3339(at: fraudwall_app::records::OffsetDateTime) -> String {

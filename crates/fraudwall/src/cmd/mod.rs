@@ -6,6 +6,7 @@ pub mod evaluate;
 pub mod lines;
 pub mod lists;
 pub mod phone;
+pub mod registry;
 pub mod serve;
 pub mod simulate;
 pub mod sms;
