@@ -636,3 +636,129 @@ pub fn kpis(store: &dyn Store, principal: &Principal, depth: usize) -> Result<Ve
 pub fn units(store: &dyn Store) -> Result<UnitTree, AppError> {
     UnitTree::load(store)
 }
+
+#[cfg(test)]
+mod tests {
+    use fraudwall_store::{AuditStore, SqliteStore, WorkflowStore};
+    use fraudwall_workflow::{StepStatus, Tier};
+    use time::Duration;
+    use time::macros::datetime;
+
+    use super::*;
+
+    fn station(territory: &str) -> Principal {
+        Principal {
+            token_id: Some(3),
+            name: "station".into(),
+            role: Role::Station,
+            org: None,
+            territory: Some(territory.into()),
+        }
+    }
+
+    fn started(store: &SqliteStore, tier: Tier, now: OffsetDateTime) -> i64 {
+        let draft = WarningDraft {
+            id: "w1".into(),
+            subscriber: "+8613800000001".into(),
+            territory: "350102001001".into(),
+            unit: "350102001001".into(),
+            tier,
+            reasons: Vec::new(),
+        };
+        let settings = WarningSettings::default();
+        start(store, draft, None, "test:1".into(), &settings, now)
+            .unwrap()
+            .0
+            .id
+    }
+
+    #[test]
+    fn a_missed_deadline_escalates_to_the_next_step_then_the_unit_above() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let now = datetime!(2026-11-02 09:30 UTC);
+        let id = started(&store, Tier::High, now);
+        let units = UnitTree::default();
+        // nothing is due before the first deadline
+        let early = tick_due(&store, &units, now + Duration::minutes(9)).unwrap();
+        assert_eq!(early.escalations, 0);
+        // the call's 10 minutes pass unanswered: the block step starts
+        let late = tick_due(&store, &units, now + Duration::minutes(11)).unwrap();
+        assert_eq!((late.warnings, late.escalations), (1, 1));
+        let warning = view(store.workflow(id).unwrap().unwrap()).unwrap().warning;
+        assert_eq!(warning.steps[0].status, StepStatus::Missed);
+        assert_eq!(warning.steps[2].status, StepStatus::Triggered);
+        // ticking again at the same moment finds nothing
+        let again = tick_due(&store, &units, now + Duration::minutes(11)).unwrap();
+        assert_eq!(again.escalations, 0);
+        // hours later every step has missed; the last goes up to the station, then the district
+        tick_due(&store, &units, now + Duration::hours(6)).unwrap();
+        let warning = view(store.workflow(id).unwrap().unwrap()).unwrap().warning;
+        let last = warning.steps.last().unwrap();
+        assert!(last.escalations >= 2, "{last:?}");
+        assert!(["350102001", "350102", "350100", "350000"].contains(&last.unit.as_str()));
+        let audit = store.audit_entries(0, 100).unwrap();
+        assert!(audit.iter().any(|e| e.action == "warnings.escalate"));
+    }
+
+    #[test]
+    fn a_warning_closes_only_with_an_outcome_and_only_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let now = datetime!(2026-11-02 09:30 UTC);
+        let id = started(&store, Tier::Low, now);
+        let unit = station("350102001");
+        let none = OutcomeDraft {
+            outcome: None,
+            version: None,
+            note: None,
+        };
+        let err = record_outcome(&store, &unit, id, &none, now).unwrap_err();
+        assert_eq!(err.code(), "outcome_required");
+        let blank = OutcomeDraft {
+            outcome: Some(" ".into()),
+            ..none.clone()
+        };
+        assert_eq!(
+            record_outcome(&store, &unit, id, &blank, now)
+                .unwrap_err()
+                .code(),
+            "outcome_required"
+        );
+        let open = list(
+            &store,
+            &unit,
+            &WarningQuery {
+                status: Some("open".into()),
+                limit: 10,
+                ..WarningQuery::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(open.len(), 1);
+        // another station's warning does not exist for it
+        let other = station("350203001");
+        let deceived = OutcomeDraft {
+            outcome: Some("already_deceived".into()),
+            ..none.clone()
+        };
+        assert_eq!(
+            record_outcome(&store, &other, id, &deceived, now)
+                .unwrap_err()
+                .kind,
+            ErrorKind::NotFound
+        );
+        let (closed, file_case) = record_outcome(&store, &unit, id, &deceived, now).unwrap();
+        assert!(file_case);
+        assert!(closed.warning.is_closed());
+        assert_eq!(
+            record_outcome(&store, &unit, id, &deceived, now)
+                .unwrap_err()
+                .code(),
+            "warning_closed"
+        );
+        // a closed warning has no deadline left to escalate
+        let report = tick_due(&store, &UnitTree::default(), now + Duration::days(1)).unwrap();
+        assert_eq!(report.escalations, 0);
+    }
+}

@@ -83,12 +83,20 @@ fn a_case_warns_everyone_its_fraud_number_called_and_stations_see_their_own() {
         call("+8613800000005", "+8613800000001", "2026-11-01T12:00:00+08:00", 200),
         {"kind": "call_record", "caller": FRAUD},
     ]});
-    let stored = post(&server.url("/v1/events"), Some(&telco), &records.to_string());
+    let stored = post(
+        &server.url("/v1/events"),
+        Some(&telco),
+        &records.to_string(),
+    );
     assert_eq!(stored.status, 200, "{}", stored.text);
     assert_eq!(stored.body["stored"], 6);
     assert_eq!(stored.body["results"][6]["stored"], false);
     // sent again, the records are stored once: no warning is doubled below
-    let again = post(&server.url("/v1/events"), Some(&telco), &records.to_string());
+    let again = post(
+        &server.url("/v1/events"),
+        Some(&telco),
+        &records.to_string(),
+    );
     assert_eq!(again.body["stored"], 6);
 
     let case = json!({
@@ -164,7 +172,11 @@ fn a_case_warns_everyone_its_fraud_number_called_and_stations_see_their_own() {
     let missing = post(&url(id), Some(&station_t1), "{}");
     assert_eq!(missing.status, 422, "{}", missing.text);
     assert_eq!(missing.body["error"]["code"], "outcome_required");
-    let elsewhere = post(&url(outside), Some(&station_t1), r#"{"outcome":"dissuaded"}"#);
+    let elsewhere = post(
+        &url(outside),
+        Some(&station_t1),
+        r#"{"outcome":"dissuaded"}"#,
+    );
     assert_eq!(elsewhere.status, 404, "{}", elsewhere.text);
     let ack = post(
         &server.url(&format!("/v1/warnings/{id}/steps/0/ack")),
