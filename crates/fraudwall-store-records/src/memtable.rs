@@ -31,6 +31,10 @@ impl Run {
         self.by_a.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.by_a.is_empty()
+    }
+
     /// Every record, in (a, time) order.
     pub fn records(&self) -> &[Record] {
         &self.by_a

@@ -115,7 +115,7 @@ pub fn replay(path: &Path, records: &mut Vec<Record>) -> Result<Replay, IndexErr
         };
         let payload_len = u32::from_le_bytes(header[..4].try_into().expect("4 bytes")) as usize;
         let crc = u32::from_le_bytes(header[4..].try_into().expect("4 bytes"));
-        if payload_len == 0 || payload_len % RECORD_BYTES != 0 {
+        if payload_len == 0 || !payload_len.is_multiple_of(RECORD_BYTES) {
             break;
         }
         let Some(payload) = bytes.get(at + HEADER_BYTES..at + HEADER_BYTES + payload_len) else {
@@ -193,7 +193,7 @@ mod tests {
 
         // half a frame, as a crash mid-write leaves it
         let mut bytes = std::fs::read(&path).unwrap();
-        bytes.extend_from_slice(&bytes[..20].to_vec());
+        bytes.extend_from_within(..20);
         std::fs::write(&path, &bytes).unwrap();
         let mut read = Vec::new();
         let found = replay(&path, &mut read).unwrap();
