@@ -69,9 +69,9 @@ fn append_and_kill(dir: &Path, first_batch: u64, memtable: usize, wanted: u64) -
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut last_acked = None;
-    while let Some(line) = lines.next() {
+    for line in lines {
         let line = line.unwrap();
         if let Some(number) = line.strip_prefix("acked ") {
             let number: u64 = number.parse().unwrap();
