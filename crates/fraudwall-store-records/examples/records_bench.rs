@@ -166,7 +166,8 @@ fn import(dir: &Path, count: usize, population: &Population) {
     let mut appended = 0;
     let mut append_time = Duration::ZERO;
     std::thread::scope(|scope| {
-        let (sender, receiver) = mpsc::sync_channel::<Vec<Record>>(workers);
+        // unbounded: the parsers keep going while this thread appends
+        let (sender, receiver) = mpsc::channel::<Vec<Record>>();
         for _ in 0..workers {
             let sender = sender.clone();
             let (text, chunks, next_chunk) = (&text, &chunks, &next_chunk);
@@ -242,7 +243,8 @@ fn stored(dir: &Path, count: usize, queries: usize, population: &Population) {
         ..Options::default()
     };
     let index = SegmentIndex::open(&index_dir, options).unwrap();
-    let mut export = BufWriter::with_capacity(1 << 20, File::create(dir.join("records.bin")).unwrap());
+    let mut export =
+        BufWriter::with_capacity(1 << 20, File::create(dir.join("records.bin")).unwrap());
     let mut rng = Rng(11);
     let mut samples = Vec::with_capacity(queries);
     let started = Instant::now();

@@ -131,6 +131,10 @@ pub struct CompactionReport {
     pub records_written: u64,
 }
 
+/// Batches this large sort into the memtable on a thread of their own while the log is written:
+/// below it, starting the thread costs more than it saves.
+const PARALLEL_APPEND: usize = 4_096;
+
 const SEGMENT_EXT: &str = "fwr";
 const WAL_EXT: &str = "log";
 const TMP_EXT: &str = "tmp";
@@ -500,10 +504,22 @@ impl ContactIndex for SegmentIndex {
         let full = {
             // appenders take turns: the log's frames and the memtable's runs go in one order
             let mut appender = lock(&self.appender);
-            appender.wal.append(records)?;
             let current = self.read_state().memtable.clone();
-            // sorting and merging runs happens on a copy, while queries read the current one
-            let next = current.with(records);
+            // the records are sorted into the memtable's next version (a copy: queries read
+            // the current one meanwhile) while the log's write waits for the disk; the new
+            // version is put in place only once the log has the records
+            let next = if records.len() < PARALLEL_APPEND {
+                appender.wal.append(records)?;
+                current.with(records)
+            } else {
+                let (logged, next) = std::thread::scope(|scope| {
+                    let next = scope.spawn(|| current.with(records));
+                    let logged = appender.wal.append(records);
+                    (logged, next.join())
+                });
+                logged?;
+                next.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            };
             let mut state = self.write_state();
             state.memtable = next;
             state.wal_bytes = appender.wal.bytes();

@@ -1,9 +1,12 @@
 //! Records appended since the last flush, held in memory and queried like segments.
 //!
 //! The memtable is a short list of immutable sorted runs, each holding its records twice (by
-//! (a, time) and by (b, time)), merged like a binary counter: a new run is merged with the last
-//! one while the last is no more than twice its size. So there are O(log n) runs, each record is
-//! merged O(log n) times, and a query binary searches each run. Compared with an ordered tree
+//! (a, time) and by (b, time)). Small runs are merged like a binary counter: a new run is merged
+//! with the last one while the last is no more than twice its size, so a stream of single-record
+//! appends leaves O(log n) runs. Runs of [`MERGE_LIMIT`] records or more are left alone: a bulk
+//! import's batches are large already, and merging them would only sort them again before the
+//! flush sorts everything once more. A memtable of `m` records thus has at most about
+//! `m / MERGE_LIMIT + log2(MERGE_LIMIT)` runs, and a query binary searches each. Compared with an ordered tree
 //! this sorts a large import batch in one go (an order of magnitude cheaper than inserting its
 //! records one at a time), and the runs are immutable, so a query reads a snapshot of them
 //! without holding any lock.
@@ -11,6 +14,9 @@
 use std::sync::Arc;
 
 use fraudwall_records::{Direction, Record};
+
+/// Runs are merged only while the result stays below this many records.
+pub const MERGE_LIMIT: usize = 1 << 17;
 
 /// One sorted run.
 pub struct Run {
@@ -110,7 +116,7 @@ impl Memtable {
         let mut runs = self.runs.clone();
         let mut newest = Arc::new(Run::new(records));
         while let Some(last) = runs.last() {
-            if last.len() > 2 * newest.len() {
+            if last.len() > 2 * newest.len() || last.len() + newest.len() > MERGE_LIMIT {
                 break;
             }
             let last = runs.pop().expect("a last run");
@@ -165,6 +171,18 @@ mod tests {
             table = table.with(&[record]);
         }
         assert!(table.runs().len() <= 11, "{} runs", table.runs().len());
+        let large: Vec<Record> = (0..MERGE_LIMIT as u64)
+            .map(|i| Record {
+                a: i,
+                time: 0,
+                b: 0,
+                kind: Kind::Sms,
+                value: 0,
+            })
+            .collect();
+        let runs = table.runs().len();
+        let table = table.with(&large).with(&large);
+        assert_eq!(table.runs().len(), runs + 2, "large runs are not merged");
         assert_eq!(table.len(), 1000);
         let mut out = Vec::new();
         table.contacts(3, Direction::Outgoing, 0, 1000, &mut out);
