@@ -181,8 +181,8 @@ mod tests {
             })
             .collect();
         let runs = table.runs().len();
-        let table = table.with(&large).with(&large);
-        assert_eq!(table.runs().len(), runs + 2, "large runs are not merged");
+        let bigger = table.with(&large).with(&large);
+        assert_eq!(bigger.runs().len(), runs + 2, "large runs are not merged");
         assert_eq!(table.len(), 1000);
         let mut out = Vec::new();
         table.contacts(3, Direction::Outgoing, 0, 1000, &mut out);

@@ -179,6 +179,38 @@ fn compaction_keeps_the_window_and_stores_duplicates_once() {
     assert_eq!(all(&index, 1, Direction::Outgoing), kept);
 }
 
+#[test]
+fn segments_just_over_a_tier_still_merge_under_the_size_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = Options {
+        window_s: 1 << 40,
+        memtable_records: 4,
+        merge_fanout: 4,
+        max_segment_records: 16,
+    };
+    let index = SegmentIndex::open(dir.path(), options).unwrap();
+    for segment in 0..8u64 {
+        let batch: Vec<Record> = (0..5).map(|i| call(segment, i, 10, 0)).collect();
+        index.append(&batch).unwrap();
+    }
+    assert_eq!(index.segment_count(), 8);
+    index.compact(0).unwrap();
+    // four segments of five do not fit under sixteen; three do
+    assert!(
+        index.segment_count() <= 4,
+        "{} segments",
+        index.segment_count()
+    );
+    assert!(
+        index
+            .read_state()
+            .segments
+            .iter()
+            .all(|s| s.segment.len() <= 16)
+    );
+    assert_eq!(index.stats().records, 40);
+}
+
 #[derive(Debug, Clone)]
 enum Op {
     Append(Vec<Record>),
