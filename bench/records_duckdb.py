@@ -23,6 +23,30 @@ def percentile(sorted_values, p):
     return sorted_values[round((len(sorted_values) - 1) * p)]
 
 
+def run_queries(con, plan, outgoing, incoming, label):
+    print(f"[{label}] plan of the outgoing query:")
+    print(con.execute("EXPLAIN " + outgoing, [plan[0][1], plan[0][2], plan[0][3]]).fetchall()[0][1])
+    for pass_name in ("first", "second"):
+        latencies = {"out": [], "in": []}
+        mismatches = 0
+        for direction, key, start, until, expected in plan:
+            sql = outgoing if direction == "out" else incoming
+            t = time.perf_counter()
+            found = con.execute(sql, [key, start, until]).fetchall()
+            latencies[direction].append(time.perf_counter() - t)
+            # the index answers each record once; DuckDB returns an exact repeat twice
+            if len(set(found)) != expected:
+                mismatches += 1
+        for direction, values in latencies.items():
+            values.sort()
+            print(f"[{label}] duckdb query ({pass_name} pass) {direction}: {len(values)} queries, "
+                  f"p50 {percentile(values, 0.5) * 1e6:.0f} us, "
+                  f"p99 {percentile(values, 0.99) * 1e6:.0f} us, "
+                  f"mean {statistics.mean(values) * 1e6:.0f} us")
+        print(f"[{label}] duckdb query ({pass_name} pass): {mismatches} answers differ from the "
+              "index's")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("dir")
@@ -65,27 +89,16 @@ def main():
                 "ORDER BY time, b")
     incoming = ("SELECT time, a, value FROM records WHERE b = $1 AND time >= $2 AND time < $3 "
                 "ORDER BY time, a")
-    print("plan (outgoing):")
-    print(con.execute("EXPLAIN " + outgoing, [plan[0][1], plan[0][2], plan[0][3]]).fetchall()[0][1])
+    run_queries(con, plan, outgoing, incoming, "indexes on (a, time), (b, time)")
 
-    for pass_name in ("first", "second"):
-        latencies = {"out": [], "in": []}
-        mismatches = 0
-        for direction, key, start, until, expected in plan:
-            sql = outgoing if direction == "out" else incoming
-            t = time.perf_counter()
-            found = con.execute(sql, [key, start, until]).fetchall()
-            latencies[direction].append(time.perf_counter() - t)
-            # the index answers each record once; DuckDB returns an exact repeat twice
-            if len(set(found)) != expected:
-                mismatches += 1
-        for direction, values in latencies.items():
-            values.sort()
-            print(f"duckdb query ({pass_name} pass) {direction}: {len(values)} queries, "
-                  f"p50 {percentile(values, 0.5) * 1e6:.0f} us, "
-                  f"p99 {percentile(values, 0.99) * 1e6:.0f} us, "
-                  f"mean {statistics.mean(values) * 1e6:.0f} us")
-        print(f"duckdb query ({pass_name} pass): {mismatches} answers differ from the index's")
+    # DuckDB's ART answers equality on a whole key, not a prefix with a range after it, so the
+    # composite indexes above leave it scanning; single-column indexes are its best case.
+    started = time.perf_counter()
+    con.execute("CREATE INDEX records_a ON records (a)")
+    con.execute("CREATE INDEX records_b ON records (b)")
+    con.execute("CHECKPOINT")
+    print(f"single-column indexes on a and b built in {time.perf_counter() - started:.1f} s")
+    run_queries(con, plan, outgoing, incoming, "indexes on a, b as well")
     con.close()
 
 

@@ -234,17 +234,12 @@ impl SegmentIndex {
 
         let mut replayed = Vec::new();
         let mut retired_wal_bytes = 0;
-        for (i, (_, path)) in wal_names.iter().enumerate() {
+        for (_, path) in &wal_names {
             let found = wal::replay(path, &mut replayed)?;
             if found.torn {
-                if i + 1 < wal_names.len() {
-                    // only the newest log can have been cut short by a crash: every older one
-                    // was complete and synced before the next was started
-                    return Err(corrupt(
-                        path,
-                        "a log frame before the newest log is damaged",
-                    ));
-                }
+                // A crash mid-write leaves a torn frame at the end of the newest log; an older
+                // log ends in one only if a failed write could not be cut off, after which the
+                // index moved to a new log. Either way the frame was never acknowledged.
                 wal::truncate(path, found.valid_bytes)?;
             }
             retired_wal_bytes += found.valid_bytes;
@@ -351,6 +346,20 @@ impl SegmentIndex {
         for path in covered {
             remove_if_present(&path)?;
         }
+        Ok(())
+    }
+
+    /// Moves appends to a new log after a failed write left the current one damaged. The old
+    /// log's whole frames are still replayed until a flush covers them.
+    fn rotate_broken_wal(&self, appender: &mut Appender) -> Result<(), IndexError> {
+        let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
+        let new_wal = WalWriter::create(wal_path(&self.dir, seq))?;
+        sync_dir(&self.dir)?;
+        let old_wal = std::mem::replace(&mut appender.wal, new_wal);
+        appender.retired.push(old_wal.path().to_owned());
+        let mut state = self.write_state();
+        state.retired_wal_bytes += state.wal_bytes;
+        state.wal_bytes = 0;
         Ok(())
     }
 
@@ -532,6 +541,9 @@ impl ContactIndex for SegmentIndex {
         let full = {
             // appenders take turns: the log's frames and the memtable's runs go in one order
             let mut appender = lock(&self.appender);
+            if appender.wal.is_broken() {
+                self.rotate_broken_wal(&mut appender)?;
+            }
             let current = self.read_state().memtable.clone();
             // the records are sorted into the memtable's next version (a copy: queries read
             // the current one meanwhile) while the log's write waits for the disk; the new

@@ -27,6 +27,9 @@ pub struct WalWriter {
     bytes: u64,
     /// Reused frame buffer, so a steady stream of appends does not allocate.
     frame: Vec<u8>,
+    /// A failed write could not be cut off: a frame after it would be unreadable, so none is
+    /// written; the index starts a new log instead.
+    broken: bool,
 }
 
 impl WalWriter {
@@ -41,6 +44,7 @@ impl WalWriter {
             path,
             bytes: 0,
             frame: Vec::new(),
+            broken: false,
         })
     }
 
@@ -52,10 +56,20 @@ impl WalWriter {
         self.bytes
     }
 
+    /// Whether a failed write left damage that could not be cut off.
+    pub fn is_broken(&self) -> bool {
+        self.broken
+    }
+
     /// Writes the records as one frame and waits until the disk has them.
     pub fn append(&mut self, records: &[Record]) -> Result<(), IndexError> {
         if records.is_empty() {
             return Ok(());
+        }
+        if self.broken {
+            return Err(IndexError::Io(io::Error::other(
+                "the log is damaged by an earlier failed write",
+            )));
         }
         let payload_len = u32::try_from(records.len() * RECORD_BYTES)
             .map_err(|_| io::Error::other("batch too large for one log frame"))?;
@@ -78,10 +92,16 @@ impl WalWriter {
             .and_then(|()| self.file.sync_data())
         {
             // A partly written frame must not stay in front of the next one: cut it off so the
-            // log stays a run of whole frames. If even that fails, the next append's frame
-            // follows garbage and replay stops before it; the caller got an error either way.
-            let _ = self.file.set_len(self.bytes);
-            let _ = self.file.sync_data();
+            // log stays a run of whole frames. If even that fails, replay would stop at the
+            // damage, so this log takes no more frames.
+            if self
+                .file
+                .set_len(self.bytes)
+                .and_then(|()| self.file.sync_data())
+                .is_err()
+            {
+                self.broken = true;
+            }
             return Err(e.into());
         }
         self.bytes += self.frame.len() as u64;
