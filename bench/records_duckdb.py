@@ -23,10 +23,10 @@ def percentile(sorted_values, p):
     return sorted_values[round((len(sorted_values) - 1) * p)]
 
 
-def run_queries(con, plan, outgoing, incoming, label):
+def run_queries(con, plan, outgoing, incoming, label, passes=("first", "second")):
     print(f"[{label}] plan of the outgoing query:")
     print(con.execute("EXPLAIN " + outgoing, [plan[0][1], plan[0][2], plan[0][3]]).fetchall()[0][1])
-    for pass_name in ("first", "second"):
+    for pass_name in passes:
         latencies = {"out": [], "in": []}
         mismatches = 0
         for direction, key, start, until, expected in plan:
@@ -51,6 +51,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("dir")
     parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--scanned-queries", type=int, default=200)
     args = parser.parse_args()
 
     rows = np.fromfile(
@@ -89,7 +90,9 @@ def main():
                 "ORDER BY time, b")
     incoming = ("SELECT time, a, value FROM records WHERE b = $1 AND time >= $2 AND time < $3 "
                 "ORDER BY time, a")
-    run_queries(con, plan, outgoing, incoming, "indexes on (a, time), (b, time)")
+    # each of these scans the table, so a sample of the queries, once, is enough to see it
+    scanned = plan[: args.scanned_queries]
+    run_queries(con, scanned, outgoing, incoming, "indexes on (a, time), (b, time)", ("first",))
 
     # DuckDB's ART answers equality on a whole key, not a prefix with a range after it, so the
     # composite indexes above leave it scanning; single-column indexes are its best case.
