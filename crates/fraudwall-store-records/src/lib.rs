@@ -22,6 +22,11 @@
 //! - [`SegmentIndex::compact`] drops what is older than the retention window and merges segments
 //!   of similar size (tiered), which also merges records that were sent twice.
 //!
+//! Appenders take turns: each append writes and syncs its own frame. Sharing one sync among
+//! concurrent appenders (group commit) would raise the rate of small appends; the bulk paths
+//! append large batches, where one sync per batch costs little, so correctness came first.
+//! A large batch is sorted into the memtable on a second thread while its frame syncs.
+//!
 //! File names carry one increasing sequence, shared by logs and segments, so replay order and
 //! the next free name follow from a directory listing alone, without a manifest to keep
 //! consistent.
