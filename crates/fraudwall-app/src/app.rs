@@ -94,6 +94,9 @@ impl Default for ClueLimits {
 /// How often due warnings are looked for; every deadline is at least a minute.
 const WARNING_TICK: Duration = Duration::from_secs(15);
 
+/// How often activity records are flushed and compacted.
+const RECORDS_UPKEEP: Duration = Duration::from_secs(3_600);
+
 /// How many recent events dry runs replay.
 const RECENT_EVENTS: usize = 10_000;
 
@@ -225,9 +228,20 @@ impl App {
     }
 
     /// Keeps activity records in `index`; a memory index until then, which a restart empties.
-    pub fn with_records(mut self, index: Arc<dyn ContactIndex>) -> App {
+    /// Registers the `records-upkeep` job, which flushes and compacts it hourly.
+    pub fn with_records(mut self, index: Arc<dyn ContactIndex>) -> Result<App, AppError> {
+        let upkeep = index.clone();
+        self.runner
+            .register(
+                JobSpec::every("records-upkeep", RECORDS_UPKEEP),
+                move |_ctx: &crate::jobs::RunContext| {
+                    upkeep.maintain(OffsetDateTime::now_utc().unix_timestamp())?;
+                    Ok(())
+                },
+            )
+            .map_err(|err| AppError::new(crate::error::ErrorKind::Internal, err.to_string()))?;
         self.records = index;
-        self
+        Ok(self)
     }
 
     /// Sets how warnings are scored, laddered and placed; [`WarningSettings::default`] until then.

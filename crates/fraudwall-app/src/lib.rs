@@ -35,6 +35,7 @@ pub mod witness;
 
 pub use app::{App, ClueLimits, Settings};
 pub use error::{AppError, ErrorKind, FieldError};
+pub use fraudwall_records::{ContactIndex, MemoryIndex};
 pub use principal::{Owner, Principal, Scope};
 
 /// The store's records and names the adapters show, re-exported so that adapters depend on this

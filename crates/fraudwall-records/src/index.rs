@@ -44,6 +44,12 @@ pub trait ContactIndex: Send + Sync + 'static {
     ) -> Result<Vec<Record>, IndexError>;
 
     fn stats(&self) -> IndexStats;
+
+    /// Periodic upkeep at `now` (unix seconds): write out what is buffered, drop records older
+    /// than the window, merge small pieces. Nothing to do for a memory index.
+    fn maintain(&self, _now: i64) -> Result<(), IndexError> {
+        Ok(())
+    }
 }
 
 /// A contact index held in memory: nothing survives the process.

@@ -25,7 +25,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use fraudwall_app::records::Store;
 use fraudwall_app::witness::WitnessFiles;
-use fraudwall_app::{App, AppError, ClueLimits, Settings};
+use fraudwall_app::{App, AppError, ClueLimits, ContactIndex, Settings};
 use fraudwall_ids::phone::Region;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::net::TcpListener;
@@ -111,10 +111,16 @@ pub fn witness_files(config: &Config) -> WitnessFiles {
 }
 
 impl AppState {
-    pub fn new(config: Config, store: Arc<dyn Store>) -> anyhow::Result<AppState> {
+    pub fn new(
+        config: Config,
+        store: Arc<dyn Store>,
+        records: Arc<dyn ContactIndex>,
+    ) -> anyhow::Result<AppState> {
         // the recorder must be in place before the jobs register their metrics
         let metrics = telemetry::prometheus();
-        let app = App::start(&settings(&config)?, store)?.with_clue_limits(clue_limits(&config));
+        let app = App::start(&settings(&config)?, store)?
+            .with_clue_limits(clue_limits(&config))
+            .with_records(records)?;
         let openapi_json = Bytes::from(
             serde_json::to_vec(&openapi::document()).expect("the openapi document serializes"),
         );
@@ -294,6 +300,7 @@ async fn request_timeout(State(limit): State<Duration>, request: Request, next: 
 pub async fn serve(
     config: Config,
     store: Arc<dyn Store>,
+    records: Arc<dyn ContactIndex>,
     on_listening: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
     let listener = TcpListener::bind(config.server.listen)
@@ -306,7 +313,7 @@ pub async fn serve(
         idle_timeout: Duration::from_millis(config.server.idle_timeout_ms),
         max_connections: config.server.max_connections,
     };
-    let state = AppState::new(config, store)?;
+    let state = AppState::new(config, store, records)?;
     let node = state.app.clone();
     let app = router(state);
 

@@ -48,6 +48,9 @@ use memmap2::Mmap;
 use crate::memtable::Memtable;
 use crate::wal::WalWriter;
 
+/// The directory under a node's data directory that holds its activity records.
+pub const RECORDS_DIR: &str = "records";
+
 /// How the index keeps records.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -539,6 +542,11 @@ fn remove_if_present(path: &Path) -> Result<(), IndexError> {
 }
 
 impl ContactIndex for SegmentIndex {
+    fn maintain(&self, now: i64) -> Result<(), IndexError> {
+        self.flush()?;
+        self.compact(now).map(|_| ())
+    }
+
     fn append(&self, records: &[Record]) -> Result<(), IndexError> {
         if records.is_empty() {
             return Ok(());

@@ -47,6 +47,9 @@ enum Command {
     /// Who holds each phone and bank card: import operators' and banks' files
     #[command(subcommand)]
     Cards(cmd::cards::CardsCommand),
+    /// Activity records (calls, SMS, visits, installs, transfers) for counter-inspection
+    #[command(subcommand)]
+    Events(cmd::events::EventsCommand),
     /// The subscriber registry: import an operator's file of territories, birth years and jobs
     #[command(subcommand)]
     Subscribers(cmd::registry::SubscribersCommand),
@@ -74,6 +77,7 @@ fn main() -> ExitCode {
         Command::Sms(command) => cmd::sms::run(command).map(|()| ExitCode::SUCCESS),
         Command::Lists(command) => cmd::lists::run(command).map(|()| ExitCode::SUCCESS),
         Command::Cards(command) => cmd::cards::run(command).map(|()| ExitCode::SUCCESS),
+        Command::Events(command) => cmd::events::run(command).map(|()| ExitCode::SUCCESS),
         Command::Subscribers(command) => {
             cmd::registry::run_subscribers(command).map(|()| ExitCode::SUCCESS)
         }

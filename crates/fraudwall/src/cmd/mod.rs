@@ -3,6 +3,7 @@ pub mod cards;
 pub mod check;
 pub mod demo;
 pub mod evaluate;
+pub mod events;
 pub mod lines;
 pub mod lists;
 pub mod phone;
@@ -22,6 +23,16 @@ pub mod store {
     use anyhow::Context;
     use fraudwall_app::records::SqliteStore;
     use fraudwall_app::witness::{Witness, WitnessFiles};
+
+    /// The node's activity records, in the data directory's `records` directory.
+    pub fn open_records(data_dir: &Path) -> anyhow::Result<fraudwall_store_records::SegmentIndex> {
+        let dir = data_dir.join(fraudwall_store_records::RECORDS_DIR);
+        fraudwall_store_records::SegmentIndex::open(
+            &dir,
+            fraudwall_store_records::Options::default(),
+        )
+        .with_context(|| format!("cannot open activity records in {}", dir.display()))
+    }
 
     pub fn create_or_open(data_dir: &Path) -> anyhow::Result<SqliteStore> {
         SqliteStore::open(data_dir)

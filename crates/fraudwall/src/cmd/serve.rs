@@ -35,6 +35,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let store = SqliteStore::open(&config.store.data_dir)
         .with_context(|| format!("cannot open store in {}", config.store.data_dir.display()))?;
     tracing::info!(data_dir = %config.store.data_dir.display(), "store opened");
+    let records = crate::cmd::store::open_records(&config.store.data_dir)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -42,6 +43,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     runtime.block_on(fraudwall_server::serve(
         config,
         Arc::new(store),
+        Arc::new(records),
         |address| {
             tracing::info!(%address, "listening");
             // The contract: one line on stdout containing `listening on ADDR`, flushed at once so
