@@ -70,8 +70,10 @@ pub fn run(command: EventsCommand) -> anyhow::Result<()> {
         &mut |bytes| bar.set_position(bytes),
     )
     .with_context(|| format!("cannot import {}", file.display()))?;
+    // written out, not compacted: records older than the window may be a replay's, and the
+    // node's hourly upkeep drops them by the wall clock when it runs
     index
-        .maintain(time::OffsetDateTime::now_utc().unix_timestamp())
+        .flush()
         .context("cannot write the records' segments")?;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
