@@ -93,7 +93,7 @@ fn rows(
             }
             Err(err) => each(line, Err(err.to_string()))?,
         }
-        if line % 65_536 == 0 {
+        if line.is_multiple_of(65_536) {
             progress(reader.position().byte());
         }
     }
