@@ -338,8 +338,10 @@ fn sigterm_stops_every_background_job_within_the_grace_period() {
             "lists",
             "lists-expiry",
             "lists-rebuild",
+            "records-upkeep",
             "reputation",
-            "tokens"
+            "tokens",
+            "warnings"
         ]
     );
     let sent = Instant::now();
@@ -362,7 +364,7 @@ fn sigterm_stops_every_background_job_within_the_grace_period() {
     let text = std::fs::read_to_string(&log).unwrap();
     assert_eq!(status.code(), Some(0), "{text}");
     assert!(
-        text.contains("background jobs stopped") && text.contains("jobs=6"),
+        text.contains("background jobs stopped") && text.contains("jobs=8"),
         "{text}"
     );
     assert!(!text.contains("still running"), "{text}");
