@@ -17,6 +17,7 @@ mod replay;
 mod report;
 mod scenario;
 mod truth;
+mod warnings;
 
 use std::path::PathBuf;
 

@@ -29,6 +29,8 @@ use super::linking::Linking;
 use super::report::{Channel, Report};
 use super::scenario::{Item, Scenario};
 use super::truth::Truth;
+use super::warnings::WarningScore;
+use fraudwall_app::warnings::WarningQuery;
 
 /// How often, in scenario time, the reputation pass turns evidence into listings.
 const REPUTATION_EVERY_S: i64 = 3_600;
@@ -49,7 +51,12 @@ pub fn replay(scenario: &Scenario, truth: &Truth, store_dir: &Path) -> anyhow::R
         checkpoint_interval: hour,
         evidence_rates: Rates::default(),
     };
-    let app = App::start(&settings, Arc::new(store))?;
+    let records = fraudwall_store_records::SegmentIndex::open(
+        store_dir.join(fraudwall_store_records::RECORDS_DIR),
+        fraudwall_store_records::Options::default(),
+    )
+    .context("cannot open the replay's activity records")?;
+    let app = App::start(&settings, Arc::new(store))?.with_records(Arc::new(records))?;
     let outcome = Replay::new(&app, scenario, truth).run();
     app.shutdown(Duration::from_secs(5));
     outcome
@@ -76,7 +83,18 @@ struct Replay<'a> {
     /// The week's transfer records and the filed cases' payments, for tracing the money.
     transfers: Vec<fraudwall_funds::Transfer>,
     traced_cases: Vec<TracedCase>,
+    /// Records read but not yet in the contact index: appended in batches, and always before
+    /// a case is filed, so counter-inspection sees everything before the report.
+    pending: Vec<fraudwall_records::Record>,
+    /// Each warned subscriber's first warning (scenario seconds) and its tier.
+    warned: HashMap<String, (i64, String)>,
+    subscribers: u64,
+    /// Subscribers a gang's number, link, app or account was in contact with.
+    fraud_contacted: HashSet<String>,
 }
+
+/// Records appended to the contact index at once.
+const RECORD_BATCH: usize = 50_000;
 
 #[derive(Deserialize)]
 struct RecordLine<'a> {
@@ -184,6 +202,10 @@ impl<'a> Replay<'a> {
             device_of: HashMap::new(),
             transfers: Vec::new(),
             traced_cases: Vec::new(),
+            pending: Vec::new(),
+            warned: HashMap::new(),
+            subscribers: 0,
+            fraud_contacted: HashSet::new(),
             observer: Observer::default(),
         }
     }
@@ -192,6 +214,7 @@ impl<'a> Replay<'a> {
         let started = Instant::now();
         self.import_lists()?;
         self.import_cards()?;
+        self.import_subscribers()?;
         self.app.settle_lists()?;
         let mut scratch = Scratch::new();
         let mut merged = self.scenario.merged()?;
@@ -214,7 +237,7 @@ impl<'a> Replay<'a> {
                     }
                     self.decide(day, t, &line, &mut scratch)?;
                 }
-                Item::Case(line) => learned |= self.file_case(&line)?,
+                Item::Case(line) => learned |= self.file_case(t, &line)?,
                 Item::Clue(line) => learned |= self.file_clue(&line)?,
             }
         }
@@ -226,6 +249,12 @@ impl<'a> Replay<'a> {
             std::mem::take(&mut self.transfers),
             &self.traced_cases,
             self.truth,
+        );
+        self.report.warnings = WarningScore::score(
+            &self.warned,
+            &self.fraud_contacted,
+            self.truth,
+            self.subscribers,
         );
         self.report.baseline = self.observer.number_rules(&self.truth.fraud_numbers());
         self.report
@@ -282,6 +311,59 @@ impl<'a> Replay<'a> {
         Ok(())
     }
 
+    /// The registry of subscribers (territory, birth year, occupation), as operators send it.
+    fn import_subscribers(&mut self) -> anyhow::Result<()> {
+        let path = self.scenario.dir.join("subscribers.csv");
+        let Ok(file) = std::fs::File::open(&path) else {
+            return Ok(());
+        };
+        let report = self
+            .app
+            .import_subscribers(
+                &self.administrator(),
+                &mut std::io::BufReader::new(file),
+                &mut |_| {},
+            )
+            .with_context(|| format!("cannot import {}", path.display()))?;
+        self.subscribers = report.imported;
+        Ok(())
+    }
+
+    fn store_pending_records(&mut self) -> anyhow::Result<()> {
+        if !self.pending.is_empty() {
+            self.app
+                .records()
+                .append(&self.pending)
+                .context("cannot store activity records")?;
+            self.pending.clear();
+        }
+        Ok(())
+    }
+
+    /// The warnings the case's counter-inspection raised, at the case's scenario time.
+    fn note_warnings(&mut self, case_id: i64, t: i64) -> anyhow::Result<()> {
+        let mut after = 0;
+        loop {
+            let page = self.app.warnings(
+                &self.administrator(),
+                &WarningQuery {
+                    case_id: Some(case_id),
+                    after,
+                    limit: 1_000,
+                    ..WarningQuery::default()
+                },
+            )?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            for view in page {
+                self.warned
+                    .entry(view.warning.subscriber.clone())
+                    .or_insert((t, view.warning.tier.code().to_owned()));
+            }
+        }
+        Ok(())
+    }
+
     fn decide(
         &mut self,
         day: usize,
@@ -289,6 +371,14 @@ impl<'a> Replay<'a> {
         line: &str,
         scratch: &mut Scratch,
     ) -> anyhow::Result<()> {
+        // into the contact index on the replay's clock, as the operators would send it
+        if let Ok(mut record) = fraudwall_records::parse_line(line.as_bytes()) {
+            record.time += self.shift;
+            self.pending.push(record);
+            if self.pending.len() >= RECORD_BATCH {
+                self.store_pending_records()?;
+            }
+        }
         let record: RecordLine<'_> = serde_json::from_str(line)?;
         let truth = self.truth;
         let (channel, event, fraud, fresh_number) = match record.kind {
@@ -358,6 +448,21 @@ impl<'a> Replay<'a> {
             }
             other => anyhow::bail!("a record of unknown kind {other:?}"),
         };
+        if fraud {
+            let touched = match record.kind {
+                "call_record" if truth.fraud_number(record.caller.unwrap_or_default(), t) => {
+                    record.callee
+                }
+                "call_record" => record.caller,
+                "sms_record" => record.recipient,
+                "visit" | "app_install" => record.subscriber,
+                "transfer_record" => record.from_phone,
+                _ => None,
+            };
+            if let Some(phone) = touched {
+                self.fraud_contacted.insert(phone.to_owned());
+            }
+        }
         let flagged = match parse_event(&event.to_string(), self.app.normalizer()) {
             Ok((event, _)) => {
                 let engine = self.app.engine().load();
@@ -529,10 +634,15 @@ impl<'a> Replay<'a> {
         Ok(())
     }
 
-    fn file_case(&mut self, line: &str) -> anyhow::Result<bool> {
+    fn file_case(&mut self, t: i64, line: &str) -> anyhow::Result<bool> {
         let case: CaseLine = serde_json::from_str(line)?;
         self.report.cases += 1;
+        self.store_pending_records()?;
+        let filed = self.case_ids.len();
         self.link_case(&case)?;
+        if let Some(&(id, _)) = self.case_ids.get(filed) {
+            self.note_warnings(id, t)?;
+        }
         let fraud_type = case
             .fraud_type
             .clone()

@@ -4,6 +4,7 @@
 use super::funds::FundsScore;
 use super::leads::LeadScore;
 use super::linking::Linking;
+use super::warnings::WarningScore;
 use std::fmt::Write;
 
 use fraudwall_sim::separability::Rule;
@@ -94,6 +95,7 @@ pub struct Report {
     pub linking: Linking,
     pub leads: LeadScore,
     pub funds: FundsScore,
+    pub warnings: WarningScore,
 }
 
 impl Report {
@@ -112,6 +114,7 @@ impl Report {
             linking: Linking::default(),
             leads: LeadScore::default(),
             funds: FundsScore::default(),
+            warnings: WarningScore::default(),
         }
     }
 
@@ -196,6 +199,7 @@ impl Report {
         );
         let _ = writeln!(out, "{}", self.leads.line());
         let _ = writeln!(out, "{}", self.funds.line());
+        let _ = writeln!(out, "{}", self.warnings.line());
         let _ = writeln!(
             out,
             "replay: {} records, {} cases, {} clues, {} seeded list entries in {:.1} s ({:.0} records/s)",
@@ -233,6 +237,7 @@ impl Report {
             })).collect::<Vec<_>>(),
             "linking": self.linking.json(), "cases_refused": self.cases_refused,
             "leads": self.leads.json(), "funds": self.funds.json(),
+            "warnings": self.warnings.json(),
             "replay": {
                 "records": self.records(), "cases": self.cases, "clues": self.clues,
                 "seeded_entries": self.seeded, "invalid_events": self.invalid,

@@ -47,6 +47,8 @@ pub struct Truth {
     /// The card dealer behind each SIM box, by the box's device id.
     dealer_devices: HashMap<String, String>,
     dealers: usize,
+    /// Everyone a gang worked on, by phone, with their first payment's time if they paid.
+    people: HashMap<String, Option<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -70,6 +72,14 @@ struct Line {
     from_account: Option<String>,
     to_account: Option<String>,
     layer: Option<Value>,
+    phone: Option<String>,
+    #[serde(default)]
+    payments: Vec<PaidAt>,
+}
+
+#[derive(Deserialize)]
+struct PaidAt {
+    time: Option<String>,
 }
 
 impl Truth {
@@ -132,6 +142,18 @@ impl Truth {
                     }
                 }
                 ("victim" | "target", _) => {
+                    if let Some(phone) = &parsed.phone {
+                        let first = parsed
+                            .payments
+                            .iter()
+                            .filter_map(|p| p.time.as_deref().and_then(|t| seconds(t).ok()))
+                            .min();
+                        let known = truth.people.entry(phone.clone()).or_default();
+                        *known = match (*known, first) {
+                            (Some(a), Some(b)) => Some(a.min(b)),
+                            (a, b) => a.or(b),
+                        };
+                    }
                     if let (Some(case), Some(gang)) = (&parsed.case, &parsed.gang) {
                         truth.case_gangs.insert(case.clone(), gang.clone());
                     }
@@ -166,6 +188,11 @@ impl Truth {
             }
         }
         Ok(truth)
+    }
+
+    /// Everyone a gang worked on, by phone, with the time of their first payment if they paid.
+    pub fn people(&self) -> &HashMap<String, Option<i64>> {
+        &self.people
     }
 
     /// The number was a gang's, in use at `t`.
