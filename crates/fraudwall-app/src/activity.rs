@@ -49,8 +49,18 @@ pub fn ingest_slots(
     principal: &Principal,
     slots: &[&[u8]],
 ) -> Result<Vec<Result<(), AppError>>, AppError> {
+    ingest_slots_keeping(index, principal, slots, &mut Vec::new())
+}
+
+/// [`ingest_slots`], handing the records stored to the caller too.
+pub fn ingest_slots_keeping(
+    index: &dyn ContactIndex,
+    principal: &Principal,
+    slots: &[&[u8]],
+    good: &mut Vec<Record>,
+) -> Result<Vec<Result<(), AppError>>, AppError> {
     check_role(principal)?;
-    let mut good = Vec::with_capacity(slots.len());
+    good.clear();
     let results: Vec<Result<(), AppError>> = slots
         .iter()
         .map(|slot| {
@@ -61,7 +71,7 @@ pub fn ingest_slots(
             Ok(())
         })
         .collect();
-    index.append(&good)?;
+    index.append(good)?;
     metrics::counter!("fraudwall_records_ingested_total").increment(good.len() as u64);
     Ok(results)
 }

@@ -469,7 +469,32 @@ impl App {
         principal: &Principal,
         slots: &[&[u8]],
     ) -> Result<Vec<Result<(), AppError>>, AppError> {
-        activity::ingest_slots(self.records.as_ref(), principal, slots)
+        let mut stored = Vec::new();
+        let results =
+            activity::ingest_slots_keeping(self.records.as_ref(), principal, slots, &mut stored)?;
+        // the records are kept whatever happens next; a failed warning pass is logged, not
+        // answered as a failure of the records
+        if let Err(err) = self.warn_from_records(&stored, OffsetDateTime::now_utc()) {
+            tracing::error!(error = %err, "warnings from records failed");
+        }
+        Ok(results)
+    }
+
+    /// Warns the people these records show in contact with listed fraud (a long call from a
+    /// black-listed number, a fraud app installed, a payment to a black-listed account).
+    pub fn warn_from_records(
+        &self,
+        records: &[fraudwall_records::Record],
+        now: OffsetDateTime,
+    ) -> Result<usize, AppError> {
+        let engine = self.engine.load();
+        warnings::warn_from_records(
+            self.store.as_ref(),
+            engine.snapshot(),
+            &self.warning_settings,
+            records,
+            now,
+        )
     }
 
     pub fn import_records(

@@ -226,6 +226,158 @@ pub fn counter_inspect(
     Ok(report)
 }
 
+/// A call this long with a listed fraud number is a conversation a fraudster is steering.
+const LONG_CALL_S: u64 = 180;
+
+/// One person's contact with a listed identifier, seen in the records as they arrive.
+struct Intercepted {
+    person: u64,
+    fraud_key: u64,
+    fraud_type: Option<String>,
+    detail: String,
+    inputs: TierInputs,
+}
+
+/// Warns the people the arriving records show in contact with listed fraud: a long call from
+/// a black-listed number, an install of a black-listed app, a payment to a black-listed account
+/// (its payer found through the bank's holder phone). Records older than the window warn no
+/// one. One warning per person and fraud identifier; returns how many started.
+pub fn warn_from_records(
+    store: &dyn Store,
+    snapshot: &fraudwall_lists::snapshot::Snapshot,
+    settings: &WarningSettings,
+    records: &[fraudwall_records::Record],
+    now: OffsetDateTime,
+) -> Result<usize, AppError> {
+    use fraudwall_lists::entry::Table;
+    let oldest = now.unix_timestamp() - settings.window_s;
+    let black = |table: Table, key: u64| {
+        snapshot
+            .get(table, key)
+            .and_then(|mark| mark.black)
+            .map(|listing| snapshot.fraud_type(&listing).map(str::to_owned))
+    };
+    let mut found: Vec<Intercepted> = Vec::new();
+    let mut payers: Vec<(u64, u64, u64, Option<String>)> = Vec::new();
+    for record in records.iter().filter(|r| r.time >= oldest) {
+        match record.kind {
+            RecordKind::Call if record.value >= LONG_CALL_S => {
+                if let Some(fraud_type) = black(Table::Numbers, record.a)
+                    && black(Table::Numbers, record.b).is_none()
+                {
+                    let seconds = u32::try_from(record.value).unwrap_or(u32::MAX);
+                    found.push(Intercepted {
+                        person: record.b,
+                        fraud_key: record.a,
+                        fraud_type,
+                        detail: format!(
+                            "a {} min call from a black-listed number",
+                            record.value / 60
+                        ),
+                        inputs: TierInputs {
+                            total_seconds: seconds,
+                            contacts: 1,
+                            longest_call_seconds: seconds,
+                            ..TierInputs::default()
+                        },
+                    });
+                }
+            }
+            RecordKind::AppInstall => {
+                if let Some(fraud_type) = black(Table::Apps, record.b) {
+                    found.push(Intercepted {
+                        person: record.a,
+                        fraud_key: record.b,
+                        fraud_type,
+                        detail: "installed a black-listed app".to_owned(),
+                        inputs: TierInputs {
+                            contacts: 1,
+                            ..TierInputs::default()
+                        },
+                    });
+                }
+            }
+            RecordKind::Transfer => {
+                if let Some(fraud_type) = black(Table::Accounts, record.b) {
+                    payers.push((record.a, record.b, record.value, fraud_type));
+                }
+            }
+            _ => {}
+        }
+    }
+    if !payers.is_empty() {
+        let keys: Vec<u64> = payers.iter().map(|p| p.0).collect();
+        let holders: HashMap<u64, u64> = store
+            .cards_of(Kind::Account, &keys)?
+            .into_iter()
+            .filter_map(|card| {
+                let phone = E164::parse(card.holder.as_deref()?).ok()?;
+                Some((card.key, phone.key()))
+            })
+            .collect();
+        for (payer, account, cents, fraud_type) in payers {
+            if let Some(&person) = holders.get(&payer) {
+                found.push(Intercepted {
+                    person,
+                    fraud_key: account,
+                    fraud_type,
+                    detail: format!(
+                        "paying {:.2} yuan to a black-listed account",
+                        cents as f64 / 100.0
+                    ),
+                    inputs: TierInputs {
+                        contacts: 1,
+                        transfers_to_flagged: 1,
+                        amount_to_flagged: cents,
+                        ..TierInputs::default()
+                    },
+                });
+            }
+        }
+    }
+    if found.is_empty() {
+        return Ok(0);
+    }
+    let keys: Vec<u64> = found.iter().map(|f| f.person).collect();
+    let registry: HashMap<u64, fraudwall_store::SubscriberRecord> = store
+        .subscribers(&keys)?
+        .into_iter()
+        .map(|s| (s.key, s))
+        .collect();
+    let mut created = 0;
+    for mut hit in found {
+        let Some(phone) = E164::from_key(hit.person) else {
+            continue;
+        };
+        let registered = registry.get(&hit.person);
+        hit.inputs.birth_year = registered.and_then(|s| s.birth_year);
+        hit.inputs.fraud_type = hit.fraud_type.clone();
+        let assessment = assess(&hit.inputs, &settings.tiers, now);
+        let mut reasons = vec![Reason {
+            code: "interception".to_owned(),
+            detail: hit.detail,
+            points: 0,
+        }];
+        reasons.extend(assessment.reasons);
+        let territory = registered
+            .map(|s| s.territory.clone())
+            .unwrap_or_else(|| settings.default_territory.clone());
+        let fingerprint = format!("event:{}:{}", hit.person, hit.fraud_key);
+        let draft = WarningDraft {
+            id: fingerprint.clone(),
+            subscriber: phone.to_string(),
+            unit: territory.clone(),
+            territory,
+            tier: assessment.tier,
+            reasons,
+        };
+        if start(store, draft, None, fingerprint, settings, now)?.1 {
+            created += 1;
+        }
+    }
+    Ok(created)
+}
+
 fn workflow_error(err: WorkflowError) -> AppError {
     AppError::new(ErrorKind::Workflow(err.code()), err.to_string())
 }

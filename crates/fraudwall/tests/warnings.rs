@@ -202,3 +202,60 @@ fn a_case_warns_everyone_its_fraud_number_called_and_stations_see_their_own() {
     let closed_row = rows.iter().find(|k| k["closed"] == 1).unwrap();
     assert_eq!(closed_row["effective_rate"], 1.0);
 }
+
+#[test]
+fn a_long_call_from_a_listed_number_warns_its_callee_before_any_case() {
+    let server = Server::start();
+    let admin = server.token("admin");
+    let telco = token_with(&server, "telco", &["--org", "china_mobile"]);
+    let listed = "+8617100000066";
+    let put = post(
+        &server.url("/v1/lists/black/entries"),
+        Some(&admin),
+        &json!({"entries": [{"kind": "number", "value": listed,
+            "fraud_type": "impersonate_police_government"}]})
+        .to_string(),
+    );
+    assert_eq!(put.status, 200, "{}", put.text);
+    // the node decides from its snapshot; wait until the listing is in it
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let decided = post(
+            &server.url("/v1/decisions"),
+            Some(&telco),
+            &json!({"events": [{"kind": "call", "caller": listed, "callee": "+8613800000009"}]})
+                .to_string(),
+        );
+        if decided.body["decisions"][0]["verdict"] == "block" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the listing never reached the snapshot"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let records = json!({"events": [
+        call(listed, "+8613800000005", &now, 1_200),
+        call(listed, "+8613800000006", &now, 30),
+    ]});
+    let stored = post(
+        &server.url("/v1/events"),
+        Some(&telco),
+        &records.to_string(),
+    );
+    assert_eq!(stored.body["stored"], 2, "{}", stored.text);
+    let (status, page) = warnings(&server, &admin, "status=open");
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(subscribers_of(&page), vec!["+8613800000005"]);
+    let warning = &page["warnings"][0];
+    assert_eq!(warning["reasons"][0]["code"], "interception");
+    assert!(
+        ["high", "special"].contains(&warning["tier"].as_str().unwrap()),
+        "{warning}"
+    );
+    assert!(warning["case"].is_null());
+}

@@ -88,13 +88,15 @@ struct Replay<'a> {
     pending: Vec<fraudwall_records::Record>,
     /// Each warned subscriber's first warning (scenario seconds) and its tier.
     warned: HashMap<String, (i64, String)>,
+    /// The last warning id looked at.
+    last_warning: i64,
     subscribers: u64,
     /// Subscribers a gang's number, link, app or account was in contact with.
     fraud_contacted: HashSet<String>,
 }
 
 /// Records appended to the contact index at once.
-const RECORD_BATCH: usize = 50_000;
+const RECORD_BATCH: usize = 10_000;
 
 #[derive(Deserialize)]
 struct RecordLine<'a> {
@@ -204,6 +206,7 @@ impl<'a> Replay<'a> {
             traced_cases: Vec::new(),
             pending: Vec::new(),
             warned: HashMap::new(),
+            last_warning: 0,
             subscribers: 0,
             fraud_contacted: HashSet::new(),
             observer: Observer::default(),
@@ -329,32 +332,39 @@ impl<'a> Replay<'a> {
         Ok(())
     }
 
-    fn store_pending_records(&mut self) -> anyhow::Result<()> {
-        if !self.pending.is_empty() {
-            self.app
-                .records()
-                .append(&self.pending)
-                .context("cannot store activity records")?;
-            self.pending.clear();
+    /// Stores the records read since the last batch, and raises the warnings they call for
+    /// (a long call from a listed number, a fraud app, a payment to a listed account).
+    fn store_pending_records(&mut self, t: i64) -> anyhow::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        self.app
+            .records()
+            .append(&self.pending)
+            .context("cannot store activity records")?;
+        let raised = self
+            .app
+            .warn_from_records(&self.pending, OffsetDateTime::now_utc())?;
+        self.pending.clear();
+        if raised > 0 {
+            self.note_warnings(t)?;
         }
         Ok(())
     }
 
-    /// The warnings the case's counter-inspection raised, at the case's scenario time.
-    fn note_warnings(&mut self, case_id: i64, t: i64) -> anyhow::Result<()> {
-        let mut after = 0;
+    /// The warnings raised since the last look, at scenario time `t`.
+    fn note_warnings(&mut self, t: i64) -> anyhow::Result<()> {
         loop {
             let page = self.app.warnings(
                 &self.administrator(),
                 &WarningQuery {
-                    case_id: Some(case_id),
-                    after,
+                    after: self.last_warning,
                     limit: 1_000,
                     ..WarningQuery::default()
                 },
             )?;
             let Some(last) = page.last() else { break };
-            after = last.id;
+            self.last_warning = last.id;
             for view in page {
                 self.warned
                     .entry(view.warning.subscriber.clone())
@@ -376,7 +386,7 @@ impl<'a> Replay<'a> {
             record.time += self.shift;
             self.pending.push(record);
             if self.pending.len() >= RECORD_BATCH {
-                self.store_pending_records()?;
+                self.store_pending_records(t)?;
             }
         }
         let record: RecordLine<'_> = serde_json::from_str(line)?;
@@ -637,12 +647,9 @@ impl<'a> Replay<'a> {
     fn file_case(&mut self, t: i64, line: &str) -> anyhow::Result<bool> {
         let case: CaseLine = serde_json::from_str(line)?;
         self.report.cases += 1;
-        self.store_pending_records()?;
-        let filed = self.case_ids.len();
+        self.store_pending_records(t)?;
         self.link_case(&case)?;
-        if let Some(&(id, _)) = self.case_ids.get(filed) {
-            self.note_warnings(id, t)?;
-        }
+        self.note_warnings(t)?;
         let fraud_type = case
             .fraud_type
             .clone()
