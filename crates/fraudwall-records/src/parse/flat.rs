@@ -132,15 +132,16 @@ fn plain_string(body: &str, pos: usize) -> Option<(&str, usize)> {
         return None;
     }
     let start = pos + 1;
-    let end = start + memchr::memchr2(b'"', b'\\', &bytes[start..])?;
+    // the values read are a few dozen bytes at most: one plain loop beats a vector search here
+    let end = start
+        + bytes[start..]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
     if bytes[end] != b'"' {
         return None;
     }
     // the quotes are ASCII, so both ends are character boundaries
     let value = &body[start..end];
-    if value.bytes().any(|b| b < 0x20) {
-        return None;
-    }
     Some((value, end + 1))
 }
 
