@@ -4,7 +4,7 @@
 //! are borrowed from the line where they need no unescaping, and a phone number already in
 //! E.164 form takes the fast path of `fraudwall-ids` (nanoseconds, where the full parser costs
 //! microseconds), so a line costs a few hundred nanoseconds. Lines of the common shape are read
-//! by a single pass of their own ([`flat`]) and all others by serde_json, with the same outcome.
+//! by a single pass of their own (`flat`) and all others by serde_json, with the same outcome.
 
 mod flat;
 
