@@ -179,41 +179,38 @@ pub fn counter_inspect(
         .collect();
     report.contacted = people.len();
     let keys: Vec<u64> = people.keys().copied().collect();
-    let registry: HashMap<u64, fraudwall_store::SubscriberRecord> = store
-        .subscribers(&keys)?
-        .into_iter()
-        .map(|s| (s.key, s))
-        .collect();
-    for (key, (phone, mut contact)) in people {
-        let registered = registry.get(&key);
-        contact.inputs.birth_year = registered.and_then(|s| s.birth_year);
-        contact.inputs.fraud_type = Some(case.fraud_type.clone());
-        let assessment = assess(&contact.inputs, &settings.tiers, now);
-        let mut reasons = vec![Reason {
+    let registry = registry_of(store, &keys)?;
+    for (key, (phone, contact)) in people {
+        let first = OffsetDateTime::from_unix_timestamp(contact.first)
+            .map(|t| t.date().to_string())
+            .unwrap_or_default();
+        let why = Reason {
             code: "counter_inspection".to_owned(),
             detail: format!(
-                "in contact with identifiers of case {case_id} ({}) from {}",
-                case.fraud_type,
-                OffsetDateTime::from_unix_timestamp(contact.first)
-                    .map(|t| t.date().to_string())
-                    .unwrap_or_default()
+                "in contact with identifiers of case {case_id} ({}) from {first}",
+                case.fraud_type
             ),
             points: 0,
-        }];
-        reasons.extend(assessment.reasons);
-        let territory = registered
-            .map(|s| s.territory.clone())
-            .unwrap_or_else(|| settings.default_territory.clone());
-        let fingerprint = format!("case:{case_id}:{key}");
-        let draft = WarningDraft {
-            id: fingerprint.clone(),
-            subscriber: phone.to_string(),
-            unit: territory.clone(),
-            territory,
-            tier: assessment.tier,
-            reasons,
         };
-        if start(store, draft, Some(case_id), fingerprint, settings, now)?.1 {
+        let person = Person {
+            phone,
+            registered: registry.get(&key),
+        };
+        let inputs = TierInputs {
+            fraud_type: Some(case.fraud_type.clone()),
+            ..contact.inputs
+        };
+        let fingerprint = format!("case:{case_id}:{key}");
+        if raise(
+            store,
+            settings,
+            &person,
+            inputs,
+            why,
+            Some(case_id),
+            fingerprint,
+            now,
+        )? {
             report.created += 1;
         }
     }
@@ -339,43 +336,90 @@ pub fn warn_from_records(
         return Ok(0);
     }
     let keys: Vec<u64> = found.iter().map(|f| f.person).collect();
-    let registry: HashMap<u64, fraudwall_store::SubscriberRecord> = store
-        .subscribers(&keys)?
-        .into_iter()
-        .map(|s| (s.key, s))
-        .collect();
+    let registry = registry_of(store, &keys)?;
     let mut created = 0;
-    for mut hit in found {
+    for hit in found {
         let Some(phone) = E164::from_key(hit.person) else {
             continue;
         };
-        let registered = registry.get(&hit.person);
-        hit.inputs.birth_year = registered.and_then(|s| s.birth_year);
-        hit.inputs.fraud_type = hit.fraud_type.clone();
-        let assessment = assess(&hit.inputs, &settings.tiers, now);
-        let mut reasons = vec![Reason {
+        let why = Reason {
             code: "interception".to_owned(),
             detail: hit.detail,
             points: 0,
-        }];
-        reasons.extend(assessment.reasons);
-        let territory = registered
-            .map(|s| s.territory.clone())
-            .unwrap_or_else(|| settings.default_territory.clone());
-        let fingerprint = format!("event:{}:{}", hit.person, hit.fraud_key);
-        let draft = WarningDraft {
-            id: fingerprint.clone(),
-            subscriber: phone.to_string(),
-            unit: territory.clone(),
-            territory,
-            tier: assessment.tier,
-            reasons,
         };
-        if start(store, draft, None, fingerprint, settings, now)?.1 {
+        let person = Person {
+            phone,
+            registered: registry.get(&hit.person),
+        };
+        let inputs = TierInputs {
+            fraud_type: hit.fraud_type,
+            ..hit.inputs
+        };
+        let fingerprint = format!("event:{}:{}", hit.person, hit.fraud_key);
+        if raise(
+            store,
+            settings,
+            &person,
+            inputs,
+            why,
+            None,
+            fingerprint,
+            now,
+        )? {
             created += 1;
         }
     }
     Ok(created)
+}
+
+/// The registry rows of these numbers, by key.
+fn registry_of(
+    store: &dyn Store,
+    keys: &[u64],
+) -> Result<HashMap<u64, fraudwall_store::SubscriberRecord>, AppError> {
+    Ok(store
+        .subscribers(keys)?
+        .into_iter()
+        .map(|s| (s.key, s))
+        .collect())
+}
+
+/// Someone about to be warned, and what the registry knows of them.
+struct Person<'a> {
+    phone: E164,
+    registered: Option<&'a fraudwall_store::SubscriberRecord>,
+}
+
+/// Scores a person's contact, places the warning in their territory and starts it unless its
+/// fingerprint already runs; returns whether it is new.
+#[allow(clippy::too_many_arguments)]
+fn raise(
+    store: &dyn Store,
+    settings: &WarningSettings,
+    person: &Person<'_>,
+    mut inputs: TierInputs,
+    why: Reason,
+    case_id: Option<i64>,
+    fingerprint: String,
+    now: OffsetDateTime,
+) -> Result<bool, AppError> {
+    inputs.birth_year = person.registered.and_then(|s| s.birth_year);
+    let assessment = assess(&inputs, &settings.tiers, now);
+    let mut reasons = vec![why];
+    reasons.extend(assessment.reasons);
+    let territory = person
+        .registered
+        .map(|s| s.territory.clone())
+        .unwrap_or_else(|| settings.default_territory.clone());
+    let draft = WarningDraft {
+        id: fingerprint.clone(),
+        subscriber: person.phone.to_string(),
+        unit: territory.clone(),
+        territory,
+        tier: assessment.tier,
+        reasons,
+    };
+    Ok(start(store, draft, case_id, fingerprint, settings, now)?.1)
 }
 
 fn workflow_error(err: WorkflowError) -> AppError {

@@ -8,10 +8,8 @@ use fraudwall_app::Principal;
 use fraudwall_app::activity::{self, RecordFormat};
 use fraudwall_records::ContactIndex;
 
+use crate::cmd::import_file::{ImportFile, Summary};
 use crate::cmd::store;
-
-/// Files smaller than this import too fast to need a bar.
-const BAR_FROM_BYTES: u64 = 16 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FormatArg {
@@ -42,19 +40,7 @@ pub fn run(command: EventsCommand) -> anyhow::Result<()> {
         json,
         file,
     } = command;
-    let started = std::time::Instant::now();
-    let handle =
-        std::fs::File::open(&file).with_context(|| format!("cannot read {}", file.display()))?;
-    let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
-    let bar = if size >= BAR_FROM_BYTES {
-        indicatif::ProgressBar::new(size)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let mut input = ImportFile::open(&file)?;
     // the store is opened too, so that a mistyped directory is created as a node's, not alone
     let _store = store::create_or_open(&data_dir)?;
     let index = store::open_records(&data_dir)?;
@@ -62,11 +48,12 @@ pub fn run(command: EventsCommand) -> anyhow::Result<()> {
         FormatArg::Ndjson => RecordFormat::Ndjson,
         FormatArg::Csv => RecordFormat::Csv,
     };
+    let bar = input.bar.clone();
     let report = activity::import(
         &index,
         &Principal::command_line(),
         format,
-        &mut std::io::BufReader::with_capacity(1 << 20, handle),
+        &mut input.reader,
         &mut |bytes| bar.set_position(bytes),
     )
     .with_context(|| format!("cannot import {}", file.display()))?;
@@ -75,31 +62,16 @@ pub fn run(command: EventsCommand) -> anyhow::Result<()> {
     index
         .flush()
         .context("cannot write the records' segments")?;
-    bar.finish_and_clear();
-    let seconds = started.elapsed().as_secs_f64();
-    if json {
-        let errors: Vec<serde_json::Value> = report
-            .errors
-            .iter()
-            .map(|e| serde_json::json!({"line": e.line, "message": e.message}))
-            .collect();
-        println!(
-            "{}",
-            serde_json::json!({"imported": report.imported, "rejected": report.rejected,
-                "errors": errors, "stored": index.stats().records})
-        );
-    } else {
-        println!("imported {}, rejected {}", report.imported, report.rejected);
-        for error in &report.errors {
-            println!("line {}: {}", error.line, error.message);
-        }
-    }
-    let lines = report.imported + report.rejected;
-    if seconds > 0.0 {
-        eprintln!(
-            "{lines} records in {seconds:.1} s, {:.0} records/s",
-            lines as f64 / seconds
-        );
-    }
+    input.finish(
+        json,
+        Summary {
+            imported: report.imported,
+            rejected: report.rejected,
+            errors: &report.errors,
+            extra: serde_json::json!({"stored": index.stats().records}),
+            label: None,
+            unit: "records",
+        },
+    );
     Ok(())
 }

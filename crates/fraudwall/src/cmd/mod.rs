@@ -4,6 +4,7 @@ pub mod check;
 pub mod demo;
 pub mod evaluate;
 pub mod events;
+pub mod import_file;
 pub mod lines;
 pub mod lists;
 pub mod phone;
