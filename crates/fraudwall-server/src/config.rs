@@ -24,6 +24,7 @@ pub struct Config {
     pub reputation: ReputationSection,
     pub audit: AuditSection,
     pub limits: LimitsSection,
+    pub warnings: WarningsSection,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,6 +110,24 @@ pub struct ReputationSection {
     pub enabled: bool,
     /// Seconds between passes of the job.
     pub period_s: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WarningsSection {
+    /// How far back counter-inspection looks from a case's report, in days.
+    pub window_days: u32,
+    /// Where a number with no subscriber registry row is warned: a division code.
+    pub default_territory: String,
+}
+
+impl Default for WarningsSection {
+    fn default() -> Self {
+        WarningsSection {
+            window_days: 30,
+            default_territory: "000000".to_owned(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -344,6 +363,17 @@ impl Config {
         {
             return Err(ConfigError::Invalid(
                 "durations must be greater than zero".to_owned(),
+            ));
+        }
+        let territory = &self.warnings.default_territory;
+        if territory.is_empty() || !territory.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ConfigError::Invalid(format!(
+                "warnings.default_territory must be a division code of digits, got {territory:?}"
+            )));
+        }
+        if self.warnings.window_days == 0 {
+            return Err(ConfigError::Invalid(
+                "warnings.window_days must be greater than zero".to_owned(),
             ));
         }
         Ok(())

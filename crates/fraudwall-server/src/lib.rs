@@ -120,6 +120,11 @@ impl AppState {
         let metrics = telemetry::prometheus();
         let app = App::start(&settings(&config)?, store)?
             .with_clue_limits(clue_limits(&config))
+            .with_warning_settings(fraudwall_app::warnings::WarningSettings {
+                window_s: i64::from(config.warnings.window_days) * 86_400,
+                default_territory: config.warnings.default_territory.clone(),
+                ..fraudwall_app::warnings::WarningSettings::default()
+            })
             .with_records(records)?;
         let openapi_json = Bytes::from(
             serde_json::to_vec(&openapi::document()).expect("the openapi document serializes"),

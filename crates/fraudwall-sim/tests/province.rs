@@ -162,7 +162,7 @@ fn every_file_parses_and_records_are_in_time_order() {
     // the csv files have their headers and as many fields on every line
     for (name, header) in [
         ("subscribers.csv", "phone,territory,birth_year,occupation"),
-        ("sims.csv", "phone,operator,activated_on"),
+        ("sims.csv", "phone,operator,activated_on,device"),
         ("accounts.csv", "account,holder_phone,bank,opened_on,type"),
         ("territories.csv", "code,name,level,parent"),
     ] {
