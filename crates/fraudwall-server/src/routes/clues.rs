@@ -249,7 +249,7 @@ async fn take(state: AppState, body: Value, submit: Box<Submit>) -> Result<Respo
     request_body = PostClues,
     responses(
         (status = 201, description = "a new clue", body = ClueAnswer),
-        (status = 200, description = "merged into the reporter's earlier clue; for a batch, one result per report in order", body = ClueAnswer),
+        (status = 200, description = "merged into the reporter's earlier clue (a `ClueAnswer`); for a batch, a `ClueBatchAnswer` with one result per report in order", body = Object),
         (status = 422, description = "the report is invalid (`invalid_fields` naming the value with the parser's code, `unknown_fraud_type`, `field_too_long`)", body = ErrorBody),
         (status = 429, description = "the token's allowance of clues is spent; see Retry-After",
             body = ErrorBody, headers(("Retry-After" = u32, description = "seconds to wait")))))]
@@ -295,7 +295,7 @@ fn client_address(state: &AppState, peer: Option<SocketAddr>, headers: &HeaderMa
     request_body = PostClues,
     responses(
         (status = 201, description = "a new clue", body = ClueAnswer),
-        (status = 200, description = "merged into an earlier anonymous clue; for a batch, one result per report in order", body = ClueAnswer),
+        (status = 200, description = "merged into an earlier anonymous clue (a `ClueAnswer`); for a batch, a `ClueBatchAnswer` with one result per report in order", body = Object),
         (status = 400, description = "a malformed body", body = ErrorBody),
         (status = 413, description = "the body is too large", body = ErrorBody),
         (status = 415, description = "not a JSON body", body = ErrorBody),
@@ -587,7 +587,7 @@ pub struct SharedAnswer {
 /// MISP's `x-misp-attribute` fallback, indicators' patterns). They count as the caller's own
 /// clues, weighed by its record. A malformed attribute is rejected alone. Audited.
 #[utoipa::path(post, path = "/v1/clues/misp", tag = "clues",
-    request_body(content = Object, description = "a MISP event JSON or a STIX 2.1 bundle", content_type = "application/json"),
+    request_body(content = serde_json::Value, description = "a MISP event JSON (one, a list, or a search answer) or a STIX 2.1 bundle", content_type = "application/json"),
     responses(
         (status = 200, description = "what was read and what each identifier became", body = SharedAnswer),
         (status = 422, description = "the document is neither a MISP event nor a STIX bundle (`invalid_fields` naming `document`)", body = ErrorBody),

@@ -11,10 +11,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::auth::Principal;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, Code, ErrorBody};
 use crate::extract::{ApiQuery, RawBody};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LeadParams {
     /// Cases an identifier joins to be a hub (default 3).
@@ -133,15 +134,30 @@ pub async fn list(
     ApiQuery(params): ApiQuery<LeadParams>,
 ) -> Result<Json<LeadsResponse>, ApiError> {
     let defaults = LeadQuery::default();
-    let bounded =
-        |value: Option<u32>, default: usize| value.map_or(default, |v| (v as usize).max(2));
+    // out-of-range values are refused, as the API document says, not quietly raised
+    let at_least_two = |name: &str, value: Option<u32>, default: usize| match value {
+        None => Ok(default),
+        Some(v) if (2..=1_000_000).contains(&v) => Ok(v as usize),
+        Some(_) => Err(ApiError::new(
+            Code::InvalidParameter,
+            format!("{name} must be 2 to 1000000"),
+        )),
+    };
+    let limit = match params.limit {
+        None => defaults.limit,
+        Some(v) if (1..=10_000).contains(&v) => v as usize,
+        Some(_) => {
+            return Err(ApiError::new(
+                Code::InvalidParameter,
+                "limit must be 1 to 10000",
+            ));
+        }
+    };
     let query = LeadQuery {
-        min_cases: bounded(params.min_cases, defaults.min_cases),
-        min_victims: bounded(params.min_victims, defaults.min_victims),
-        min_cards: bounded(params.min_cards, defaults.min_cards),
-        limit: params
-            .limit
-            .map_or(defaults.limit, |v| (v as usize).clamp(1, 10_000)),
+        min_cases: at_least_two("min_cases", params.min_cases, defaults.min_cases)?,
+        min_victims: at_least_two("min_victims", params.min_victims, defaults.min_victims)?,
+        min_cards: at_least_two("min_cards", params.min_cards, defaults.min_cards)?,
+        limit,
     };
     let leads = state
         .blocking(move |app| app.case_leads(&principal, query))

@@ -196,6 +196,7 @@ pub async fn import_units(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct WarningParams {
     /// The case whose counter-inspection raised them.
@@ -416,6 +417,7 @@ pub async fn acknowledge(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct KpiParams {
     /// Digits of the territory code to group by: 6 districts (default), 9 stations, 12 grids.
