@@ -7,13 +7,12 @@ use std::io::{BufRead, Read};
 use fraudwall_records::{ContactIndex, Kind as RecordKind, Record, parse_line, parse_ndjson};
 use fraudwall_store::Role;
 
-use crate::cards::RejectedLine;
+use crate::cards::LineReport;
 use crate::error::{AppError, ErrorKind};
 use crate::principal::Principal;
 
 /// Records stored per append: a few megabytes of log per fsync.
 const BATCH: usize = 100_000;
-const REPORTED_ERRORS: usize = 100;
 
 /// Whether `principal` may report this kind of record: operators their network's calls,
 /// messages, visits and installs; banks their transfers; the centre any.
@@ -42,18 +41,9 @@ fn check_role(principal: &Principal) -> Result<(), AppError> {
     }
 }
 
-/// Stores the records of a request's slots; each slot gets its own result, and a bad slot
-/// stores nothing of itself and harms no other.
+/// Stores the records of a request's slots, handing them to the caller in `good` too; each
+/// slot gets its own result, and a bad slot stores nothing of itself and harms no other.
 pub fn ingest_slots(
-    index: &dyn ContactIndex,
-    principal: &Principal,
-    slots: &[&[u8]],
-) -> Result<Vec<Result<(), AppError>>, AppError> {
-    ingest_slots_keeping(index, principal, slots, &mut Vec::new())
-}
-
-/// [`ingest_slots`], handing the records stored to the caller too.
-pub fn ingest_slots_keeping(
     index: &dyn ContactIndex,
     principal: &Principal,
     slots: &[&[u8]],
@@ -82,22 +72,8 @@ pub enum RecordFormat {
     Csv,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct EventsImportReport {
-    pub imported: u64,
-    pub rejected: u64,
-    /// The first rejected lines, by line number.
-    pub errors: Vec<RejectedLine>,
-}
-
-impl EventsImportReport {
-    fn reject(&mut self, line: u64, message: String) {
-        self.rejected += 1;
-        if self.errors.len() < REPORTED_ERRORS {
-            self.errors.push(RejectedLine { line, message });
-        }
-    }
-}
+/// What an import of records did.
+pub type EventsImportReport = LineReport;
 
 /// Imports a file of records. `progress` hears the bytes read so far.
 pub fn import(
@@ -286,7 +262,7 @@ mod tests {
             br#"{"kind":"sms_record","sender":"+8617100000001","recipient":"+8613800000002","time":"2026-03-02T08:01:00+08:00"}"#,
             br#"{"kind":"visit"}"#,
         ];
-        let results = ingest_slots(&index, &telco(), &slots).unwrap();
+        let results = ingest_slots(&index, &telco(), &slots, &mut Vec::new()).unwrap();
         assert!(results[0].is_ok());
         assert_eq!(results[1].as_ref().unwrap_err().kind, ErrorKind::Invalid);
         assert_eq!(index.stats().records, 1);

@@ -29,7 +29,7 @@ use crate::lists::{BatchReport, EntryDraft, ImportReport, ImportRequest, ListsSt
 use crate::principal::Principal;
 use crate::ratelimit::{RateLimiter, Rates};
 use crate::recent::RecentEvents;
-use crate::registry::{self, RegistryImportReport};
+use crate::registry::{self, RegistryImportReport, UnitTree};
 use crate::reputation::{PassReport, ReputationJob};
 use crate::sharing::{self, SharedClues};
 use crate::snapshots::SnapshotKeeper;
@@ -184,7 +184,7 @@ impl App {
                 .register(
                     JobSpec::every("warnings", WARNING_TICK),
                     move |_ctx: &crate::jobs::RunContext| {
-                        let units = warnings::units(store.as_ref())?;
+                        let units = UnitTree::load(store.as_ref())?;
                         let report =
                             warnings::tick_due(store.as_ref(), &units, OffsetDateTime::now_utc())?;
                         if report.escalations > 0 {
@@ -470,8 +470,7 @@ impl App {
         slots: &[&[u8]],
     ) -> Result<Vec<Result<(), AppError>>, AppError> {
         let mut stored = Vec::new();
-        let results =
-            activity::ingest_slots_keeping(self.records.as_ref(), principal, slots, &mut stored)?;
+        let results = activity::ingest_slots(self.records.as_ref(), principal, slots, &mut stored)?;
         // the records are kept whatever happens next; a failed warning pass is logged, not
         // answered as a failure of the records
         if let Err(err) = self.warn_from_records(&stored, OffsetDateTime::now_utc()) {
@@ -571,7 +570,7 @@ impl App {
 
     /// Escalates warnings whose deadlines passed by `now`; the warnings job does this on its own.
     pub fn tick_warnings(&self, now: OffsetDateTime) -> Result<warnings::TickReport, AppError> {
-        let units = warnings::units(self.store.as_ref())?;
+        let units = UnitTree::load(self.store.as_ref())?;
         warnings::tick_due(self.store.as_ref(), &units, now)
     }
 

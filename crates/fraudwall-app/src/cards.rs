@@ -43,6 +43,24 @@ pub struct RejectedLine {
     pub message: String,
 }
 
+/// What a line-by-line import did: rows stored, rows rejected, and the first rejected lines.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LineReport {
+    pub imported: u64,
+    pub rejected: u64,
+    pub errors: Vec<RejectedLine>,
+}
+
+impl LineReport {
+    /// Counts a rejected line, keeping its number and reason among the first ones.
+    pub fn reject(&mut self, line: u64, message: String) {
+        self.rejected += 1;
+        if self.errors.len() < REPORTED_ERRORS {
+            self.errors.push(RejectedLine { line, message });
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardImportReport {
     pub file: CardFile,

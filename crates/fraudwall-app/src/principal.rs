@@ -135,11 +135,16 @@ impl Scope<'_> {
 /// Chinese division codes nest by prefix once trailing zero pairs are dropped: 350000 is the
 /// province, 350100 a city in it, 350102 a district in that.
 fn within_division(code: &str, scope: &str) -> bool {
-    let mut prefix = scope;
+    code.starts_with(division_prefix(scope))
+}
+
+/// A division code without its trailing zero pairs: the prefix every code inside it starts with.
+pub fn division_prefix(code: &str) -> &str {
+    let mut prefix = code;
     while prefix.len() > 2 && prefix.ends_with("00") {
         prefix = &prefix[..prefix.len() - 2];
     }
-    code.starts_with(prefix)
+    prefix
 }
 
 #[cfg(test)]

@@ -15,31 +15,17 @@ use fraudwall_lists::entry::{Identifier, Kind};
 use fraudwall_store::{Role, Store, SubscriberRecord, UnitRecord};
 
 use crate::audit;
-use crate::cards::RejectedLine;
+use crate::cards::LineReport;
 use crate::error::{AppError, ErrorKind};
 use crate::principal::Principal;
 
 const BATCH: usize = 50_000;
-const REPORTED_ERRORS: usize = 100;
 const SUBSCRIBER_SOURCES: [Role; 3] = [Role::Admin, Role::Analyst, Role::Telco];
 const UNIT_SOURCES: [Role; 2] = [Role::Admin, Role::Analyst];
 const LEVELS: [&str; 5] = ["province", "city", "district", "station", "grid"];
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RegistryImportReport {
-    pub imported: u64,
-    pub rejected: u64,
-    pub errors: Vec<RejectedLine>,
-}
-
-impl RegistryImportReport {
-    fn reject(&mut self, line: u64, message: String) {
-        self.rejected += 1;
-        if self.errors.len() < REPORTED_ERRORS {
-            self.errors.push(RejectedLine { line, message });
-        }
-    }
-}
+/// What a registry or unit import did.
+pub type RegistryImportReport = LineReport;
 
 fn territory_code(text: &str) -> Result<String, String> {
     if text.is_empty() || text.len() > 24 || !text.bytes().all(|b| b.is_ascii_digit()) {

@@ -22,8 +22,7 @@ use time::OffsetDateTime;
 
 use crate::audit;
 use crate::error::{AppError, ErrorKind};
-use crate::principal::{Owner, Principal, Scope};
-use crate::registry::UnitTree;
+use crate::principal::{Owner, Principal, Scope, division_prefix};
 
 /// Who works warnings: the centre, and stations within their territory.
 const WARNING_ROLES: [Role; 3] = [Role::Admin, Role::Analyst, Role::Station];
@@ -478,15 +477,6 @@ fn allowed(principal: &Principal) -> Result<(), AppError> {
     }
 }
 
-/// A division code without its trailing zero pairs: the prefix every code inside it starts with.
-fn division_prefix(code: &str) -> &str {
-    let mut prefix = code;
-    while prefix.len() > 2 && prefix.ends_with("00") {
-        prefix = &prefix[..prefix.len() - 2];
-    }
-    prefix
-}
-
 /// Which warnings to list.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WarningQuery {
@@ -828,15 +818,12 @@ pub fn kpis(store: &dyn Store, principal: &Principal, depth: usize) -> Result<Ve
         .collect())
 }
 
-/// The unit tree for escalation, read from the store.
-pub fn units(store: &dyn Store) -> Result<UnitTree, AppError> {
-    UnitTree::load(store)
-}
-
 #[cfg(test)]
 mod tests {
     use fraudwall_store::{AuditStore, SqliteStore, WorkflowStore};
     use fraudwall_workflow::{StepStatus, Tier};
+
+    use crate::registry::UnitTree;
     use time::Duration;
     use time::macros::datetime;
 
