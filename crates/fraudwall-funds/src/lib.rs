@@ -6,13 +6,15 @@
 //! account pays out afterwards). What each account still holds at the end is where a freeze
 //! can still recover it.
 //!
-//! No IO: the records come through [`Ledger`].
+//! No IO: the records come through [`Ledger`], in memory or from the contact index.
 
 mod holdings;
 pub mod ledger;
+pub mod records;
 pub mod trace;
 
 pub use ledger::{Ledger, MemoryLedger, Transfer};
+pub use records::IndexLedger;
 pub use trace::{DEFAULT_DEPTH, Held, Hop, Payment, Trace, TraceParams, trace};
 
 /// How much of an account's outgoing transfer is the victim's money.
