@@ -23,6 +23,10 @@ use crate::conviction::{self, ConvictionDraft};
 use crate::error::AppError;
 use crate::evidence::{EvidenceDraft, EvidenceResult};
 use crate::export::{ChangesPage, ExportError};
+use crate::funds::{
+    self, ActionDraft, FreezeAction, FreezeQuery, FreezeView, FundsSettings, FundsStat, TraceQuery,
+    TraceView,
+};
 use crate::jobs::{JobRunner, JobSpec, JobStats, ShutdownReport};
 use crate::leads::{self, LeadQuery, Leads};
 use crate::lists::{BatchReport, EntryDraft, ImportReport, ImportRequest, ListsStatus};
@@ -94,6 +98,9 @@ impl Default for ClueLimits {
 /// How often due warnings are looked for; every deadline is at least a minute.
 const WARNING_TICK: Duration = Duration::from_secs(15);
 
+/// How often freeze requests' deadlines are checked: they count in minutes.
+const FREEZE_TICK: Duration = Duration::from_secs(15);
+
 /// How often activity records are flushed and compacted.
 const RECORDS_UPKEEP: Duration = Duration::from_secs(3_600);
 
@@ -115,6 +122,7 @@ pub struct App {
     cases: CaseLinks,
     records: Arc<dyn ContactIndex>,
     warning_settings: Arc<WarningSettings>,
+    funds_settings: Arc<FundsSettings>,
     runner: JobRunner,
 }
 
@@ -199,6 +207,26 @@ impl App {
                 )
                 .map_err(job_error)?;
         }
+        {
+            let store = store.clone();
+            runner
+                .register(
+                    JobSpec::every("freezes", FREEZE_TICK),
+                    move |_ctx: &crate::jobs::RunContext| {
+                        let report = funds::tick_due(store.as_ref(), OffsetDateTime::now_utc())?;
+                        if report.requests > 0 {
+                            tracing::info!(
+                                requests = report.requests,
+                                escalations = report.escalations,
+                                expired = report.expired,
+                                "freeze request deadlines passed"
+                            );
+                        }
+                        Ok(())
+                    },
+                )
+                .map_err(job_error)?;
+        }
         let witness = match &settings.witness {
             Some(files) => Some(start_witness(
                 &runner,
@@ -223,6 +251,7 @@ impl App {
             cases,
             records: Arc::new(MemoryIndex::new()),
             warning_settings: Arc::new(WarningSettings::default()),
+            funds_settings: Arc::new(FundsSettings::default()),
             runner,
         })
     }
@@ -247,6 +276,12 @@ impl App {
     /// Sets how warnings are scored, laddered and placed; [`WarningSettings::default`] until then.
     pub fn with_warning_settings(mut self, settings: WarningSettings) -> App {
         self.warning_settings = Arc::new(settings);
+        self
+    }
+
+    /// Sets how money is traced and freeze requests timed; [`FundsSettings::default`] until then.
+    pub fn with_funds_settings(mut self, settings: FundsSettings) -> App {
+        self.funds_settings = Arc::new(settings);
         self
     }
 
@@ -443,8 +478,103 @@ impl App {
             if let Err(err) = self.counter_inspect(id, OffsetDateTime::now_utc()) {
                 tracing::error!(case = id, error = %err, "counter-inspection failed");
             }
+            // the golden hour: the banks are asked to stop the money as the case is filed; a
+            // failure leaves the case standing and `request_freezes` can be called again
+            if let Err(err) = self.request_freezes_on_filing(principal, id) {
+                tracing::error!(case = id, error = %err, "freeze requests failed");
+            }
         }
         Ok((id, new))
+    }
+
+    fn request_freezes_on_filing(&self, principal: &Principal, id: i64) -> Result<(), AppError> {
+        let Some(case) = self.store.case(id)? else {
+            return Ok(());
+        };
+        funds::request_for_case(
+            self.store.as_ref(),
+            self.records.as_ref(),
+            &self.funds_settings,
+            &principal.actor(),
+            &case,
+            OffsetDateTime::now_utc(),
+        )?;
+        Ok(())
+    }
+
+    // fund control
+
+    /// A case's money followed through the transfer records, with its freeze requests.
+    pub fn trace_case(
+        &self,
+        principal: &Principal,
+        case_id: i64,
+        query: TraceQuery,
+    ) -> Result<TraceView, AppError> {
+        funds::trace_case(
+            self.store.as_ref(),
+            self.records.as_ref(),
+            &self.funds_settings,
+            principal,
+            case_id,
+            query,
+            OffsetDateTime::now_utc(),
+        )
+    }
+
+    /// Traces a case again and asks the banks to stop the money in accounts it newly reached.
+    pub fn request_freezes(
+        &self,
+        principal: &Principal,
+        case_id: i64,
+    ) -> Result<funds::RequestReport, AppError> {
+        funds::request_freezes(
+            self.store.as_ref(),
+            self.records.as_ref(),
+            &self.funds_settings,
+            principal,
+            case_id,
+            OffsetDateTime::now_utc(),
+        )
+    }
+
+    pub fn freeze_requests(
+        &self,
+        principal: &Principal,
+        query: &FreezeQuery,
+    ) -> Result<Vec<FreezeView>, AppError> {
+        funds::list(self.store.as_ref(), principal, query)
+    }
+
+    pub fn freeze_request(&self, principal: &Principal, id: i64) -> Result<FreezeView, AppError> {
+        funds::get(self.store.as_ref(), principal, id)
+    }
+
+    pub fn act_on_freeze(
+        &self,
+        principal: &Principal,
+        id: i64,
+        action: FreezeAction,
+        draft: &ActionDraft,
+    ) -> Result<FreezeView, AppError> {
+        funds::act(
+            self.store.as_ref(),
+            &self.funds_settings,
+            principal,
+            id,
+            action,
+            draft,
+            OffsetDateTime::now_utc(),
+        )
+    }
+
+    /// Raises freeze deadlines passed by `now`; the freezes job does this on its own.
+    pub fn tick_freezes(&self, now: OffsetDateTime) -> Result<funds::TickReport, AppError> {
+        funds::tick_due(self.store.as_ref(), now)
+    }
+
+    pub fn funds_stats(&self, principal: &Principal) -> Result<Vec<FundsStat>, AppError> {
+        funds::stats(self.store.as_ref(), &self.funds_settings, principal)
     }
 
     /// Warns everyone in contact with a case's identifiers in the window before its report.

@@ -562,7 +562,11 @@ pub fn file(
     Ok((record.id, created))
 }
 
-fn read_case(store: &dyn Store, principal: &Principal, id: i64) -> Result<CaseRecord, AppError> {
+pub(crate) fn read_case(
+    store: &dyn Store,
+    principal: &Principal,
+    id: i64,
+) -> Result<CaseRecord, AppError> {
     let record = store
         .case(id)?
         .ok_or_else(|| AppError::new(ErrorKind::NotFound, format!("no case {id}")))?;

@@ -15,6 +15,7 @@ pub mod conviction;
 pub mod error;
 pub mod evidence;
 pub mod export;
+pub mod funds;
 pub mod jobs;
 pub mod leads;
 pub mod limits;

@@ -75,6 +75,12 @@ error_codes! {
     StepNotFound => ("step_not_found", NOT_FOUND, true),
     StepNotTriggered => ("step_not_triggered", CONFLICT, true),
     StepAlreadyAcknowledged => ("step_already_acknowledged", CONFLICT, true),
+    // freeze requests on their deadlines
+    FreezeInvalidTransition => ("freeze_invalid_transition", CONFLICT, true),
+    StopPaymentLimit => ("stop_payment_limit", CONFLICT, true),
+    AmountTooLarge => ("amount_too_large", UNPROCESSABLE_ENTITY, true),
+    AmountZero => ("amount_zero", UNPROCESSABLE_ENTITY, true),
+    ReasonRequired => ("reason_required", UNPROCESSABLE_ENTITY, true),
     // allowances
     RateLimited => ("rate_limited", TOO_MANY_REQUESTS, true),
     // rule sets

@@ -205,6 +205,18 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/cases/{id}/links/cut", post(routes::cases::cut))
         .route("/v1/cases/{id}/links/restore", post(routes::cases::restore))
         .route("/v1/cases/{id}/convicted", post(routes::cases::convicted))
+        .route("/v1/cases/{id}/trace", get(routes::funds::trace))
+        .route(
+            "/v1/cases/{id}/freeze-requests",
+            post(routes::funds::request),
+        )
+        .route("/v1/freeze-requests", get(routes::funds::list))
+        .route("/v1/freeze-requests/{id}", get(routes::funds::get))
+        .route(
+            "/v1/freeze-requests/{id}/{action}",
+            post(routes::funds::act),
+        )
+        .route("/v1/funds/stats", get(routes::funds::stats))
         .route("/v1/leads", get(routes::leads::list))
         .route("/v1/cards/import", post(routes::leads::import_cards))
         .route("/v1/events", post(routes::warnings::post_events))

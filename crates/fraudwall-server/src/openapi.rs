@@ -8,6 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::permissions::{Access, PERMISSIONS};
 use crate::routes;
+use fraudwall_app::funds::{FreezeAction, Rule};
 use fraudwall_app::records::Role;
 
 #[derive(OpenApi)]
@@ -67,6 +68,12 @@ use fraudwall_app::records::Role;
         routes::warnings::kpis,
         routes::warnings::outcome,
         routes::warnings::acknowledge,
+        routes::funds::trace,
+        routes::funds::request,
+        routes::funds::list,
+        routes::funds::get,
+        routes::funds::act,
+        routes::funds::stats,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -81,6 +88,7 @@ use fraudwall_app::records::Role;
         (name = "clues", description = "reports from citizens, operators and banks, weighed by their reporters' records, and analysts' reviews of them"),
         (name = "warnings", description = "activity records, the subscriber registry and unit tree, and the warnings counter-inspection raises: listed by territory, acknowledged, closed with an outcome"),
         (name = "cases", description = "victims' cases, and the clusters they link into through shared identifiers"),
+        (name = "funds", description = "a case's money traced through the transfer records, and the freeze requests that follow it to the banks"),
     )
 )]
 struct ApiDoc;
@@ -185,6 +193,8 @@ fn describe_parameters(operation: &mut Value) {
                 json!({"type": "integer", "format": "int64", "minimum": 1, "maximum": i64::MAX})
             }
             "value" => json!({"type": "string", "minLength": 1}),
+            "action" => names(FreezeAction::ALL.iter().map(|action| action.as_str())),
+            "rule" => names(Rule::ALL.iter().map(|rule| rule.as_str())),
             _ => continue,
         };
         parameter["schema"] = schema;

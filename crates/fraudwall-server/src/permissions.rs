@@ -51,6 +51,9 @@ const CLUE_REPORTERS: &[Role] = &[Admin, Analyst, Station, Telco, Bank, Reporter
 const RECORD_SOURCES: &[Role] = &[Admin, Analyst, Telco, Bank];
 /// Who keeps the subscriber registry: operators, and the centre.
 const REGISTRY_SOURCES: &[Role] = &[Admin, Analyst, Telco];
+/// Who sees freeze requests and acts on them: banks their own accounts', stations their
+/// territory's cases', which the use cases enforce, as they do which side takes which action.
+const FUND_CONTROL: &[Role] = &[Admin, Analyst, Station, Bank];
 
 pub const PERMISSIONS: &[RoutePermission] = &[
     route("GET", "/v1/health", Access::Public),
@@ -129,6 +132,24 @@ pub const PERMISSIONS: &[RoutePermission] = &[
         "/v1/warnings/{id}/steps/{step}/ack",
         Access::Roles(INVESTIGATORS),
     ),
+    route("GET", "/v1/cases/{id}/trace", Access::Roles(INVESTIGATORS)),
+    route(
+        "POST",
+        "/v1/cases/{id}/freeze-requests",
+        Access::Roles(INVESTIGATORS),
+    ),
+    route("GET", "/v1/freeze-requests", Access::Roles(FUND_CONTROL)),
+    route(
+        "GET",
+        "/v1/freeze-requests/{id}",
+        Access::Roles(FUND_CONTROL),
+    ),
+    route(
+        "POST",
+        "/v1/freeze-requests/{id}/{action}",
+        Access::Roles(FUND_CONTROL),
+    ),
+    route("GET", "/v1/funds/stats", Access::Roles(FUND_CONTROL)),
 ];
 
 const fn route(method: &'static str, path: &'static str, access: Access) -> RoutePermission {

@@ -75,6 +75,12 @@ pub struct WorkflowUpdate {
 }
 
 /// Statuses an instance ends in: `open` lists every other.
-pub const ENDED_STATUSES: [&str; 6] = [
-    "closed", "released", "returned", "rejected", "expired", "lifted",
+pub const ENDED_STATUSES: [&str; 7] = [
+    "closed",
+    "released",
+    "returned",
+    "returned_to_victim",
+    "rejected",
+    "expired",
+    "lifted",
 ];

@@ -3,6 +3,7 @@ pub mod cases;
 pub mod clues;
 pub mod decisions;
 pub mod evidence;
+pub mod funds;
 pub mod jobs;
 pub mod leads;
 pub mod lists;
