@@ -36,6 +36,7 @@ use crate::recent::RecentEvents;
 use crate::registry::{self, RegistryImportReport, UnitTree};
 use crate::reputation::{PassReport, ReputationJob};
 use crate::sharing::{self, SharedClues};
+use crate::screening::{ScreeningKeeper, ScreeningSizes};
 use crate::snapshots::SnapshotKeeper;
 use crate::tokens::TokenIndex;
 use crate::warnings::{self, OutcomeDraft, WarningQuery, WarningSettings, WarningView};
@@ -101,6 +102,9 @@ const WARNING_TICK: Duration = Duration::from_secs(15);
 /// How often freeze requests' deadlines are checked: they count in minutes.
 const FREEZE_TICK: Duration = Duration::from_secs(15);
 
+/// How often transfer screening's warnings, mule leads and payee patterns are published.
+const SCREENING_REFRESH: Duration = Duration::from_secs(15);
+
 /// How often activity records are flushed and compacted.
 const RECORDS_UPKEEP: Duration = Duration::from_secs(3_600);
 
@@ -119,8 +123,9 @@ pub struct App {
     evidence_limiter: RateLimiter,
     clue_limiter: RateLimiter,
     public_clues_per_minute: u32,
-    cases: CaseLinks,
+    cases: Arc<CaseLinks>,
     records: Arc<dyn ContactIndex>,
+    screening: Arc<ScreeningKeeper>,
     warning_settings: Arc<WarningSettings>,
     funds_settings: Arc<FundsSettings>,
     runner: JobRunner,
@@ -145,7 +150,7 @@ impl App {
         let rules = rules::load_active(store.as_ref())?;
         let model = setup::load_model(&settings.model)?;
         let snapshot = snapshots::build_snapshot(store.as_ref())?;
-        let cases = CaseLinks::load(store.as_ref())?;
+        let cases = Arc::new(CaseLinks::load(store.as_ref())?);
         let engine = Arc::new(ArcSwap::from_pointee(Engine::new(
             snapshot,
             Arc::new(rules),
@@ -236,8 +241,10 @@ impl App {
             )?),
             None => None,
         };
+        let screening = Arc::new(ScreeningKeeper::new(engine.clone()));
         Ok(App {
             store,
+            screening,
             normalizer: PhoneNormalizer::new(settings.region),
             engine,
             tokens,
@@ -257,8 +264,12 @@ impl App {
     }
 
     /// Keeps activity records in `index`; a memory index until then, which a restart empties.
-    /// Registers the `records-upkeep` job, which flushes and compacts it hourly.
+    /// Registers the `records-upkeep` job, which flushes and compacts it hourly, and the
+    /// `screening` job, which keeps transfer screening's warnings, mule leads and payee
+    /// patterns current.
     pub fn with_records(mut self, index: Arc<dyn ContactIndex>) -> Result<App, AppError> {
+        let job_error =
+            |err: crate::jobs::JobError| AppError::new(crate::error::ErrorKind::Internal, err.to_string());
         let upkeep = index.clone();
         self.runner
             .register(
@@ -268,9 +279,45 @@ impl App {
                     Ok(())
                 },
             )
-            .map_err(|err| AppError::new(crate::error::ErrorKind::Internal, err.to_string()))?;
+            .map_err(job_error)?;
+        {
+            let (keeper, store, cases, records) = (
+                self.screening.clone(),
+                self.store.clone(),
+                self.cases.clone(),
+                index.clone(),
+            );
+            let normalizer = self.normalizer.clone();
+            self.runner
+                .register(
+                    JobSpec::every("screening", SCREENING_REFRESH),
+                    move |_ctx: &crate::jobs::RunContext| {
+                        keeper.refresh(
+                            store.as_ref(),
+                            &normalizer,
+                            &cases,
+                            records.as_ref(),
+                            OffsetDateTime::now_utc().unix_timestamp(),
+                        )?;
+                        Ok(())
+                    },
+                )
+                .map_err(job_error)?;
+        }
         self.records = index;
         Ok(self)
+    }
+
+    /// Publishes transfer screening's warnings, mule leads and payee patterns now; the
+    /// `screening` job does this on its own.
+    pub fn refresh_screening(&self, now: OffsetDateTime) -> Result<ScreeningSizes, AppError> {
+        self.screening.refresh(
+            self.store.as_ref(),
+            &self.normalizer,
+            &self.cases,
+            self.records.as_ref(),
+            now.unix_timestamp(),
+        )
     }
 
     /// Sets how warnings are scored, laddered and placed; [`WarningSettings::default`] until then.
@@ -601,6 +648,8 @@ impl App {
     ) -> Result<Vec<Result<(), AppError>>, AppError> {
         let mut stored = Vec::new();
         let results = activity::ingest_slots(self.records.as_ref(), principal, slots, &mut stored)?;
+        self.screening
+            .note(&stored, OffsetDateTime::now_utc().unix_timestamp());
         // the records are kept whatever happens next; a failed warning pass is logged, not
         // answered as a failure of the records
         if let Err(err) = self.warn_from_records(&stored, OffsetDateTime::now_utc()) {

@@ -26,6 +26,7 @@ pub mod recent;
 pub mod registry;
 pub mod reputation;
 pub mod rules;
+pub mod screening;
 pub mod setup;
 pub mod sharing;
 pub mod snapshots;

@@ -5,6 +5,8 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use arc_swap::ArcSwap;
+
 use fraudwall_ids::phone::{PhoneNormalizer, PhoneNumber, Region};
 use fraudwall_ids::range::NumberRange;
 use fraudwall_ids::url::{self, CanonicalUrl, Canonicalizer, HostKind};
@@ -16,7 +18,8 @@ use fraudwall_text::{EntityKind, Model};
 use crate::decision::{Decision, MatchedEntry, Reason, Verdict, Versions};
 use crate::event::{Attestation, Event, Sender};
 use crate::ruleset::{EventKind, Rule, RuleSet};
-use crate::signals::{Measure, Role, Signal, Signals, Standing};
+use crate::screening::Screening;
+use crate::signals::{Measure, PartyFact, Role, Signal, Signals, Standing};
 
 /// Gateways named so carry calls from abroad.
 const INTERNATIONAL_GATEWAYS: [&str; 3] = ["international", "intl", "overseas"];
@@ -30,6 +33,9 @@ pub struct Engine {
     home: Region,
     /// What links show on their own; the compiled-in tables, built once per process.
     links: &'static LinkAnalyzer,
+    /// What transfer screening knows beyond the lists. Shared by every engine made from this
+    /// one, so that replacing it never races with a new list snapshot replacing the engine.
+    screening: Arc<ArcSwap<Screening>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -56,11 +62,18 @@ pub struct Scratch {
     normalizer: fraudwall_text::Normalizer,
     normalized: fraudwall_text::Normalized,
     found: Found,
+    /// The moment decisions are made at (unix seconds), for what holds only for a while: a
+    /// call in progress. The caller sets it once per batch.
+    now: i64,
 }
 
 impl Scratch {
     pub fn new() -> Scratch {
         Scratch::default()
+    }
+
+    pub fn set_now(&mut self, unix_seconds: i64) {
+        self.now = unix_seconds;
     }
 }
 
@@ -113,7 +126,13 @@ impl Engine {
             model,
             home,
             links: LinkAnalyzer::builtin(),
+            screening: Arc::new(ArcSwap::from_pointee(Screening::new())),
         }
+    }
+
+    /// Transfer screening's knowledge beyond the lists; store a new one to replace it.
+    pub fn screening(&self) -> &ArcSwap<Screening> {
+        &self.screening
     }
 
     /// No lists, the built-in rules, no text model, China as home.
@@ -264,11 +283,37 @@ impl Engine {
                 if let Some(phone) = &transfer.payer_phone {
                     self.check_number(Role::PayerPhone, phone, &mut signals, scratch);
                 }
+                self.screen(transfer, &mut signals, scratch.now);
                 signals.set_measure(Measure::Amount, transfer.amount_minor as f64 / 100.0);
                 EventKind::Transfer
             }
         };
         Evaluation { kind, signals }
+    }
+
+    /// Raises what the platform knows of a transfer's parties beyond the lists.
+    fn screen(&self, transfer: &crate::event::Transfer, signals: &mut Signals, now: i64) {
+        let screening = self.screening.load();
+        let payer = transfer.from_account.key();
+        let payee = transfer.to_account.key();
+        let phone = transfer.payer_phone.as_ref().map(PhoneNumber::key);
+        if phone.is_some_and(|key| screening.in_flagged_call(key, now).is_some()) {
+            signals.raise(Signal::Party(PartyFact::PayerInFlaggedCall));
+        }
+        if screening.is_warned(payer) || phone.is_some_and(|key| screening.is_warned(key)) {
+            signals.raise(Signal::Party(PartyFact::PayerWarned));
+        }
+        if screening.is_mule_lead(payee) {
+            signals.raise(Signal::Party(PartyFact::PayeeMuleLead));
+        }
+        for fact in [
+            PartyFact::PayeeYoungManyPayers,
+            PartyFact::PayeeManySmallInbound,
+        ] {
+            if screening.payee_has(payee, fact) {
+                signals.raise(Signal::Party(fact));
+            }
+        }
     }
 
     fn apply_rules<'r>(

@@ -10,6 +10,7 @@ mod dry_run;
 mod engine;
 mod event;
 mod ruleset;
+mod screening;
 mod signals;
 
 pub use decision::{Decision, MatchedEntry, Reason, Verdict, Versions};
@@ -17,4 +18,5 @@ pub use dry_run::{ChangedDecision, DryRun, Transition};
 pub use engine::{Engine, Evaluation, Scratch};
 pub use event::{AppUse, Attestation, Call, Event, Sender, Sms, Transfer, UrlVisit};
 pub use ruleset::{DEFAULT_RULES, EventKind, Risk, Rule, RuleSet, RulesError, RulesFormat};
-pub use signals::{Measure, Role, Signal, Signals, Standing};
+pub use screening::{PayeeFlags, Screening, flag};
+pub use signals::{Measure, PartyFact, Role, Signal, Signals, Standing};

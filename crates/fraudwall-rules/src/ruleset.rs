@@ -373,7 +373,7 @@ mod tests {
     #[test]
     fn the_default_rules_are_valid() {
         let rules = RuleSet::builtin();
-        assert_eq!(rules.version, "default-3");
+        assert_eq!(rules.version, "default-4");
         assert!(rules.rules.len() > 20);
     }
 

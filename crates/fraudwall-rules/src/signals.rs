@@ -125,6 +125,9 @@ pub enum Signal {
     /// brand's official domain, a government suffix), and no number that is not white-listed:
     /// nowhere to send money but the real thing.
     OfficialLinks,
+    /// What the platform knows of a transfer's parties beyond the lists: a call in progress, a
+    /// warning, a mule lead or pattern ([`Screening`](crate::Screening)).
+    Party(PartyFact),
     /// What a link shows on its own, whatever the lists say (`text_link.brand_lookalike`,
     /// `url.shortener`): only for [`Role::TextLink`] and [`Role::Url`]. Make them with
     /// [`Signal::link`], which spells a URL's IP host as the older [`Signal::IpHost`].
@@ -149,6 +152,7 @@ impl Signal {
                 Signal::TextFraud,
                 Signal::OfficialLinks,
             ])
+            .chain(PartyFact::ALL.into_iter().map(Signal::Party))
             .chain(
                 [Role::TextLink, Role::Url]
                     .into_iter()
@@ -177,6 +181,8 @@ impl Signal {
             Signal::IpHost => 1 << 122,
             Signal::TextFraud => 1 << 123,
             Signal::OfficialLinks => 1 << 124,
+            // bits 100..105
+            Signal::Party(fact) => 1 << (100 + fact as u32),
             // bits 60..72: six facts for text links, then six for visited URLs
             Signal::Link(role, fact) => {
                 let base = if role == Role::Url { 66 } else { 60 };
@@ -199,7 +205,43 @@ impl fmt::Display for Signal {
             Signal::IpHost => f.write_str("url.ip_host"),
             Signal::TextFraud => f.write_str("text.fraud"),
             Signal::OfficialLinks => f.write_str("text_link.official"),
+            Signal::Party(fact) => f.write_str(fact.as_str()),
             Signal::Link(role, fact) => write!(f, "{}.{}", role.as_str(), fact.as_str()),
+        }
+    }
+}
+
+/// A fact about a transfer's parties that no list holds, from the platform's other records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PartyFact {
+    /// The payer's phone is on a call with a black-listed number at this moment.
+    PayerInFlaggedCall,
+    /// The payer (account or phone) is under an open warning.
+    PayerWarned,
+    /// The payee is a mule lead: paid by several victims' cases.
+    PayeeMuleLead,
+    /// The payee account was first seen days ago and already receives from many payers.
+    PayeeYoungManyPayers,
+    /// The payee receives many small transfers in a day.
+    PayeeManySmallInbound,
+}
+
+impl PartyFact {
+    pub const ALL: [PartyFact; 5] = [
+        PartyFact::PayerInFlaggedCall,
+        PartyFact::PayerWarned,
+        PartyFact::PayeeMuleLead,
+        PartyFact::PayeeYoungManyPayers,
+        PartyFact::PayeeManySmallInbound,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartyFact::PayerInFlaggedCall => "payer_phone.in_flagged_call",
+            PartyFact::PayerWarned => "payer.warned",
+            PartyFact::PayeeMuleLead => "payee.mule_lead",
+            PartyFact::PayeeYoungManyPayers => "payee.young_many_payers",
+            PartyFact::PayeeManySmallInbound => "payee.many_small_inbound",
         }
     }
 }
@@ -296,6 +338,11 @@ mod tests {
             if let Signal::Link(..) = signal {
                 assert!(
                     (60..72).contains(&signal.bit().trailing_zeros()),
+                    "{signal}"
+                );
+            } else if let Signal::Party(..) = signal {
+                assert!(
+                    (100..105).contains(&signal.bit().trailing_zeros()),
                     "{signal}"
                 );
             } else {

@@ -111,7 +111,7 @@ fn a_reason_names_the_entry_that_matched() {
         "the link is on the black list (fake_customer_service, source analyst, confidence 0.90)"
     );
     assert_eq!(decision.versions.lists, 3);
-    assert_eq!(decision.versions.rules, "default-3");
+    assert_eq!(decision.versions.rules, "default-4");
 }
 
 /// The entry a list reason rests on: its list, kind, canonical value and source, whatever the
@@ -728,4 +728,54 @@ fn a_visited_brand_look_alike_warns_and_official_sites_pass() {
             "{url}"
         );
     }
+}
+
+#[test]
+fn a_transfer_is_held_while_its_payer_talks_to_a_listed_number_and_not_after() {
+    use fraudwall_rules::{PartyFact, Screening, flag};
+    let engine = engine(&[]);
+    let payer_phone = number("13800138000");
+    let fraud = number("17100000099");
+    let payee = Account::parse("6217000010001234567").unwrap();
+    let transfer = Event::Transfer(Transfer {
+        from_account: Account::parse("6222020200112233445").unwrap(),
+        to_account: payee,
+        amount_minor: 500_000,
+        currency: *b"CNY",
+        payer_phone: Some(payer_phone),
+    });
+    let mut calls = hashbrown::HashMap::new();
+    calls.insert(payer_phone.key(), (1_000, fraud.key()));
+    engine
+        .screening()
+        .store(Arc::new(Screening::new().with_calls(calls)));
+    let decide = |now: i64| {
+        let mut scratch = Scratch::new();
+        scratch.set_now(now);
+        let decision = engine.decide(&transfer, &mut scratch);
+        (
+            decision.verdict,
+            decision
+                .reasons
+                .iter()
+                .map(|r| r.code.to_owned())
+                .collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        decide(900),
+        (Verdict::Hold, vec!["payer_in_call_with_fraud".to_owned()])
+    );
+    // the call ended: nothing else is known against the transfer
+    assert_eq!(decide(1_001), (Verdict::Allow, vec![]));
+    // an engine made from this one for a new snapshot keeps what screening knows
+    let renewed = engine.with_snapshot(snapshot(&[]));
+    let mut payees = hashbrown::HashMap::new();
+    payees.insert(payee.key(), flag(PartyFact::PayeeYoungManyPayers));
+    renewed.screening().store(Arc::new(
+        engine.screening().load().with_payees(payees),
+    ));
+    let (verdict, reasons) = codes(&engine, &transfer);
+    assert_eq!(verdict, Verdict::Hold);
+    assert!(reasons.contains(&"payee_mule_pattern".to_owned()), "{reasons:?}");
 }

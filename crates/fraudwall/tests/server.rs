@@ -240,7 +240,7 @@ fn decisions_answer_every_slot_in_order_and_isolate_bad_events() {
     for index in [0, 2, 4, 5, 6] {
         let versions = &slots[index]["versions"];
         assert!(versions["lists"].as_u64().unwrap() >= 1, "{versions}");
-        assert_eq!(versions["rules"], "default-3");
+        assert_eq!(versions["rules"], "default-4");
     }
     assert_eq!(slots[0]["id"], "c1");
     assert_eq!(slots[1]["error"]["code"], "invalid_phone");
@@ -335,11 +335,13 @@ fn sigterm_stops_every_background_job_within_the_grace_period() {
         names,
         [
             "audit-checkpoint",
+            "freezes",
             "lists",
             "lists-expiry",
             "lists-rebuild",
             "records-upkeep",
             "reputation",
+            "screening",
             "tokens",
             "warnings"
         ]
@@ -364,7 +366,7 @@ fn sigterm_stops_every_background_job_within_the_grace_period() {
     let text = std::fs::read_to_string(&log).unwrap();
     assert_eq!(status.code(), Some(0), "{text}");
     assert!(
-        text.contains("background jobs stopped") && text.contains("jobs=8"),
+        text.contains("background jobs stopped") && text.contains("jobs=10"),
         "{text}"
     );
     assert!(!text.contains("still running"), "{text}");

@@ -203,7 +203,7 @@ pub struct VersionsWire<'a> {
     /// The list-snapshot version.
     pub lists: u64,
     /// The rule-set version.
-    #[schema(example = "default-3")]
+    #[schema(example = "default-4")]
     pub rules: &'a str,
     /// The text-model version, or `none`.
     pub model: &'a str,
@@ -287,7 +287,12 @@ pub async fn decide(
     // counted per batch, not per event, to keep metric updates off the per-event path
     let mut by_verdict: [u64; 4] = [0; 4];
     let mut invalid = 0u64;
+    // one clock read per batch: a call in progress is judged at the batch's moment
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
     SCRATCH.with_borrow_mut(|scratch| {
+        scratch.set_now(now);
         for (index, raw) in events.iter().enumerate() {
             if index > 0 {
                 out.push(b',');

@@ -1,0 +1,275 @@
+//! Keeps transfer screening's knowledge current: calls with black-listed numbers as their
+//! records arrive, and, every few seconds, who is under an open warning, which accounts cases
+//! name as mule leads, and which payees show mule patterns in the transfer records. The engine
+//! reads what is published here without a lock; nothing here is on the decision path.
+
+use std::sync::{Arc, Mutex};
+
+use arc_swap::ArcSwap;
+use fraudwall_ids::phone::PhoneNormalizer;
+use fraudwall_lists::entry::Table;
+use fraudwall_records::{ContactIndex, Direction, Kind, Record};
+use fraudwall_rules::{Engine, PartyFact, PayeeFlags, flag};
+use fraudwall_store::{Store, WorkflowFilter, WorkflowKind};
+use hashbrown::{HashMap, HashSet};
+
+use crate::cases::CaseLinks;
+use crate::error::AppError;
+
+/// Call records arrive when a call ends: a transfer this soon after a call with a black-listed
+/// number is made in the same danger.
+pub const CALL_GRACE_S: i64 = 300;
+/// A payee first seen in the records this recently is a young account.
+pub const YOUNG_ACCOUNT_S: i64 = 7 * 86_400;
+/// Distinct payers that make a young account a mule pattern.
+pub const YOUNG_ACCOUNT_PAYERS: usize = 5;
+/// Transfers below this (fen) are small ...
+pub const SMALL_TRANSFER_CENTS: u64 = 50_000;
+/// ... and this many into one account within a day are many.
+pub const SMALL_TRANSFERS_PER_DAY: usize = 10;
+/// Victims of different cases who paid one account make it a mule lead.
+pub const MULE_LEAD_VICTIMS: usize = 2;
+
+pub struct ScreeningKeeper {
+    engine: Arc<ArcSwap<Engine>>,
+    /// The calls in progress with flagged numbers, as last published.
+    calls: Mutex<HashMap<u64, (i64, u64)>>,
+    /// Payees that received transfers since the last refresh, and the payees flagged so far.
+    payees: Mutex<(HashSet<u64>, HashMap<u64, PayeeFlags>)>,
+}
+
+/// What a refresh published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ScreeningSizes {
+    pub calls: usize,
+    pub warned: usize,
+    pub mule_leads: usize,
+    pub flagged_payees: usize,
+}
+
+impl ScreeningKeeper {
+    pub fn new(engine: Arc<ArcSwap<Engine>>) -> ScreeningKeeper {
+        ScreeningKeeper {
+            engine,
+            calls: Mutex::new(HashMap::new()),
+            payees: Mutex::new((HashSet::new(), HashMap::new())),
+        }
+    }
+
+    /// Notes arriving records: calls with black-listed numbers that are in progress or just
+    /// ended are published at once; payees are remembered for the next refresh.
+    pub fn note(&self, records: &[Record], now: i64) {
+        let engine = self.engine.load();
+        let snapshot = engine.snapshot();
+        let black = |key: u64| {
+            snapshot
+                .get(Table::Numbers, key)
+                .is_some_and(|mark| mark.black.is_some())
+        };
+        let mut fresh = Vec::new();
+        let mut payees = Vec::new();
+        for record in records {
+            match record.kind {
+                Kind::Call => {
+                    let end = record.time.saturating_add(record.value as i64);
+                    let until = end.saturating_add(CALL_GRACE_S);
+                    if until < now {
+                        continue;
+                    }
+                    match (black(record.a), black(record.b)) {
+                        (true, false) => fresh.push((record.b, until, record.a)),
+                        (false, true) => fresh.push((record.a, until, record.b)),
+                        _ => {}
+                    }
+                }
+                Kind::Transfer => payees.push(record.b),
+                _ => {}
+            }
+        }
+        if !payees.is_empty() {
+            let mut state = self.payees.lock().unwrap_or_else(|e| e.into_inner());
+            state.0.extend(payees);
+        }
+        if fresh.is_empty() {
+            return;
+        }
+        let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
+        calls.retain(|_, (until, _)| *until >= now);
+        for (phone, until, caller) in fresh {
+            let slot = calls.entry(phone).or_insert((until, caller));
+            if until > slot.0 {
+                *slot = (until, caller);
+            }
+        }
+        let published = calls.clone();
+        engine
+            .screening()
+            .rcu(|current| current.with_calls(published.clone()));
+    }
+
+    /// Publishes who is under an open warning, the mule leads, and the payees whose records
+    /// show mule patterns.
+    pub fn refresh(
+        &self,
+        store: &dyn Store,
+        normalizer: &PhoneNormalizer,
+        cases: &CaseLinks,
+        records: &dyn ContactIndex,
+        now: i64,
+    ) -> Result<ScreeningSizes, AppError> {
+        let warned = warned(store, normalizer)?;
+        let leads: HashSet<u64> = cases
+            .lock()
+            .mule_accounts(MULE_LEAD_VICTIMS)
+            .into_iter()
+            .map(|lead| lead.account)
+            .collect();
+        let flagged = {
+            let mut state = self.payees.lock().unwrap_or_else(|e| e.into_inner());
+            let (arrived, flagged) = &mut *state;
+            // a flagged payee is looked at again: it may have grown old or gone quiet
+            let mut look: Vec<u64> = arrived.drain().collect();
+            look.extend(flagged.keys().copied());
+            look.sort_unstable();
+            look.dedup();
+            for payee in look {
+                match payee_flags(records, payee, now)? {
+                    0 => flagged.remove(&payee),
+                    flags => flagged.insert(payee, flags),
+                };
+            }
+            flagged.clone()
+        };
+        let calls = {
+            let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
+            calls.retain(|_, (until, _)| *until >= now);
+            calls.clone()
+        };
+        let sizes = ScreeningSizes {
+            calls: calls.len(),
+            warned: warned.len(),
+            mule_leads: leads.len(),
+            flagged_payees: flagged.len(),
+        };
+        self.engine.load().screening().rcu(|current| {
+            current
+                .with_calls(calls.clone())
+                .with_warned(warned.clone())
+                .with_mule_leads(leads.clone())
+                .with_payees(flagged.clone())
+        });
+        Ok(sizes)
+    }
+}
+
+/// Phone keys of every subscriber under an open warning.
+fn warned(store: &dyn Store, normalizer: &PhoneNormalizer) -> Result<HashSet<u64>, AppError> {
+    let mut keys = HashSet::new();
+    let mut after = 0;
+    loop {
+        let page = store.workflows(&WorkflowFilter {
+            kind: WorkflowKind::Warning,
+            case_id: None,
+            territory_prefix: None,
+            org: None,
+            status: Some("open".to_owned()),
+            after,
+            limit: 1_000,
+        })?;
+        let full = page.len() == 1_000;
+        for record in page {
+            after = record.id;
+            if let Ok(phone) = normalizer.normalize(&record.workflow.subject) {
+                keys.insert(phone.key());
+            }
+        }
+        if !full {
+            return Ok(keys);
+        }
+    }
+}
+
+/// A payee's mule patterns in the transfer records up to `now`.
+fn payee_flags(records: &dyn ContactIndex, payee: u64, now: i64) -> Result<PayeeFlags, AppError> {
+    let until = now.saturating_add(1);
+    let internal = |e: fraudwall_records::IndexError| {
+        AppError::new(crate::error::ErrorKind::Internal, e.to_string())
+    };
+    let incoming: Vec<Record> = records
+        .contacts(payee, Direction::Incoming, now - YOUNG_ACCOUNT_S, until)
+        .map_err(internal)?
+        .into_iter()
+        .filter(|r| r.kind == Kind::Transfer)
+        .collect();
+    let mut flags = 0;
+    let small_today = incoming
+        .iter()
+        .filter(|r| r.time >= now - 86_400 && r.value < SMALL_TRANSFER_CENTS)
+        .count();
+    if small_today >= SMALL_TRANSFERS_PER_DAY {
+        flags |= flag(PartyFact::PayeeManySmallInbound);
+    }
+    let payers: HashSet<u64> = incoming.iter().map(|r| r.a).collect();
+    if payers.len() >= YOUNG_ACCOUNT_PAYERS {
+        let older = |direction| {
+            records
+                .contacts(payee, direction, i64::MIN, now - YOUNG_ACCOUNT_S)
+                .map(|found| found.iter().any(|r| r.kind == Kind::Transfer))
+        };
+        let seen_before =
+            older(Direction::Incoming).map_err(internal)? || older(Direction::Outgoing).map_err(internal)?;
+        if !seen_before {
+            flags |= flag(PartyFact::PayeeYoungManyPayers);
+        }
+    }
+    Ok(flags)
+}
+
+#[cfg(test)]
+mod tests {
+    use fraudwall_records::MemoryIndex;
+
+    use super::*;
+
+    fn transfer(a: u64, b: u64, cents: u64, time: i64) -> Record {
+        Record {
+            a,
+            time,
+            b,
+            kind: Kind::Transfer,
+            value: cents,
+        }
+    }
+
+    #[test]
+    fn a_young_account_paid_by_many_and_one_fed_many_small_sums_are_flagged() {
+        let index = MemoryIndex::new();
+        let now = 100 * 86_400;
+        let mut rows = Vec::new();
+        // payee 1: six payers this week, nothing before
+        for payer in 0..6 {
+            rows.push(transfer(100 + payer, 1, 900_000, now - 3_600 * (payer as i64 + 1)));
+        }
+        // payee 2: six payers this week, but it paid its rent a month ago
+        for payer in 0..6 {
+            rows.push(transfer(200 + payer, 2, 900_000, now - 3_600 * (payer as i64 + 1)));
+        }
+        rows.push(transfer(2, 9, 300_000, now - 20 * 86_400));
+        // payee 3: twelve small sums today from one payer
+        for n in 0..12 {
+            rows.push(transfer(300, 3, 20_000, now - 60 * (n + 1)));
+        }
+        index.append(&rows).unwrap();
+        assert_eq!(
+            payee_flags(&index, 1, now).unwrap(),
+            flag(PartyFact::PayeeYoungManyPayers)
+        );
+        assert_eq!(payee_flags(&index, 2, now).unwrap(), 0);
+        assert_eq!(
+            payee_flags(&index, 3, now).unwrap(),
+            flag(PartyFact::PayeeManySmallInbound)
+        );
+        // a week later payee 1 is no longer young and nobody paid it since
+        assert_eq!(payee_flags(&index, 1, now + 8 * 86_400).unwrap(), 0);
+    }
+}
