@@ -35,8 +35,8 @@ use crate::ratelimit::{RateLimiter, Rates};
 use crate::recent::RecentEvents;
 use crate::registry::{self, RegistryImportReport, UnitTree};
 use crate::reputation::{PassReport, ReputationJob};
-use crate::sharing::{self, SharedClues};
 use crate::screening::{ScreeningKeeper, ScreeningSizes};
+use crate::sharing::{self, SharedClues};
 use crate::snapshots::SnapshotKeeper;
 use crate::tokens::TokenIndex;
 use crate::warnings::{self, OutcomeDraft, WarningQuery, WarningSettings, WarningView};
@@ -268,8 +268,9 @@ impl App {
     /// `screening` job, which keeps transfer screening's warnings, mule leads and payee
     /// patterns current.
     pub fn with_records(mut self, index: Arc<dyn ContactIndex>) -> Result<App, AppError> {
-        let job_error =
-            |err: crate::jobs::JobError| AppError::new(crate::error::ErrorKind::Internal, err.to_string());
+        let job_error = |err: crate::jobs::JobError| {
+            AppError::new(crate::error::ErrorKind::Internal, err.to_string())
+        };
         let upkeep = index.clone();
         self.runner
             .register(
@@ -287,7 +288,7 @@ impl App {
                 self.cases.clone(),
                 index.clone(),
             );
-            let normalizer = self.normalizer.clone();
+            let normalizer = self.normalizer;
             self.runner
                 .register(
                     JobSpec::every("screening", SCREENING_REFRESH),
@@ -306,6 +307,12 @@ impl App {
         }
         self.records = index;
         Ok(self)
+    }
+
+    /// Shows arriving records to transfer screening (calls with listed numbers, payees) without
+    /// storing them: for a caller that stores them itself.
+    pub fn note_for_screening(&self, records: &[fraudwall_records::Record], now: i64) {
+        self.screening.note(records, now);
     }
 
     /// Publishes transfer screening's warnings, mule leads and payee patterns now; the

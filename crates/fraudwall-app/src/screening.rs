@@ -216,8 +216,8 @@ fn payee_flags(records: &dyn ContactIndex, payee: u64, now: i64) -> Result<Payee
                 .contacts(payee, direction, i64::MIN, now - YOUNG_ACCOUNT_S)
                 .map(|found| found.iter().any(|r| r.kind == Kind::Transfer))
         };
-        let seen_before =
-            older(Direction::Incoming).map_err(internal)? || older(Direction::Outgoing).map_err(internal)?;
+        let seen_before = older(Direction::Incoming).map_err(internal)?
+            || older(Direction::Outgoing).map_err(internal)?;
         if !seen_before {
             flags |= flag(PartyFact::PayeeYoungManyPayers);
         }
@@ -248,11 +248,21 @@ mod tests {
         let mut rows = Vec::new();
         // payee 1: six payers this week, nothing before
         for payer in 0..6 {
-            rows.push(transfer(100 + payer, 1, 900_000, now - 3_600 * (payer as i64 + 1)));
+            rows.push(transfer(
+                100 + payer,
+                1,
+                900_000,
+                now - 3_600 * (payer as i64 + 1),
+            ));
         }
         // payee 2: six payers this week, but it paid its rent a month ago
         for payer in 0..6 {
-            rows.push(transfer(200 + payer, 2, 900_000, now - 3_600 * (payer as i64 + 1)));
+            rows.push(transfer(
+                200 + payer,
+                2,
+                900_000,
+                now - 3_600 * (payer as i64 + 1),
+            ));
         }
         rows.push(transfer(2, 9, 300_000, now - 20 * 86_400));
         // payee 3: twelve small sums today from one payer

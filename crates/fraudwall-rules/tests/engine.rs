@@ -772,10 +772,13 @@ fn a_transfer_is_held_while_its_payer_talks_to_a_listed_number_and_not_after() {
     let renewed = engine.with_snapshot(snapshot(&[]));
     let mut payees = hashbrown::HashMap::new();
     payees.insert(payee.key(), flag(PartyFact::PayeeYoungManyPayers));
-    renewed.screening().store(Arc::new(
-        engine.screening().load().with_payees(payees),
-    ));
+    renewed
+        .screening()
+        .store(Arc::new(engine.screening().load().with_payees(payees)));
     let (verdict, reasons) = codes(&engine, &transfer);
     assert_eq!(verdict, Verdict::Hold);
-    assert!(reasons.contains(&"payee_mule_pattern".to_owned()), "{reasons:?}");
+    assert!(
+        reasons.contains(&"payee_mule_pattern".to_owned()),
+        "{reasons:?}"
+    );
 }

@@ -120,9 +120,8 @@ fn a_victims_money_is_traced_hop_by_hop_and_each_bank_is_asked_for_what_it_holds
         .collect();
     // first in, first out: the stranger's 3,000 left M2 first; neither the stranger's transfer
     // nor the older one out of M4 carries the victim's money
-    let hop = |from: &str, to: &str, yuan: f64, depth: u64| {
-        (from.to_owned(), to.to_owned(), yuan, depth)
-    };
+    let hop =
+        |from: &str, to: &str, yuan: f64, depth: u64| (from.to_owned(), to.to_owned(), yuan, depth);
     assert_eq!(
         hops,
         vec![
@@ -153,7 +152,9 @@ fn a_victims_money_is_traced_hop_by_hop_and_each_bank_is_asked_for_what_it_holds
     expected.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(requested, expected);
     let haircut = get(
-        &server.url(&format!("/v1/cases/{case_id}/trace?rule=proportional&depth=2")),
+        &server.url(&format!(
+            "/v1/cases/{case_id}/trace?rule=proportional&depth=2"
+        )),
         Some(&admin),
     );
     assert_eq!(haircut.status, 200, "{}", haircut.text);
@@ -267,7 +268,11 @@ fn a_transfer_is_held_while_its_payer_is_on_a_call_with_a_listed_number() {
         .to_string()
     };
     let before = post(&server.url("/v1/decisions"), Some(&bank), &pay(payer_phone));
-    assert_eq!(before.body["decisions"][0]["verdict"], "allow", "{}", before.text);
+    assert_eq!(
+        before.body["decisions"][0]["verdict"], "allow",
+        "{}",
+        before.text
+    );
 
     // the operator reports the call in progress: 5 minutes in, half an hour long
     let started = at(OffsetDateTime::now_utc(), -5);

@@ -407,9 +407,7 @@ pub async fn act(
     };
     let amount_cents = match body.amount {
         None => None,
-        Some(yuan) if (0.01..=1e15).contains(&yuan) => {
-            Some((yuan * 100.0).round() as u64)
-        }
+        Some(yuan) if (0.01..=1e15).contains(&yuan) => Some((yuan * 100.0).round() as u64),
         Some(_) => {
             return Err(ApiError::new(
                 Code::AmountZero,

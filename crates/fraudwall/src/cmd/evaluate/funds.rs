@@ -1,7 +1,8 @@
-//! How far the victims' money can be followed and how much of it is still within reach: each
+//! How far the victims' money can be followed, and how much of it fund control stops: each
 //! filed case's payments traced through the week's transfer records (first in, first out), once
-//! with every record, scored against the laundering the truth records, and once with the
-//! records up to the report, whose remaining holdings a freeze could recover.
+//! with every record, scored against the laundering the truth records; the victims' money in
+//! the transfers screening held, which never left; and once more without the held transfers, up
+//! to the banks' answer to the freeze requests filed with the case, whose holdings they freeze.
 
 use std::collections::HashSet;
 
@@ -39,8 +40,22 @@ pub struct FundsScore {
     pub held_at_report_cents: Vec<i64>,
     /// Of it, what had reached the gangs' cash-out accounts, from which it is withdrawn.
     pub cashed_out_at_report_cents: i64,
+    /// The victims' money in transfers screening held, by hop (index 0: the victim's own
+    /// payment), each counted where it was first stopped.
+    pub stopped_by_hold_cents: Vec<i64>,
+    /// The victims' money the banks freeze: what the mule accounts (not the cash-out ones)
+    /// still hold when the banks answer the case's freeze requests, by hop, after the held
+    /// transfers are taken out of the records.
+    pub frozen_cents: Vec<i64>,
+    /// Transfers held, and of them those that moved no victim's money the truth knows of.
+    pub held_transfers: usize,
+    pub held_legitimate: usize,
     pub seconds: f64,
 }
+
+/// How long after a case is reported the banks freeze what its money's accounts hold: the
+/// acknowledgement deadline of the freeze requests filed with it.
+pub const BANK_RESPONSE_S: i64 = 30 * 60;
 
 /// The compact key an account number is traced under.
 pub fn account_key(account: &str) -> u64 {
@@ -53,13 +68,28 @@ pub fn account_key(account: &str) -> u64 {
 }
 
 impl FundsScore {
-    pub fn score(transfers: Vec<Transfer>, cases: &[TracedCase], truth: &Truth) -> FundsScore {
+    pub fn score(
+        transfers: Vec<Transfer>,
+        held: &HashSet<u64>,
+        cases: &[TracedCase],
+        truth: &Truth,
+    ) -> FundsScore {
         let started = std::time::Instant::now();
-        let ledger = MemoryLedger::new(transfers);
+        let unheld = MemoryLedger::new(transfers.iter().filter(|t| !held.contains(&t.id)).copied());
         let laundering: HashSet<(u64, u64)> = truth
             .laundering()
             .map(|(from, to)| (account_key(from), account_key(to)))
             .collect();
+        let victim_payees: HashSet<u64> = cases
+            .iter()
+            .flat_map(|c| c.payments.iter().map(|p| p.to))
+            .collect();
+        let held_legitimate = transfers
+            .iter()
+            .filter(|t| held.contains(&t.id))
+            .filter(|t| !laundering.contains(&(t.from, t.to)) && !victim_payees.contains(&t.to))
+            .count();
+        let ledger = MemoryLedger::new(transfers);
         let cashout: HashSet<u64> = truth
             .cashout_accounts()
             .iter()
@@ -67,6 +97,10 @@ impl FundsScore {
             .collect();
         let mut score = FundsScore {
             held_at_report_cents: vec![0; usize::from(DEFAULT_DEPTH)],
+            stopped_by_hold_cents: vec![0; usize::from(DEFAULT_DEPTH)],
+            frozen_cents: vec![0; usize::from(DEFAULT_DEPTH)],
+            held_transfers: held.len(),
+            held_legitimate,
             ..FundsScore::default()
         };
         for case in cases {
@@ -88,6 +122,47 @@ impl FundsScore {
                     .is_some_and(|from| laundering.contains(&(from, hop.to)))
                 {
                     score.laundering_cents += hop.amount;
+                }
+            }
+            // a held transfer stopped the money it carried; what lay beyond it only moved
+            // because the simulation does not hold, so a hop counts if its payer was reached
+            // through transfers that went through
+            let mut reached: HashSet<u64> = HashSet::new();
+            let mut held_payments: HashSet<(u64, i64)> = HashSet::new();
+            for hop in &whole.hops {
+                let through = hop.depth == 1 || hop.from.is_some_and(|f| reached.contains(&f));
+                if !through {
+                    continue;
+                }
+                if hop.transfer.is_some_and(|id| held.contains(&id)) {
+                    let at = usize::from(hop.depth.clamp(1, DEFAULT_DEPTH)) - 1;
+                    score.stopped_by_hold_cents[at] += hop.amount;
+                    if hop.depth == 1 {
+                        held_payments.insert((hop.to, hop.amount));
+                    }
+                } else {
+                    reached.insert(hop.to);
+                }
+            }
+            let went_through: Vec<Payment> = case
+                .payments
+                .iter()
+                .filter(|p| !held_payments.contains(&(p.to, p.amount)))
+                .copied()
+                .collect();
+            let answered = trace(
+                &unheld,
+                &went_through,
+                TraceParams {
+                    rule: Rule::Fifo,
+                    max_depth: DEFAULT_DEPTH,
+                    until: case.reported_at + BANK_RESPONSE_S,
+                },
+            );
+            for left in &answered.held {
+                if !cashout.contains(&left.account) {
+                    let at = usize::from(left.depth.clamp(1, DEFAULT_DEPTH)) - 1;
+                    score.frozen_cents[at] += left.amount;
                 }
             }
             let traced: HashSet<(u64, u64)> = whole
@@ -176,8 +251,50 @@ impl FundsScore {
         )
     }
 
+    /// The victims' money stopped, as a line of the report.
+    pub fn stopped_line(&self) -> String {
+        let by_hop = |cents: &[i64]| -> String {
+            let parts: Vec<String> = cents
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .map(|(hop, &c)| format!("hop {} {:.1}%", hop + 1, self.share(c) * 100.0))
+                .collect();
+            if parts.is_empty() {
+                "none".to_owned()
+            } else {
+                parts.join(", ")
+            }
+        };
+        let held: i64 = self.stopped_by_hold_cents.iter().sum();
+        let frozen: i64 = self.frozen_cents.iter().sum();
+        format!(
+            "fund control: {:.1}% of the victims' {:.0} yuan stopped: {:.1}% held by transfer              screening before it moved ({}), {:.1}% frozen by the banks {} minutes after the              report ({}); {} transfers held, {} of them legitimate",
+            self.share(held + frozen) * 100.0,
+            self.paid_cents as f64 / 100.0,
+            self.share(held) * 100.0,
+            by_hop(&self.stopped_by_hold_cents),
+            self.share(frozen) * 100.0,
+            BANK_RESPONSE_S / 60,
+            by_hop(&self.frozen_cents),
+            self.held_transfers,
+            self.held_legitimate,
+        )
+    }
+
     pub fn json(&self) -> Value {
+        let yuan = |cents: &[i64]| cents.iter().map(|&c| c as f64 / 100.0).collect::<Vec<_>>();
+        let held: i64 = self.stopped_by_hold_cents.iter().sum();
+        let frozen: i64 = self.frozen_cents.iter().sum();
         json!({
+            "stopped_share": self.share(held + frozen),
+            "held_by_screening_share": self.share(held),
+            "held_by_screening_by_hop": yuan(&self.stopped_by_hold_cents),
+            "frozen_share": self.share(frozen),
+            "frozen_by_hop": yuan(&self.frozen_cents),
+            "bank_response_s": BANK_RESPONSE_S,
+            "held_transfers": self.held_transfers,
+            "held_legitimate": self.held_legitimate,
             "rule": "fifo", "max_depth": DEFAULT_DEPTH, "cases": self.cases,
             "paid": self.paid_cents as f64 / 100.0,
             "traced_edges": self.traced_edges, "true_edges": self.true_edges,

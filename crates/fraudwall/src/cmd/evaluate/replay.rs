@@ -32,7 +32,8 @@ use super::truth::Truth;
 use super::warnings::WarningScore;
 use fraudwall_app::warnings::WarningQuery;
 
-/// How often, in scenario time, the reputation pass turns evidence into listings.
+/// How often, in scenario time, the reputation pass turns evidence into listings, and transfer
+/// screening learns the open warnings, mule leads and payee patterns.
 const REPUTATION_EVERY_S: i64 = 3_600;
 
 pub fn replay(scenario: &Scenario, truth: &Truth, store_dir: &Path) -> anyhow::Result<Report> {
@@ -82,6 +83,8 @@ struct Replay<'a> {
     device_of: HashMap<String, String>,
     /// The week's transfer records and the filed cases' payments, for tracing the money.
     transfers: Vec<fraudwall_funds::Transfer>,
+    /// The ids of the transfers screening held.
+    held_transfers: HashSet<u64>,
     traced_cases: Vec<TracedCase>,
     /// Records read but not yet in the contact index: appended in batches, and always before
     /// a case is filed, so counter-inspection sees everything before the report.
@@ -203,6 +206,7 @@ impl<'a> Replay<'a> {
             paid_by: HashMap::new(),
             device_of: HashMap::new(),
             transfers: Vec::new(),
+            held_transfers: HashSet::new(),
             traced_cases: Vec::new(),
             pending: Vec::new(),
             warned: HashMap::new(),
@@ -230,6 +234,11 @@ impl<'a> Replay<'a> {
             if t >= next_reputation {
                 let pass = self.app.run_reputation(&self.administrator())?;
                 learned |= pass.listed_black + pass.listed_gray + pass.removed > 0;
+                self.store_pending_records(t)?;
+                self.app.refresh_screening(
+                    OffsetDateTime::from_unix_timestamp(t + self.shift)
+                        .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+                )?;
                 next_reputation = t - t.rem_euclid(REPUTATION_EVERY_S) + REPUTATION_EVERY_S;
             }
             match item {
@@ -250,6 +259,7 @@ impl<'a> Replay<'a> {
         self.report.leads = self.leads()?;
         self.report.funds = FundsScore::score(
             std::mem::take(&mut self.transfers),
+            &self.held_transfers,
             &self.traced_cases,
             self.truth,
         );
@@ -384,6 +394,9 @@ impl<'a> Replay<'a> {
         // into the contact index on the replay's clock, as the operators would send it
         if let Ok(mut record) = fraudwall_records::parse_line(line.as_bytes()) {
             record.time += self.shift;
+            // a call with a listed number holds its callee's transfers while it lasts
+            self.app
+                .note_for_screening(std::slice::from_ref(&record), record.time);
             self.pending.push(record);
             if self.pending.len() >= RECORD_BATCH {
                 self.store_pending_records(t)?;
@@ -476,7 +489,11 @@ impl<'a> Replay<'a> {
         let flagged = match parse_event(&event.to_string(), self.app.normalizer()) {
             Ok((event, _)) => {
                 let engine = self.app.engine().load();
+                scratch.set_now(t + self.shift);
                 let decision = engine.decide(&event, scratch);
+                if decision.verdict == Verdict::Hold && channel == Channel::Transfer {
+                    self.held_transfers.insert(self.transfers.len() as u64);
+                }
                 decision.verdict != Verdict::Allow
             }
             Err(_) => {

@@ -199,6 +199,7 @@ impl Report {
         );
         let _ = writeln!(out, "{}", self.leads.line());
         let _ = writeln!(out, "{}", self.funds.line());
+        let _ = writeln!(out, "{}", self.funds.stopped_line());
         let _ = writeln!(out, "{}", self.warnings.line());
         let _ = writeln!(
             out,
