@@ -19,14 +19,16 @@ use crate::error::AppError;
 /// Call records arrive when a call ends: a transfer this soon after a call with a black-listed
 /// number is made in the same danger.
 pub const CALL_GRACE_S: i64 = 300;
-/// A payee first seen in the records this recently is a young account.
-pub const YOUNG_ACCOUNT_S: i64 = 7 * 86_400;
-/// Distinct payers that make a young account a mule pattern.
+/// An account its bank opened this recently is a young account ...
+pub const YOUNG_ACCOUNT_S: i64 = 90 * 86_400;
+/// ... and paid by this many payers within the window below, a mule pattern.
 pub const YOUNG_ACCOUNT_PAYERS: usize = 5;
+pub const PAYERS_WINDOW_S: i64 = 7 * 86_400;
 /// Transfers below this (fen) are small ...
 pub const SMALL_TRANSFER_CENTS: u64 = 50_000;
-/// ... and this many into one account within a day are many.
-pub const SMALL_TRANSFERS_PER_DAY: usize = 10;
+/// ... and this many from one payer into one account within a day split a sum to pass under
+/// the banks' limits.
+pub const SMALL_TRANSFERS_PER_DAY: usize = 5;
 /// Victims of different cases who paid one account make it a mule lead.
 pub const MULE_LEAD_VICTIMS: usize = 2;
 
@@ -132,8 +134,27 @@ impl ScreeningKeeper {
             look.extend(flagged.keys().copied());
             look.sort_unstable();
             look.dedup();
+            let mut found = Vec::with_capacity(look.len());
             for payee in look {
-                match payee_flags(records, payee, now)? {
+                found.push((payee, payee_flags(records, payee, now)?));
+            }
+            // a young account is known from its bank's account file: the opening date
+            let many_paid: Vec<u64> = found
+                .iter()
+                .filter(|(_, (_, many))| *many)
+                .map(|(payee, _)| *payee)
+                .collect();
+            let young: HashSet<u64> = store
+                .cards_of(fraudwall_lists::entry::Kind::Account, &many_paid)?
+                .into_iter()
+                .filter(|card| card.since > 0 && card.since >= now - YOUNG_ACCOUNT_S)
+                .map(|card| card.key)
+                .collect();
+            for (payee, (mut flags, _)) in found {
+                if young.contains(&payee) {
+                    flags |= flag(PartyFact::PayeeYoungManyPayers);
+                }
+                match flags {
                     0 => flagged.remove(&payee),
                     flags => flagged.insert(payee, flags),
                 };
@@ -189,40 +210,40 @@ fn warned(store: &dyn Store, normalizer: &PhoneNormalizer) -> Result<HashSet<u64
     }
 }
 
-/// A payee's mule patterns in the transfer records up to `now`.
-fn payee_flags(records: &dyn ContactIndex, payee: u64, now: i64) -> Result<PayeeFlags, AppError> {
-    let until = now.saturating_add(1);
-    let internal = |e: fraudwall_records::IndexError| {
-        AppError::new(crate::error::ErrorKind::Internal, e.to_string())
-    };
+/// A payee's patterns in the transfer records up to `now`: its flags, and whether many payers
+/// paid it (a mule pattern if the account is young, which the caller knows).
+fn payee_flags(
+    records: &dyn ContactIndex,
+    payee: u64,
+    now: i64,
+) -> Result<(PayeeFlags, bool), AppError> {
     let incoming: Vec<Record> = records
-        .contacts(payee, Direction::Incoming, now - YOUNG_ACCOUNT_S, until)
-        .map_err(internal)?
+        .contacts(
+            payee,
+            Direction::Incoming,
+            now - PAYERS_WINDOW_S,
+            now.saturating_add(1),
+        )
+        .map_err(|e| AppError::new(crate::error::ErrorKind::Internal, e.to_string()))?
         .into_iter()
         .filter(|r| r.kind == Kind::Transfer)
         .collect();
     let mut flags = 0;
-    let small_today = incoming
+    let mut small_by_payer: HashMap<u64, usize> = HashMap::new();
+    for r in incoming
         .iter()
         .filter(|r| r.time >= now - 86_400 && r.value < SMALL_TRANSFER_CENTS)
-        .count();
-    if small_today >= SMALL_TRANSFERS_PER_DAY {
+    {
+        *small_by_payer.entry(r.a).or_default() += 1;
+    }
+    if small_by_payer
+        .values()
+        .any(|&n| n >= SMALL_TRANSFERS_PER_DAY)
+    {
         flags |= flag(PartyFact::PayeeManySmallInbound);
     }
     let payers: HashSet<u64> = incoming.iter().map(|r| r.a).collect();
-    if payers.len() >= YOUNG_ACCOUNT_PAYERS {
-        let older = |direction| {
-            records
-                .contacts(payee, direction, i64::MIN, now - YOUNG_ACCOUNT_S)
-                .map(|found| found.iter().any(|r| r.kind == Kind::Transfer))
-        };
-        let seen_before = older(Direction::Incoming).map_err(internal)?
-            || older(Direction::Outgoing).map_err(internal)?;
-        if !seen_before {
-            flags |= flag(PartyFact::PayeeYoungManyPayers);
-        }
-    }
-    Ok(flags)
+    Ok((flags, payers.len() >= YOUNG_ACCOUNT_PAYERS))
 }
 
 #[cfg(test)]
@@ -242,11 +263,11 @@ mod tests {
     }
 
     #[test]
-    fn a_young_account_paid_by_many_and_one_fed_many_small_sums_are_flagged() {
+    fn many_payers_and_one_payer_splitting_a_sum_are_seen() {
         let index = MemoryIndex::new();
         let now = 100 * 86_400;
         let mut rows = Vec::new();
-        // payee 1: six payers this week, nothing before
+        // payee 1: six payers this week
         for payer in 0..6 {
             rows.push(transfer(
                 100 + payer,
@@ -255,8 +276,8 @@ mod tests {
                 now - 3_600 * (payer as i64 + 1),
             ));
         }
-        // payee 2: six payers this week, but it paid its rent a month ago
-        for payer in 0..6 {
+        // payee 2: four payers this week, and more a month ago
+        for payer in 0..4 {
             rows.push(transfer(
                 200 + payer,
                 2,
@@ -264,22 +285,28 @@ mod tests {
                 now - 3_600 * (payer as i64 + 1),
             ));
         }
-        rows.push(transfer(2, 9, 300_000, now - 20 * 86_400));
-        // payee 3: twelve small sums today from one payer
-        for n in 0..12 {
+        for payer in 0..4 {
+            rows.push(transfer(250 + payer, 2, 900_000, now - 20 * 86_400));
+        }
+        // payee 3: six small sums today from one payer, and small sums from many (a shop)
+        for n in 0..6 {
             rows.push(transfer(300, 3, 20_000, now - 60 * (n + 1)));
         }
+        for n in 0..20 {
+            rows.push(transfer(400 + n, 4, 2_000, now - 60 * (n as i64 + 1)));
+        }
         index.append(&rows).unwrap();
-        assert_eq!(
-            payee_flags(&index, 1, now).unwrap(),
-            flag(PartyFact::PayeeYoungManyPayers)
-        );
-        assert_eq!(payee_flags(&index, 2, now).unwrap(), 0);
+        assert_eq!(payee_flags(&index, 1, now).unwrap(), (0, true));
+        assert_eq!(payee_flags(&index, 2, now).unwrap(), (0, false));
         assert_eq!(
             payee_flags(&index, 3, now).unwrap(),
-            flag(PartyFact::PayeeManySmallInbound)
+            (flag(PartyFact::PayeeManySmallInbound), false)
         );
-        // a week later payee 1 is no longer young and nobody paid it since
-        assert_eq!(payee_flags(&index, 1, now + 8 * 86_400).unwrap(), 0);
+        assert_eq!(payee_flags(&index, 4, now).unwrap(), (0, true));
+        // a week later nobody has paid payee 1 since
+        assert_eq!(
+            payee_flags(&index, 1, now + 8 * 86_400).unwrap(),
+            (0, false)
+        );
     }
 }

@@ -220,9 +220,9 @@ pub enum PartyFact {
     PayerWarned,
     /// The payee is a mule lead: paid by several victims' cases.
     PayeeMuleLead,
-    /// The payee account was first seen days ago and already receives from many payers.
+    /// The payee account was opened weeks ago and already receives from many payers.
     PayeeYoungManyPayers,
-    /// The payee receives many small transfers in a day.
+    /// One payer split a sum into many small transfers to the payee within a day.
     PayeeManySmallInbound,
 }
 

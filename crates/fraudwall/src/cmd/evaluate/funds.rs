@@ -40,9 +40,8 @@ pub struct FundsScore {
     pub held_at_report_cents: Vec<i64>,
     /// Of it, what had reached the gangs' cash-out accounts, from which it is withdrawn.
     pub cashed_out_at_report_cents: i64,
-    /// The victims' money in transfers screening held, by hop (index 0: the victim's own
-    /// payment), each counted where it was first stopped.
-    pub stopped_by_hold_cents: Vec<i64>,
+    /// The victims' payments screening held: money that never left.
+    pub stopped_by_hold_cents: i64,
     /// The victims' money the banks freeze: what the mule accounts (not the cash-out ones)
     /// still hold when the banks answer the case's freeze requests, by hop, after the held
     /// transfers are taken out of the records.
@@ -97,7 +96,6 @@ impl FundsScore {
             .collect();
         let mut score = FundsScore {
             held_at_report_cents: vec![0; usize::from(DEFAULT_DEPTH)],
-            stopped_by_hold_cents: vec![0; usize::from(DEFAULT_DEPTH)],
             frozen_cents: vec![0; usize::from(DEFAULT_DEPTH)],
             held_transfers: held.len(),
             held_legitimate,
@@ -124,26 +122,15 @@ impl FundsScore {
                     score.laundering_cents += hop.amount;
                 }
             }
-            // a held transfer stopped the money it carried; what lay beyond it only moved
-            // because the simulation does not hold, so a hop counts if its payer was reached
-            // through transfers that went through
-            let mut reached: HashSet<u64> = HashSet::new();
-            let mut held_payments: HashSet<(u64, i64)> = HashSet::new();
-            for hop in &whole.hops {
-                let through = hop.depth == 1 || hop.from.is_some_and(|f| reached.contains(&f));
-                if !through {
-                    continue;
-                }
-                if hop.transfer.is_some_and(|id| held.contains(&id)) {
-                    let at = usize::from(hop.depth.clamp(1, DEFAULT_DEPTH)) - 1;
-                    score.stopped_by_hold_cents[at] += hop.amount;
-                    if hop.depth == 1 {
-                        held_payments.insert((hop.to, hop.amount));
-                    }
-                } else {
-                    reached.insert(hop.to);
-                }
-            }
+            // a victim's payment held never left; a transfer held further on keeps the money in
+            // its payer's account, where the banks' freeze finds it below
+            let held_payments: HashSet<(u64, i64)> = whole
+                .hops
+                .iter()
+                .filter(|h| h.depth == 1 && h.transfer.is_some_and(|id| held.contains(&id)))
+                .map(|h| (h.to, h.amount))
+                .collect();
+            score.stopped_by_hold_cents += held_payments.iter().map(|h| h.1).sum::<i64>();
             let went_through: Vec<Payment> = case
                 .payments
                 .iter()
@@ -266,14 +253,15 @@ impl FundsScore {
                 parts.join(", ")
             }
         };
-        let held: i64 = self.stopped_by_hold_cents.iter().sum();
+        let held = self.stopped_by_hold_cents;
         let frozen: i64 = self.frozen_cents.iter().sum();
         format!(
-            "fund control: {:.1}% of the victims' {:.0} yuan stopped: {:.1}% held by transfer              screening before it moved ({}), {:.1}% frozen by the banks {} minutes after the              report ({}); {} transfers held, {} of them legitimate",
+            "fund control: {:.1}% of the victims' {:.0} yuan stopped: {:.1}% in their payments \
+             held by transfer screening, {:.1}% frozen by the banks {} minutes after the report \
+             ({}); {} transfers held, {} of them moved no victim's money",
             self.share(held + frozen) * 100.0,
             self.paid_cents as f64 / 100.0,
             self.share(held) * 100.0,
-            by_hop(&self.stopped_by_hold_cents),
             self.share(frozen) * 100.0,
             BANK_RESPONSE_S / 60,
             by_hop(&self.frozen_cents),
@@ -284,12 +272,11 @@ impl FundsScore {
 
     pub fn json(&self) -> Value {
         let yuan = |cents: &[i64]| cents.iter().map(|&c| c as f64 / 100.0).collect::<Vec<_>>();
-        let held: i64 = self.stopped_by_hold_cents.iter().sum();
+        let held = self.stopped_by_hold_cents;
         let frozen: i64 = self.frozen_cents.iter().sum();
         json!({
             "stopped_share": self.share(held + frozen),
             "held_by_screening_share": self.share(held),
-            "held_by_screening_by_hop": yuan(&self.stopped_by_hold_cents),
             "frozen_share": self.share(frozen),
             "frozen_by_hop": yuan(&self.frozen_cents),
             "bank_response_s": BANK_RESPONSE_S,
