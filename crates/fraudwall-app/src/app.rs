@@ -39,6 +39,7 @@ use crate::screening::{ScreeningKeeper, ScreeningSizes};
 use crate::sharing::{self, SharedClues};
 use crate::snapshots::SnapshotKeeper;
 use crate::tokens::TokenIndex;
+use crate::verification;
 use crate::warnings::{self, OutcomeDraft, WarningQuery, WarningSettings, WarningView};
 use crate::witness::{Witness, WitnessFiles};
 use crate::{
@@ -629,6 +630,36 @@ impl App {
 
     pub fn funds_stats(&self, principal: &Principal) -> Result<Vec<FundsStat>, AppError> {
         funds::stats(self.store.as_ref(), &self.funds_settings, principal)
+    }
+
+    /// Accounts put to their banks for holder re-verification, in the caller's scope.
+    pub fn verifications(
+        &self,
+        principal: &Principal,
+        status: Option<&str>,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<verification::VerificationView>, AppError> {
+        verification::list(self.store.as_ref(), principal, status, after, limit)
+    }
+
+    /// A bank's answer to a verification; a failure is its evidence against the account.
+    pub fn answer_verification(
+        &self,
+        principal: &Principal,
+        id: i64,
+        finding: verification::Finding,
+        note: Option<String>,
+    ) -> Result<verification::VerificationView, AppError> {
+        verification::answer(
+            self.store.as_ref(),
+            &self.normalizer,
+            principal,
+            id,
+            finding,
+            note,
+            OffsetDateTime::now_utc(),
+        )
     }
 
     /// Warns everyone in contact with a case's identifiers in the window before its report.

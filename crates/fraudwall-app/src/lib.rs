@@ -32,6 +32,7 @@ pub mod sharing;
 pub mod snapshots;
 pub mod telemetry;
 pub mod tokens;
+pub mod verification;
 pub mod warnings;
 pub mod witness;
 

@@ -15,6 +15,7 @@ use hashbrown::{HashMap, HashSet};
 
 use crate::cases::CaseLinks;
 use crate::error::AppError;
+use crate::verification::{self, Pattern};
 
 /// Call records arrive when a call ends: a transfer this soon after a call with a black-listed
 /// number is made in the same danger.
@@ -38,6 +39,8 @@ pub struct ScreeningKeeper {
     calls: Mutex<HashMap<u64, (i64, u64)>>,
     /// Payees that received transfers since the last refresh, and the payees flagged so far.
     payees: Mutex<(HashSet<u64>, HashMap<u64, PayeeFlags>)>,
+    /// Accounts already put to their banks for verification.
+    verifying: Mutex<HashSet<u64>>,
 }
 
 /// What a refresh published.
@@ -55,6 +58,7 @@ impl ScreeningKeeper {
             engine,
             calls: Mutex::new(HashMap::new()),
             payees: Mutex::new((HashSet::new(), HashMap::new())),
+            verifying: Mutex::new(HashSet::new()),
         }
     }
 
@@ -166,6 +170,7 @@ impl ScreeningKeeper {
             calls.retain(|_, (until, _)| *until >= now);
             calls.clone()
         };
+        self.verify(store, &leads, &flagged, now)?;
         let sizes = ScreeningSizes {
             calls: calls.len(),
             warned: warned.len(),
@@ -180,6 +185,45 @@ impl ScreeningKeeper {
                 .with_payees(flagged.clone())
         });
         Ok(sizes)
+    }
+}
+
+impl ScreeningKeeper {
+    /// Puts accounts newly seen with mule patterns to their banks for verification.
+    fn verify(
+        &self,
+        store: &dyn Store,
+        leads: &HashSet<u64>,
+        flagged: &HashMap<u64, PayeeFlags>,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let mut verifying = self.verifying.lock().unwrap_or_else(|e| e.into_inner());
+        let mut fresh: Vec<(u64, Vec<Pattern>)> = Vec::new();
+        let accounts = leads.iter().chain(flagged.keys());
+        for &account in accounts {
+            if verifying.contains(&account) {
+                continue;
+            }
+            let flags = flagged.get(&account).copied().unwrap_or(0);
+            let mut patterns = Vec::new();
+            if leads.contains(&account) {
+                patterns.push(Pattern::MuleLead);
+            }
+            if flags & flag(PartyFact::PayeeYoungManyPayers) != 0 {
+                patterns.push(Pattern::YoungManyPayers);
+            }
+            if flags & flag(PartyFact::PayeeManySmallInbound) != 0 {
+                patterns.push(Pattern::ManySmallInbound);
+            }
+            verifying.insert(account);
+            fresh.push((account, patterns));
+        }
+        if !fresh.is_empty() {
+            let at = time::OffsetDateTime::from_unix_timestamp(now)
+                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+            verification::request(store, &fresh, at)?;
+        }
+        Ok(())
     }
 }
 

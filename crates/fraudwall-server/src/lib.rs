@@ -217,6 +217,14 @@ pub fn router(state: AppState) -> Router {
             post(routes::funds::act),
         )
         .route("/v1/funds/stats", get(routes::funds::stats))
+        .route(
+            "/v1/accounts/verifications",
+            get(routes::funds::verifications),
+        )
+        .route(
+            "/v1/accounts/verifications/{id}/answer",
+            post(routes::funds::answer_verification),
+        )
         .route("/v1/leads", get(routes::leads::list))
         .route("/v1/cards/import", post(routes::leads::import_cards))
         .route("/v1/events", post(routes::warnings::post_events))

@@ -74,6 +74,8 @@ use fraudwall_app::records::Role;
         routes::funds::get,
         routes::funds::act,
         routes::funds::stats,
+        routes::funds::verifications,
+        routes::funds::answer_verification,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

@@ -54,6 +54,10 @@ const REGISTRY_SOURCES: &[Role] = &[Admin, Analyst, Telco];
 /// Who sees freeze requests and acts on them: banks their own accounts', stations their
 /// territory's cases', which the use cases enforce, as they do which side takes which action.
 const FUND_CONTROL: &[Role] = &[Admin, Analyst, Station, Bank];
+/// Who sees the accounts put to their banks for holder re-verification: a bank its own.
+const VERIFIERS: &[Role] = &[Admin, Analyst, Bank];
+/// Who answers for a bank's accounts.
+const BANKS: &[Role] = &[Admin, Bank];
 
 pub const PERMISSIONS: &[RoutePermission] = &[
     route("GET", "/v1/health", Access::Public),
@@ -150,6 +154,16 @@ pub const PERMISSIONS: &[RoutePermission] = &[
         Access::Roles(FUND_CONTROL),
     ),
     route("GET", "/v1/funds/stats", Access::Roles(FUND_CONTROL)),
+    route(
+        "GET",
+        "/v1/accounts/verifications",
+        Access::Roles(VERIFIERS),
+    ),
+    route(
+        "POST",
+        "/v1/accounts/verifications/{id}/answer",
+        Access::Roles(BANKS),
+    ),
 ];
 
 const fn route(method: &'static str, path: &'static str, access: Access) -> RoutePermission {

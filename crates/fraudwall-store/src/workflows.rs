@@ -10,6 +10,8 @@ use time::OffsetDateTime;
 pub enum WorkflowKind {
     Warning,
     Freeze,
+    /// A bank asked to re-verify the holder of an account with mule patterns.
+    Verification,
 }
 
 impl WorkflowKind {
@@ -17,6 +19,7 @@ impl WorkflowKind {
         match self {
             WorkflowKind::Warning => "warning",
             WorkflowKind::Freeze => "freeze",
+            WorkflowKind::Verification => "verification",
         }
     }
 }
@@ -75,8 +78,10 @@ pub struct WorkflowUpdate {
 }
 
 /// Statuses an instance ends in: `open` lists every other.
-pub const ENDED_STATUSES: [&str; 7] = [
+pub const ENDED_STATUSES: [&str; 9] = [
     "closed",
+    "verified",
+    "failed",
     "released",
     "returned",
     "returned_to_victim",

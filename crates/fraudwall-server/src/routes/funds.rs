@@ -9,13 +9,14 @@ use axum::{Extension, Json};
 use fraudwall_app::funds::{
     ActionDraft, FreezeAction, FreezeQuery, FreezeView, FundsStat, TraceQuery, TraceView,
 };
+use fraudwall_app::verification::{Finding, VerificationView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, Code, ErrorBody};
-use crate::extract::{ApiPath, ApiQuery, JsonBytes, body_error};
+use crate::extract::{ApiPath, ApiQuery, JsonBody, JsonBytes, body_error};
 use crate::routes::rfc3339;
 
 fn yuan(cents: i64) -> f64 {
@@ -483,4 +484,134 @@ pub async fn stats(
     Ok(Json(FundsStats {
         groups: groups.into_iter().map(FundsStatWire::from).collect(),
     }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct VerificationParams {
+    /// `open` or `pending` (not answered), `verified`, `failed` or `closed`.
+    pub status: Option<String>,
+    /// Requests after this id (paging).
+    #[param(minimum = 0)]
+    #[serde(default)]
+    pub after: i64,
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerificationWire {
+    pub id: i64,
+    pub account: String,
+    pub bank: String,
+    /// Why it is asked: `mule_lead`, `young_many_payers`, `many_small_inbound`.
+    pub patterns: Vec<&'static str>,
+    pub requested_at: String,
+    /// None until the bank answers: `verified`, `failed` or `closed`.
+    pub result: Option<&'static str>,
+    pub answered_by: Option<String>,
+    pub answered_at: Option<String>,
+    pub note: Option<String>,
+    pub version: i64,
+}
+
+impl From<VerificationView> for VerificationWire {
+    fn from(view: VerificationView) -> VerificationWire {
+        let v = view.verification;
+        VerificationWire {
+            id: view.id,
+            account: v.account,
+            bank: v.bank,
+            patterns: v.patterns.iter().map(|p| p.code()).collect(),
+            requested_at: rfc3339(v.requested_at),
+            result: v.result.map(Finding::code),
+            answered_by: v.answered_by,
+            answered_at: v.answered_at.map(rfc3339),
+            note: v.note,
+            version: view.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerificationPage {
+    pub verifications: Vec<VerificationWire>,
+}
+
+/// Accounts whose records show mule patterns, put to their bank to re-verify the holder: a bank
+/// sees its own accounts only. Audited.
+#[utoipa::path(get, path = "/v1/accounts/verifications", tag = "funds",
+    params(VerificationParams),
+    responses(
+        (status = 200, description = "one page of requests", body = VerificationPage),
+        (status = 400, description = "an unknown status or a bad page", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody)))]
+pub async fn verifications(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Arc<Principal>>,
+    ApiQuery(params): ApiQuery<VerificationParams>,
+) -> Result<Json<VerificationPage>, ApiError> {
+    if params.after < 0 {
+        return Err(ApiError::new(
+            Code::InvalidParameter,
+            "after must not be negative",
+        ));
+    }
+    let limit = params.limit.unwrap_or(100);
+    if !(1..=1_000).contains(&limit) {
+        return Err(ApiError::new(
+            Code::InvalidParameter,
+            "limit must be 1 to 1000",
+        ));
+    }
+    let views = state
+        .blocking(move |app| {
+            app.verifications(&principal, params.status.as_deref(), params.after, limit)
+        })
+        .await?;
+    Ok(Json(VerificationPage {
+        verifications: views.into_iter().map(VerificationWire::from).collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostVerification {
+    /// `verified` (the holder is who the account says), `failed` (could not be verified) or
+    /// `closed` (closed as a mule's); the last two are the bank's evidence against it.
+    #[schema(example = "failed")]
+    pub result: String,
+    pub note: Option<String>,
+}
+
+/// The bank's answer to a verification request, once. Audited.
+#[utoipa::path(post, path = "/v1/accounts/verifications/{id}/answer", tag = "funds",
+    params(("id" = i64, Path, description = "the request's id")),
+    request_body = PostVerification,
+    responses(
+        (status = 200, description = "the request, answered", body = VerificationWire),
+        (status = 400, description = "an unknown result", body = ErrorBody),
+        (status = 403, description = "role not allowed", body = ErrorBody),
+        (status = 404, description = "no such request for this bank", body = ErrorBody),
+        (status = 409, description = "already answered", body = ErrorBody)))]
+pub async fn answer_verification(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Arc<Principal>>,
+    ApiPath(id): ApiPath<i64>,
+    JsonBody(body): JsonBody<PostVerification>,
+) -> Result<Json<VerificationWire>, ApiError> {
+    let finding = Finding::parse(&body.result).ok_or_else(|| {
+        ApiError::new(
+            Code::InvalidParameter,
+            format!(
+                "result {:?}: verified, failed or closed",
+                body.result.chars().take(32).collect::<String>()
+            ),
+        )
+    })?;
+    let view = state
+        .blocking(move |app| app.answer_verification(&principal, id, finding, body.note))
+        .await?;
+    Ok(Json(view.into()))
 }

@@ -159,6 +159,7 @@ fn record(row: &Row<'_>) -> Result<WorkflowRecord, StoreError> {
     let kind = match kind.as_str() {
         "warning" => WorkflowKind::Warning,
         "freeze" => WorkflowKind::Freeze,
+        "verification" => WorkflowKind::Verification,
         other => return Err(StoreError::Corrupt(format!("workflow kind {other:?}"))),
     };
     let due_at: Option<i64> = row.get(9)?;

@@ -493,6 +493,15 @@ impl<'a> Replay<'a> {
                 let decision = engine.decide(&event, scratch);
                 if decision.verdict == Verdict::Hold && channel == Channel::Transfer {
                     self.held_transfers.insert(self.transfers.len() as u64);
+                    for reason in &decision.reasons {
+                        let tally = self
+                            .report
+                            .held_by_reason
+                            .entry(reason.code.to_owned())
+                            .or_default();
+                        tally.0 += 1;
+                        tally.1 += usize::from(!fraud);
+                    }
                 }
                 decision.verdict != Verdict::Allow
             }

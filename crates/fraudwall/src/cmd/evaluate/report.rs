@@ -95,6 +95,8 @@ pub struct Report {
     pub linking: Linking,
     pub leads: LeadScore,
     pub funds: FundsScore,
+    /// Transfers held by each reason, and of them how many moved no fraud's money.
+    pub held_by_reason: std::collections::BTreeMap<String, (usize, usize)>,
     pub warnings: WarningScore,
 }
 
@@ -114,6 +116,7 @@ impl Report {
             linking: Linking::default(),
             leads: LeadScore::default(),
             funds: FundsScore::default(),
+            held_by_reason: std::collections::BTreeMap::new(),
             warnings: WarningScore::default(),
         }
     }
@@ -200,6 +203,12 @@ impl Report {
         let _ = writeln!(out, "{}", self.leads.line());
         let _ = writeln!(out, "{}", self.funds.line());
         let _ = writeln!(out, "{}", self.funds.stopped_line());
+        let by_reason: Vec<String> = self
+            .held_by_reason
+            .iter()
+            .map(|(code, (held, legitimate))| format!("{code} {held} ({legitimate} legitimate)"))
+            .collect();
+        let _ = writeln!(out, "transfers held by reason: {}", by_reason.join(", "));
         let _ = writeln!(out, "{}", self.warnings.line());
         let _ = writeln!(
             out,
@@ -238,6 +247,9 @@ impl Report {
             })).collect::<Vec<_>>(),
             "linking": self.linking.json(), "cases_refused": self.cases_refused,
             "leads": self.leads.json(), "funds": self.funds.json(),
+            "held_by_reason": self.held_by_reason.iter()
+                .map(|(code, (held, legitimate))| (code.clone(), json!({"held": held, "legitimate": legitimate})))
+                .collect::<serde_json::Map<String, Value>>(),
             "warnings": self.warnings.json(),
             "replay": {
                 "records": self.records(), "cases": self.cases, "clues": self.clues,
