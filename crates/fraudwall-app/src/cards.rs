@@ -78,6 +78,7 @@ struct Columns {
     issuer: Option<usize>,
     device: Option<usize>,
     holder: Option<usize>,
+    account_type: Option<usize>,
 }
 
 impl Columns {
@@ -91,6 +92,7 @@ impl Columns {
                 issuer: at("operator"),
                 device: at("device"),
                 holder: at("holder"),
+                account_type: None,
             })
         } else if let Some(id) = at("account") {
             Ok(Columns {
@@ -100,6 +102,7 @@ impl Columns {
                 issuer: at("bank"),
                 device: None,
                 holder: at("holder_phone"),
+                account_type: at("type"),
             })
         } else {
             Err(AppError::new(
@@ -145,6 +148,7 @@ impl Columns {
             holder,
             device: field(self.device).map(str::to_owned),
             issuer: field(self.issuer).map(str::to_owned),
+            account_type: field(self.account_type).map(str::to_ascii_lowercase),
         })
     }
 }

@@ -142,7 +142,8 @@ impl ScreeningKeeper {
             for payee in look {
                 found.push((payee, payee_flags(records, payee, now)?));
             }
-            // a young account is known from its bank's account file: the opening date
+            // a young account is known from its bank's account file: the opening date; a shop's
+            // account is paid by many as a matter of course, so only personal ones count
             let many_paid: Vec<u64> = found
                 .iter()
                 .filter(|(_, (_, many))| *many)
@@ -152,6 +153,7 @@ impl ScreeningKeeper {
                 .cards_of(fraudwall_lists::entry::Kind::Account, &many_paid)?
                 .into_iter()
                 .filter(|card| card.since > 0 && card.since >= now - YOUNG_ACCOUNT_S)
+                .filter(|card| card.account_type.as_deref().is_none_or(|t| t == "personal"))
                 .map(|card| card.key)
                 .collect();
             for (payee, (mut flags, _)) in found {

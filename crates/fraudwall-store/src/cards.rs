@@ -23,4 +23,6 @@ pub struct CardRecord {
     pub device: Option<String>,
     /// The operator or bank.
     pub issuer: Option<String>,
+    /// An account's type as its bank gives it: `personal`, `merchant` or `corporate`.
+    pub account_type: Option<String>,
 }

@@ -15,6 +15,7 @@ fn sim(n: u32, since: i64, device: &str) -> CardRecord {
         holder: None,
         device: Some(device.to_owned()),
         issuer: Some("china_mobile".to_owned()),
+        account_type: None,
     }
 }
 

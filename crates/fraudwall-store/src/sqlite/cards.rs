@@ -10,10 +10,11 @@ pub(crate) fn put(conn: &mut Connection, cards: &[CardRecord]) -> Result<usize, 
     let mut written = 0;
     {
         let mut upsert = tx.prepare_cached(
-            "INSERT INTO cards (kind, key, since, value, holder, device, issuer)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO cards (kind, key, since, value, holder, device, issuer, account_type)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (kind, key, since) DO UPDATE SET value = excluded.value,
-                 holder = excluded.holder, device = excluded.device, issuer = excluded.issuer",
+                 holder = excluded.holder, device = excluded.device, issuer = excluded.issuer,
+                 account_type = excluded.account_type",
         )?;
         for card in cards {
             written += upsert.execute(params![
@@ -24,6 +25,7 @@ pub(crate) fn put(conn: &mut Connection, cards: &[CardRecord]) -> Result<usize, 
                 card.holder,
                 card.device,
                 card.issuer,
+                card.account_type,
             ])?;
         }
     }
@@ -37,7 +39,7 @@ pub(crate) fn of(
     keys: &[u64],
 ) -> Result<Vec<CardRecord>, StoreError> {
     let mut select = conn.prepare_cached(
-        "SELECT kind, key, since, value, holder, device, issuer FROM cards
+        "SELECT kind, key, since, value, holder, device, issuer, account_type FROM cards
          WHERE kind = ?1 AND key = ?2 ORDER BY since",
     )?;
     let mut found = Vec::new();
@@ -52,7 +54,7 @@ pub(crate) fn of(
 
 pub(crate) fn by_device(conn: &Connection, device: &str) -> Result<Vec<CardRecord>, StoreError> {
     let mut select = conn.prepare_cached(
-        "SELECT kind, key, since, value, holder, device, issuer FROM cards
+        "SELECT kind, key, since, value, holder, device, issuer, account_type FROM cards
          WHERE device = ?1 ORDER BY kind, key, since",
     )?;
     let mut rows = select.query([device])?;
@@ -81,5 +83,6 @@ fn record(row: &Row<'_>) -> Result<CardRecord, StoreError> {
         holder: row.get(4)?,
         device: row.get(5)?,
         issuer: row.get(6)?,
+        account_type: row.get(7)?,
     })
 }

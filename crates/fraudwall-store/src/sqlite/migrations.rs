@@ -341,6 +341,12 @@ const MIGRATIONS: &[Migration] = &[
     );
     "#,
     ),
+    // 11: an account's type as its bank gives it (personal, merchant, corporate)
+    Migration::Sql(
+        r#"
+    ALTER TABLE cards ADD COLUMN account_type TEXT;
+    "#,
+    ),
 ];
 
 /// The hash-prefix lookup sorts millions of entries by their lookup hash. An index of 32-byte
