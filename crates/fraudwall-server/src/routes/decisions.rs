@@ -4,7 +4,9 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::sync::Arc;
 
+use axum::Extension;
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
@@ -12,9 +14,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
-use fraudwall_rules::{Decision, MatchedEntry, Scratch, Verdict, Versions};
+use fraudwall_app::records::Role;
+use fraudwall_rules::{Decision, Event, MatchedEntry, Scratch, Verdict, Versions};
 
 use crate::AppState;
+use crate::auth::Principal;
 use crate::error::{ApiError, Code, ErrorBody, ErrorDetail};
 use crate::extract::{JsonBytes, body_error};
 use crate::telemetry;
@@ -254,8 +258,11 @@ thread_local! {
         (status = 413, description = "body too large", body = ErrorBody)))]
 pub async fn decide(
     State(state): State<AppState>,
+    Extension(principal): Extension<Arc<Principal>>,
     JsonBytes(body): JsonBytes,
 ) -> Result<Response, ApiError> {
+    // a bank screens the transfers of its own accounts only
+    let bank = (principal.role == Role::Bank).then(|| principal.org.clone().unwrap_or_default());
     let batch: BatchWire<'_> = serde_json::from_slice(&body).map_err(body_error)?;
     let events = batch.events.ok_or_else(|| {
         ApiError::new(
@@ -297,7 +304,18 @@ pub async fn decide(
             if index > 0 {
                 out.push(b',');
             }
-            match validate::event(raw.get(), state.app.normalizer()) {
+            let validated = validate::event(raw.get(), state.app.normalizer()).and_then(|found| {
+                match (&bank, &found.0) {
+                    (Some(org), Event::Transfer(transfer)) if !screens(org, transfer) => {
+                        Err(ApiError::new(
+                            Code::ForbiddenScope,
+                            "a bank screens only transfers from or to its own accounts",
+                        ))
+                    }
+                    _ => Ok(found),
+                }
+            });
+            match validated {
                 Ok((event, id)) => {
                     state.app.recent().offer(&event);
                     let decision = engine.decide(&event, scratch);
@@ -324,6 +342,17 @@ pub async fn decide(
     }
     telemetry::record_decisions("invalid", invalid);
     Ok(([(CONTENT_TYPE, "application/json")], out).into_response())
+}
+
+/// Whether a bank may screen a transfer: one of its accounts pays or is paid, or neither
+/// account's card names a bank, so no bank can be told apart.
+fn screens(org: &str, transfer: &fraudwall_rules::Transfer) -> bool {
+    let banks = [transfer.from_account.bank(), transfer.to_account.bank()];
+    banks.iter().all(Option::is_none)
+        || banks
+            .iter()
+            .flatten()
+            .any(|bank| bank.code().eq_ignore_ascii_case(org.trim()))
 }
 
 /// `"versions":{…}}`: the shared tail of every decision of a batch, escaped once.
