@@ -46,7 +46,8 @@ pub struct FundsScore {
     /// still hold when the banks answer the case's freeze requests, by hop, after the held
     /// transfers are taken out of the records.
     pub frozen_cents: Vec<i64>,
-    /// Transfers held, and of them those that moved no victim's money the truth knows of.
+    /// Transfers held, and of them those between accounts the truth does not know as fraud's
+    /// (the replay counts them).
     pub held_transfers: usize,
     pub held_legitimate: usize,
     pub seconds: f64,
@@ -79,15 +80,6 @@ impl FundsScore {
             .laundering()
             .map(|(from, to)| (account_key(from), account_key(to)))
             .collect();
-        let victim_payees: HashSet<u64> = cases
-            .iter()
-            .flat_map(|c| c.payments.iter().map(|p| p.to))
-            .collect();
-        let held_legitimate = transfers
-            .iter()
-            .filter(|t| held.contains(&t.id))
-            .filter(|t| !laundering.contains(&(t.from, t.to)) && !victim_payees.contains(&t.to))
-            .count();
         let ledger = MemoryLedger::new(transfers);
         let cashout: HashSet<u64> = truth
             .cashout_accounts()
@@ -98,7 +90,6 @@ impl FundsScore {
             held_at_report_cents: vec![0; usize::from(DEFAULT_DEPTH)],
             frozen_cents: vec![0; usize::from(DEFAULT_DEPTH)],
             held_transfers: held.len(),
-            held_legitimate,
             ..FundsScore::default()
         };
         for case in cases {
@@ -258,7 +249,7 @@ impl FundsScore {
         format!(
             "fund control: {:.1}% of the victims' {:.0} yuan stopped: {:.1}% in their payments \
              held by transfer screening, {:.1}% frozen by the banks {} minutes after the report \
-             ({}); {} transfers held, {} of them moved no victim's money",
+             ({}); {} transfers held, {} of them legitimate",
             self.share(held + frozen) * 100.0,
             self.paid_cents as f64 / 100.0,
             self.share(held) * 100.0,

@@ -83,8 +83,10 @@ struct Replay<'a> {
     device_of: HashMap<String, String>,
     /// The week's transfer records and the filed cases' payments, for tracing the money.
     transfers: Vec<fraudwall_funds::Transfer>,
-    /// The ids of the transfers screening held.
+    /// The ids of the transfers screening held, and how many of them were between accounts
+    /// the truth does not know as fraud's.
     held_transfers: HashSet<u64>,
+    held_legitimate: usize,
     traced_cases: Vec<TracedCase>,
     /// Records read but not yet in the contact index: appended in batches, and always before
     /// a case is filed, so counter-inspection sees everything before the report.
@@ -207,6 +209,7 @@ impl<'a> Replay<'a> {
             device_of: HashMap::new(),
             transfers: Vec::new(),
             held_transfers: HashSet::new(),
+            held_legitimate: 0,
             traced_cases: Vec::new(),
             pending: Vec::new(),
             warned: HashMap::new(),
@@ -263,6 +266,7 @@ impl<'a> Replay<'a> {
             &self.traced_cases,
             self.truth,
         );
+        self.report.funds.held_legitimate = self.held_legitimate;
         self.report.warnings = WarningScore::score(
             &self.warned,
             &self.fraud_contacted,
@@ -493,11 +497,12 @@ impl<'a> Replay<'a> {
                 let decision = engine.decide(&event, scratch);
                 if decision.verdict == Verdict::Hold && channel == Channel::Transfer {
                     self.held_transfers.insert(self.transfers.len() as u64);
-                    for reason in &decision.reasons {
+                    self.held_legitimate += usize::from(!fraud);
+                    for code in decision.reasons.iter().map(|r| r.code) {
                         let tally = self
                             .report
                             .held_by_reason
-                            .entry(reason.code.to_owned())
+                            .entry(code.to_owned())
                             .or_default();
                         tally.0 += 1;
                         tally.1 += usize::from(!fraud);
