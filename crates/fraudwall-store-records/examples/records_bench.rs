@@ -144,6 +144,28 @@ fn map_file(path: &Path) -> memmap2::Mmap {
     map
 }
 
+/// CPU seconds (user, system) that `/proc/<what>/stat` reports: `self` for the process,
+/// `thread-self` for the calling thread. Zero where there is no such file.
+fn cpu_seconds(what: &str) -> (f64, f64) {
+    let Ok(stat) = fs::read_to_string(format!("/proc/{what}/stat")) else {
+        return (0.0, 0.0);
+    };
+    // the fields after the command's closing parenthesis; utime and stime are the 14th and
+    // 15th of the whole line, in clock ticks (100 a second on Linux)
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) / 100.0, ticks(12) / 100.0)
+}
+
 fn segment_bytes(dir: &Path) -> u64 {
     fs::read_dir(dir)
         .unwrap()
@@ -163,6 +185,8 @@ fn import(dir: &Path, count: usize, population: &Population) {
     let file_bytes = fs::metadata(&ndjson).unwrap().len();
 
     let started = Instant::now();
+    let (process_user, process_sys) = cpu_seconds("self");
+    let (thread_user, thread_sys) = cpu_seconds("thread-self");
     let text = map_file(&ndjson);
     let read_done = started.elapsed();
     let index = SegmentIndex::open(&index_dir, Options::default()).unwrap();
@@ -221,6 +245,14 @@ fn import(dir: &Path, count: usize, population: &Population) {
         append_time += t.elapsed();
     });
     let elapsed = started.elapsed();
+    let process_cpu = {
+        let (user, sys) = cpu_seconds("self");
+        (user - process_user, sys - process_sys)
+    };
+    let thread_cpu = {
+        let (user, sys) = cpu_seconds("thread-self");
+        (user - thread_user, sys - thread_sys)
+    };
     // after the import, so that the import found the file as it was written
     let parse_only = parse_only(&text, &chunks, workers);
     drop(text);
@@ -233,6 +265,11 @@ fn import(dir: &Path, count: usize, population: &Population) {
         appended as f64 / elapsed.as_secs_f64(),
         read_done.as_secs_f64(),
         append_time.as_secs_f64(),
+    );
+    println!(
+        "import: CPU {:.2} s user + {:.2} s system in the process, of which the appending \
+         thread {:.2} s + {:.2} s",
+        process_cpu.0, process_cpu.1, thread_cpu.0, thread_cpu.1,
     );
     println!(
         "import: parsing alone on {workers} threads, no storing: {:.2} s = {:.0} records/s",

@@ -56,6 +56,12 @@ impl WalWriter {
         self.bytes
     }
 
+    /// Takes over `previous`'s frame buffer, so that moving to a new log does not fault in a
+    /// fresh one for the next large batch.
+    pub fn take_buffer(&mut self, previous: &mut WalWriter) {
+        self.frame = std::mem::take(&mut previous.frame);
+    }
+
     /// Whether a failed write left damage that could not be cut off.
     pub fn is_broken(&self) -> bool {
         self.broken
