@@ -13,7 +13,7 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use fraudwall_records::{ContactIndex, Direction, Kind, Record, parse_ndjson};
@@ -205,17 +205,25 @@ fn import(dir: &Path, count: usize, population: &Population) {
     let next_chunk = AtomicUsize::new(0);
     let mut appended = 0;
     let mut append_time = Duration::ZERO;
+    // the parsers' vectors come back once appended, so that parsing does not fault in fresh
+    // memory for every chunk
+    let (spare_sender, spare_receiver) = mpsc::channel::<Vec<Record>>();
+    let spare_receiver = Mutex::new(spare_receiver);
     std::thread::scope(|scope| {
-        // unbounded: the parsers keep going while this thread appends
-        let (sender, receiver) = mpsc::channel::<Vec<Record>>();
+        // the parsers keep up to two batches ahead of this thread: enough that it never waits
+        // for them, few enough that their vectors come back to be reused
+        let (sender, receiver) = mpsc::sync_channel::<Vec<Record>>(16);
         for _ in 0..workers {
             let sender = sender.clone();
             let (text, chunks, next_chunk) = (&text, &chunks, &next_chunk);
+            let spare_receiver = &spare_receiver;
             scope.spawn(move || {
                 loop {
                     let i = next_chunk.fetch_add(1, Ordering::Relaxed);
                     let Some(range) = chunks.get(i) else { break };
-                    let mut records = Vec::with_capacity(range.len() / 100);
+                    let spare = spare_receiver.lock().unwrap().try_recv();
+                    let mut records =
+                        spare.unwrap_or_else(|_| Vec::with_capacity(range.len() / 100));
                     let mut line_errors = Vec::new();
                     // line numbers are not needed here: a clean file has no errors to place
                     parse_ndjson(&text[range.clone()], 1, &mut records, &mut line_errors);
@@ -228,8 +236,10 @@ fn import(dir: &Path, count: usize, population: &Population) {
         }
         drop(sender);
         let mut batch = Vec::with_capacity(1 << 20);
-        for records in receiver {
+        for mut records in receiver {
             batch.extend_from_slice(&records);
+            records.clear();
+            let _ = spare_sender.send(records);
             if batch.len() >= 1 << 20 {
                 let t = Instant::now();
                 index.append(&batch).unwrap();

@@ -257,13 +257,25 @@ const SPARES_KEPT: usize = 16;
 impl Spares {
     /// An empty vector with room for `len` records.
     pub fn take(&self, len: usize) -> Vec<Record> {
-        if len >= RADIX_MIN {
-            let mut vecs = self.vecs.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(at) = vecs.iter().position(|v| v.capacity() >= len) {
-                return vecs.swap_remove(at);
-            }
+        if len < RADIX_MIN {
+            return Vec::with_capacity(len);
         }
-        Vec::with_capacity(len)
+        let mut vecs = self.vecs.lock().unwrap_or_else(|e| e.into_inner());
+        // the smallest that fits, so the larger stay for larger batches
+        let fitting = vecs
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.capacity() >= len)
+            .min_by_key(|(_, v)| v.capacity())
+            .map(|(at, _)| at);
+        if let Some(at) = fitting {
+            return vecs.swap_remove(at);
+        }
+        // Batches of about one size differ by a little: rounded up to an eighth of the next
+        // power of two, one batch's vector fits the next one's, at no more than a quarter more
+        // memory.
+        let step = (len.next_power_of_two() / 8).max(1);
+        Vec::with_capacity(len.div_ceil(step) * step)
     }
 
     /// Takes back the vectors of runs no one else holds.
