@@ -71,6 +71,12 @@ pub fn incoming_order(r: &Record) -> (u64, i64, u64, Kind, u64) {
 /// nor faults in fresh memory for every segment.
 #[derive(Debug, Default)]
 pub struct Encoder {
+    copies: [CopyBuffers; 2],
+}
+
+/// One copy's sparse index and blocks, encoded before they are written.
+#[derive(Debug, Default)]
+struct CopyBuffers {
     index: Vec<u8>,
     data: Vec<u8>,
 }
@@ -78,35 +84,43 @@ pub struct Encoder {
 impl Encoder {
     /// Writes one segment to `out` and returns its record count. `outgoing` yields the records in
     /// [`outgoing_order`], `incoming` the same records in [`incoming_order`], each without
-    /// repeats.
+    /// repeats. The two copies are encoded on two threads.
     pub fn write(
         &mut self,
-        outgoing: impl IntoIterator<Item = Record>,
-        incoming: impl IntoIterator<Item = Record>,
+        outgoing: impl IntoIterator<Item = Record, IntoIter: Send>,
+        incoming: impl IntoIterator<Item = Record, IntoIter: Send>,
         out: &mut impl std::io::Write,
     ) -> std::io::Result<u64> {
-        // the header comes first but needs the count and times: the outgoing copy is encoded
-        // before anything is written
-        let (count, min_time, max_time) = self.encode_copy(outgoing, Direction::Outgoing);
+        let (outgoing, incoming) = (outgoing.into_iter(), incoming.into_iter());
+        let [out_buffers, in_buffers] = &mut self.copies;
+        let ((count, min_time, max_time), (incoming_count, ..)) = std::thread::scope(|scope| {
+            let incoming = scope.spawn(|| in_buffers.encode(incoming, Direction::Incoming));
+            let outgoing = out_buffers.encode(outgoing, Direction::Outgoing);
+            let incoming = incoming
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (outgoing, incoming)
+        });
+        if incoming_count != count {
+            return Err(std::io::Error::other(format!(
+                "a segment's copies differ: {count} records outgoing, {incoming_count} incoming"
+            )));
+        }
         let mut header = [0u8; 32];
         header[..8].copy_from_slice(MAGIC);
         header[8..16].copy_from_slice(&count.to_le_bytes());
         header[16..24].copy_from_slice(&min_time.to_le_bytes());
         header[24..32].copy_from_slice(&max_time.to_le_bytes());
         out.write_all(&header)?;
-        self.write_copy(out)?;
-        let (incoming_count, ..) = self.encode_copy(incoming, Direction::Incoming);
-        if incoming_count != count {
-            return Err(std::io::Error::other(format!(
-                "a segment's copies differ: {count} records outgoing, {incoming_count} incoming"
-            )));
-        }
-        self.write_copy(out)?;
+        out_buffers.write(out)?;
+        in_buffers.write(out)?;
         Ok(count)
     }
+}
 
-    /// Encodes one copy into the buffers; returns its count and time range (0, 0 when empty).
-    fn encode_copy(
+impl CopyBuffers {
+    /// Encodes one copy; returns its count and time range (0, 0 when empty).
+    fn encode(
         &mut self,
         rows: impl IntoIterator<Item = Record>,
         direction: Direction,
@@ -150,7 +164,7 @@ impl Encoder {
         (count, min_time, max_time)
     }
 
-    fn write_copy(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    fn write(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         let blocks = (self.index.len() / INDEX_ENTRY) as u32;
         out.write_all(&blocks.to_le_bytes())?;
         out.write_all(&self.index)?;

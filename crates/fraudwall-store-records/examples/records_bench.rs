@@ -183,6 +183,8 @@ fn import(dir: &Path, count: usize, population: &Population) {
     let _ = fs::remove_dir_all(&index_dir);
     write_ndjson(&ndjson, count, population).unwrap();
     let file_bytes = fs::metadata(&ndjson).unwrap().len();
+    // a mark for a profiler to start at: what follows is the import alone
+    eprintln!("import: {file_bytes} bytes of NDJSON written, importing");
 
     let started = Instant::now();
     let (process_user, process_sys) = cpu_seconds("self");

@@ -100,8 +100,8 @@ struct Appender {
     wal: WalWriter,
     /// Logs replayed on open or rotated out by a flush that has not finished (or failed).
     retired: Vec<PathBuf>,
-    /// Sorting buffers kept between batches.
-    scratch: SortScratch,
+    /// Sorting buffers kept between batches, one for each copy.
+    scratch: [SortScratch; 2],
 }
 
 /// What queries read. Every part is immutable or cheap to clone, so a query copies what it
@@ -271,7 +271,7 @@ impl SegmentIndex {
             appender: Mutex::new(Appender {
                 wal,
                 retired: wal_names.into_iter().map(|(_, path)| path).collect(),
-                scratch: SortScratch::default(),
+                scratch: Default::default(),
             }),
             state: RwLock::new(State {
                 memtable,
@@ -595,15 +595,26 @@ impl ContactIndex for SegmentIndex {
             // version is put in place only once the log has the records
             let next = if records.len() < PARALLEL_APPEND {
                 wal.append(records)?;
-                current.with_buffers(records, scratch, spares)
+                current.with_buffers(records, &mut scratch[0], spares)
             } else {
-                let (logged, next) = std::thread::scope(|scope| {
-                    let next = scope.spawn(|| current.with_buffers(records, scratch, spares));
+                // each copy on a thread of its own: sorting is most of an append's work
+                let [out_scratch, in_scratch] = scratch;
+                let (logged, by_a, by_b) = std::thread::scope(|scope| {
+                    let by_a = scope.spawn(|| {
+                        memtable::sorted_copy(records, Direction::Outgoing, out_scratch, spares)
+                    });
+                    let by_b = scope.spawn(|| {
+                        memtable::sorted_copy(records, Direction::Incoming, in_scratch, spares)
+                    });
                     let logged = wal.append(records);
-                    (logged, next.join())
+                    (logged, by_a.join(), by_b.join())
                 });
+                let unwrap = |copy: std::thread::Result<Vec<Record>>| {
+                    copy.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                };
+                let (by_a, by_b) = (unwrap(by_a), unwrap(by_b));
                 logged?;
-                next.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                current.with_run(memtable::Run::from_copies(by_a, by_b))
             };
             let mut state = self.write_state();
             state.memtable = next;

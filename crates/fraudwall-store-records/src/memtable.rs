@@ -46,10 +46,15 @@ impl Run {
 
     /// A run of `records`, sorted with `scratch`'s buffers into vectors from `spares`.
     pub fn sorted(records: &[Record], scratch: &mut SortScratch, spares: &Spares) -> Run {
-        let mut by_a = spares.take(records.len());
-        sort_into(records, Direction::Outgoing, &mut by_a, scratch);
-        let mut by_b = spares.take(records.len());
-        sort_into(records, Direction::Incoming, &mut by_b, scratch);
+        Run {
+            by_a: sorted_copy(records, Direction::Outgoing, scratch, spares),
+            by_b: sorted_copy(records, Direction::Incoming, scratch, spares),
+        }
+    }
+
+    /// A run of two copies sorted by [`sorted_copy`].
+    pub fn from_copies(by_a: Vec<Record>, by_b: Vec<Record>) -> Run {
+        debug_assert_eq!(by_a.len(), by_b.len());
         Run { by_a, by_b }
     }
 
@@ -133,6 +138,18 @@ const RADIX_BITS: u32 = 11;
 pub struct SortScratch {
     keys: Vec<(u64, u32)>,
     swap: Vec<(u64, u32)>,
+}
+
+/// `records` in `direction`'s copy order, in a vector from `spares`.
+pub fn sorted_copy(
+    records: &[Record],
+    direction: Direction,
+    scratch: &mut SortScratch,
+    spares: &Spares,
+) -> Vec<Record> {
+    let mut copy = spares.take(records.len());
+    sort_into(records, direction, &mut copy, scratch);
+    copy
 }
 
 /// Writes `records` into `out` in `direction`'s copy order.
@@ -391,8 +408,14 @@ impl Memtable {
         scratch: &mut SortScratch,
         spares: &Spares,
     ) -> Memtable {
+        self.with_run(Run::sorted(records, scratch, spares))
+    }
+
+    /// This memtable with a run added.
+    pub fn with_run(&self, run: Run) -> Memtable {
+        let added = run.len();
         let mut runs = self.runs.clone();
-        let mut newest = Arc::new(Run::sorted(records, scratch, spares));
+        let mut newest = Arc::new(run);
         while let Some(last) = runs.last() {
             if last.len() > 2 * newest.len() || last.len() + newest.len() > MERGE_LIMIT {
                 break;
@@ -403,7 +426,7 @@ impl Memtable {
         runs.push(newest);
         Memtable {
             runs,
-            len: self.len + records.len(),
+            len: self.len + added,
         }
     }
 
