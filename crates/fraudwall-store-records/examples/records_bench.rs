@@ -237,7 +237,9 @@ fn import(dir: &Path, count: usize, population: &Population) {
             });
         }
         drop(sender);
-        let mut batch = Vec::with_capacity(1 << 20);
+        // a batch ends with the chunk that takes it past 2^20 records: room for that chunk up
+        // front spares a copy into twice the memory
+        let mut batch = Vec::with_capacity((1 << 20) + CHUNK / 64);
         for mut records in receiver {
             batch.extend_from_slice(&records);
             records.clear();
