@@ -142,7 +142,7 @@ impl CopyBuffers {
                     .extend_from_slice(&(self.data.len() as u32).to_le_bytes());
                 (prev_key, prev_time) = (key, time);
             }
-            // four varints of at most ten bytes each, gathered so the vector grows once
+            // four varints of at most ten bytes each, gathered so that the vector grows once
             let mut buf = [0u8; 40];
             let mut len = put_varint(&mut buf, 0, key - prev_key);
             len = put_varint(&mut buf, len, zigzag(time.wrapping_sub(prev_time)));
@@ -152,7 +152,11 @@ impl CopyBuffers {
                 len,
                 (record.value << 3) | u64::from(record.kind as u8),
             );
-            self.data.extend_from_slice(&buf[..len]);
+            // all forty bytes, then cut back: a copy of fixed length is a few moves, one of the
+            // record's own length a call to memcpy
+            let at = self.data.len();
+            self.data.extend_from_slice(&buf);
+            self.data.truncate(at + len);
             (prev_key, prev_time) = (key, time);
             min_time = min_time.min(time);
             max_time = max_time.max(time);
