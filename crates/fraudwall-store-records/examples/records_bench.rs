@@ -211,14 +211,17 @@ fn import(dir: &Path, count: usize, population: &Population) {
     // memory for every chunk
     let (spare_sender, spare_receiver) = mpsc::channel::<Vec<Record>>();
     let spare_receiver = Mutex::new(spare_receiver);
+    // when the last parser finished: what follows is storing alone
+    let parsed_at = Mutex::new(Duration::ZERO);
+    let mut last_append = Duration::ZERO;
     std::thread::scope(|scope| {
-        // the parsers keep up to two batches ahead of this thread: enough that it never waits
+        // the parsers keep up to a batch ahead of this thread: enough that it never waits
         // for them, few enough that their vectors come back to be reused
-        let (sender, receiver) = mpsc::sync_channel::<Vec<Record>>(16);
+        let (sender, receiver) = mpsc::sync_channel::<Vec<Record>>(8);
         for _ in 0..workers {
             let sender = sender.clone();
             let (text, chunks, next_chunk) = (&text, &chunks, &next_chunk);
-            let spare_receiver = &spare_receiver;
+            let (spare_receiver, parsed_at, started) = (&spare_receiver, &parsed_at, &started);
             scope.spawn(move || {
                 loop {
                     let i = next_chunk.fetch_add(1, Ordering::Relaxed);
@@ -234,6 +237,8 @@ fn import(dir: &Path, count: usize, population: &Population) {
                         break;
                     }
                 }
+                let mut parsed_at = parsed_at.lock().unwrap();
+                *parsed_at = (*parsed_at).max(started.elapsed());
             });
         }
         drop(sender);
@@ -256,8 +261,10 @@ fn import(dir: &Path, count: usize, population: &Population) {
         index.append(&batch).unwrap();
         appended += batch.len();
         index.flush().unwrap();
-        append_time += t.elapsed();
+        last_append = t.elapsed();
+        append_time += last_append;
     });
+    let parsed_at = parsed_at.into_inner().unwrap();
     let elapsed = started.elapsed();
     let process_cpu = {
         let (user, sys) = cpu_seconds("self");
@@ -279,6 +286,11 @@ fn import(dir: &Path, count: usize, population: &Population) {
         appended as f64 / elapsed.as_secs_f64(),
         read_done.as_secs_f64(),
         append_time.as_secs_f64(),
+    );
+    println!(
+        "import: parsers done at {:.2} s; the last batch and the final flush {:.2} s",
+        parsed_at.as_secs_f64(),
+        last_append.as_secs_f64(),
     );
     println!(
         "import: CPU {:.2} s user + {:.2} s system in the process, of which the appending \
