@@ -82,6 +82,18 @@ struct CopyBuffers {
 }
 
 impl Encoder {
+    /// Makes room for a segment of about `records` records, so that the buffers do not grow by
+    /// copying while they are written. Call records take about 12 bytes in each copy; room for
+    /// 16 leaves a margin.
+    pub fn reserve(&mut self, records: usize) {
+        for copy in &mut self.copies {
+            copy.index.clear();
+            copy.data.clear();
+            copy.index.reserve(records.div_ceil(BLOCK) * INDEX_ENTRY);
+            copy.data.reserve(records.saturating_mul(16));
+        }
+    }
+
     /// Writes one segment to `out` and returns its record count. `outgoing` yields the records in
     /// [`outgoing_order`], `incoming` the same records in [`incoming_order`], each without
     /// repeats. The two copies are encoded on two threads.

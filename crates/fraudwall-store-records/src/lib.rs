@@ -3,8 +3,8 @@
 //! [`SegmentIndex`] implements [`ContactIndex`] without a database. The design is a small
 //! log-structured merge tree:
 //!
-//! - `append` writes the batch as one checksummed frame to the current log (`wal-<seq>.log`) and
-//!   fsyncs it before returning, so an acknowledged batch survives a crash. The records then join
+//! - `append` writes the batch as one checksummed frame to the current log (`wal-<seq>.log`, see
+//!   [`wal`]) and fsyncs it before returning, so an acknowledged batch survives a crash. The records then join
 //!   the memtable (sorted runs, see [`memtable`]), which queries read directly.
 //! - When the memtable holds `memtable_records`, it is frozen (still queried), a new log is
 //!   started, and the frozen runs, each sorted both ways already, are merged by
@@ -25,7 +25,8 @@
 //! Appenders take turns: each append writes and syncs its own frame. Sharing one sync among
 //! concurrent appenders (group commit) would raise the rate of small appends; the bulk paths
 //! append large batches, where one sync per batch costs little, so correctness came first.
-//! A large batch is sorted into the memtable on a second thread while its frame syncs.
+//! A large batch's two copies are sorted for the memtable on two more threads while its frame is
+//! written and synced.
 //!
 //! File names carry one increasing sequence, shared by logs and segments, so replay order and
 //! the next free name follow from a directory listing alone, without a manifest to keep
@@ -143,8 +144,8 @@ pub struct CompactionReport {
     pub records_written: u64,
 }
 
-/// Batches this large sort into the memtable on a thread of their own while the log is written:
-/// below it, starting the thread costs more than it saves.
+/// Batches this large sort into the memtable on threads of their own while the log is written:
+/// below it, starting the threads costs more than it saves.
 const PARALLEL_APPEND: usize = 4_096;
 
 const SEGMENT_EXT: &str = "fwr";
@@ -341,6 +342,7 @@ impl SegmentIndex {
             .iter()
             .flat_map(|table| table.runs().iter().cloned())
             .collect();
+        encoder.reserve(runs.iter().map(|run| run.len()).sum());
         let written = self.write_segment(|file| {
             encoder.write(
                 memtable::merged(&runs, Direction::Outgoing),
