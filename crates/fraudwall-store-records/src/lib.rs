@@ -4,8 +4,8 @@
 //! log-structured merge tree:
 //!
 //! - `append` writes the batch as one checksummed frame to the current log (`wal-<seq>.log`, see
-//!   [`wal`]) and fsyncs it before returning, so an acknowledged batch survives a crash. The records then join
-//!   the memtable (sorted runs, see [`memtable`]), which queries read directly.
+//!   [`wal`]) and fsyncs it before returning, so an acknowledged batch survives a crash. The
+//!   records then join the memtable (sorted runs, see [`memtable`]), which queries read directly.
 //! - When the memtable holds `memtable_records`, it is frozen (still queried), a new log is
 //!   started, and the frozen runs, each sorted both ways already, are merged by
 //!   [`fraudwall_records::Encoder`] into `seg-<seq>.fwr`: written as `.tmp`, fsynced, renamed,
