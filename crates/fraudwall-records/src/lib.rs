@@ -17,7 +17,9 @@ pub mod time;
 
 pub use index::{ContactIndex, IndexError, IndexStats, MemoryIndex, sort_contacts};
 pub use parse::{LineError, parse_line, parse_ndjson};
-pub use segment::{Direction, Segment, SegmentError, encode};
+pub use segment::{
+    Direction, Encoder, Segment, SegmentError, encode, incoming_order, outgoing_order,
+};
 
 /// What a record is a record of. The discriminants are stored; never renumber them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -13,7 +13,7 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use fraudwall_records::{ContactIndex, Direction, Kind, Record, parse_ndjson};
@@ -144,6 +144,28 @@ fn map_file(path: &Path) -> memmap2::Mmap {
     map
 }
 
+/// CPU seconds (user, system) that `/proc/<what>/stat` reports: `self` for the process,
+/// `thread-self` for the calling thread. Zero where there is no such file.
+fn cpu_seconds(what: &str) -> (f64, f64) {
+    let Ok(stat) = fs::read_to_string(format!("/proc/{what}/stat")) else {
+        return (0.0, 0.0);
+    };
+    // the fields after the command's closing parenthesis; utime and stime are the 14th and
+    // 15th of the whole line, in clock ticks (100 a second on Linux)
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) / 100.0, ticks(12) / 100.0)
+}
+
 fn segment_bytes(dir: &Path) -> u64 {
     fs::read_dir(dir)
         .unwrap()
@@ -161,8 +183,12 @@ fn import(dir: &Path, count: usize, population: &Population) {
     let _ = fs::remove_dir_all(&index_dir);
     write_ndjson(&ndjson, count, population).unwrap();
     let file_bytes = fs::metadata(&ndjson).unwrap().len();
+    // a mark for a profiler to start at: what follows is the import alone
+    eprintln!("import: {file_bytes} bytes of NDJSON written, importing");
 
     let started = Instant::now();
+    let (process_user, process_sys) = cpu_seconds("self");
+    let (thread_user, thread_sys) = cpu_seconds("thread-self");
     let text = map_file(&ndjson);
     let read_done = started.elapsed();
     let index = SegmentIndex::open(&index_dir, Options::default()).unwrap();
@@ -181,17 +207,28 @@ fn import(dir: &Path, count: usize, population: &Population) {
     let next_chunk = AtomicUsize::new(0);
     let mut appended = 0;
     let mut append_time = Duration::ZERO;
+    // the parsers' vectors come back once appended, so that parsing does not fault in fresh
+    // memory for every chunk
+    let (spare_sender, spare_receiver) = mpsc::channel::<Vec<Record>>();
+    let spare_receiver = Mutex::new(spare_receiver);
+    // when the last parser finished: what follows is storing alone
+    let parsed_at = Mutex::new(Duration::ZERO);
+    let mut last_append = Duration::ZERO;
     std::thread::scope(|scope| {
-        // unbounded: the parsers keep going while this thread appends
-        let (sender, receiver) = mpsc::channel::<Vec<Record>>();
+        // the parsers keep up to a batch ahead of this thread: enough that it never waits
+        // for them, few enough that their vectors come back to be reused
+        let (sender, receiver) = mpsc::sync_channel::<Vec<Record>>(8);
         for _ in 0..workers {
             let sender = sender.clone();
             let (text, chunks, next_chunk) = (&text, &chunks, &next_chunk);
+            let (spare_receiver, parsed_at, started) = (&spare_receiver, &parsed_at, &started);
             scope.spawn(move || {
                 loop {
                     let i = next_chunk.fetch_add(1, Ordering::Relaxed);
                     let Some(range) = chunks.get(i) else { break };
-                    let mut records = Vec::with_capacity(range.len() / 100);
+                    let spare = spare_receiver.lock().unwrap().try_recv();
+                    let mut records =
+                        spare.unwrap_or_else(|_| Vec::with_capacity(range.len() / 100));
                     let mut line_errors = Vec::new();
                     // line numbers are not needed here: a clean file has no errors to place
                     parse_ndjson(&text[range.clone()], 1, &mut records, &mut line_errors);
@@ -200,12 +237,18 @@ fn import(dir: &Path, count: usize, population: &Population) {
                         break;
                     }
                 }
+                let mut parsed_at = parsed_at.lock().unwrap();
+                *parsed_at = (*parsed_at).max(started.elapsed());
             });
         }
         drop(sender);
-        let mut batch = Vec::with_capacity(1 << 20);
-        for records in receiver {
+        // a batch ends with the chunk that takes it past 2^20 records: room for that chunk up
+        // front spares a copy into twice the memory
+        let mut batch = Vec::with_capacity((1 << 20) + CHUNK / 64);
+        for mut records in receiver {
             batch.extend_from_slice(&records);
+            records.clear();
+            let _ = spare_sender.send(records);
             if batch.len() >= 1 << 20 {
                 let t = Instant::now();
                 index.append(&batch).unwrap();
@@ -218,9 +261,19 @@ fn import(dir: &Path, count: usize, population: &Population) {
         index.append(&batch).unwrap();
         appended += batch.len();
         index.flush().unwrap();
-        append_time += t.elapsed();
+        last_append = t.elapsed();
+        append_time += last_append;
     });
+    let parsed_at = parsed_at.into_inner().unwrap();
     let elapsed = started.elapsed();
+    let process_cpu = {
+        let (user, sys) = cpu_seconds("self");
+        (user - process_user, sys - process_sys)
+    };
+    let thread_cpu = {
+        let (user, sys) = cpu_seconds("thread-self");
+        (user - thread_user, sys - thread_sys)
+    };
     // after the import, so that the import found the file as it was written
     let parse_only = parse_only(&text, &chunks, workers);
     drop(text);
@@ -233,6 +286,16 @@ fn import(dir: &Path, count: usize, population: &Population) {
         appended as f64 / elapsed.as_secs_f64(),
         read_done.as_secs_f64(),
         append_time.as_secs_f64(),
+    );
+    println!(
+        "import: parsers done at {:.2} s; the last batch and the final flush {:.2} s",
+        parsed_at.as_secs_f64(),
+        last_append.as_secs_f64(),
+    );
+    println!(
+        "import: CPU {:.2} s user + {:.2} s system in the process, of which the appending \
+         thread {:.2} s + {:.2} s",
+        process_cpu.0, process_cpu.1, thread_cpu.0, thread_cpu.1,
     );
     println!(
         "import: parsing alone on {workers} threads, no storing: {:.2} s = {:.0} records/s",

@@ -3,14 +3,14 @@
 //! [`SegmentIndex`] implements [`ContactIndex`] without a database. The design is a small
 //! log-structured merge tree:
 //!
-//! - `append` writes the batch as one checksummed frame to the current log (`wal-<seq>.log`) and
-//!   fsyncs it before returning, so an acknowledged batch survives a crash. The records then join
-//!   the memtable (sorted runs, see [`memtable`]), which queries read directly.
+//! - `append` writes the batch as one checksummed frame to the current log (`wal-<seq>.log`, see
+//!   [`wal`]) and fsyncs it before returning, so an acknowledged batch survives a crash. The
+//!   records then join the memtable (sorted runs, see [`memtable`]), which queries read directly.
 //! - When the memtable holds `memtable_records`, it is frozen (still queried), a new log is
-//!   started, and the frozen records are encoded with [`fraudwall_records::encode`] into
-//!   `seg-<seq>.fwr`: written as `.tmp`, fsynced, renamed, the directory fsynced. Only then are
-//!   the logs it covers deleted. Encoding happens outside every lock that appenders or queries
-//!   take.
+//!   started, and the frozen runs, each sorted both ways already, are merged by
+//!   [`fraudwall_records::Encoder`] into `seg-<seq>.fwr`: written as `.tmp`, fsynced, renamed,
+//!   the directory fsynced. Only then are the logs it covers deleted. Encoding happens outside
+//!   every lock that appenders or queries take. The runs' vectors are then lent to new runs.
 //! - Segments are memory-mapped, so memory stays bounded whatever is stored; the kernel keeps
 //!   the hot blocks in its page cache. A query binary searches each segment whose time range
 //!   overlaps the query's, plus the memtable.
@@ -25,7 +25,8 @@
 //! Appenders take turns: each append writes and syncs its own frame. Sharing one sync among
 //! concurrent appenders (group commit) would raise the rate of small appends; the bulk paths
 //! append large batches, where one sync per batch costs little, so correctness came first.
-//! A large batch is sorted into the memtable on a second thread while its frame syncs.
+//! A large batch's two copies are sorted for the memtable on two more threads while its frame is
+//! written and synced.
 //!
 //! File names carry one increasing sequence, shared by logs and segments, so replay order and
 //! the next free name follow from a directory listing alone, without a manifest to keep
@@ -41,11 +42,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use fraudwall_records::{
-    ContactIndex, Direction, IndexError, IndexStats, Record, Segment, encode, sort_contacts,
+    ContactIndex, Direction, Encoder, IndexError, IndexStats, Record, Segment, sort_contacts,
 };
 use memmap2::Mmap;
 
-use crate::memtable::Memtable;
+use crate::memtable::{Memtable, SortScratch, Spares};
 use crate::wal::WalWriter;
 
 /// The directory under a node's data directory that holds its activity records.
@@ -57,7 +58,7 @@ pub struct Options {
     /// Seconds of history kept: compaction drops records older than `now - window_s`.
     pub window_s: i64,
     /// Records held in memory before they are written into a segment. Each costs about 80 bytes
-    /// of memory (held twice, sorted each way), and the flush briefly needs as much again.
+    /// of memory (held twice, sorted each way); the flush encodes from them as they are.
     pub memtable_records: usize,
     /// Segments of similar size merged together once there are this many of them.
     pub merge_fanout: usize,
@@ -100,6 +101,8 @@ struct Appender {
     wal: WalWriter,
     /// Logs replayed on open or rotated out by a flush that has not finished (or failed).
     retired: Vec<PathBuf>,
+    /// Sorting buffers kept between batches, one for each copy.
+    scratch: [SortScratch; 2],
 }
 
 /// What queries read. Every part is immutable or cheap to clone, so a query copies what it
@@ -120,8 +123,10 @@ pub struct SegmentIndex {
     options: Options,
     appender: Mutex<Appender>,
     state: RwLock<State>,
-    /// One flush or compaction at a time.
-    maintenance: Mutex<()>,
+    /// One flush or compaction at a time; it holds the segment encoder's buffers.
+    maintenance: Mutex<Encoder>,
+    /// The vectors of flushed runs, for new runs to reuse.
+    spares: Spares,
     next_seq: AtomicU64,
 }
 
@@ -139,8 +144,8 @@ pub struct CompactionReport {
     pub records_written: u64,
 }
 
-/// Batches this large sort into the memtable on a thread of their own while the log is written:
-/// below it, starting the thread costs more than it saves.
+/// Batches this large sort into the memtable on threads of their own while the log is written:
+/// below it, starting the threads costs more than it saves.
 const PARALLEL_APPEND: usize = 4_096;
 
 const SEGMENT_EXT: &str = "fwr";
@@ -267,6 +272,7 @@ impl SegmentIndex {
             appender: Mutex::new(Appender {
                 wal,
                 retired: wal_names.into_iter().map(|(_, path)| path).collect(),
+                scratch: Default::default(),
             }),
             state: RwLock::new(State {
                 memtable,
@@ -275,7 +281,8 @@ impl SegmentIndex {
                 wal_bytes: 0,
                 retired_wal_bytes,
             }),
-            maintenance: Mutex::new(()),
+            maintenance: Mutex::new(Encoder::default()),
+            spares: Spares::default(),
             next_seq: AtomicU64::new(seq + 1),
         };
         if index.read_state().memtable.len() >= index.options.memtable_records {
@@ -299,11 +306,11 @@ impl SegmentIndex {
 
     /// Writes every record held in memory into a segment and deletes the logs it covers.
     pub fn flush(&self) -> Result<(), IndexError> {
-        let _maintenance = lock(&self.maintenance);
-        self.flush_locked()
+        let mut encoder = lock(&self.maintenance);
+        self.flush_locked(&mut encoder)
     }
 
-    fn flush_locked(&self) -> Result<(), IndexError> {
+    fn flush_locked(&self, encoder: &mut Encoder) -> Result<(), IndexError> {
         // freeze the memtable and start a new log, both under the appender's lock, so that
         // every record is in exactly one of: the frozen tables (covered by `covered` logs) or
         // the new memtable (covered by the new log)
@@ -314,8 +321,9 @@ impl SegmentIndex {
                 return Ok(());
             }
             let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
-            let new_wal = WalWriter::create(wal_path(&self.dir, seq))?;
+            let mut new_wal = WalWriter::create(wal_path(&self.dir, seq))?;
             sync_dir(&self.dir)?;
+            new_wal.take_buffer(&mut appender.wal);
             let old_wal = std::mem::replace(&mut appender.wal, new_wal);
             appender.retired.push(old_wal.path().to_owned());
             let memtable = std::mem::take(&mut state.memtable);
@@ -329,13 +337,20 @@ impl SegmentIndex {
             )
         };
 
-        let mut records = Vec::with_capacity(frozen.iter().map(Memtable::len).sum());
-        for table in &frozen {
-            for run in table.runs() {
-                records.extend_from_slice(run.records());
-            }
-        }
-        let written = match self.write_segment(&records) {
+        // every run is sorted both ways already: the segment is their merge
+        let runs: Vec<Arc<memtable::Run>> = frozen
+            .iter()
+            .flat_map(|table| table.runs().iter().cloned())
+            .collect();
+        encoder.reserve(runs.iter().map(|run| run.len()).sum());
+        let written = self.write_segment(|file| {
+            encoder.write(
+                memtable::merged(&runs, Direction::Outgoing),
+                memtable::merged(&runs, Direction::Incoming),
+                file,
+            )
+        });
+        let written = match written {
             Ok(written) => written,
             Err(e) => {
                 // the frozen tables stay queried and their logs stay on disk: the next flush
@@ -344,13 +359,14 @@ impl SegmentIndex {
                 return Err(e);
             }
         };
-        drop(records);
         {
             let mut state = self.write_state();
             state.segments.extend(written);
             state.frozen.drain(..frozen.len());
             state.retired_wal_bytes -= covered_bytes;
         }
+        drop(frozen);
+        self.spares.give(runs);
         for path in covered {
             remove_if_present(&path)?;
         }
@@ -371,28 +387,36 @@ impl SegmentIndex {
         Ok(())
     }
 
-    /// Encodes records into a new segment file, durably. None when there are no records.
-    fn write_segment(&self, records: &[Record]) -> Result<Option<Arc<SegmentFile>>, IndexError> {
-        if records.is_empty() {
-            return Ok(None);
-        }
-        let bytes = encode(records);
+    /// Writes a new segment file with `write` (which answers how many records it wrote),
+    /// durably. None when it wrote no records.
+    fn write_segment(
+        &self,
+        write: impl FnOnce(&mut File) -> io::Result<u64>,
+    ) -> Result<Option<Arc<SegmentFile>>, IndexError> {
         let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
         let path = segment_path(&self.dir, seq);
         let tmp = path.with_extension(TMP_EXT);
-        let written = (|| {
+        let written = (|| -> io::Result<bool> {
             let mut file = File::create(&tmp)?;
-            io::Write::write_all(&mut file, &bytes)?;
+            if write(&mut file)? == 0 {
+                return Ok(false);
+            }
             file.sync_all()?;
             fs::rename(&tmp, &path)?;
-            sync_dir(&self.dir)
+            sync_dir(&self.dir)?;
+            Ok(true)
         })();
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(e.into());
+        match written {
+            Ok(true) => Ok(Some(Arc::new(map_segment(seq, path)?))),
+            Ok(false) => {
+                remove_if_present(&tmp)?;
+                Ok(None)
+            }
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                Err(e.into())
+            }
         }
-        drop(bytes);
-        Ok(Some(Arc::new(map_segment(seq, path)?)))
     }
 
     /// Drops records older than `now - window_s` and merges segments of similar size.
@@ -403,7 +427,7 @@ impl SegmentIndex {
     /// into one, up to `max_segment_records`. Merging stores a record sent twice once.
     /// Records in memory are untouched: they reach a segment at the next flush.
     pub fn compact(&self, now: i64) -> Result<CompactionReport, IndexError> {
-        let _maintenance = lock(&self.maintenance);
+        let mut encoder = lock(&self.maintenance);
         let cutoff = now.saturating_sub(self.options.window_s);
         let mut report = CompactionReport::default();
 
@@ -419,14 +443,14 @@ impl SegmentIndex {
             }
         }
         report.segments_dropped = dropped.len();
-        self.replace_segments(dropped, groups, cutoff, &mut report)?;
+        self.replace_segments(&mut encoder, dropped, groups, cutoff, &mut report)?;
 
         loop {
             let groups = self.merge_plan();
             if groups.is_empty() {
                 break;
             }
-            self.replace_segments(Vec::new(), groups, cutoff, &mut report)?;
+            self.replace_segments(&mut encoder, Vec::new(), groups, cutoff, &mut report)?;
         }
         Ok(report)
     }
@@ -475,6 +499,7 @@ impl SegmentIndex {
     /// segments in place of the groups and of `dropped`, and deletes the old files.
     fn replace_segments(
         &self,
+        encoder: &mut Encoder,
         dropped: Vec<Arc<SegmentFile>>,
         groups: Vec<Vec<Arc<SegmentFile>>>,
         cutoff: i64,
@@ -493,11 +518,18 @@ impl SegmentIndex {
                 report.records_read += (records.len() - before) as u64;
             }
             records.retain(|r| r.time >= cutoff);
-            records.sort_unstable();
-            records.dedup();
-            report.records_written += records.len() as u64;
+            let mut scratch = SortScratch::default();
+            let mut outgoing = Vec::new();
+            memtable::sort_into(&records, Direction::Outgoing, &mut outgoing, &mut scratch);
+            outgoing.dedup();
+            let mut incoming = records;
+            memtable::sort_into(&outgoing, Direction::Incoming, &mut incoming, &mut scratch);
+            report.records_written += outgoing.len() as u64;
             report.segments_rewritten += group.len();
-            if let Some(segment) = self.write_segment(&records)? {
+            let segment = self.write_segment(|file| {
+                encoder.write(outgoing.iter().copied(), incoming.iter().copied(), file)
+            })?;
+            if let Some(segment) = segment {
                 report.segments_written += 1;
                 written.push(segment);
             }
@@ -558,20 +590,33 @@ impl ContactIndex for SegmentIndex {
                 self.rotate_broken_wal(&mut appender)?;
             }
             let current = self.read_state().memtable.clone();
+            let Appender { wal, scratch, .. } = &mut *appender;
+            let spares = &self.spares;
             // the records are sorted into the memtable's next version (a copy: queries read
             // the current one meanwhile) while the log's write waits for the disk; the new
             // version is put in place only once the log has the records
             let next = if records.len() < PARALLEL_APPEND {
-                appender.wal.append(records)?;
-                current.with(records)
+                wal.append(records)?;
+                current.with_buffers(records, &mut scratch[0], spares)
             } else {
-                let (logged, next) = std::thread::scope(|scope| {
-                    let next = scope.spawn(|| current.with(records));
-                    let logged = appender.wal.append(records);
-                    (logged, next.join())
+                // each copy on a thread of its own: sorting is most of an append's work
+                let [out_scratch, in_scratch] = scratch;
+                let (logged, by_a, by_b) = std::thread::scope(|scope| {
+                    let by_a = scope.spawn(|| {
+                        memtable::sorted_copy(records, Direction::Outgoing, out_scratch, spares)
+                    });
+                    let by_b = scope.spawn(|| {
+                        memtable::sorted_copy(records, Direction::Incoming, in_scratch, spares)
+                    });
+                    let logged = wal.append(records);
+                    (logged, by_a.join(), by_b.join())
                 });
+                let unwrap = |copy: std::thread::Result<Vec<Record>>| {
+                    copy.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                };
+                let (by_a, by_b) = (unwrap(by_a), unwrap(by_b));
                 logged?;
-                next.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                current.with_run(memtable::Run::from_copies(by_a, by_b))
             };
             let mut state = self.write_state();
             state.memtable = next;
@@ -579,10 +624,10 @@ impl ContactIndex for SegmentIndex {
             state.memtable.len() >= self.options.memtable_records
         };
         if full {
-            let _maintenance = lock(&self.maintenance);
+            let mut encoder = lock(&self.maintenance);
             // another appender may have flushed while this one waited
             if self.read_state().memtable.len() >= self.options.memtable_records {
-                self.flush_locked()?;
+                self.flush_locked(&mut encoder)?;
             }
         }
         Ok(())

@@ -132,17 +132,40 @@ fn plain_string(body: &str, pos: usize) -> Option<(&str, usize)> {
         return None;
     }
     let start = pos + 1;
-    // the values read are a few dozen bytes at most: one plain loop beats a vector search here
-    let end = start
-        + bytes[start..]
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    let end = start + string_end(&bytes[start..])?;
     if bytes[end] != b'"' {
         return None;
     }
     // the quotes are ASCII, so both ends are character boundaries
     let value = &body[start..end];
     Some((value, end + 1))
+}
+
+/// Where the first quote, backslash or control character is. The values read are a few dozen
+/// bytes: too short for a vector search to pay for its setup, long enough that testing eight
+/// bytes at a time in a u64 pays (the contact index's benchmark file parses about a tenth
+/// faster than with a test of each byte).
+fn string_end(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut at = 0;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        // a byte's high bit is set where it is below `n`: borrows can also set it in bytes
+        // above the first such byte, never below, so the lowest set bit is exact
+        let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS;
+        let found = below(word ^ (ONES * u64::from(b'"')), 1)
+            | below(word ^ (ONES * u64::from(b'\\')), 1)
+            | below(word, 0x20);
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    bytes[at..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|p| at + p)
 }
 
 /// The position after a well-formed string at `pos` whose value is not needed, escapes and all.
@@ -477,6 +500,23 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn a_string_ends_where_a_byte_by_byte_search_says(
+            bytes in prop::collection::vec(
+                prop_oneof![
+                    8 => 0x20u8..0x7f,
+                    1 => Just(b'"'),
+                    1 => Just(b'\\'),
+                    1 => 0u8..0x20,
+                    1 => 0x80u8..=0xff,
+                ],
+                0..40,
+            ),
+        ) {
+            let want = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            prop_assert_eq!(super::string_end(&bytes), want);
+        }
 
         #[test]
         fn the_single_pass_agrees_with_serde(
