@@ -24,6 +24,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::audit;
 use crate::cases::{INVESTIGATORS, read_case, require};
 use crate::error::{AppError, ErrorKind};
+use crate::instances;
 use crate::principal::{Owner, Principal, Scope, division_prefix};
 
 /// The bank named on requests for accounts whose card number names no bank.
@@ -264,25 +265,23 @@ pub fn trace_case(
 
 fn case_requests(store: &dyn Store, case_id: i64) -> Result<Vec<FreezeView>, AppError> {
     let mut out = Vec::new();
-    let mut after = 0;
-    loop {
-        let page = store.workflows(&WorkflowFilter {
-            kind: WorkflowKind::Freeze,
-            case_id: Some(case_id),
-            territory_prefix: None,
-            org: None,
-            status: None,
-            after,
-            limit: 500,
-        })?;
-        let full = page.len() == 500;
-        for record in page {
-            after = record.id;
-            out.push(view(record)?);
-        }
-        if !full {
-            return Ok(out);
-        }
+    instances::for_each(store, requests(Some(case_id), None), |record| {
+        out.push(view(record)?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Every freeze request, of one case or one bank.
+fn requests(case_id: Option<i64>, org: Option<String>) -> WorkflowFilter {
+    WorkflowFilter {
+        kind: WorkflowKind::Freeze,
+        case_id,
+        territory_prefix: None,
+        org,
+        status: None,
+        after: 0,
+        limit: 500,
     }
 }
 
@@ -358,7 +357,7 @@ pub(crate) fn request_for_case(
             tier: None,
             status: request.status.code().to_owned(),
             due_at: request.due(),
-            state: state_json(&request)?,
+            state: instances::to_json(&request)?,
         };
         let (record, created) = store.insert_workflow(&workflow, now)?;
         if !created {
@@ -384,32 +383,13 @@ pub(crate) fn request_for_case(
 /// Stop-payments the account had in its bank's other requests: the limit is per account.
 fn prior_stop_payments(store: &dyn Store, bank: &str, account: &str) -> Result<u8, AppError> {
     let mut count = 0u8;
-    let mut after = 0;
-    loop {
-        let page = store.workflows(&WorkflowFilter {
-            kind: WorkflowKind::Freeze,
-            case_id: None,
-            territory_prefix: None,
-            org: Some(bank.to_owned()),
-            status: None,
-            after,
-            limit: 500,
-        })?;
-        let full = page.len() == 500;
-        for record in page {
-            after = record.id;
-            if record.workflow.subject == account {
-                count = count.saturating_add(view(record)?.request.stop_payments);
-            }
+    instances::for_each(store, requests(None, Some(bank.to_owned())), |record| {
+        if record.workflow.subject == account {
+            count = count.saturating_add(view(record)?.request.stop_payments);
         }
-        if !full {
-            return Ok(count);
-        }
-    }
-}
-
-fn state_json(request: &FreezeRequest) -> Result<String, AppError> {
-    serde_json::to_string(request).map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))
+        Ok(())
+    })?;
+    Ok(count)
 }
 
 fn workflow_error(err: WorkflowError) -> AppError {
@@ -417,12 +397,7 @@ fn workflow_error(err: WorkflowError) -> AppError {
 }
 
 fn view(record: WorkflowRecord) -> Result<FreezeView, AppError> {
-    let request: FreezeRequest = serde_json::from_str(&record.workflow.state).map_err(|e| {
-        AppError::new(
-            ErrorKind::Internal,
-            format!("freeze request {} state: {e}", record.id),
-        )
-    })?;
+    let request: FreezeRequest = instances::state_of(&record, "freeze request")?;
     Ok(FreezeView {
         id: record.id,
         case_id: record.workflow.case_id,
@@ -713,17 +688,15 @@ fn save(
     let update = WorkflowUpdate {
         status: request.status.code().to_owned(),
         due_at: request.due(),
-        state: state_json(request)?,
+        state: instances::to_json(request)?,
     };
-    let saved = store
-        .update_workflow(record.id, record.version, &update, now)?
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorKind::Conflict,
-                format!("freeze request {} changed since it was read", record.id),
-            )
-        })?;
-    view(saved)
+    view(instances::save(
+        store,
+        record,
+        &update,
+        "freeze request",
+        now,
+    )?)
 }
 
 /// What a pass over due requests did.
@@ -835,53 +808,43 @@ pub fn stats(
             .unwrap_or(time::UtcOffset::UTC);
     let mut groups: std::collections::BTreeMap<(String, Option<String>, String), FundsStat> =
         std::collections::BTreeMap::new();
-    let mut after = 0;
-    loop {
-        let page = store.workflows(&WorkflowFilter {
-            kind: WorkflowKind::Freeze,
-            case_id: None,
-            territory_prefix: territory_prefix.clone(),
-            org: org.clone(),
-            status: None,
-            after,
-            limit: 1_000,
-        })?;
-        let full = page.len() == 1_000;
-        for record in page {
-            after = record.id;
-            let territory = record.workflow.territory.clone();
-            let request = view(record)?.request;
-            let day = request.created_at.to_offset(offset).date().to_string();
-            let key = (request.bank.clone(), territory, day);
-            let stat = groups.entry(key.clone()).or_insert_with(|| FundsStat {
-                bank: key.0.clone(),
-                territory: key.1.clone(),
-                day: key.2.clone(),
-                ..FundsStat::default()
-            });
-            stat.requests += 1;
-            stat.requested_cents += request.amount_requested;
-            if let Some(restriction) = request.restriction() {
-                if restriction.kind == "freeze" {
-                    stat.frozen_cents += restriction.amount;
-                } else {
-                    stat.held_cents += restriction.amount;
-                }
-            }
-            match request.status {
-                FreezeStatus::ReturnedToVictim => {
-                    stat.returned_cents += request.frozen_amount - request.unrelated_amount;
-                }
-                FreezeStatus::Released => stat.released_cents += request.frozen_amount,
-                FreezeStatus::Rejected => stat.rejected += 1,
-                FreezeStatus::Expired => stat.expired += 1,
-                _ => {}
+    let filter = WorkflowFilter {
+        territory_prefix,
+        org,
+        limit: 1_000,
+        ..requests(None, None)
+    };
+    instances::for_each(store, filter, |record| {
+        let territory = record.workflow.territory.clone();
+        let request = view(record)?.request;
+        let day = request.created_at.to_offset(offset).date().to_string();
+        let key = (request.bank.clone(), territory, day);
+        let stat = groups.entry(key.clone()).or_insert_with(|| FundsStat {
+            bank: key.0.clone(),
+            territory: key.1.clone(),
+            day: key.2.clone(),
+            ..FundsStat::default()
+        });
+        stat.requests += 1;
+        stat.requested_cents += request.amount_requested;
+        if let Some(restriction) = request.restriction() {
+            if restriction.kind == "freeze" {
+                stat.frozen_cents += restriction.amount;
+            } else {
+                stat.held_cents += restriction.amount;
             }
         }
-        if !full {
-            break;
+        match request.status {
+            FreezeStatus::ReturnedToVictim => {
+                stat.returned_cents += request.frozen_amount - request.unrelated_amount;
+            }
+            FreezeStatus::Released => stat.released_cents += request.frozen_amount,
+            FreezeStatus::Rejected => stat.rejected += 1,
+            FreezeStatus::Expired => stat.expired += 1,
+            _ => {}
         }
-    }
+        Ok(())
+    })?;
     audit::record(
         store,
         principal,
@@ -903,24 +866,9 @@ mod tests {
     use super::*;
     use crate::cases::{CaseDraft, CaseLinks, PaymentDraft};
 
-    /// A 19-digit card of the bank whose BIN starts it, with its Luhn check digit.
+    /// A 19-digit card of the bank whose BIN starts it.
     fn card(bin: &str, serial: u64) -> String {
-        let body = format!("{bin}{serial:012}");
-        let sum: u32 = body
-            .bytes()
-            .rev()
-            .enumerate()
-            .map(|(i, b)| {
-                let d = u32::from(b - b'0');
-                if i % 2 == 0 {
-                    let twice = d * 2;
-                    if twice > 9 { twice - 9 } else { twice }
-                } else {
-                    d
-                }
-            })
-            .sum();
-        format!("{body}{}", (10 - sum % 10) % 10)
+        fraudwall_ids::account::with_check_digit(&format!("{bin}{serial:012}")).unwrap()
     }
 
     fn principal(role: Role, org: Option<&str>, territory: Option<&str>) -> Principal {

@@ -16,6 +16,7 @@ pub mod error;
 pub mod evidence;
 pub mod export;
 pub mod funds;
+mod instances;
 pub mod jobs;
 pub mod leads;
 pub mod limits;

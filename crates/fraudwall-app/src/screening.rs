@@ -232,28 +232,22 @@ impl ScreeningKeeper {
 /// Phone keys of every subscriber under an open warning.
 fn warned(store: &dyn Store, normalizer: &PhoneNormalizer) -> Result<HashSet<u64>, AppError> {
     let mut keys = HashSet::new();
-    let mut after = 0;
-    loop {
-        let page = store.workflows(&WorkflowFilter {
-            kind: WorkflowKind::Warning,
-            case_id: None,
-            territory_prefix: None,
-            org: None,
-            status: Some("open".to_owned()),
-            after,
-            limit: 1_000,
-        })?;
-        let full = page.len() == 1_000;
-        for record in page {
-            after = record.id;
-            if let Ok(phone) = normalizer.normalize(&record.workflow.subject) {
-                keys.insert(phone.key());
-            }
+    let open = WorkflowFilter {
+        kind: WorkflowKind::Warning,
+        case_id: None,
+        territory_prefix: None,
+        org: None,
+        status: Some("open".to_owned()),
+        after: 0,
+        limit: 1_000,
+    };
+    crate::instances::for_each(store, open, |record| {
+        if let Ok(phone) = normalizer.normalize(&record.workflow.subject) {
+            keys.insert(phone.key());
         }
-        if !full {
-            return Ok(keys);
-        }
-    }
+        Ok(())
+    })?;
+    Ok(keys)
 }
 
 /// A payee's patterns in the transfer records up to `now`: its flags, and whether many payers

@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 use crate::audit;
 use crate::cases::require;
 use crate::error::{AppError, ErrorKind};
+use crate::instances;
 use crate::lists::{self, EntryDraft};
 use crate::principal::{Owner, Principal, Scope};
 
@@ -126,7 +127,7 @@ pub fn request(
             tier: None,
             status: "pending".to_owned(),
             due_at: None,
-            state: state_json(&verification)?,
+            state: instances::to_json(&verification)?,
         };
         let (record, created) = store.insert_workflow(&workflow, now)?;
         if created {
@@ -146,22 +147,11 @@ pub fn request(
     Ok(made)
 }
 
-fn state_json(verification: &Verification) -> Result<String, AppError> {
-    serde_json::to_string(verification)
-        .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))
-}
-
 fn view(record: WorkflowRecord) -> Result<VerificationView, AppError> {
-    let verification = serde_json::from_str(&record.workflow.state).map_err(|e| {
-        AppError::new(
-            ErrorKind::Internal,
-            format!("verification {} state: {e}", record.id),
-        )
-    })?;
     Ok(VerificationView {
         id: record.id,
         version: record.version,
-        verification,
+        verification: instances::state_of(&record, "verification")?,
     })
 }
 
@@ -253,23 +243,12 @@ pub fn answer(
     verification.answered_by = Some(principal.actor());
     verification.answered_at = Some(now);
     verification.note = note;
-    let saved = store
-        .update_workflow(
-            id,
-            record.version,
-            &WorkflowUpdate {
-                status: result.code().to_owned(),
-                due_at: None,
-                state: state_json(&verification)?,
-            },
-            now,
-        )?
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorKind::Conflict,
-                format!("verification {id} changed since it was read"),
-            )
-        })?;
+    let update = WorkflowUpdate {
+        status: result.code().to_owned(),
+        due_at: None,
+        state: instances::to_json(&verification)?,
+    };
+    let saved = instances::save(store, &record, &update, "verification", now)?;
     let listed = match result {
         Finding::Verified => None,
         Finding::Failed => Some(List::Gray),

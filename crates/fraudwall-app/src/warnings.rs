@@ -22,6 +22,7 @@ use time::OffsetDateTime;
 
 use crate::audit;
 use crate::error::{AppError, ErrorKind};
+use crate::instances;
 use crate::principal::{Owner, Principal, Scope, division_prefix};
 
 /// Who works warnings: the centre, and stations within their territory.
@@ -445,19 +446,13 @@ fn start(
         tier: Some(warning.tier.code().to_owned()),
         status: warning.status.code().to_owned(),
         due_at: warning.due(),
-        state: serde_json::to_string(&warning)
-            .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?,
+        state: instances::to_json(&warning)?,
     };
     Ok(store.insert_workflow(&workflow, now)?)
 }
 
 fn view(record: WorkflowRecord) -> Result<WarningView, AppError> {
-    let warning: Warning = serde_json::from_str(&record.workflow.state).map_err(|e| {
-        AppError::new(
-            ErrorKind::Internal,
-            format!("warning {} state: {e}", record.id),
-        )
-    })?;
+    let warning: Warning = instances::state_of(&record, "warning")?;
     Ok(WarningView {
         id: record.id,
         case_id: record.workflow.case_id,
@@ -585,18 +580,9 @@ fn save(
     let update = WorkflowUpdate {
         status: warning.status.code().to_owned(),
         due_at: warning.due(),
-        state: serde_json::to_string(warning)
-            .map_err(|e| AppError::new(ErrorKind::Internal, e.to_string()))?,
+        state: instances::to_json(warning)?,
     };
-    let saved = store
-        .update_workflow(record.id, record.version, &update, now)?
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorKind::Conflict,
-                format!("warning {} changed since it was read", record.id),
-            )
-        })?;
-    view(saved)
+    view(instances::save(store, record, &update, "warning", now)?)
 }
 
 /// What a unit reports when a warning ends.
@@ -750,54 +736,50 @@ pub fn kpis(store: &dyn Store, principal: &Principal, depth: usize) -> Result<Ve
         _ => None,
     };
     let mut groups: BTreeMap<(String, String), (Kpi, Vec<i64>)> = BTreeMap::new();
-    let mut after = 0;
-    loop {
-        let page = store.workflows(&WorkflowFilter {
-            kind: WorkflowKind::Warning,
-            case_id: None,
-            territory_prefix: own.clone(),
-            org: None,
-            status: None,
-            after,
-            limit: 1_000,
-        })?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for record in page {
-            let warning = view(record)?.warning;
-            let territory: String = warning.territory.chars().take(depth).collect();
-            let tier = warning.tier.code().to_owned();
-            let (kpi, firsts) = groups
-                .entry((territory.clone(), tier.clone()))
-                .or_insert_with(|| {
-                    (
-                        Kpi {
-                            territory,
-                            tier,
-                            ..Kpi::default()
-                        },
-                        Vec::new(),
-                    )
-                });
-            kpi.warnings += 1;
-            if let Some(closure) = &warning.closure {
-                kpi.closed += 1;
-                match closure.outcome {
-                    Outcome::Dissuaded => kpi.dissuaded += 1,
-                    Outcome::AlreadyDeceived => kpi.became_cases += 1,
-                    _ => {}
-                }
-            }
-            if let Some(first) = warning
-                .steps
-                .iter()
-                .filter_map(|s| s.acknowledged.as_ref().map(|a| a.at))
-                .min()
-            {
-                firsts.push((first - warning.created_at).whole_seconds());
+    let filter = WorkflowFilter {
+        kind: WorkflowKind::Warning,
+        case_id: None,
+        territory_prefix: own,
+        org: None,
+        status: None,
+        after: 0,
+        limit: 1_000,
+    };
+    instances::for_each(store, filter, |record| {
+        let warning = view(record)?.warning;
+        let territory: String = warning.territory.chars().take(depth).collect();
+        let tier = warning.tier.code().to_owned();
+        let (kpi, firsts) = groups
+            .entry((territory.clone(), tier.clone()))
+            .or_insert_with(|| {
+                (
+                    Kpi {
+                        territory,
+                        tier,
+                        ..Kpi::default()
+                    },
+                    Vec::new(),
+                )
+            });
+        kpi.warnings += 1;
+        if let Some(closure) = &warning.closure {
+            kpi.closed += 1;
+            match closure.outcome {
+                Outcome::Dissuaded => kpi.dissuaded += 1,
+                Outcome::AlreadyDeceived => kpi.became_cases += 1,
+                _ => {}
             }
         }
-    }
+        if let Some(first) = warning
+            .steps
+            .iter()
+            .filter_map(|s| s.acknowledged.as_ref().map(|a| a.at))
+            .min()
+        {
+            firsts.push((first - warning.created_at).whole_seconds());
+        }
+        Ok(())
+    })?;
     audit::record(
         store,
         principal,

@@ -358,6 +358,14 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
     sum.is_multiple_of(10)
 }
 
+/// `digits` completed with the Luhn check digit that makes them a valid card number: what a
+/// bank appends to a card's body. None for anything but ASCII digits.
+pub fn with_check_digit(digits: &str) -> Option<String> {
+    (0..=9)
+        .map(|d| format!("{digits}{d}"))
+        .find(|card| luhn_valid(card.as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,6 +409,8 @@ mod tests {
             "6011111111111117",
         ] {
             assert!(luhn_valid(valid.as_bytes()), "{valid}");
+            let body = &valid[..valid.len() - 1];
+            assert_eq!(with_check_digit(body).as_deref(), Some(valid));
             assert_eq!(
                 Account::parse_card(valid).unwrap().kind(),
                 AccountKind::Card
@@ -422,16 +432,16 @@ mod tests {
     #[test]
     fn bins() {
         assert!(BINS.windows(2).all(|w| w[0].0 < w[1].0));
-        let card = with_check_digit("622848123456789012");
+        let card = with_check_digit("622848123456789012").unwrap();
         assert_eq!(Account::parse(&card).unwrap().bank(), Some(Bank::Abc));
-        let card = with_check_digit("622202123456789");
+        let card = with_check_digit("622202123456789").unwrap();
         assert_eq!(
             Account::parse(&card).unwrap().bank().map(Bank::code),
             Some("ICBC")
         );
         assert_eq!(Account::parse("4111111111111111").unwrap().bank(), None);
         // Not a card (fails Luhn), so no bank even with a known prefix.
-        let mut broken = with_check_digit("622848123456789012").into_bytes();
+        let mut broken = with_check_digit("622848123456789012").unwrap().into_bytes();
         broken[18] = b'0' + (broken[18] - b'0' + 1) % 10;
         let broken = String::from_utf8(broken).unwrap();
         assert_eq!(Account::parse(&broken).unwrap().bank(), None);
@@ -453,12 +463,5 @@ mod tests {
         assert_eq!(Account::from_key(long.key()), None);
         assert_eq!(Account::from_key(0), None);
         assert_eq!(Account::from_key(11_111_110), None);
-    }
-
-    pub(super) fn with_check_digit(body: &str) -> String {
-        (0..10)
-            .map(|d| format!("{body}{d}"))
-            .find(|s| luhn_valid(s.as_bytes()))
-            .unwrap()
     }
 }

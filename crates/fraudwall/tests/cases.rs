@@ -4,20 +4,10 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::{Value, json};
-use support::{Server, create_token, get, post, send};
-
-fn token_with(server: &Server, role: &str, extra: &[&str]) -> String {
-    let token = create_token(&server.data_dir, role, extra);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while get(&server.url("/v1/whoami"), Some(&token)).status != 200 {
-        assert!(Instant::now() < deadline, "the server never took the token");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    token
-}
+use support::{Server, get, post, send};
 
 fn report(victim: &str, contacts: Value, payments: Value) -> Value {
     json!({
@@ -231,7 +221,7 @@ fn a_cut_splits_the_cluster_and_the_audit_log_names_who_cut_it() {
 #[test]
 fn a_malformed_report_names_each_field_in_error_and_a_report_sent_twice_is_one_case() {
     let server = Server::start();
-    let station = token_with(&server, "station", &["--territory", "500101"]);
+    let station = server.token_with("station", &["--territory", "500101"]);
     let bad = json!({
         "fraud_type": "lottery",
         "reported_at": "yesterday",
@@ -285,7 +275,7 @@ fn a_malformed_report_names_each_field_in_error_and_a_report_sent_twice_is_one_c
 fn a_station_reads_and_files_only_its_own_territorys_cases() {
     let server = Server::start();
     let analyst = server.token("analyst");
-    let station = token_with(&server, "station", &["--territory", "500101"]);
+    let station = server.token_with("station", &["--territory", "500101"]);
     let mut elsewhere = report("13800000001", json!([number("+8617100000001")]), json!([]));
     elsewhere["victim"]["territory"] = json!("500102");
     let theirs = file(&server, &analyst, &elsewhere);

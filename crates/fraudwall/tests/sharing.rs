@@ -4,25 +4,13 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
 use fraudwall_sharing::{misp, stix};
 use serde_json::{Value, json};
-use support::{Server, create_token, get};
+use support::{Server, get};
 
 /// The number and account the three cases share; the account has 20 digits, so it is no card.
 const NUMBER: &str = "+8617100000009";
 const ACCOUNT: &str = "62220200000000000017";
-
-fn token_with(server: &Server, role: &str, extra: &[&str]) -> String {
-    let token = create_token(&server.data_dir, role, extra);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while get(&server.url("/v1/whoami"), Some(&token)).status != 200 {
-        assert!(Instant::now() < deadline, "the server never took the token");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    token
-}
 
 fn file(server: &Server, token: &str, victim: &str, territory: &str, contacts: Value) -> i64 {
     let case = json!({
@@ -194,7 +182,7 @@ fn a_station_shares_only_what_it_may_see_of_a_cluster() {
         // named by their case alone: not for another territory's station
         json!([contact(NUMBER), contact("+8613911112222")]),
     );
-    let station = token_with(&server, "station", &["--territory", "500101"]);
+    let station = server.token_with("station", &["--territory", "500101"]);
 
     let reply = export(&server, &station, ours, "stix");
     assert_eq!(reply.status, 200, "{}", reply.text);
@@ -233,7 +221,7 @@ fn a_station_shares_only_what_it_may_see_of_a_cluster() {
 #[test]
 fn another_centres_misp_event_and_stix_bundle_come_in_as_clues() {
     let first = Server::start();
-    let analyst = token_with(&first, "analyst", &[]);
+    let analyst = first.token_with("analyst", &[]);
     let contacts = json!([{"kind": "number", "value": "171 0000 0009",
         "time": "2026-11-01T10:00:00Z"}]);
     let id = file(&first, &analyst, "13800000001", "500101", contacts.clone());
@@ -242,7 +230,7 @@ fn another_centres_misp_event_and_stix_bundle_come_in_as_clues() {
     let bundle = export(&first, &analyst, id, "stix").body;
 
     let second = Server::start();
-    let importer = token_with(&second, "analyst", &[]);
+    let importer = second.token_with("analyst", &[]);
     let mut event_with_a_bad_one = event.clone();
     event_with_a_bad_one["Event"]["Attribute"]
         .as_array_mut()
@@ -296,7 +284,7 @@ fn another_centres_misp_event_and_stix_bundle_come_in_as_clues() {
         &json!({"not": "intelligence"}).to_string(),
     );
     assert_eq!(refused.status, 422, "{}", refused.text);
-    let reporter = token_with(&second, "reporter", &[]);
+    let reporter = second.token_with("reporter", &[]);
     let forbidden = support::post(
         &second.url("/v1/clues/misp"),
         Some(&reporter),

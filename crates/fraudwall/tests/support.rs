@@ -114,7 +114,12 @@ impl Server {
     /// Creates a token with the command line, as an administrator would, and waits until the
     /// running server has picked it up (within its token refresh period).
     pub fn token(&self, role: &str) -> String {
-        let token = create_token(&self.data_dir, role, &[]);
+        self.token_with(role, &[])
+    }
+
+    /// [`Server::token`] with more arguments, such as `--org ICBC` or `--territory 350102`.
+    pub fn token_with(&self, role: &str, extra: &[&str]) -> String {
+        let token = create_token(&self.data_dir, role, extra);
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         while get(&self.url("/v1/whoami"), Some(&token)).status != 200 {
             assert!(
@@ -128,6 +133,37 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Black-lists a number and waits until the node's snapshot has it: until a call from it
+    /// is blocked.
+    pub fn blacklist_number(&self, admin: &str, decider: &str, number: &str) {
+        let put = post(
+            &self.url("/v1/lists/black/entries"),
+            Some(admin),
+            &serde_json::json!({"entries": [{"kind": "number", "value": number,
+                "fraud_type": "impersonate_police_government"}]})
+            .to_string(),
+        );
+        assert_eq!(put.status, 200, "{}", put.text);
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let decided = post(
+                &self.url("/v1/decisions"),
+                Some(decider),
+                &serde_json::json!({"events": [{"kind": "call", "caller": number,
+                    "callee": "+8613800000009"}]})
+                .to_string(),
+            );
+            if decided.body["decisions"][0]["verdict"] == "block" {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the listing never reached the snapshot"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Sends SIGTERM and waits for a clean exit.

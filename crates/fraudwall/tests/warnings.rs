@@ -6,25 +6,13 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
 use serde_json::{Value, json};
-use support::{Server, create_token, get, post, send};
+use support::{Server, get, post, send};
 
 const FRAUD: &str = "+8617100000099";
 const VICTIM: &str = "+8613800000000";
 const T1: &str = "350102001";
 const T2: &str = "350203001";
-
-fn token_with(server: &Server, role: &str, extra: &[&str]) -> String {
-    let token = create_token(&server.data_dir, role, extra);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while get(&server.url("/v1/whoami"), Some(&token)).status != 200 {
-        assert!(Instant::now() < deadline, "the server never took the token");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    token
-}
 
 fn call(caller: &str, callee: &str, start: &str, seconds: u64) -> Value {
     json!({"kind": "call_record", "caller": caller, "callee": callee, "start": start,
@@ -51,8 +39,8 @@ fn subscribers_of(page: &Value) -> Vec<String> {
 fn a_case_warns_everyone_its_fraud_number_called_and_stations_see_their_own() {
     let server = Server::start();
     let admin = server.token("admin");
-    let telco = token_with(&server, "telco", &["--org", "china_mobile"]);
-    let station_t1 = token_with(&server, "station", &["--territory", T1]);
+    let telco = server.token_with("telco", &["--org", "china_mobile"]);
+    let station_t1 = server.token_with("station", &["--territory", T1]);
 
     let registry = format!(
         "phone,territory,birth_year,occupation\n\
@@ -207,34 +195,9 @@ fn a_case_warns_everyone_its_fraud_number_called_and_stations_see_their_own() {
 fn a_long_call_from_a_listed_number_warns_its_callee_before_any_case() {
     let server = Server::start();
     let admin = server.token("admin");
-    let telco = token_with(&server, "telco", &["--org", "china_mobile"]);
+    let telco = server.token_with("telco", &["--org", "china_mobile"]);
     let listed = "+8617100000066";
-    let put = post(
-        &server.url("/v1/lists/black/entries"),
-        Some(&admin),
-        &json!({"entries": [{"kind": "number", "value": listed,
-            "fraud_type": "impersonate_police_government"}]})
-        .to_string(),
-    );
-    assert_eq!(put.status, 200, "{}", put.text);
-    // the node decides from its snapshot; wait until the listing is in it
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let decided = post(
-            &server.url("/v1/decisions"),
-            Some(&telco),
-            &json!({"events": [{"kind": "call", "caller": listed, "callee": "+8613800000009"}]})
-                .to_string(),
-        );
-        if decided.body["decisions"][0]["verdict"] == "block" {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the listing never reached the snapshot"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    server.blacklist_number(&admin, &telco, listed);
     let now = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();

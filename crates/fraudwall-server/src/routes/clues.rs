@@ -401,19 +401,7 @@ pub async fn list(
                 .map_err(|e| ApiError::new(Code::InvalidParameter, e.to_string()))
         })
         .transpose()?;
-    if query.after < 0 {
-        return Err(ApiError::new(
-            Code::InvalidParameter,
-            "after must not be negative",
-        ));
-    }
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=fraudwall_app::clues::MAX_PAGE).contains(&limit) {
-        return Err(ApiError::new(
-            Code::InvalidParameter,
-            "limit must be 1 to 1000",
-        ));
-    }
+    let limit = crate::routes::page_size(query.after, query.limit)?;
     let clues = state
         .blocking(move |app| app.clues(&principal, status, query.after, limit))
         .await?;

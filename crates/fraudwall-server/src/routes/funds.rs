@@ -320,19 +320,7 @@ pub async fn list(
     Extension(principal): Extension<Arc<Principal>>,
     ApiQuery(params): ApiQuery<FreezeParams>,
 ) -> Result<Json<FreezePage>, ApiError> {
-    if params.after < 0 {
-        return Err(ApiError::new(
-            Code::InvalidParameter,
-            "after must not be negative",
-        ));
-    }
-    let limit = params.limit.unwrap_or(100);
-    if !(1..=1_000).contains(&limit) {
-        return Err(ApiError::new(
-            Code::InvalidParameter,
-            "limit must be 1 to 1000",
-        ));
-    }
+    let limit = crate::routes::page_size(params.after, params.limit)?;
     let query = FreezeQuery {
         case_id: params.case,
         status: params.status,
@@ -552,19 +540,7 @@ pub async fn verifications(
     Extension(principal): Extension<Arc<Principal>>,
     ApiQuery(params): ApiQuery<VerificationParams>,
 ) -> Result<Json<VerificationPage>, ApiError> {
-    if params.after < 0 {
-        return Err(ApiError::new(
-            Code::InvalidParameter,
-            "after must not be negative",
-        ));
-    }
-    let limit = params.limit.unwrap_or(100);
-    if !(1..=1_000).contains(&limit) {
-        return Err(ApiError::new(
-            Code::InvalidParameter,
-            "limit must be 1 to 1000",
-        ));
-    }
+    let limit = crate::routes::page_size(params.after, params.limit)?;
     let views = state
         .blocking(move |app| {
             app.verifications(&principal, params.status.as_deref(), params.after, limit)

@@ -319,19 +319,7 @@ pub async fn list(
     Extension(principal): Extension<Arc<Principal>>,
     ApiQuery(params): ApiQuery<WarningParams>,
 ) -> Result<Json<WarningPage>, ApiError> {
-    if params.after < 0 {
-        return Err(ApiError::new(
-            Code::InvalidParameter,
-            "after must not be negative",
-        ));
-    }
-    let limit = params.limit.unwrap_or(100);
-    if !(1..=1_000).contains(&limit) {
-        return Err(ApiError::new(
-            Code::InvalidParameter,
-            "limit must be 1 to 1000",
-        ));
-    }
+    let limit = crate::routes::page_size(params.after, params.limit)?;
     let query = WarningQuery {
         case_id: params.case,
         territory: params.territory,
