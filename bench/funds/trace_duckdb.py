@@ -95,7 +95,7 @@ def main():
     threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     print(f"duckdb {duckdb.__version__} ({threads} threads): {count} transfers loaded, sorted by "
           f"(a, time, id) and checkpointed in {loaded:.1f} s; database "
-          f"{os.path.getsize(db_path)} bytes")
+          f"{os.path.getsize(db_path)} bytes", flush=True)
 
     payments = []
     with open(os.path.join(args.dir, "payments.txt")) as f:
@@ -125,6 +125,8 @@ def main():
         latencies[kind].append(time.perf_counter() - t)
         found = {row[0] for row in found}
         sizes[kind].append(len(found))
+        print(f"payment {n} ({kind}): {latencies[kind][-1] * 1e3:.1f} ms, {len(found)} accounts",
+              flush=True)
         if not reach.get(("fifo", n), set()) <= found:
             missing_fifo += 1
         if ("poison", n) in reach:
