@@ -30,6 +30,8 @@ for name in os.listdir(sys.argv[1]):
 PY
 echo "load before tracing: $(uptime)"
 "$bin" trace --dir "$dir" --poison "${POISON:-5}" --poison-ordinary "${POISON_ORDINARY:-5}"
+# how much of the segments the traces brought back into the page cache
+if command -v fincore >/dev/null; then fincore "$dir"/index/*.fwr; fi
 echo "load before duckdb: $(uptime)"
 "$python" bench/funds/trace_duckdb.py "$dir" --queries "$queries"
 echo "load after: $(uptime)"
