@@ -372,6 +372,7 @@ fn build(dir: &Path, count: usize, chains: usize, ordinary: usize) {
     let started = Instant::now();
     let mut append_time = Duration::ZERO;
     let mut generated = 0;
+    let mut busiest = 0u64;
     let mut batch = Vec::with_capacity(BATCH);
     let mut pending = fraud_records.into_iter();
     while generated < count {
@@ -395,6 +396,7 @@ fn build(dir: &Path, count: usize, chains: usize, ordinary: usize) {
             batch.push(record);
         }
         for r in &batch {
+            busiest += u64::from(r.a == world.merchants[0] || r.b == world.merchants[0]);
             for v in [r.a, r.b, r.time as u64, r.value, r.fingerprint()] {
                 export.write_all(&v.to_le_bytes()).unwrap();
             }
@@ -416,8 +418,8 @@ fn build(dir: &Path, count: usize, chains: usize, ordinary: usize) {
     let stats = index.stats();
     let segments = segment_bytes(&index_dir);
     println!(
-        "build: {} persons ({} active), {} businesses; {chains} fraud chains in {fraud_count} \
-         transfers",
+        "build: {} persons ({} active), {} businesses (the busiest in {busiest} transfers); \
+         {chains} fraud chains in {fraud_count} transfers",
         world.persons.len(),
         world.active,
         world.merchants.len(),
