@@ -4,8 +4,9 @@
 #   bench/funds/trace_bench.sh DIR [TRANSFERS] [DUCKDB_QUERIES]
 # DUCKDB_QUERIES payments of each kind (victims', ordinary) go to DuckDB; every payment is traced.
 # POISON / POISON_ORDINARY: how many of each kind are also traced under the poison rule, whose
-# reach DuckDB's must equal. PYTHON: an interpreter with duckdb and numpy (bench/.venv if there).
-# DIR needs room for the index (about 23 bytes a transfer), the transfers for DuckDB (40 bytes a
+# reach DuckDB's must equal (one from an ordinary payment can reach a fifth of the accounts and
+# take minutes). PYTHON: an interpreter with duckdb and numpy (bench/.venv if there).
+# DIR needs room for the index (about 32 bytes a transfer), the transfers for DuckDB (40 bytes a
 # transfer) and DuckDB's database; they are deleted afterwards, the small files kept.
 set -euo pipefail
 dir=${1:?usage: trace_bench.sh DIR [TRANSFERS] [DUCKDB_QUERIES]}
@@ -29,7 +30,7 @@ for name in os.listdir(sys.argv[1]):
     os.close(fd)
 PY
 echo "load before tracing: $(uptime)"
-"$bin" trace --dir "$dir" --poison "${POISON:-5}" --poison-ordinary "${POISON_ORDINARY:-5}"
+"$bin" trace --dir "$dir" --poison "${POISON:-3}" --poison-ordinary "${POISON_ORDINARY:-1}"
 # how much of the segments the traces brought back into the page cache
 if command -v fincore >/dev/null; then fincore "$dir"/index/*.fwr; fi
 echo "load before duckdb: $(uptime)"

@@ -5,7 +5,7 @@
 //! cargo run --release -p fraudwall-funds --example trace_bench -- build --dir DIR \
 //!     [--transfers 100000000] [--chains 300] [--ordinary 100]
 //! cargo run --release -p fraudwall-funds --example trace_bench -- trace --dir DIR \
-//!     [--poison 10] [--poison-ordinary 10]
+//!     [--poison 3] [--poison-ordinary 1]
 //! ```
 //! `build` generates the transfers, stores them in a `SegmentIndex` under `DIR/index` (appended
 //! in batches of 2^20, flushed, compacted) and leaves `DIR/transfers.bin` (rows of a, b, time,
@@ -697,7 +697,7 @@ fn main() {
     let mut transfers = 100_000_000;
     let mut chains = 300;
     let mut ordinary = 100;
-    let mut poison = [10, 10];
+    let mut poison = [3, 1];
     while let Some(arg) = args.next() {
         let mut value = || args.next().expect("a value after the flag");
         match arg.as_str() {
