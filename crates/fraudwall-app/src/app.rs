@@ -334,12 +334,6 @@ impl App {
         self
     }
 
-    /// Sets how money is traced and freeze requests timed; [`FundsSettings::default`] until then.
-    pub fn with_funds_settings(mut self, settings: FundsSettings) -> App {
-        self.funds_settings = Arc::new(settings);
-        self
-    }
-
     pub fn records(&self) -> &dyn ContactIndex {
         self.records.as_ref()
     }
@@ -621,11 +615,6 @@ impl App {
             draft,
             OffsetDateTime::now_utc(),
         )
-    }
-
-    /// Raises freeze deadlines passed by `now`; the freezes job does this on its own.
-    pub fn tick_freezes(&self, now: OffsetDateTime) -> Result<funds::TickReport, AppError> {
-        funds::tick_due(self.store.as_ref(), now)
     }
 
     pub fn funds_stats(&self, principal: &Principal) -> Result<Vec<FundsStat>, AppError> {

@@ -60,10 +60,6 @@ impl Screening {
         }
     }
 
-    pub fn calls(&self) -> &HashMap<u64, (i64, u64)> {
-        &self.calls
-    }
-
     /// The flagged number `phone` is talking to at `now`, if any.
     pub fn in_flagged_call(&self, phone: u64, now: i64) -> Option<u64> {
         self.calls
@@ -84,15 +80,6 @@ impl Screening {
         self.payees
             .get(&account)
             .is_some_and(|flags| flags & flag(fact) != 0)
-    }
-
-    pub fn sizes(&self) -> [usize; 4] {
-        [
-            self.calls.len(),
-            self.warned.len(),
-            self.mule_leads.len(),
-            self.payees.len(),
-        ]
     }
 }
 
