@@ -7,10 +7,10 @@
 //! data (`cues/cues.txt`), and a model keeps the lexicon it was trained with, so a model and
 //! its cues never drift apart.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::normalize::{Normalized, Normalizer, Placeholder};
+use crate::phrases::{Occurrence, PhraseIndex};
 
 /// The lexicon this build trains with.
 pub const BUNDLED_CUES: &str = include_str!("../cues/cues.txt");
@@ -23,7 +23,7 @@ const SEED_CUE: u64 = 0x80;
 /// A compiled cue lexicon.
 #[derive(Debug, Clone)]
 pub struct Cues {
-    automaton: AhoCorasick,
+    phrases: PhraseIndex,
     /// Per pattern: its concept, and whether it must start and end at a word boundary.
     patterns: Vec<PatternInfo>,
     concepts: Vec<String>,
@@ -103,19 +103,14 @@ impl Cues {
         if phrases.is_empty() {
             return Err("the cue lexicon has no phrases".into());
         }
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            // a few hundred phrases make a small DFA; the default NFA costs a message as
-            // much again as its normalization
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&phrases)
+        let phrases = PhraseIndex::new(&phrases.iter().map(String::as_str).collect::<Vec<_>>())
             .map_err(|e| format!("cue lexicon: {e}"))?;
         let hashes = concepts
             .iter()
             .map(|c| xxh3_64_with_seed(c.as_bytes(), SEED_CUE))
             .collect();
         Ok(Cues {
-            automaton,
+            phrases,
             patterns,
             concepts,
             hashes,
@@ -127,29 +122,32 @@ impl Cues {
     }
 
     /// Calls `found(hash, start, end)` once per concept present in normalized `text`, at its
-    /// first match.
-    pub(crate) fn scan(&self, text: &str, mut found: impl FnMut(u64, u32, u32)) {
+    /// first match. `occurrences` is scratch space.
+    pub(crate) fn scan(
+        &self,
+        text: &str,
+        occurrences: &mut Vec<Occurrence>,
+        mut found: impl FnMut(u64, u32, u32),
+    ) {
         let bytes = text.as_bytes();
         let mut seen = 0u64;
-        for m in self.automaton.find_overlapping_iter(text) {
-            let info = self.patterns[m.pattern().as_usize()];
+        self.phrases.find_all(text, occurrences);
+        for m in occurrences.iter() {
+            let info = self.patterns[m.phrase as usize];
             let bit = 1u64 << info.concept;
             if seen & bit != 0 {
                 continue;
             }
+            let (start, end) = (m.start as usize, m.end as usize);
             // Latin phrases are whole words: "fee" is not in "feel", "bet" not in "better"
-            if info.word_start && m.start() > 0 && bytes[m.start() - 1].is_ascii_alphanumeric() {
+            if info.word_start && start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
                 continue;
             }
-            if info.word_end && bytes.get(m.end()).is_some_and(u8::is_ascii_alphanumeric) {
+            if info.word_end && bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
                 continue;
             }
             seen |= bit;
-            found(
-                self.hashes[usize::from(info.concept)],
-                m.start() as u32,
-                m.end() as u32,
-            );
+            found(self.hashes[usize::from(info.concept)], m.start, m.end);
         }
     }
 
@@ -157,7 +155,7 @@ impl Cues {
     pub fn concepts_in(&self, message: &str) -> Vec<&str> {
         let n = crate::normalize::normalize(message);
         let mut out = Vec::new();
-        self.scan(&n.text, |hash, _, _| {
+        self.scan(&n.text, &mut Vec::new(), |hash, _, _| {
             if let Some(i) = self.hashes.iter().position(|h| *h == hash) {
                 out.push(self.concepts[i].as_str());
             }
@@ -220,7 +218,7 @@ mod tests {
         let cues = Cues::bundled();
         let n = crate::normalize::normalize("手续费 手续费 保证金");
         let mut hits = 0;
-        cues.scan(&n.text, |_, _, _| hits += 1);
+        cues.scan(&n.text, &mut Vec::new(), |_, _, _| hits += 1);
         assert_eq!(hits, 1);
     }
 

@@ -192,6 +192,7 @@ pub(crate) struct Extractor {
     run: Vec<(u32, char)>,
     padded: Vec<(u32, char)>,
     segment: SegmentScratch,
+    cue_occurrences: Vec<crate::phrases::Occurrence>,
 }
 
 impl Default for Extractor {
@@ -207,6 +208,7 @@ impl Default for Extractor {
             run: Vec::with_capacity(256),
             padded: Vec::with_capacity(64),
             segment: SegmentScratch::default(),
+            cue_occurrences: Vec::with_capacity(32),
         }
     }
 }
@@ -352,7 +354,8 @@ impl Extractor {
         self.clear();
         if let Some(cues) = cues.filter(|_| config.cues) {
             let bits = config.bits;
-            cues.scan(text, |hash, start, end| {
+            let mut occurrences = std::mem::take(&mut self.cue_occurrences);
+            cues.scan(text, &mut occurrences, |hash, start, end| {
                 let source = Source {
                     kind: FeatureKind::Cue,
                     start,
@@ -360,6 +363,7 @@ impl Extractor {
                 };
                 self.add(bits, hash, GROUP_WORDS, source);
             });
+            self.cue_occurrences = occurrences;
         }
         let bits = config.bits;
         let mut latin_start: Option<usize> = None;

@@ -24,6 +24,7 @@ mod linear;
 mod meaning;
 mod model;
 mod normalize;
+mod phrases;
 mod segment;
 mod train;
 
