@@ -174,6 +174,8 @@ pub(crate) struct Slot {
 #[derive(Debug, Clone)]
 pub(crate) struct Extractor {
     pub slots: Vec<Slot>,
+    /// Per slot, what [`Extractor::extract_located`] located its bucket at.
+    pub located: Vec<u32>,
     /// Where each slot's feature first occurred, when `explain` is set: only reasons read it.
     pub sources: Vec<Source>,
     pub explain: bool,
@@ -199,6 +201,7 @@ impl Default for Extractor {
     fn default() -> Self {
         Extractor {
             slots: Vec::with_capacity(512),
+            located: Vec::with_capacity(512),
             sources: Vec::new(),
             explain: false,
             found: Vec::with_capacity(1024),
@@ -300,18 +303,21 @@ impl Extractor {
         }
     }
 
-    /// Counts `found` into `slots`, in order of first occurrence.
-    fn count(&mut self) {
+    /// Counts `found` into `slots`, in order of first occurrence, and `locate`s each slot's
+    /// bucket into `located`.
+    fn count(&mut self, mut locate: impl FnMut(u32) -> u32) {
         let Extractor {
             found,
             found_sources,
             table,
             slots,
+            located,
             sources,
             explain,
             epoch,
             ..
         } = self;
+        located.clear();
         for (k, &(bucket, group)) in found.iter().enumerate() {
             let key = bucket | *epoch;
             let mask = table.len() - 1;
@@ -329,6 +335,7 @@ impl Extractor {
                         count: 1,
                         group,
                     });
+                    located.push(locate(bucket));
                     if *explain {
                         sources.push(found_sources[k]);
                     }
@@ -350,6 +357,22 @@ impl Extractor {
         cues: Option<&Cues>,
         text: &str,
         shouting: u8,
+    ) {
+        self.extract_located(config, segmenter, cues, text, shouting, |_| 0);
+    }
+
+    /// [`Extractor::extract`], with `locate` called on each distinct bucket as it is first
+    /// found, its results kept in `self.located`. A model looks up its weight row there: the
+    /// load then overlaps the counting of the features that follow instead of waiting for all
+    /// of them.
+    pub fn extract_located(
+        &mut self,
+        config: &FeatureConfig,
+        segmenter: Option<&Segmenter>,
+        cues: Option<&Cues>,
+        text: &str,
+        shouting: u8,
+        locate: impl FnMut(u32) -> u32,
     ) {
         self.clear();
         if let Some(cues) = cues.filter(|_| config.cues) {
@@ -493,7 +516,7 @@ impl Extractor {
                 source,
             );
         }
-        self.count();
+        self.count(locate);
     }
 
     fn bigram(

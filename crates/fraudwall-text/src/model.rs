@@ -152,8 +152,6 @@ pub struct Scratch {
     normalized: Normalized,
     extractor: Extractor,
     values: Vec<f32>,
-    /// Each slot's row in the model's table, found once for every lane read.
-    rows: Vec<u32>,
     probabilities: Vec<f32>,
     contributions: Vec<(f32, usize)>,
     embed: EmbedScratch,
@@ -659,29 +657,22 @@ impl Model {
             .normalizer
             .normalize_into(text, &mut scratch.normalized);
         scratch.extractor.explain = explain;
-        scratch.extractor.extract(
+        // Scoring is bound by cache misses on the weight rows. Each distinct feature's row is
+        // looked up and loaded as the feature is first counted, so the misses are in flight
+        // while the features after it are counted, and the scoring loop then hits cache.
+        let mut touch = 0i32;
+        scratch.extractor.extract_located(
             features,
             self.segmenter.as_ref(),
             self.cues.as_ref(),
             &scratch.normalized.text,
             scratch.normalized.shouting,
+            |bucket| {
+                let row = self.rows.index(bucket);
+                touch = touch.wrapping_add(i32::from(self.rows.lane(row)));
+                row as u32
+            },
         );
-        // Scoring is bound by cache misses on the weight rows. A loop that does nothing but
-        // load each row keeps many misses in flight at once (the rows found first, so that
-        // the loads are all it holds in the reorder buffer); the scoring loop then hits cache.
-        let found = &mut scratch.rows;
-        found.clear();
-        found.extend(
-            scratch
-                .extractor
-                .slots
-                .iter()
-                .map(|slot| self.rows.index(slot.bucket) as u32),
-        );
-        let mut touch = 0i32;
-        for &row in found.iter() {
-            touch = touch.wrapping_add(i32::from(self.rows.lane(row as usize)));
-        }
         std::hint::black_box(touch);
         let values = &mut scratch.values;
         values.clear();
@@ -690,7 +681,12 @@ impl Model {
         let [mut chars, mut words] = [0f32; 2];
         // once, not a check of the lazy table per slot
         let term_weights: &[f32; 32] = &TERM_WEIGHTS;
-        for (slot, &row) in scratch.extractor.slots.iter().zip(&scratch.rows) {
+        for (slot, &row) in scratch
+            .extractor
+            .slots
+            .iter()
+            .zip(&scratch.extractor.located)
+        {
             let tf = match term_weights.get(slot.count as usize) {
                 Some(&tf) => tf,
                 None => term_weight(slot.count),
@@ -723,7 +719,7 @@ impl Model {
         // fifteen (the taxonomy's thirteen types, spam and normal) a row of 16.
         let slots = &scratch.extractor.slots;
         let values = &mut scratch.values;
-        let found = &scratch.rows;
+        let found = &scratch.extractor.located;
         let rows = &self.rows;
         match self.stride {
             8 => accumulate::<8>(
@@ -814,7 +810,13 @@ impl Model {
     ) -> Vec<Reason> {
         let contributions = &mut scratch.contributions;
         contributions.clear();
-        for (i, (&row, &v)) in scratch.rows.iter().zip(&scratch.values).enumerate() {
+        for (i, (&row, &v)) in scratch
+            .extractor
+            .located
+            .iter()
+            .zip(&scratch.values)
+            .enumerate()
+        {
             let row = &self.rows.at(row as usize)[1..];
             let delta = f32::from(row[class]) - f32::from(row[reference]);
             let c = v * delta * self.scale;
