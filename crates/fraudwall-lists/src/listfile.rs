@@ -58,7 +58,6 @@ pub fn plan_import(
                 message: line.error.to_string(),
             })
             .collect(),
-        ..ImportPlan::default()
     };
     let host_kinds = matches!(kind, Kind::Domain | Kind::Url | Kind::Ip);
     for candidate in parsed.candidates {
