@@ -86,9 +86,10 @@ pub(crate) fn apply_chunks<C: AsRef<[Change]>>(
 /// not touched again and spilling it costs no more than writing it at commit; a cache that
 /// holds the whole batch instead costs its size in fresh memory the kernel must clear first
 /// and a commit that writes everything at once. At 10 M numbers (16 KiB pages, a 2 GB
-/// database) 256 MiB took 24 s and 28 s of CPU where 1 GiB took 28 s and 31 s, with 900 MiB
-/// less peak memory; 3 GiB, which never spills, was slower still. The cache grows only as
-/// pages are used, so a small batch never pays for the limit.
+/// database) 256 MiB took 24 s and 28 s of CPU where 1 GiB took 28 s and 31 s (under more
+/// load 47 s and 34 s against 44 s and 35 s), always with 900 MiB less peak memory; 3 GiB,
+/// which never spills, was the slowest. The cache grows only as pages are used, so a small
+/// batch never pays for the limit.
 const BULK_CACHE_KIB: i64 = 256 * 1024;
 
 /// Connection settings for the length of a bulk batch, put back when it ends however it ends.
