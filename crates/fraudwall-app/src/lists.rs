@@ -450,9 +450,9 @@ fn plans<'a>(
     // as its duplicate: the counts, the rejections and the entries stay the same.
     // sized first: grown by doubling, the list of a large file would be copied, and fresh pages
     // cleared for it, at each step while the store waits for the first chunk
-    let mut lines: Vec<(&str, u64)> =
+    let mut lines: Vec<Line<'_>> =
         Vec::with_capacity(text.bytes().filter(|&byte| byte == b'\n').count() + 1);
-    lines.extend(text.lines().zip(1u64..));
+    lines.extend(text.lines().zip(1u64..).map(Line::new));
     // The store waits for the first chunk until the sort ends, so the two halves of the file
     // are sorted at once and merged as the chunks are cut.
     let half = lines.len() / 2;
@@ -482,7 +482,7 @@ fn plans<'a>(
                 }
                 (None, None) => break,
             };
-            piece.push(*line);
+            piece.push((line.text, line.number));
         }
         if piece.is_empty() {
             return None;
@@ -507,6 +507,36 @@ fn plans<'a>(
         }
         Some((plan, piece.len() as u64))
     }))
+}
+
+/// A line of a file being sorted: ordered by its text, then by its number.
+///
+/// The text's first sixteen bytes are packed into integers, so that comparing two lines, most
+/// of which differ there, neither follows the pointer into the file (a cache miss at a random
+/// place once the file outgrows the cache) nor calls `memcmp`: the sort of 10 M lines spent
+/// most of its time on both, while the store waited for its first chunk.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Line<'a> {
+    /// Big-endian, so that integer order is byte order; a shorter text's zero padding sorts
+    /// it first, as a prefix sorts first, and texts equal in these bytes fall back on `text`.
+    head: (u64, u64),
+    text: &'a str,
+    number: u64,
+}
+
+impl<'a> Line<'a> {
+    fn new((text, number): (&'a str, u64)) -> Line<'a> {
+        let mut head = [0u8; 16];
+        let len = text.len().min(16);
+        head[..len].copy_from_slice(&text.as_bytes()[..len]);
+        let (high, low) = head.split_at(8);
+        let word = |bytes: &[u8]| u64::from_be_bytes(bytes.try_into().unwrap_or_default());
+        Line {
+            head: (word(high), word(low)),
+            text,
+            number,
+        }
+    }
 }
 
 /// Takes the puts on official identifiers out of a plan and reports their lines as rejected.
@@ -654,6 +684,28 @@ mod tests {
         let store = SqliteStore::open(dir.path()).unwrap();
         crate::setup::seed_official_whitelist(&store, Region::CN).unwrap();
         (dir, store)
+    }
+
+    #[test]
+    fn lines_sort_by_their_text_then_their_number() {
+        let texts = [
+            "+8613800138000",
+            "+861380013800",
+            "a.example.long.enough.to.pass.sixteen",
+            "a.example.long.enough.to.pass.fifteen",
+            "a.example.long.",
+            "a.example.long.\u{0}",
+            "\u{e9}t\u{e9}.example",
+            "",
+            "+8613800138000",
+            "+861380013800",
+        ];
+        let mut lines: Vec<Line<'_>> = texts.iter().copied().zip(1u64..).map(Line::new).collect();
+        lines.sort_unstable();
+        let mut wanted: Vec<(&str, u64)> = texts.iter().copied().zip(1u64..).collect();
+        wanted.sort_unstable();
+        let sorted: Vec<(&str, u64)> = lines.iter().map(|line| (line.text, line.number)).collect();
+        assert_eq!(sorted, wanted);
     }
 
     #[test]

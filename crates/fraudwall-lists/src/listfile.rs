@@ -44,6 +44,9 @@ pub fn plan_import(
 ) -> ImportPlan {
     let parsed = import::parse(format, text);
     let mut plan = ImportPlan {
+        // most candidates become changes; sized first for the reason the candidates are
+        changes: Vec::with_capacity(parsed.candidates.len()),
+        lines: Vec::with_capacity(parsed.candidates.len()),
         skipped: parsed.skipped,
         rejected: parsed
             .rejected
@@ -55,7 +58,6 @@ pub fn plan_import(
                 message: line.error.to_string(),
             })
             .collect(),
-        ..ImportPlan::default()
     };
     let host_kinds = matches!(kind, Kind::Domain | Kind::Url | Kind::Ip);
     for candidate in parsed.candidates {

@@ -36,6 +36,15 @@ pub const DATABASE_FILE: &str = "fraudwall.db";
 /// The writer connection's page cache, in KiB.
 const WRITER_CACHE_KIB: i64 = 64 * 1024;
 
+/// The page size of a new database. Every page a transaction writes goes to the WAL as a frame
+/// with a 24-byte header and is copied into the database at the checkpoint; a frame of a 4 KiB
+/// page straddles file-system blocks, so the kernel clears the rest of each new block it
+/// touches, and a bulk import spent half its time in the kernel. A quarter as many frames
+/// (and B-tree pages to balance and cache) made the import of 10 M numbers take 33 s instead
+/// of 59 s (36 s of CPU instead of 49); 8 KiB pages took 53 s, 32 and 64 KiB 43 s. A database
+/// keeps the size it was created with: in WAL mode not even VACUUM changes it.
+const PAGE_SIZE: i64 = 16 * 1024;
+
 pub struct SqliteStore {
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
@@ -111,6 +120,8 @@ impl SqliteStore {
 
 fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
+    // before the journal mode, whose change writes the first page of a new database
+    conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -758,6 +769,31 @@ mod tests {
         let reopened = SqliteStore::open(dir.path()).unwrap();
         assert_eq!(
             reopened.schema_version().unwrap(),
+            migrations::latest_version()
+        );
+    }
+
+    fn page_size(store: &SqliteStore) -> i64 {
+        store
+            .read()
+            .pragma_query_value(None, "page_size", |row| row.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_new_database_takes_the_page_size_and_an_old_one_keeps_its_own() {
+        let (_dir, store) = store();
+        assert_eq!(page_size(&store), PAGE_SIZE);
+
+        let dir = tempfile::tempdir().unwrap();
+        let old = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        old.pragma_update(None, "page_size", 4096).unwrap();
+        old.pragma_update(None, "journal_mode", "WAL").unwrap();
+        drop(old);
+        let store = SqliteStore::open(dir.path()).unwrap();
+        assert_eq!(page_size(&store), 4096);
+        assert_eq!(
+            store.schema_version().unwrap(),
             migrations::latest_version()
         );
     }
