@@ -11,6 +11,7 @@ pub mod keytable;
 pub mod listfile;
 pub mod official;
 pub mod plan;
+pub mod policy;
 pub mod reporters;
 pub mod reputation;
 pub mod snapshot;

@@ -3,9 +3,8 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 
-use fraudwall_lists::entry::{
-    Attributes, Change, Identifier, Kind, List, OnExisting, Outcome, Source,
-};
+use fraudwall_lists::entry::{Attributes, Change, Identifier, Kind, List, OnExisting, Outcome};
+use fraudwall_lists::policy::{self, Found, PutAction, RemoveAction};
 use rusqlite::{CachedStatement, Connection, TransactionBehavior, params};
 
 use super::{
@@ -95,7 +94,7 @@ pub(super) fn apply_in_order(
     let now = now_rfc3339();
     let mut batch = Batch::prepare(
         &tx,
-        current + 1,
+        policy::batch_version(current),
         &now,
         author,
         allow_official,
@@ -109,12 +108,10 @@ pub(super) fn apply_in_order(
     let carried = batch.finish()?;
     write_lookups(&tx, carried.lookups)?;
     let changed = outcomes.iter().any(|outcome| outcome.changed());
-    let version = if changed {
-        set_list_version(&tx, current + 1)?;
-        current + 1
-    } else {
-        current
-    };
+    let version = policy::version_after(current, changed);
+    if version != current {
+        set_list_version(&tx, version)?;
+    }
     let applied = Applied { version, outcomes };
     if let Some(audit) = audit {
         append_audit_in(&tx, &audit(&applied))?;
@@ -309,7 +306,7 @@ impl<'a> Batch<'a> {
                     attributes,
                     on_existing,
                 } if self.insert_group.is_some()
-                    && (attributes.source != Source::Official || self.allow_official) =>
+                    && policy::may_touch(attributes, self.allow_official) =>
                 {
                     Grouped {
                         at,
@@ -394,7 +391,6 @@ impl<'a> Batch<'a> {
                         put.identifier,
                         put.attributes,
                         put.on_existing,
-                        false,
                         found,
                     )?;
                 }
@@ -436,8 +432,10 @@ impl<'a> Batch<'a> {
         attributes: &Attributes,
         on_existing: OnExisting,
     ) -> Result<Outcome, StoreError> {
-        let forbidden = attributes.source == Source::Official && !self.allow_official;
-        if !forbidden && let Some(id) = self.insert(list, identifier, attributes)? {
+        // most puts are of new values: the insert is tried first and finds out
+        if policy::may_touch(attributes, self.allow_official)
+            && let Some(id) = self.insert(list, identifier, attributes)?
+        {
             self.added(id, identifier);
             if self.runs {
                 self.extend_run(id, attributes)?;
@@ -447,7 +445,7 @@ impl<'a> Batch<'a> {
             return Ok(Outcome::Added);
         }
         let found = self.find(list, identifier.kind, &identifier.value)?;
-        self.settle_put(list, identifier, attributes, on_existing, forbidden, found)
+        self.settle_put(list, identifier, attributes, on_existing, found)
     }
 
     /// The rest of a put that did not insert a new row: `found` is the row under its identity.
@@ -457,50 +455,57 @@ impl<'a> Batch<'a> {
         identifier: &Identifier,
         attributes: &Attributes,
         on_existing: OnExisting,
-        forbidden: bool,
         found: Option<Existing>,
     ) -> Result<Outcome, StoreError> {
-        match found {
-            None if forbidden => Ok(Outcome::Forbidden),
-            None => Err(StoreError::Corrupt(format!(
+        let action = policy::put_action(
+            found.as_ref().map(|row| self.found(row)),
+            attributes,
+            on_existing,
+            self.allow_official,
+        );
+        match (action, found) {
+            (PutAction::Forbidden, _) => Ok(Outcome::Forbidden),
+            (PutAction::Insert, _) | (_, None) => Err(StoreError::Corrupt(format!(
                 "list entry {list} {} {} neither inserted nor found",
                 identifier.kind, identifier.value
             ))),
-            // a tombstone is not listed, so reviving it is an addition
-            Some(tombstone) if tombstone.removed => {
-                if forbidden {
-                    return Ok(Outcome::Forbidden);
-                }
+            (PutAction::Revive, Some(tombstone)) => {
                 self.overwrite(tombstone.id, identifier, attributes)?;
                 self.record(tombstone.id, "add", None, Some(attributes))?;
                 Ok(Outcome::Added)
             }
-            Some(live) => {
-                let repeated = live.version == self.version || self.carried.kept.contains(&live.id);
-                if repeated || on_existing == OnExisting::Keep || live.attributes == *attributes {
-                    if live.version != self.version {
-                        self.carried.kept.insert(live.id);
-                    }
-                    return Ok(Outcome::Duplicate);
-                }
-                if forbidden || (live.attributes.source == Source::Official && !self.allow_official)
-                {
-                    return Ok(Outcome::Forbidden);
-                }
+            (PutAction::Update, Some(live)) => {
                 self.overwrite(live.id, identifier, attributes)?;
                 self.record(live.id, "update", Some(&live.attributes), Some(attributes))?;
                 Ok(Outcome::Updated)
             }
+            (PutAction::Duplicate, Some(live)) => {
+                if live.version != self.version {
+                    self.carried.kept.insert(live.id);
+                }
+                Ok(Outcome::Duplicate)
+            }
+        }
+    }
+
+    /// A stored row as the list policy sees it.
+    fn found<'r>(&self, row: &'r Existing) -> Found<'r> {
+        Found {
+            removed: row.removed,
+            attributes: &row.attributes,
+            seen_in_batch: row.version == self.version || self.carried.kept.contains(&row.id),
         }
     }
 
     fn remove(&mut self, list: List, kind: Kind, value: &str) -> Result<Outcome, StoreError> {
-        let Some(live) = self.find(list, kind, value)?.filter(|row| !row.removed) else {
-            return Ok(Outcome::NotFound);
+        let found = self.find(list, kind, value)?;
+        let action = policy::remove_action(
+            found.as_ref().map(|row| self.found(row)),
+            self.allow_official,
+        );
+        let (RemoveAction::Remove, Some(live)) = (action, found) else {
+            return Ok(action.outcome());
         };
-        if live.attributes.source == Source::Official && !self.allow_official {
-            return Ok(Outcome::Forbidden);
-        }
         self.remove
             .execute(params![live.id, self.author, self.now, self.version])?;
         self.record(live.id, "remove", Some(&live.attributes), None)?;

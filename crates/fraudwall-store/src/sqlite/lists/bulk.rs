@@ -23,6 +23,7 @@
 use std::cmp::Ordering;
 
 use fraudwall_lists::entry::{Change, Outcome};
+use fraudwall_lists::policy;
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::apply::{AuditOf, Batch, Carried, write_lookups};
@@ -53,7 +54,7 @@ pub(crate) fn apply_chunks<C: AsRef<[Change]>>(
         let mut outcomes = vec![Outcome::Duplicate; changes.len()];
         let mut batch = Batch::prepare(
             &tx,
-            current + 1,
+            policy::batch_version(current),
             &now,
             author,
             allow_official,
@@ -66,12 +67,10 @@ pub(crate) fn apply_chunks<C: AsRef<[Change]>>(
         applied(chunk, outcomes);
     }
     write_lookups(&tx, carried.lookups)?;
-    let version = if changed {
-        set_list_version(&tx, current + 1)?;
-        current + 1
-    } else {
-        current
-    };
+    let version = policy::version_after(current, changed);
+    if version != current {
+        set_list_version(&tx, version)?;
+    }
     if let Some(audit) = audit {
         append_audit_in(&tx, &audit(&version))?;
     }

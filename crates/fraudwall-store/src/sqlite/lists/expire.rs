@@ -2,6 +2,7 @@
 //! end like any removal.
 
 use fraudwall_lists::entry::Attributes;
+use fraudwall_lists::policy;
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::{attribute_columns, attributes_at, attributes_json, list_version, set_list_version};
@@ -38,7 +39,7 @@ pub(crate) fn expire_entries(conn: &mut Connection, now: &str) -> Result<Expired
             count: 0,
         });
     }
-    let version = current + 1;
+    let version = policy::batch_version(current);
     let time = now_rfc3339();
     {
         let mut remove = tx.prepare_cached(
