@@ -104,6 +104,35 @@ impl FeatureConfig {
         f32::from(self.embedding) / 100.0
     }
 
+    /// This configuration with the settings a JSON object names replaced, such as
+    /// `{"cjk_chars": [2, 2], "opening_words": 0}`. A name that is not a setting, a value of
+    /// the wrong type or a result that is not a valid configuration is an error.
+    pub fn with_overrides(&self, overrides: &str) -> Result<FeatureConfig, String> {
+        let patch: serde_json::Value = serde_json::from_str(overrides)
+            .map_err(|e| format!("feature settings are not JSON: {e}"))?;
+        let serde_json::Value::Object(patch) = patch else {
+            return Err("feature settings must be a JSON object".into());
+        };
+        let mut value = serde_json::to_value(self).map_err(|e| e.to_string())?;
+        let fields = value
+            .as_object_mut()
+            .ok_or("feature settings do not serialize to an object")?;
+        for (name, setting) in patch {
+            if !fields.contains_key(&name) {
+                let known: Vec<&str> = fields.keys().map(String::as_str).collect();
+                return Err(format!(
+                    "unknown feature setting {name:?}; the settings are {}",
+                    known.join(", ")
+                ));
+            }
+            fields.insert(name, setting);
+        }
+        let config: FeatureConfig =
+            serde_json::from_value(value).map_err(|e| format!("feature settings: {e}"))?;
+        config.validate()?;
+        Ok(config)
+    }
+
     pub(crate) fn validate(&self) -> Result<(), String> {
         if !(8..=24).contains(&self.bits) {
             return Err(format!("bits must be within 8..=24, got {}", self.bits));
@@ -754,6 +783,33 @@ pub(crate) fn slot_items(slots: &[Slot]) -> impl Iterator<Item = (u32, u32, u8)>
 mod tests {
     use super::*;
     use crate::normalize::normalize;
+
+    #[test]
+    fn overrides_replace_only_the_named_settings() {
+        let base = FeatureConfig::default();
+        let changed = base
+            .with_overrides(r#"{"cjk_chars": [2, 2], "opening_words": 0}"#)
+            .unwrap();
+        assert_eq!(changed.cjk_chars, [2, 2]);
+        assert_eq!(changed.opening_words, 0);
+        let restored = FeatureConfig {
+            cjk_chars: base.cjk_chars,
+            opening_words: base.opening_words,
+            ..changed.clone()
+        };
+        assert_eq!(restored, base);
+        assert_eq!(base.with_overrides("{}").unwrap(), base);
+        for (bad, says) in [
+            (r#"{"cjk_char": [2, 2]}"#, "unknown feature setting"),
+            (r#"{"cjk_chars": "2"}"#, "feature settings"),
+            (r#"{"latin_chars": [3, 1]}"#, "latin_chars"),
+            (r#"[1, 2]"#, "JSON object"),
+            ("cjk_chars=2", "not JSON"),
+        ] {
+            let err = base.with_overrides(bad).unwrap_err();
+            assert!(err.contains(says), "{bad}: {err}");
+        }
+    }
 
     fn features(config: &FeatureConfig, text: &str) -> Vec<(FeatureKind, String, u32)> {
         let mut ex = Extractor::explaining();

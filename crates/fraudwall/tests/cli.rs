@@ -394,6 +394,48 @@ fn sms_train_reuses_the_bundled_embedding_table_unless_told_not_to() {
 }
 
 #[test]
+fn sms_train_takes_feature_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(sample) = english_sample(dir.path(), 40) else {
+        return;
+    };
+    let out = dir.path().join("m.fwm");
+    let train = |features: &str| {
+        run(
+            &[
+                "sms",
+                "train",
+                "--search",
+                "quick",
+                "--folds",
+                "3",
+                "--no-embeddings",
+                "--data",
+                sample.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--features",
+                features,
+            ],
+            "",
+        )
+    };
+    let (code, _, stderr) = train(r#"{"latin_chars": [2, 3], "opening_words": 0}"#);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = run(&["sms", "info", "--model", out.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{stderr}");
+    let info: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(info["features"]["latin_chars"], serde_json::json!([2, 3]));
+    assert_eq!(info["features"]["opening_words"], 0);
+    // the settings not named keep their defaults
+    assert_eq!(info["features"]["cjk_chars"], serde_json::json!([1, 2]));
+
+    let (code, _, stderr) = train(r#"{"latin_char": [2, 3]}"#);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("unknown feature setting"), "{stderr}");
+}
+
+#[test]
 fn commands_that_read_a_store_refuse_a_missing_one() {
     let temp = tempfile::tempdir().unwrap();
     let missing = temp.path().join("mistyped");

@@ -98,6 +98,10 @@ pub struct TrainingArgs {
     /// `{"features": {...}, "learner": {"kind": "linear_svm", "c": 1.0}}` (see `sms info`)
     #[arg(long, conflicts_with = "search")]
     candidates: Option<String>,
+    /// Feature settings to change in every candidate of `--search`, as a JSON object of the
+    /// `features` fields that `sms info` prints, such as `{"cjk_chars": [2, 2], "opening_words": 0}`
+    #[arg(long, conflicts_with = "candidates")]
+    features: Option<String>,
     /// Embedding table for the `embedding` feature: a table file written by
     /// `models/wordpiece_embeddings.py` or `models/sentencepiece_embeddings.py`, or a model
     /// file that holds one (default: the bundled model's table)
@@ -154,6 +158,19 @@ impl TrainingArgs {
                 learner: Learner::LinearSvm { c: 1.0 },
             }],
             (None, other) => bail!("unknown --search {other:?}: use default or quick"),
+        };
+        let candidates = match &self.features {
+            None => candidates,
+            Some(json) => candidates
+                .into_iter()
+                .map(|c| {
+                    let features = c
+                        .features
+                        .with_overrides(json)
+                        .map_err(|e| anyhow::anyhow!("--features: {e}"))?;
+                    Ok(Candidate { features, ..c })
+                })
+                .collect::<anyhow::Result<_>>()?,
         };
         Ok(TrainOptions {
             folds: self.folds,
