@@ -4,8 +4,9 @@
 //! phrases, most of them Chinese, takes 2.2 MB: one transition per byte, each a likely cache miss
 //! once the model's weight rows share the cache, and it cost an eighth of classifying a message.
 //! Here each character start is looked up instead, by its first six bytes (two Chinese
-//! characters) or, for the few shorter phrases, its first three, in a bit filter of 8 KiB that
-//! nearly every position fails; only the positions that pass compare phrases. The matches are
+//! characters) or, for the few shorter phrases, its first three (or, for a phrase of one or two
+//! bytes, which a lexicon may hold, its first), in a bit filter of 8 KiB that nearly every
+//! position fails; only the positions that pass compare phrases. The matches are
 //! reported in the order an overlapping Aho-Corasick search gives them (by end, the longer
 //! first), so the features that follow from them, and their order, stay as they were.
 
@@ -15,6 +16,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// Phrases of fewer bytes than this are found by their first three bytes, the rest by their
 /// first six.
 const LONG: usize = 6;
+/// Phrases of fewer bytes than this are found by their first byte.
 const SHORT: usize = 3;
 
 /// The filter has `2^FILTER_BITS` bits.
@@ -23,6 +25,8 @@ const FILTER_BITS: u32 = 16;
 /// Sets the key of a short phrase apart from a long phrase's, in the bits no key of six bytes
 /// uses.
 const SHORT_TAG: u64 = 1 << 63;
+/// Sets the key of a phrase of one or two bytes apart from the others'.
+const TINY_TAG: u64 = 1 << 62;
 
 #[derive(Debug, Clone)]
 pub(crate) struct PhraseIndex {
@@ -32,6 +36,9 @@ pub(crate) struct PhraseIndex {
     starts: HashMap<u64, (u32, u32), BuildHasherDefault<KeyHasher>>,
     /// Phrase ids, grouped by key.
     order: Vec<u32>,
+    /// Whether any phrase is shorter than [`SHORT`]: only then is every position looked up by
+    /// its first byte too.
+    has_tiny: bool,
 }
 
 /// One occurrence: the phrase's id, and its byte range in the text.
@@ -43,13 +50,13 @@ pub(crate) struct Occurrence {
 }
 
 impl PhraseIndex {
-    /// An index of `phrases`, each of at least three bytes and none twice.
+    /// An index of `phrases`, none empty and none twice.
     pub fn new(phrases: &[&str]) -> Result<PhraseIndex, String> {
         let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(phrases.len());
         for (id, phrase) in phrases.iter().enumerate() {
             let bytes = phrase.as_bytes();
-            if bytes.len() < SHORT {
-                return Err(format!("phrase {phrase:?} is shorter than {SHORT} bytes"));
+            if bytes.is_empty() {
+                return Err("a phrase is empty".into());
             }
             keyed.push((key_of(bytes), id as u32));
         }
@@ -73,6 +80,7 @@ impl PhraseIndex {
             filter,
             starts,
             order: keyed.into_iter().map(|(_, id)| id).collect(),
+            has_tiny: phrases.iter().any(|p| p.len() < SHORT),
         })
     }
 
@@ -87,10 +95,19 @@ impl PhraseIndex {
                 continue;
             }
             let rest = &bytes[start..];
+            let head = head_of(rest);
+            if self.has_tiny {
+                let tiny = head & 0xFF | TINY_TAG;
+                if self.passes(tiny) {
+                    self.candidates(tiny, rest, start, out);
+                }
+            }
             if rest.len() < SHORT {
+                if self.has_tiny {
+                    continue;
+                }
                 break;
             }
-            let head = head_of(rest);
             let short = head & 0xFF_FFFF | SHORT_TAG;
             if self.passes(short) {
                 self.candidates(short, rest, start, out);
@@ -130,13 +147,16 @@ impl PhraseIndex {
     }
 }
 
-/// A phrase's key: its first six bytes, or its first three tagged as short.
+/// A phrase's key: its first six bytes, its first three tagged as short, or its first byte
+/// tagged as tiny.
 fn key_of(phrase: &[u8]) -> u64 {
     let head = head_of(phrase);
     if phrase.len() >= LONG {
         head & 0xFFFF_FFFF_FFFF
-    } else {
+    } else if phrase.len() >= SHORT {
         head & 0xFF_FFFF | SHORT_TAG
+    } else {
+        head & 0xFF | TINY_TAG
     }
 }
 
@@ -223,8 +243,13 @@ mod tests {
     }
 
     #[test]
-    fn refuses_phrases_too_short_to_key() {
-        assert!(PhraseIndex::new(&["ab"]).is_err());
+    fn finds_phrases_of_one_or_two_bytes_and_refuses_an_empty_one() {
+        let phrases = ["qq", "v", "加v", "fee"];
+        for text in ["加v或qq", "v", "qqq fee", "q"] {
+            assert_eq!(found(&phrases, text), reference(&phrases, text), "{text}");
+        }
+        assert_eq!(found(&phrases, "加v或qq").len(), 3);
+        assert!(PhraseIndex::new(&[""]).is_err());
     }
 
     proptest! {
@@ -232,6 +257,8 @@ mod tests {
         fn agrees_with_aho_corasick(text in "[安全账户费加va-c ]{0,40}") {
             let phrases = ["安全账户", "账户", "全账户", "户费", "abc", "ab c", "加va", "cab", "费费费"];
             prop_assert_eq!(found(&phrases, &text), reference(&phrases, &text));
+            let with_tiny = ["安全账户", "账户", "ab", "c", "b c", "加va"];
+            prop_assert_eq!(found(&with_tiny, &text), reference(&with_tiny, &text));
         }
     }
 }

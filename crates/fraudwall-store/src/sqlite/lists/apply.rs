@@ -464,28 +464,28 @@ impl<'a> Batch<'a> {
             self.allow_official,
         );
         match (action, found) {
-            (PutAction::Forbidden, _) => Ok(Outcome::Forbidden),
-            (PutAction::Insert, _) | (_, None) => Err(StoreError::Corrupt(format!(
-                "list entry {list} {} {} neither inserted nor found",
-                identifier.kind, identifier.value
-            ))),
+            (PutAction::Forbidden, _) => {}
+            (PutAction::Insert, _) | (_, None) => {
+                return Err(StoreError::Corrupt(format!(
+                    "list entry {list} {} {} neither inserted nor found",
+                    identifier.kind, identifier.value
+                )));
+            }
             (PutAction::Revive, Some(tombstone)) => {
                 self.overwrite(tombstone.id, identifier, attributes)?;
                 self.record(tombstone.id, "add", None, Some(attributes))?;
-                Ok(Outcome::Added)
             }
             (PutAction::Update, Some(live)) => {
                 self.overwrite(live.id, identifier, attributes)?;
                 self.record(live.id, "update", Some(&live.attributes), Some(attributes))?;
-                Ok(Outcome::Updated)
             }
             (PutAction::Duplicate, Some(live)) => {
                 if live.version != self.version {
                     self.carried.kept.insert(live.id);
                 }
-                Ok(Outcome::Duplicate)
             }
         }
+        Ok(action.outcome())
     }
 
     /// A stored row as the list policy sees it.
