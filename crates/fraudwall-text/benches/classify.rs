@@ -2,6 +2,8 @@
 //!
 //! `cargo bench -p fraudwall-text --bench classify`; the corpora are read from
 //! `../shared/data/sms` (or `FRAUDWALL_SHARED_DATA`). Throughput is reported in messages/s.
+//! `FRAUDWALL_BENCH_MODEL=file.fwm` measures that model file instead of the bundled one, so two
+//! models can be compared on the same build.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -37,7 +39,10 @@ fn bench(c: &mut Criterion) {
     if texts.is_empty() {
         return;
     }
-    let model = Model::bundled().expect("bundled model");
+    let model = match std::env::var_os("FRAUDWALL_BENCH_MODEL") {
+        Some(p) => Model::from_bytes(&std::fs::read(p).expect("model file")).expect("model"),
+        None => Model::bundled().expect("bundled model"),
+    };
     let mut group = c.benchmark_group("sms");
     group.throughput(Throughput::Elements(texts.len() as u64));
     group.sample_size(10);
