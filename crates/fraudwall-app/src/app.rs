@@ -106,6 +106,11 @@ const FREEZE_TICK: Duration = Duration::from_secs(15);
 /// How often transfer screening's warnings, mule leads and payee patterns are published.
 const SCREENING_REFRESH: Duration = Duration::from_secs(15);
 
+/// How often the cases still being chased are traced again for accounts their money reached
+/// since: a bank answers a freeze request within half an hour, so new accounts are asked for
+/// well inside one answer's time.
+const RETRACE_PERIOD: Duration = Duration::from_secs(300);
+
 /// How often activity records are flushed and compacted.
 const RECORDS_UPKEEP: Duration = Duration::from_secs(3_600);
 
@@ -265,9 +270,10 @@ impl App {
     }
 
     /// Keeps activity records in `index`; a memory index until then, which a restart empties.
-    /// Registers the `records-upkeep` job, which flushes and compacts it hourly, and the
+    /// Registers the `records-upkeep` job, which flushes and compacts it hourly, the
     /// `screening` job, which keeps transfer screening's warnings, mule leads and payee
-    /// patterns current.
+    /// patterns current, and the `freezes-retrace` job, which follows the money of cases still
+    /// being chased to the accounts it reached since and asks their banks to stop it.
     pub fn with_records(mut self, index: Arc<dyn ContactIndex>) -> Result<App, AppError> {
         let job_error = |err: crate::jobs::JobError| {
             AppError::new(crate::error::ErrorKind::Internal, err.to_string())
@@ -301,6 +307,37 @@ impl App {
                             records.as_ref(),
                             OffsetDateTime::now_utc().unix_timestamp(),
                         )?;
+                        Ok(())
+                    },
+                )
+                .map_err(job_error)?;
+        }
+        {
+            let (store, records, settings) = (
+                self.store.clone(),
+                index.clone(),
+                self.funds_settings.clone(),
+            );
+            let mut cursor = funds::RetraceCursor::default();
+            self.runner
+                .register(
+                    JobSpec::every("freezes-retrace", RETRACE_PERIOD),
+                    move |ctx: &crate::jobs::RunContext| {
+                        let report = funds::retrace_active(
+                            store.as_ref(),
+                            records.as_ref(),
+                            &settings,
+                            &mut cursor,
+                            OffsetDateTime::now_utc(),
+                            || ctx.stopping(),
+                        )?;
+                        if !report.created.is_empty() {
+                            tracing::info!(
+                                cases = report.cases,
+                                requests = report.created.len(),
+                                "money traced to new accounts; freezes requested"
+                            );
+                        }
                         Ok(())
                     },
                 )

@@ -380,6 +380,83 @@ pub(crate) fn request_for_case(
     Ok(report)
 }
 
+/// How long after a case's latest freeze request its money is still followed on its own:
+/// most of a fraud's money is split and cashed out within a day or two; an older trail is
+/// the investigators' to follow on request.
+pub const RETRACE_WINDOW_S: i64 = 3 * 86_400;
+
+/// The actor a re-trace's requests and audit events are recorded under.
+pub const RETRACE_ACTOR: &str = "system:retrace";
+
+/// Where a re-trace pass starts reading freeze requests: every request before it is older than
+/// the window. Requests are numbered as they are made, so the cursor only moves forward and a
+/// pass reads the window's requests, not every request ever made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RetraceCursor {
+    after: i64,
+}
+
+/// What a re-trace pass did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RetraceReport {
+    /// Cases traced again.
+    pub cases: usize,
+    /// Requests made for accounts the money reached since the case's last pass.
+    pub created: Vec<i64>,
+    /// Whether the pass stopped early because `stop` said so.
+    pub interrupted: bool,
+}
+
+/// Traces again, at `now`, every case still being chased (a freeze request made for it within
+/// [`RETRACE_WINDOW_S`], the case neither solved nor closed), and asks the banks for the
+/// accounts its money reached since: money keeps moving after a case is filed, and banks'
+/// transfer records arrive after it moved. Requests already made are kept, so a pass adds only
+/// new accounts. The `freezes-retrace` job runs it; `stop` is asked between cases.
+pub fn retrace_active(
+    store: &dyn Store,
+    records: &dyn ContactIndex,
+    settings: &FundsSettings,
+    cursor: &mut RetraceCursor,
+    now: OffsetDateTime,
+    stop: impl Fn() -> bool,
+) -> Result<RetraceReport, AppError> {
+    let since = now - time::Duration::seconds(RETRACE_WINDOW_S);
+    let mut chased = std::collections::BTreeSet::new();
+    let mut floor = cursor.after;
+    let mut in_window = false;
+    let mut filter = requests(None, None);
+    filter.after = cursor.after;
+    instances::for_each(store, filter, |record| {
+        if record.created_at < since {
+            if !in_window {
+                floor = record.id;
+            }
+            return Ok(());
+        }
+        in_window = true;
+        chased.extend(record.workflow.case_id);
+        Ok(())
+    })?;
+    cursor.after = floor;
+    let ids: Vec<i64> = chased.into_iter().collect();
+    let mut report = RetraceReport::default();
+    for case in store.cases(&ids)? {
+        if stop() {
+            report.interrupted = true;
+            break;
+        }
+        if matches!(case.progress.status.as_str(), "solved" | "closed") {
+            continue;
+        }
+        report.cases += 1;
+        let pass = request_for_case(store, records, settings, RETRACE_ACTOR, &case, now)?;
+        report.created.extend(pass.created);
+    }
+    metrics::counter!("fraudwall_freeze_retrace_requests_total")
+        .increment(report.created.len() as u64);
+    Ok(report)
+}
+
 /// Stop-payments the account had in its bank's other requests: the limit is per account.
 fn prior_stop_payments(store: &dyn Store, bank: &str, account: &str) -> Result<u8, AppError> {
     let mut count = 0u8;
@@ -860,7 +937,7 @@ mod tests {
     use fraudwall_ids::phone::{PhoneNormalizer, Region};
     use fraudwall_lists::snapshot::Snapshot;
     use fraudwall_records::{Kind, MemoryIndex, Record};
-    use fraudwall_store::{AuditStore, SqliteStore};
+    use fraudwall_store::{AuditStore, CaseStore, SqliteStore, WorkflowStore};
     use time::Duration;
 
     use super::*;
@@ -1074,6 +1151,71 @@ mod tests {
             .unwrap();
         assert_eq!(m2_to_m4.amount_cents, 333_333);
         assert!(c.m1 != c.m3);
+    }
+
+    #[test]
+    fn a_retrace_asks_for_the_accounts_the_money_reached_after_the_filing() {
+        let c = chain();
+        let settings = FundsSettings::default();
+        let analyst = principal(Role::Analyst, None, None);
+        let filed =
+            request_freezes(&c.store, &c.index, &settings, &analyst, c.case_id, c.now).unwrap();
+        assert_eq!(filed.created.len(), 2);
+        let mut cursor = RetraceCursor::default();
+        let quiet =
+            retrace_active(&c.store, &c.index, &settings, &mut cursor, c.now, || false).unwrap();
+        assert_eq!((quiet.cases, quiet.created.len()), (1, 0));
+        // the bank's record of M4 paying a fifth account on arrives after the filing
+        let m5 = card("621700", 15);
+        let t = (c.now - Duration::minutes(30)).unix_timestamp();
+        c.index
+            .append(&[Record {
+                a: key(&c.m4),
+                time: t,
+                b: key(&m5),
+                kind: Kind::Transfer,
+                value: 300_000,
+            }])
+            .unwrap();
+        let later = c.now + Duration::minutes(5);
+        let pass =
+            retrace_active(&c.store, &c.index, &settings, &mut cursor, later, || false).unwrap();
+        assert_eq!((pass.cases, pass.created.len()), (1, 1));
+        let made = c.store.workflow(pass.created[0]).unwrap().unwrap();
+        assert_eq!(made.workflow.subject, m5);
+        assert_eq!(made.workflow.org.as_deref(), Some("CCB"));
+        let audit = c.store.audit_entries(0, 200).unwrap();
+        assert!(audit.iter().any(|e| e.actor == RETRACE_ACTOR
+            && e.action == "freeze.request"
+            && e.resource == format!("freeze:{}", pass.created[0])));
+        // nothing is asked twice
+        let again =
+            retrace_active(&c.store, &c.index, &settings, &mut cursor, later, || false).unwrap();
+        assert_eq!((again.cases, again.created.len()), (1, 0));
+        // a stop asked for leaves the cases for the next pass
+        let stopped =
+            retrace_active(&c.store, &c.index, &settings, &mut cursor, later, || true).unwrap();
+        assert!(stopped.interrupted);
+        assert_eq!(stopped.cases, 0);
+        // a closed case is no longer chased
+        let case = c.store.case(c.case_id).unwrap().unwrap();
+        let progress = fraudwall_store::CaseProgress {
+            status: "closed".into(),
+            ..case.progress.clone()
+        };
+        c.store
+            .update_case(c.case_id, case.version, &progress, "analyst", later)
+            .unwrap()
+            .unwrap();
+        let closed =
+            retrace_active(&c.store, &c.index, &settings, &mut cursor, later, || false).unwrap();
+        assert_eq!(closed.cases, 0);
+        // past the window the requests are old and the cursor moves past them
+        let old = later + Duration::seconds(RETRACE_WINDOW_S + 60);
+        let cold =
+            retrace_active(&c.store, &c.index, &settings, &mut cursor, old, || false).unwrap();
+        assert_eq!(cold.cases, 0);
+        assert_eq!(cursor.after, pass.created[0]);
     }
 
     #[test]

@@ -336,6 +336,7 @@ fn sigterm_stops_every_background_job_within_the_grace_period() {
         [
             "audit-checkpoint",
             "freezes",
+            "freezes-retrace",
             "lists",
             "lists-expiry",
             "lists-rebuild",
@@ -366,7 +367,7 @@ fn sigterm_stops_every_background_job_within_the_grace_period() {
     let text = std::fs::read_to_string(&log).unwrap();
     assert_eq!(status.code(), Some(0), "{text}");
     assert!(
-        text.contains("background jobs stopped") && text.contains("jobs=10"),
+        text.contains("background jobs stopped") && text.contains("jobs=11"),
         "{text}"
     );
     assert!(!text.contains("still running"), "{text}");
