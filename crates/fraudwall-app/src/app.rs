@@ -35,7 +35,7 @@ use crate::ratelimit::{RateLimiter, Rates};
 use crate::recent::RecentEvents;
 use crate::registry::{self, RegistryImportReport, UnitTree};
 use crate::reputation::{PassReport, ReputationJob};
-use crate::screening::{ScreeningKeeper, ScreeningSizes};
+use crate::screening::{ScreeningKeeper, ScreeningSettings, ScreeningSizes};
 use crate::sharing::{self, SharedClues};
 use crate::snapshots::SnapshotKeeper;
 use crate::tokens::TokenIndex;
@@ -247,7 +247,10 @@ impl App {
             )?),
             None => None,
         };
-        let screening = Arc::new(ScreeningKeeper::new(engine.clone()));
+        let screening = Arc::new(ScreeningKeeper::new(
+            engine.clone(),
+            ScreeningSettings::default(),
+        ));
         Ok(App {
             store,
             screening,
@@ -376,6 +379,13 @@ impl App {
     }
 
     /// Sets the clue limits; [`ClueLimits::default`] until then.
+    /// Screening's thresholds; call before [`App::with_records`], whose `screening` job uses
+    /// the keeper this replaces (the keeper holds nothing yet).
+    pub fn with_screening_settings(mut self, settings: ScreeningSettings) -> App {
+        self.screening = Arc::new(ScreeningKeeper::new(self.engine.clone(), settings));
+        self
+    }
+
     pub fn with_clue_limits(mut self, limits: ClueLimits) -> App {
         self.clue_limiter = RateLimiter::new("clues", limits.rates);
         self.public_clues_per_minute = limits.public_per_minute;

@@ -17,24 +17,45 @@ use crate::cases::CaseLinks;
 use crate::error::AppError;
 use crate::verification::{self, Pattern};
 
-/// Call records arrive when a call ends: a transfer this soon after a call with a black-listed
-/// number is made in the same danger.
-pub const CALL_GRACE_S: i64 = 300;
-/// An account its bank opened this recently is a young account ...
-pub const YOUNG_ACCOUNT_S: i64 = 90 * 86_400;
-/// ... and paid by this many payers within the window below, a mule pattern.
-pub const YOUNG_ACCOUNT_PAYERS: usize = 5;
-pub const PAYERS_WINDOW_S: i64 = 7 * 86_400;
-/// Transfers below this (fen) are small ...
-pub const SMALL_TRANSFER_CENTS: u64 = 50_000;
-/// ... and this many from one payer into one account within a day split a sum to pass under
-/// the banks' limits.
-pub const SMALL_TRANSFERS_PER_DAY: usize = 5;
-/// Victims of different cases who paid one account make it a mule lead.
-pub const MULE_LEAD_VICTIMS: usize = 2;
+/// What screening counts as danger and as a mule pattern. The defaults were set on one
+/// simulated province; a centre tunes them to its own traffic (`[screening]` in the node's
+/// configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScreeningSettings {
+    /// Call records arrive when a call ends: a transfer this soon after a call with a
+    /// black-listed number is made in the same danger.
+    pub call_grace_s: i64,
+    /// An account its bank opened this recently is a young account ...
+    pub young_account_s: i64,
+    /// ... and paid by this many payers within the window below, a mule pattern.
+    pub young_account_payers: usize,
+    pub payers_window_s: i64,
+    /// Transfers below this (fen) are small ...
+    pub small_transfer_cents: u64,
+    /// ... and this many from one payer into one account within a day split a sum to pass
+    /// under the banks' limits.
+    pub small_transfers_per_day: usize,
+    /// Victims of different cases who paid one account make it a mule lead.
+    pub mule_lead_victims: usize,
+}
+
+impl Default for ScreeningSettings {
+    fn default() -> ScreeningSettings {
+        ScreeningSettings {
+            call_grace_s: 300,
+            young_account_s: 90 * 86_400,
+            young_account_payers: 5,
+            payers_window_s: 7 * 86_400,
+            small_transfer_cents: 50_000,
+            small_transfers_per_day: 5,
+            mule_lead_victims: 2,
+        }
+    }
+}
 
 pub struct ScreeningKeeper {
     engine: Arc<ArcSwap<Engine>>,
+    settings: ScreeningSettings,
     /// The calls in progress with flagged numbers, as last published.
     calls: Mutex<HashMap<u64, (i64, u64)>>,
     /// Payees that received transfers since the last refresh, and the payees flagged so far.
@@ -53,9 +74,10 @@ pub struct ScreeningSizes {
 }
 
 impl ScreeningKeeper {
-    pub fn new(engine: Arc<ArcSwap<Engine>>) -> ScreeningKeeper {
+    pub fn new(engine: Arc<ArcSwap<Engine>>, settings: ScreeningSettings) -> ScreeningKeeper {
         ScreeningKeeper {
             engine,
+            settings,
             calls: Mutex::new(HashMap::new()),
             payees: Mutex::new((HashSet::new(), HashMap::new())),
             verifying: Mutex::new(HashSet::new()),
@@ -78,7 +100,7 @@ impl ScreeningKeeper {
             match record.kind {
                 Kind::Call => {
                     let end = record.time.saturating_add(record.value as i64);
-                    let until = end.saturating_add(CALL_GRACE_S);
+                    let until = end.saturating_add(self.settings.call_grace_s);
                     if until < now {
                         continue;
                     }
@@ -126,7 +148,7 @@ impl ScreeningKeeper {
         let warned = warned(store, normalizer)?;
         let leads: HashSet<u64> = cases
             .lock()
-            .mule_accounts(MULE_LEAD_VICTIMS)
+            .mule_accounts(self.settings.mule_lead_victims)
             .into_iter()
             .map(|lead| lead.account)
             .collect();
@@ -140,7 +162,7 @@ impl ScreeningKeeper {
             look.dedup();
             let mut found = Vec::with_capacity(look.len());
             for payee in look {
-                found.push((payee, payee_flags(records, payee, now)?));
+                found.push((payee, payee_flags(records, payee, now, &self.settings)?));
             }
             // a young account is known from its bank's account file: the opening date; a shop's
             // account is paid by many as a matter of course, so only personal ones count
@@ -152,7 +174,7 @@ impl ScreeningKeeper {
             let young: HashSet<u64> = store
                 .cards_of(fraudwall_lists::entry::Kind::Account, &many_paid)?
                 .into_iter()
-                .filter(|card| card.since > 0 && card.since >= now - YOUNG_ACCOUNT_S)
+                .filter(|card| card.since > 0 && card.since >= now - self.settings.young_account_s)
                 .filter(|card| card.account_type.as_deref().is_none_or(|t| t == "personal"))
                 .map(|card| card.key)
                 .collect();
@@ -256,12 +278,13 @@ fn payee_flags(
     records: &dyn ContactIndex,
     payee: u64,
     now: i64,
+    settings: &ScreeningSettings,
 ) -> Result<(PayeeFlags, bool), AppError> {
     let incoming: Vec<Record> = records
         .contacts(
             payee,
             Direction::Incoming,
-            now - PAYERS_WINDOW_S,
+            now - settings.payers_window_s,
             now.saturating_add(1),
         )
         .map_err(|e| AppError::new(crate::error::ErrorKind::Internal, e.to_string()))?
@@ -272,18 +295,18 @@ fn payee_flags(
     let mut small_by_payer: HashMap<u64, usize> = HashMap::new();
     for r in incoming
         .iter()
-        .filter(|r| r.time >= now - 86_400 && r.value < SMALL_TRANSFER_CENTS)
+        .filter(|r| r.time >= now - 86_400 && r.value < settings.small_transfer_cents)
     {
         *small_by_payer.entry(r.a).or_default() += 1;
     }
     if small_by_payer
         .values()
-        .any(|&n| n >= SMALL_TRANSFERS_PER_DAY)
+        .any(|&n| n >= settings.small_transfers_per_day)
     {
         flags |= flag(PartyFact::PayeeManySmallInbound);
     }
     let payers: HashSet<u64> = incoming.iter().map(|r| r.a).collect();
-    Ok((flags, payers.len() >= YOUNG_ACCOUNT_PAYERS))
+    Ok((flags, payers.len() >= settings.young_account_payers))
 }
 
 #[cfg(test)]
@@ -336,17 +359,26 @@ mod tests {
             rows.push(transfer(400 + n, 4, 2_000, now - 60 * (n as i64 + 1)));
         }
         index.append(&rows).unwrap();
-        assert_eq!(payee_flags(&index, 1, now).unwrap(), (0, true));
-        assert_eq!(payee_flags(&index, 2, now).unwrap(), (0, false));
+        let settings = ScreeningSettings::default();
+        assert_eq!(payee_flags(&index, 1, now, &settings).unwrap(), (0, true));
+        assert_eq!(payee_flags(&index, 2, now, &settings).unwrap(), (0, false));
         assert_eq!(
-            payee_flags(&index, 3, now).unwrap(),
+            payee_flags(&index, 3, now, &settings).unwrap(),
             (flag(PartyFact::PayeeManySmallInbound), false)
         );
-        assert_eq!(payee_flags(&index, 4, now).unwrap(), (0, true));
+        assert_eq!(payee_flags(&index, 4, now, &settings).unwrap(), (0, true));
         // a week later nobody has paid payee 1 since
         assert_eq!(
-            payee_flags(&index, 1, now + 8 * 86_400).unwrap(),
+            payee_flags(&index, 1, now + 8 * 86_400, &settings).unwrap(),
             (0, false)
         );
+        // a centre's own thresholds: four payers are many, six small sums a day are not
+        let tuned = ScreeningSettings {
+            young_account_payers: 4,
+            small_transfers_per_day: 7,
+            ..settings
+        };
+        assert_eq!(payee_flags(&index, 2, now, &tuned).unwrap(), (0, true));
+        assert_eq!(payee_flags(&index, 3, now, &tuned).unwrap(), (0, false));
     }
 }

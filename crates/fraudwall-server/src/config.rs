@@ -25,6 +25,7 @@ pub struct Config {
     pub audit: AuditSection,
     pub limits: LimitsSection,
     pub warnings: WarningsSection,
+    pub screening: ScreeningSection,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -126,6 +127,41 @@ impl Default for WarningsSection {
         WarningsSection {
             window_days: 30,
             default_territory: "000000".to_owned(),
+        }
+    }
+}
+
+/// What transfer screening counts as danger and as a mule pattern; the defaults were set on
+/// one simulated province.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScreeningSection {
+    /// Seconds after a call with a black-listed number ends that the callee's transfers are
+    /// still made in its danger.
+    pub call_grace_s: u32,
+    /// An account opened within this many days is young ...
+    pub young_account_days: u32,
+    /// ... and paid by this many payers within `payers_window_days`, a mule pattern.
+    pub young_account_payers: u32,
+    pub payers_window_days: u32,
+    /// Transfers below this many yuan are small ...
+    pub small_transfer_yuan: u32,
+    /// ... and this many from one payer into one account within a day split a sum.
+    pub small_transfers_per_day: u32,
+    /// Victims of this many different cases who paid one account make it a mule lead.
+    pub mule_lead_victims: u32,
+}
+
+impl Default for ScreeningSection {
+    fn default() -> Self {
+        ScreeningSection {
+            call_grace_s: 300,
+            young_account_days: 90,
+            young_account_payers: 5,
+            payers_window_days: 7,
+            small_transfer_yuan: 500,
+            small_transfers_per_day: 5,
+            mule_lead_victims: 2,
         }
     }
 }
@@ -376,6 +412,22 @@ impl Config {
                 "warnings.window_days must be greater than zero".to_owned(),
             ));
         }
+        let screening = &self.screening;
+        if [
+            screening.young_account_days,
+            screening.young_account_payers,
+            screening.payers_window_days,
+            screening.small_transfer_yuan,
+            screening.small_transfers_per_day,
+        ]
+        .contains(&0)
+            || screening.mule_lead_victims < 2
+        {
+            return Err(ConfigError::Invalid(
+                "screening thresholds must be greater than zero, and mule_lead_victims at least 2"
+                    .to_owned(),
+            ));
+        }
         Ok(())
     }
 }
@@ -485,5 +537,32 @@ mod tests {
             env(&[("FRAUDWALL_IDENTIFIERS__DEFAULT_REGION", "china")]),
         );
         assert!(err.is_err());
+    }
+
+    #[test]
+    fn screening_thresholds_are_read_and_checked() {
+        let config = Config::load_from(
+            None,
+            env(&[
+                ("FRAUDWALL_SCREENING__YOUNG_ACCOUNT_DAYS", "30"),
+                ("FRAUDWALL_SCREENING__SMALL_TRANSFER_YUAN", "200"),
+            ]),
+        )
+        .unwrap();
+        let settings = crate::screening_settings(&config);
+        assert_eq!(settings.young_account_s, 30 * 86_400);
+        assert_eq!(settings.small_transfer_cents, 20_000);
+        let defaults = crate::screening_settings(&Config::default());
+        assert_eq!(
+            defaults,
+            fraudwall_app::screening::ScreeningSettings::default()
+        );
+        for bad in [
+            ("FRAUDWALL_SCREENING__YOUNG_ACCOUNT_PAYERS", "0"),
+            ("FRAUDWALL_SCREENING__MULE_LEAD_VICTIMS", "1"),
+        ] {
+            let err = Config::load_from(None, env(&[bad])).unwrap_err();
+            assert!(err.to_string().contains("screening"), "{err}");
+        }
     }
 }

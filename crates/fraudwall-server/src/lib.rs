@@ -98,6 +98,21 @@ pub fn clue_limits(config: &Config) -> ClueLimits {
     }
 }
 
+/// Transfer screening's thresholds as the configuration spells them.
+pub fn screening_settings(config: &Config) -> fraudwall_app::screening::ScreeningSettings {
+    let section = &config.screening;
+    let days = |d: u32| i64::from(d) * 86_400;
+    fraudwall_app::screening::ScreeningSettings {
+        call_grace_s: i64::from(section.call_grace_s),
+        young_account_s: days(section.young_account_days),
+        young_account_payers: section.young_account_payers as usize,
+        payers_window_s: days(section.payers_window_days),
+        small_transfer_cents: u64::from(section.small_transfer_yuan) * 100,
+        small_transfers_per_day: section.small_transfers_per_day as usize,
+        mule_lead_victims: section.mule_lead_victims as usize,
+    }
+}
+
 /// Where the audit log's head is signed: the configured files, or the data directory's.
 pub fn witness_files(config: &Config) -> WitnessFiles {
     let mut files = WitnessFiles::in_dir(&config.store.data_dir);
@@ -125,6 +140,7 @@ impl AppState {
                 default_territory: config.warnings.default_territory.clone(),
                 ..fraudwall_app::warnings::WarningSettings::default()
             })
+            .with_screening_settings(screening_settings(&config))
             .with_records(records)?;
         let openapi_json = Bytes::from(
             serde_json::to_vec(&openapi::document()).expect("the openapi document serializes"),
