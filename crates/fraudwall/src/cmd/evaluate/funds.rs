@@ -55,8 +55,10 @@ pub struct FundsScore {
 
 /// How long after a case is reported the banks freeze what its money's accounts hold: the
 /// acknowledgement deadline of the freeze requests filed with it. Accounts the money reaches
-/// after the filing count too: the node's `freezes-retrace` job asks for them within five
-/// minutes of their transfer records, so this is one retrace pass optimistic at most.
+/// after the filing count too, as if asked for at the filing: the node's `freezes-retrace` job
+/// asks for them within five minutes of their transfer records, and their banks answer half an
+/// hour after that, so for money that moved after the filing the figure is optimistic by that
+/// much.
 pub const BANK_RESPONSE_S: i64 = 30 * 60;
 
 /// The compact key an account number is traced under.
