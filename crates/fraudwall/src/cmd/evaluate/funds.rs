@@ -46,6 +46,10 @@ pub struct FundsScore {
     /// still hold when the banks answer the case's freeze requests, by hop, after the held
     /// transfers are taken out of the records.
     pub frozen_cents: Vec<i64>,
+    /// Of it, what the accounts the money had reached by the report hold: the requests made
+    /// at the filing alone would freeze this much; the rest is in accounts reached since, which
+    /// the node's `freezes-retrace` job asks for.
+    pub frozen_at_filing_accounts_cents: i64,
     /// Transfers held, and of them those between accounts the truth does not know as fraud's
     /// (the replay counts them).
     pub held_transfers: usize,
@@ -141,10 +145,26 @@ impl FundsScore {
                     until: case.reported_at + BANK_RESPONSE_S,
                 },
             );
+            let asked_at_filing: HashSet<u64> = trace(
+                &unheld,
+                &went_through,
+                TraceParams {
+                    rule: Rule::Fifo,
+                    max_depth: DEFAULT_DEPTH,
+                    until: case.reported_at,
+                },
+            )
+            .held
+            .iter()
+            .map(|h| h.account)
+            .collect();
             for left in &answered.held {
                 if !cashout.contains(&left.account) {
                     let at = usize::from(left.depth.clamp(1, DEFAULT_DEPTH)) - 1;
                     score.frozen_cents[at] += left.amount;
+                    if asked_at_filing.contains(&left.account) {
+                        score.frozen_at_filing_accounts_cents += left.amount;
+                    }
                 }
             }
             let traced: HashSet<(u64, u64)> = whole
@@ -253,13 +273,15 @@ impl FundsScore {
         format!(
             "fund control: {:.1}% of the victims' {:.0} yuan stopped: {:.1}% in their payments \
              held by transfer screening, {:.1}% frozen by the banks {} minutes after the report \
-             ({}); {} transfers held, {} of them legitimate",
+             ({}; {:.1}% in accounts the money had reached by the report, the rest in accounts \
+             the re-trace asks for); {} transfers held, {} of them legitimate",
             self.share(held + frozen) * 100.0,
             self.paid_cents as f64 / 100.0,
             self.share(held) * 100.0,
             self.share(frozen) * 100.0,
             BANK_RESPONSE_S / 60,
             by_hop(&self.frozen_cents),
+            self.share(self.frozen_at_filing_accounts_cents) * 100.0,
             self.held_transfers,
             self.held_legitimate,
         )
@@ -274,6 +296,7 @@ impl FundsScore {
             "held_by_screening_share": self.share(held),
             "frozen_share": self.share(frozen),
             "frozen_by_hop": yuan(&self.frozen_cents),
+            "frozen_in_accounts_reached_by_report_share": self.share(self.frozen_at_filing_accounts_cents),
             "bank_response_s": BANK_RESPONSE_S,
             "held_transfers": self.held_transfers,
             "held_legitimate": self.held_legitimate,
@@ -300,5 +323,56 @@ fn ratio(part: usize, whole: usize) -> f64 {
         0.0
     } else {
         part as f64 / whole as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transfer(id: u64, from: u64, to: u64, yuan: i64, at: i64) -> Transfer {
+        Transfer {
+            id,
+            from,
+            to,
+            amount: yuan * 100,
+            at,
+        }
+    }
+
+    #[test]
+    fn money_that_moves_on_after_the_report_is_frozen_where_the_retrace_finds_it() {
+        let (victim, m1, m2, m3) = (1, 11, 12, 13);
+        let report = 10_000;
+        let case = |id: &str, to: u64| TracedCase {
+            scenario_id: id.to_owned(),
+            reported_at: report,
+            payments: vec![Payment {
+                to,
+                amount: 100_000,
+                at: 0,
+            }],
+        };
+        // case a's 1,000 stays in M1; case b's moves from M2 to M3 ten minutes after the
+        // report, before the banks answer
+        let transfers = vec![
+            transfer(1, victim, m1, 1_000, 0),
+            transfer(2, victim, m2, 1_000, 0),
+            transfer(3, m2, m3, 1_000, report + 600),
+        ];
+        let score = FundsScore::score(
+            transfers,
+            &HashSet::new(),
+            &[case("a", m1), case("b", m2)],
+            &Truth::default(),
+        );
+        assert_eq!(score.paid_cents, 200_000);
+        assert_eq!(score.frozen_cents.iter().sum::<i64>(), 200_000);
+        assert_eq!(score.frozen_at_filing_accounts_cents, 100_000);
+        assert!(
+            score
+                .stopped_line()
+                .contains("50.0% in accounts the money had reached")
+        );
     }
 }
