@@ -403,6 +403,8 @@ pub struct RetraceReport {
     pub cases: usize,
     /// Requests made for accounts the money reached since the case's last pass.
     pub created: Vec<i64>,
+    /// Cases whose trace or requests failed; the next pass tries them again.
+    pub failed: usize,
     /// Whether the pass stopped early because `stop` said so.
     pub interrupted: bool,
 }
@@ -449,8 +451,14 @@ pub fn retrace_active(
             continue;
         }
         report.cases += 1;
-        let pass = request_for_case(store, records, settings, RETRACE_ACTOR, &case, now)?;
-        report.created.extend(pass.created);
+        // one case that cannot be traced does not hold up the others
+        match request_for_case(store, records, settings, RETRACE_ACTOR, &case, now) {
+            Ok(pass) => report.created.extend(pass.created),
+            Err(err) => {
+                report.failed += 1;
+                tracing::warn!(case = case.id, error = %err, "re-trace failed");
+            }
+        }
     }
     metrics::counter!("fraudwall_freeze_retrace_requests_total")
         .increment(report.created.len() as u64);
@@ -1161,10 +1169,48 @@ mod tests {
         let filed =
             request_freezes(&c.store, &c.index, &settings, &analyst, c.case_id, c.now).unwrap();
         assert_eq!(filed.created.len(), 2);
+        // a case whose stored report cannot be read, with a request of its own, fails alone
+        let (broken, _) = c
+            .store
+            .insert_case(
+                &fraudwall_store::NewCase {
+                    fingerprint: "broken".into(),
+                    fraud_type: "other".into(),
+                    reported_at: c.now,
+                    victim_phone: "+8613800000002".into(),
+                    victim_key: 2,
+                    territory: Some("350102".into()),
+                    loss_cents: 100,
+                    currency: "CNY".into(),
+                    report: "not a report".into(),
+                    filed_by: "analyst".into(),
+                    org: None,
+                    identifiers: Vec::new(),
+                },
+                c.now,
+            )
+            .unwrap();
+        c.store
+            .insert_workflow(
+                &NewWorkflow {
+                    kind: WorkflowKind::Freeze,
+                    fingerprint: format!("freeze:{}:x", broken.id),
+                    case_id: Some(broken.id),
+                    subject: c.m1.clone(),
+                    territory: Some("350102".into()),
+                    org: Some("ICBC".into()),
+                    tier: None,
+                    status: "requested".into(),
+                    due_at: None,
+                    state: "{}".into(),
+                },
+                c.now,
+            )
+            .unwrap();
         let mut cursor = RetraceCursor::default();
         let quiet =
             retrace_active(&c.store, &c.index, &settings, &mut cursor, c.now, || false).unwrap();
-        assert_eq!((quiet.cases, quiet.created.len()), (1, 0));
+        assert_eq!((quiet.cases, quiet.created.len(), quiet.failed), (2, 0, 1));
         // the bank's record of M4 paying a fifth account on arrives after the filing
         let m5 = card("621700", 15);
         let t = (c.now - Duration::minutes(30)).unix_timestamp();
@@ -1180,7 +1226,7 @@ mod tests {
         let later = c.now + Duration::minutes(5);
         let pass =
             retrace_active(&c.store, &c.index, &settings, &mut cursor, later, || false).unwrap();
-        assert_eq!((pass.cases, pass.created.len()), (1, 1));
+        assert_eq!((pass.cases, pass.created.len(), pass.failed), (2, 1, 1));
         let made = c.store.workflow(pass.created[0]).unwrap().unwrap();
         assert_eq!(made.workflow.subject, m5);
         assert_eq!(made.workflow.org.as_deref(), Some("CCB"));
@@ -1191,7 +1237,7 @@ mod tests {
         // nothing is asked twice
         let again =
             retrace_active(&c.store, &c.index, &settings, &mut cursor, later, || false).unwrap();
-        assert_eq!((again.cases, again.created.len()), (1, 0));
+        assert_eq!((again.cases, again.created.len()), (2, 0));
         // a stop asked for leaves the cases for the next pass
         let stopped =
             retrace_active(&c.store, &c.index, &settings, &mut cursor, later, || true).unwrap();
@@ -1209,7 +1255,7 @@ mod tests {
             .unwrap();
         let closed =
             retrace_active(&c.store, &c.index, &settings, &mut cursor, later, || false).unwrap();
-        assert_eq!(closed.cases, 0);
+        assert_eq!((closed.cases, closed.failed), (1, 1));
         // past the window the requests are old and the cursor moves past them
         let old = later + Duration::seconds(RETRACE_WINDOW_S + 60);
         let cold =
