@@ -106,11 +106,6 @@ const FREEZE_TICK: Duration = Duration::from_secs(15);
 /// How often transfer screening's warnings, mule leads and payee patterns are published.
 const SCREENING_REFRESH: Duration = Duration::from_secs(15);
 
-/// How often the cases still being chased are traced again for accounts their money reached
-/// since: a bank answers a freeze request within half an hour, so new accounts are asked for
-/// well inside one answer's time.
-const RETRACE_PERIOD: Duration = Duration::from_secs(300);
-
 /// How often activity records are flushed and compacted.
 const RECORDS_UPKEEP: Duration = Duration::from_secs(3_600);
 
@@ -324,7 +319,7 @@ impl App {
             let mut cursor = funds::RetraceCursor::default();
             self.runner
                 .register(
-                    JobSpec::every("freezes-retrace", RETRACE_PERIOD),
+                    JobSpec::every("freezes-retrace", settings.retrace_period),
                     move |ctx: &crate::jobs::RunContext| {
                         let report = funds::retrace_active(
                             store.as_ref(),
@@ -379,6 +374,13 @@ impl App {
     }
 
     /// Sets the clue limits; [`ClueLimits::default`] until then.
+    /// How money is traced and freezes requested; call before [`App::with_records`], whose
+    /// `freezes-retrace` job reads the settings then.
+    pub fn with_funds_settings(mut self, settings: FundsSettings) -> App {
+        self.funds_settings = Arc::new(settings);
+        self
+    }
+
     /// Screening's thresholds; call before [`App::with_records`], whose `screening` job uses
     /// the keeper this replaces (the keeper holds nothing yet).
     pub fn with_screening_settings(mut self, settings: ScreeningSettings) -> App {

@@ -6,6 +6,7 @@
 //! owns it, so a bank's token sees and answers only its own. The centre and the stations work
 //! the case side: they renew, find funds unrelated, order the return and lift restrictions.
 
+pub use fraudwall_funds::trace::MAX_DEPTH;
 use fraudwall_funds::{DEFAULT_DEPTH, IndexLedger, Payment, TraceParams, trace};
 pub use fraudwall_funds::{Rule, UnknownRule};
 use fraudwall_ids::account::Account;
@@ -38,6 +39,13 @@ pub struct FundsSettings {
     pub depth: u8,
     /// Money below this (in fen) left in an account is not worth a request.
     pub min_request_cents: i64,
+    /// How long after a case's latest freeze request its money is still followed on its own
+    /// (see [`retrace_active`]): most of a fraud's money is split and cashed out within a day
+    /// or two; an older trail is the investigators' to follow on request.
+    pub retrace_window_s: i64,
+    /// How often the `freezes-retrace` job runs: a bank answers a request within half an hour,
+    /// so new accounts are asked for well inside one answer's time.
+    pub retrace_period: std::time::Duration,
 }
 
 impl Default for FundsSettings {
@@ -46,6 +54,8 @@ impl Default for FundsSettings {
             limits: FreezeLimits::default(),
             depth: DEFAULT_DEPTH,
             min_request_cents: 100,
+            retrace_window_s: 3 * 86_400,
+            retrace_period: std::time::Duration::from_secs(300),
         }
     }
 }
@@ -380,11 +390,6 @@ pub(crate) fn request_for_case(
     Ok(report)
 }
 
-/// How long after a case's latest freeze request its money is still followed on its own:
-/// most of a fraud's money is split and cashed out within a day or two; an older trail is
-/// the investigators' to follow on request.
-pub const RETRACE_WINDOW_S: i64 = 3 * 86_400;
-
 /// The actor a re-trace's requests and audit events are recorded under.
 pub const RETRACE_ACTOR: &str = "system:retrace";
 
@@ -410,7 +415,7 @@ pub struct RetraceReport {
 }
 
 /// Traces again, at `now`, every case still being chased (a freeze request made for it within
-/// [`RETRACE_WINDOW_S`], the case neither solved nor closed), and asks the banks for the
+/// [`FundsSettings::retrace_window_s`], the case neither solved nor closed), and asks the banks for the
 /// accounts its money reached since: money keeps moving after a case is filed, and banks'
 /// transfer records arrive after it moved. Requests already made are kept, so a pass adds only
 /// new accounts. The `freezes-retrace` job runs it; `stop` is asked between cases.
@@ -422,7 +427,7 @@ pub fn retrace_active(
     now: OffsetDateTime,
     stop: impl Fn() -> bool,
 ) -> Result<RetraceReport, AppError> {
-    let since = now - time::Duration::seconds(RETRACE_WINDOW_S);
+    let since = now - time::Duration::seconds(settings.retrace_window_s);
     let mut chased = std::collections::BTreeSet::new();
     let mut floor = cursor.after;
     let mut in_window = false;
@@ -1257,7 +1262,7 @@ mod tests {
             retrace_active(&c.store, &c.index, &settings, &mut cursor, later, || false).unwrap();
         assert_eq!((closed.cases, closed.failed), (1, 1));
         // past the window the requests are old and the cursor moves past them
-        let old = later + Duration::seconds(RETRACE_WINDOW_S + 60);
+        let old = later + Duration::seconds(settings.retrace_window_s + 60);
         let cold =
             retrace_active(&c.store, &c.index, &settings, &mut cursor, old, || false).unwrap();
         assert_eq!(cold.cases, 0);

@@ -26,6 +26,7 @@ pub struct Config {
     pub limits: LimitsSection,
     pub warnings: WarningsSection,
     pub screening: ScreeningSection,
+    pub funds: FundsSection,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,6 +128,31 @@ impl Default for WarningsSection {
         WarningsSection {
             window_days: 30,
             default_territory: "000000".to_owned(),
+        }
+    }
+}
+
+/// How a case's money is traced and its freezes requested.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FundsSection {
+    /// Hops a trace follows when a request names no depth (1 to 32).
+    pub depth: u8,
+    /// Money left in an account below this many yuan is not worth a freeze request.
+    pub min_request_yuan: u32,
+    /// Hours after a case's latest freeze request that its money is still followed on its own.
+    pub retrace_window_hours: u32,
+    /// Seconds between passes of the `freezes-retrace` job.
+    pub retrace_period_s: u32,
+}
+
+impl Default for FundsSection {
+    fn default() -> Self {
+        FundsSection {
+            depth: fraudwall_app::funds::FundsSettings::default().depth,
+            min_request_yuan: 1,
+            retrace_window_hours: 72,
+            retrace_period_s: 300,
         }
     }
 }
@@ -412,6 +438,20 @@ impl Config {
                 "warnings.window_days must be greater than zero".to_owned(),
             ));
         }
+        let funds = &self.funds;
+        if !(1..=fraudwall_app::funds::MAX_DEPTH).contains(&funds.depth) {
+            return Err(ConfigError::Invalid(format!(
+                "funds.depth must be within 1..={}, got {}",
+                fraudwall_app::funds::MAX_DEPTH,
+                funds.depth
+            )));
+        }
+        if funds.retrace_window_hours == 0 || funds.retrace_period_s == 0 {
+            return Err(ConfigError::Invalid(
+                "funds.retrace_window_hours and funds.retrace_period_s must be greater than zero"
+                    .to_owned(),
+            ));
+        }
         let screening = &self.screening;
         if [
             screening.young_account_days,
@@ -537,6 +577,33 @@ mod tests {
             env(&[("FRAUDWALL_IDENTIFIERS__DEFAULT_REGION", "china")]),
         );
         assert!(err.is_err());
+    }
+
+    #[test]
+    fn fund_settings_are_read_and_checked() {
+        let config = Config::load_from(
+            None,
+            env(&[
+                ("FRAUDWALL_FUNDS__RETRACE_WINDOW_HOURS", "24"),
+                ("FRAUDWALL_FUNDS__MIN_REQUEST_YUAN", "50"),
+            ]),
+        )
+        .unwrap();
+        let settings = crate::funds_settings(&config);
+        assert_eq!(settings.retrace_window_s, 86_400);
+        assert_eq!(settings.min_request_cents, 5_000);
+        assert_eq!(
+            crate::funds_settings(&Config::default()),
+            fraudwall_app::funds::FundsSettings::default()
+        );
+        for bad in [
+            ("FRAUDWALL_FUNDS__DEPTH", "0"),
+            ("FRAUDWALL_FUNDS__DEPTH", "33"),
+            ("FRAUDWALL_FUNDS__RETRACE_PERIOD_S", "0"),
+        ] {
+            let err = Config::load_from(None, env(&[bad])).unwrap_err();
+            assert!(err.to_string().contains("funds"), "{err}");
+        }
     }
 
     #[test]

@@ -98,6 +98,18 @@ pub fn clue_limits(config: &Config) -> ClueLimits {
     }
 }
 
+/// Tracing and freeze requests as the configuration spells them.
+pub fn funds_settings(config: &Config) -> fraudwall_app::funds::FundsSettings {
+    let section = &config.funds;
+    fraudwall_app::funds::FundsSettings {
+        depth: section.depth,
+        min_request_cents: i64::from(section.min_request_yuan) * 100,
+        retrace_window_s: i64::from(section.retrace_window_hours) * 3_600,
+        retrace_period: Duration::from_secs(u64::from(section.retrace_period_s)),
+        ..fraudwall_app::funds::FundsSettings::default()
+    }
+}
+
 /// Transfer screening's thresholds as the configuration spells them.
 pub fn screening_settings(config: &Config) -> fraudwall_app::screening::ScreeningSettings {
     let section = &config.screening;
@@ -141,6 +153,7 @@ impl AppState {
                 ..fraudwall_app::warnings::WarningSettings::default()
             })
             .with_screening_settings(screening_settings(&config))
+            .with_funds_settings(funds_settings(&config))
             .with_records(records)?;
         let openapi_json = Bytes::from(
             serde_json::to_vec(&openapi::document()).expect("the openapi document serializes"),
