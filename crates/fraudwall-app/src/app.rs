@@ -373,7 +373,6 @@ impl App {
         self.records.as_ref()
     }
 
-    /// Sets the clue limits; [`ClueLimits::default`] until then.
     /// How money is traced and freezes requested; call before [`App::with_records`], whose
     /// `freezes-retrace` job reads the settings then.
     pub fn with_funds_settings(mut self, settings: FundsSettings) -> App {
@@ -388,6 +387,7 @@ impl App {
         self
     }
 
+    /// Sets the clue limits; [`ClueLimits::default`] until then.
     pub fn with_clue_limits(mut self, limits: ClueLimits) -> App {
         self.clue_limiter = RateLimiter::new("clues", limits.rates);
         self.public_clues_per_minute = limits.public_per_minute;

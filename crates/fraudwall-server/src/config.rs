@@ -146,13 +146,15 @@ pub struct FundsSection {
     pub retrace_period_s: u32,
 }
 
+/// The application's defaults, in the units the configuration speaks.
 impl Default for FundsSection {
     fn default() -> Self {
+        let settings = fraudwall_app::funds::FundsSettings::default();
         FundsSection {
-            depth: fraudwall_app::funds::FundsSettings::default().depth,
-            min_request_yuan: 1,
-            retrace_window_hours: 72,
-            retrace_period_s: 300,
+            depth: settings.depth,
+            min_request_yuan: (settings.min_request_cents / 100) as u32,
+            retrace_window_hours: (settings.retrace_window_s / 3_600) as u32,
+            retrace_period_s: settings.retrace_period.as_secs() as u32,
         }
     }
 }
@@ -178,16 +180,19 @@ pub struct ScreeningSection {
     pub mule_lead_victims: u32,
 }
 
+/// The application's defaults, in the units the configuration speaks.
 impl Default for ScreeningSection {
     fn default() -> Self {
+        let settings = fraudwall_app::screening::ScreeningSettings::default();
+        let days = |s: i64| (s / 86_400) as u32;
         ScreeningSection {
-            call_grace_s: 300,
-            young_account_days: 90,
-            young_account_payers: 5,
-            payers_window_days: 7,
-            small_transfer_yuan: 500,
-            small_transfers_per_day: 5,
-            mule_lead_victims: 2,
+            call_grace_s: settings.call_grace_s as u32,
+            young_account_days: days(settings.young_account_s),
+            young_account_payers: settings.young_account_payers as u32,
+            payers_window_days: days(settings.payers_window_s),
+            small_transfer_yuan: (settings.small_transfer_cents / 100) as u32,
+            small_transfers_per_day: settings.small_transfers_per_day as u32,
+            mule_lead_victims: settings.mule_lead_victims as u32,
         }
     }
 }
