@@ -123,6 +123,7 @@ impl Cues {
 
     /// Calls `found(hash, start, end)` once per concept present in normalized `text`, at its
     /// first match. `occurrences` is scratch space.
+    #[inline(always)]
     pub(crate) fn scan(
         &self,
         text: &str,

@@ -425,12 +425,14 @@ impl Embeddings {
     }
 
     /// The row of a piece, if the vocabulary has it.
+    #[inline(always)]
     fn lookup(&self, piece: &str, starts_word: bool) -> Option<u32> {
         self.index.get(&piece_key(piece, starts_word)).copied()
     }
 
     /// Splits a word into the longest pieces the vocabulary has, left to right. A word with a
     /// stretch no piece covers is unknown as a whole, and adds nothing.
+    #[inline(always)]
     fn word_pieces(&self, word: &str, ids: &mut Vec<u32>) {
         if word.is_empty() || word.chars().count() > MAX_WORD_CHARS {
             return;
@@ -466,6 +468,7 @@ impl Embeddings {
     /// mostly in Chinese (or another script of three-byte characters) has no pieces: the
     /// table comes from an English encoder, and what little Latin such a message has would
     /// speak for all of it.
+    #[inline(always)]
     pub(crate) fn pieces_of(&self, text: &str, scratch: &mut EmbedScratch) {
         if self.tokenizer == Tokenizer::Unigram {
             self.unigram_pieces_of(text, scratch);
@@ -620,6 +623,7 @@ impl Embeddings {
 
     /// The message's vector, scaled to unit length, times `weight`, into `out` (`dims`
     /// values). Returns false, with `out` all zero, when the text has no known piece.
+    #[inline(always)]
     pub(crate) fn embed(
         &self,
         text: &str,

@@ -334,6 +334,7 @@ impl Extractor {
 
     /// Counts `found` into `slots`, in order of first occurrence, and `locate`s each slot's
     /// bucket into `located`.
+    #[inline(always)]
     fn count(&mut self, mut locate: impl FnMut(u32) -> u32) {
         let Extractor {
             found,
@@ -394,6 +395,7 @@ impl Extractor {
     /// found, its results kept in `self.located`. A model looks up its weight row there: the
     /// load then overlaps the counting of the features that follow instead of waiting for all
     /// of them.
+    #[inline(always)]
     pub fn extract_located(
         &mut self,
         config: &FeatureConfig,
@@ -548,6 +550,7 @@ impl Extractor {
         self.count(locate);
     }
 
+    #[inline(always)]
     fn bigram(
         &mut self,
         config: &FeatureConfig,
@@ -574,6 +577,7 @@ impl Extractor {
         *prev = Some((h, start));
     }
 
+    #[inline(always)]
     fn latin_word(
         &mut self,
         config: &FeatureConfig,
@@ -595,6 +599,7 @@ impl Extractor {
         }
     }
 
+    #[inline(always)]
     fn latin_chars(&mut self, config: &FeatureConfig, word: &str, start: usize) {
         let [lo, hi] = config.latin_chars;
         if lo == 0 {
@@ -641,6 +646,7 @@ impl Extractor {
         self.padded = padded;
     }
 
+    #[inline(always)]
     fn cjk_run(&mut self, config: &FeatureConfig, segmenter: Option<&Segmenter>, text: &str) {
         let [lo, hi] = config.cjk_chars;
         let run = std::mem::take(&mut self.run);

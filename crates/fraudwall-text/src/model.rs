@@ -304,6 +304,16 @@ impl PartialEq for Rows {
 /// `term_weight` of small counts, which are most: `ln` is a library call. The values come from
 /// the same call at run time (`black_box` keeps the compiler from folding it at build time,
 /// perhaps differently), so they are the same to the bit.
+/// Whether the CPU runs x86-64-v3's instructions, which [`Model::scores`] then uses.
+#[cfg(target_arch = "x86_64")]
+static X86_64_V3: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| {
+    std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("bmi1")
+        && std::arch::is_x86_feature_detected!("bmi2")
+        && std::arch::is_x86_feature_detected!("lzcnt")
+        && std::arch::is_x86_feature_detected!("popcnt")
+});
+
 static TERM_WEIGHTS: std::sync::LazyLock<[f32; 32]> = std::sync::LazyLock::new(|| {
     std::array::from_fn(|c| term_weight(std::hint::black_box(c as u32)))
 });
@@ -650,6 +660,7 @@ impl Model {
     /// Normalizes and extracts the features of `text` into the scratch buffers, with their
     /// weights before the scaling to unit length; returns each group's scale, as
     /// [`crate::features::weigh`] computes it.
+    #[inline(always)]
     fn featurize(&self, text: &str, scratch: &mut Scratch, explain: bool) -> [f32; 2] {
         let features = &self.info.features;
         scratch.normalizer.set_url_hosts(features.url_hosts);
@@ -708,7 +719,39 @@ impl Model {
     }
 
     /// [`Model::probabilities_with`], recording where each feature came from when `explain`.
+    /// On a CPU with x86-64-v3's instructions, the same code compiled for them: hashing, row
+    /// lookup (a population count) and the weighted sums take about a tenth fewer
+    /// instructions. Both give the same bits; a test holds them to it.
+    #[allow(unsafe_code)]
     fn scores<'s>(&self, text: &str, scratch: &'s mut Scratch, explain: bool) -> &'s [f32] {
+        #[cfg(target_arch = "x86_64")]
+        if *X86_64_V3 {
+            // SAFETY: the CPU has every feature the function is compiled for, checked above
+            return unsafe { self.scores_x86_64_v3(text, scratch, explain) };
+        }
+        self.scores_portable(text, scratch, explain)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
+    fn scores_x86_64_v3<'s>(
+        &self,
+        text: &str,
+        scratch: &'s mut Scratch,
+        explain: bool,
+    ) -> &'s [f32] {
+        self.scores_portable(text, scratch, explain)
+    }
+
+    /// Inlined into each of [`Model::scores`]'s variants, with everything on the way, so that
+    /// each is compiled for its instruction set.
+    #[inline(always)]
+    fn scores_portable<'s>(
+        &self,
+        text: &str,
+        scratch: &'s mut Scratch,
+        explain: bool,
+    ) -> &'s [f32] {
         let scale = self.featurize(text, scratch, explain);
         let group_norm = self.info.features.group_norm;
         let classes = self.info.classes.len();
@@ -877,10 +920,9 @@ impl Model {
     }
 }
 
-/// A dot product in eight independent sums, which the compiler keeps in vector registers.
 /// Sums each feature's value times its row into `probs`, for rows of `S` lanes; scales the
 /// values to unit length per group on the way, as the scoring that follows expects.
-#[inline]
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn accumulate<const S: usize>(
     rows: &Rows,
@@ -909,6 +951,8 @@ fn accumulate<const S: usize>(
     probs.extend_from_slice(&acc[1..=classes]);
 }
 
+/// A dot product in eight independent sums, which the compiler keeps in vector registers.
+#[inline(always)]
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut lanes = [0f32; 8];
     let (a_chunks, b_chunks) = (a.chunks_exact(8), b.chunks_exact(8));
@@ -1277,5 +1321,44 @@ mod tests {
         let m = Model::bundled().expect("bundled model loads");
         assert!(m.classes().iter().any(|c| c == NORMAL));
         assert!(m.info().validation.is_some());
+    }
+
+    /// The scoring compiled for the CPU's instructions must give the portable scoring's bits,
+    /// or a model's figures would depend on the machine that measured them.
+    #[cfg(feature = "bundled-model")]
+    #[test]
+    fn every_instruction_set_gives_the_same_bits() {
+        let model = Model::bundled().expect("bundled model loads");
+        let mut texts: Vec<String> = [
+            "",
+            "ＷＩＮ a £1000 prize! 加 V 信 13800138000",
+            "【招商银行】您账户8836于06月03日19:42扣款人民币46.80元",
+            "您好，我是京东金融客服，您的账户需要注销，请添加QQ 123456789 办理",
+            "URGENT! Your account is suspended, verify at http://hsbc-secure.top/login now",
+            "w e i x i n  加 好 友  送 红 包",
+        ]
+        .map(String::from)
+        .to_vec();
+        let dev = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/sms/dev/");
+        for language in ["zh", "en"] {
+            let mut reader =
+                csv::Reader::from_path(format!("{dev}{language}.csv")).expect("dev set");
+            texts.extend(reader.records().map(|r| r.expect("dev row")[1].to_owned()));
+        }
+        assert!(texts.len() > 500, "the dev set was read");
+        let (mut dispatched, mut portable) = (Scratch::new(), Scratch::new());
+        for text in &texts {
+            let a: Vec<u32> = model
+                .scores(text, &mut dispatched, false)
+                .iter()
+                .map(|p| p.to_bits())
+                .collect();
+            let b: Vec<u32> = model
+                .scores_portable(text, &mut portable, false)
+                .iter()
+                .map(|p| p.to_bits())
+                .collect();
+            assert_eq!(a, b, "{text}");
+        }
     }
 }

@@ -86,6 +86,7 @@ impl PhraseIndex {
 
     /// Every occurrence in `text`, overlapping ones included, by end and, at one end, the
     /// longer first. `out` is cleared first.
+    #[inline(always)]
     pub fn find_all(&self, text: &str, out: &mut Vec<Occurrence>) {
         out.clear();
         let bytes = text.as_bytes();

@@ -47,7 +47,12 @@ impl Table {
 
     /// A table of `(hash, value)` entries; a hash given twice keeps the larger value.
     fn build(entries: &[(u64, f32)]) -> Table {
-        let size = (entries.len() * 2).next_power_of_two().max(16);
+        // Sized by distinct hashes: words share their prefixes, so the entries repeat many of
+        // them, and a table sized by entries is mostly empty slots that the cache must hold.
+        let mut distinct: Vec<u64> = entries.iter().map(|&(h, _)| h).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let size = (distinct.len() * 2).next_power_of_two().max(16);
         let mut table = Table {
             slots: vec![(EMPTY, 0.0); size],
         };
@@ -185,6 +190,7 @@ impl Segmenter {
 
     /// Calls `emit(start, end)` with the character range of each word of `chars`, a run of CJK
     /// characters (with their byte offsets, which the search does not read).
+    #[inline(always)]
     pub fn segment(
         &self,
         chars: &[(u32, char)],
