@@ -324,10 +324,10 @@ impl Extractor {
     }
 
     #[inline]
-    fn add(&mut self, bits: u8, hash: u64, group: u8, source: Source) {
+    fn add<const EXPLAIN: bool>(&mut self, bits: u8, hash: u64, group: u8, source: Source) {
         let bucket = (hash >> (64 - u32::from(bits))) as u32;
         self.found.push((bucket, group));
-        if self.explain {
+        if EXPLAIN {
             self.found_sources.push(source);
         }
     }
@@ -335,7 +335,7 @@ impl Extractor {
     /// Counts `found` into `slots`, in order of first occurrence, and `locate`s each slot's
     /// bucket into `located`.
     #[inline(always)]
-    fn count(&mut self, mut locate: impl FnMut(u32) -> u32) {
+    fn count<const EXPLAIN: bool>(&mut self, mut locate: impl FnMut(u32) -> u32) {
         let Extractor {
             found,
             found_sources,
@@ -343,22 +343,23 @@ impl Extractor {
             slots,
             located,
             sources,
-            explain,
             epoch,
             ..
         } = self;
         located.clear();
+        let epoch = *epoch;
+        // the table's size changes only when it grows
+        let mut mask = table.len() - 1;
         for (k, &(bucket, group)) in found.iter().enumerate() {
-            let key = bucket | *epoch;
-            let mask = table.len() - 1;
-            let mut pos = table_pos(bucket, table.len());
+            let key = bucket | epoch;
+            let mut pos = table_pos(bucket, mask);
             loop {
                 let (entry, index) = table[pos];
                 if entry == key {
                     slots[index as usize].count += 1;
                     break;
                 }
-                if entry & EPOCH_MASK != *epoch {
+                if entry & EPOCH_MASK != epoch {
                     table[pos] = (key, slots.len() as u32);
                     slots.push(Slot {
                         bucket,
@@ -366,11 +367,12 @@ impl Extractor {
                         group,
                     });
                     located.push(locate(bucket));
-                    if *explain {
+                    if EXPLAIN {
                         sources.push(found_sources[k]);
                     }
                     if slots.len() * 2 > table.len() {
-                        grow(table, slots, *epoch);
+                        grow(table, slots, epoch);
+                        mask = table.len() - 1;
                     }
                     break;
                 }
@@ -405,6 +407,24 @@ impl Extractor {
         shouting: u8,
         locate: impl FnMut(u32) -> u32,
     ) {
+        // sources are recorded only for reasons: the usual scoring is compiled without them
+        if self.explain {
+            self.extract_with::<true>(config, segmenter, cues, text, shouting, locate);
+        } else {
+            self.extract_with::<false>(config, segmenter, cues, text, shouting, locate);
+        }
+    }
+
+    #[inline(always)]
+    fn extract_with<const EXPLAIN: bool>(
+        &mut self,
+        config: &FeatureConfig,
+        segmenter: Option<&Segmenter>,
+        cues: Option<&Cues>,
+        text: &str,
+        shouting: u8,
+        locate: impl FnMut(u32) -> u32,
+    ) {
         self.clear();
         if let Some(cues) = cues.filter(|_| config.cues) {
             let bits = config.bits;
@@ -415,7 +435,7 @@ impl Extractor {
                     start,
                     end,
                 };
-                self.add(bits, hash, GROUP_WORDS, source);
+                self.add::<EXPLAIN>(bits, hash, GROUP_WORDS, source);
             });
             self.cue_occurrences = occurrences;
         }
@@ -450,7 +470,7 @@ impl Extractor {
             if let Some(start) = latin_start
                 && !word_char
             {
-                self.latin_word(config, &text[start..at], start, &mut prev_token);
+                self.latin_word::<EXPLAIN>(config, &text[start..at], start, &mut prev_token);
                 latin_start = None;
             }
             // character n-grams read whole space-delimited chunks, punctuation included
@@ -459,7 +479,7 @@ impl Extractor {
             if let Some(start) = chunk_start
                 && !chunk_char
             {
-                self.latin_chars(config, &text[start..at], start);
+                self.latin_chars::<EXPLAIN>(config, &text[start..at], start);
                 chunk_start = None;
             }
             if chunk_char {
@@ -467,7 +487,7 @@ impl Extractor {
             }
             if run_start.is_some() && !(cjk || placeholder.is_some()) {
                 if run_has_cjk {
-                    self.cjk_run(config, segmenter.filter(|_| config.cjk_words), text);
+                    self.cjk_run::<EXPLAIN>(config, segmenter.filter(|_| config.cjk_words), text);
                 }
                 self.run.clear();
                 run_start = None;
@@ -490,19 +510,19 @@ impl Extractor {
                     end,
                 };
                 let h = hash_chars(SEED_PLACEHOLDER, std::iter::once(c));
-                self.add(bits, h, GROUP_WORDS, source);
+                self.add::<EXPLAIN>(bits, h, GROUP_WORDS, source);
                 let kind = Source {
                     kind: FeatureKind::EntityKind,
                     ..source
                 };
-                self.add(
+                self.add::<EXPLAIN>(
                     bits,
                     hash_str(SEED_ENTITY_KIND, p.kind().as_str()),
                     GROUP_WORDS,
                     kind,
                 );
                 if config.latin_words > 0 {
-                    self.bigram(config, h, at as u32, end, &mut prev_token);
+                    self.bigram::<EXPLAIN>(config, h, at as u32, end, &mut prev_token);
                 }
             } else if word_char {
                 latin_start.get_or_insert(at);
@@ -512,7 +532,7 @@ impl Extractor {
                     start: at as u32,
                     end,
                 };
-                self.add(
+                self.add::<EXPLAIN>(
                     bits,
                     hash_chars(SEED_PUNCT, std::iter::once(c)),
                     GROUP_WORDS,
@@ -528,7 +548,7 @@ impl Extractor {
         if config.length {
             // message length, in powers of two
             let length = u64::from(32 - nchars.leading_zeros());
-            self.add(
+            self.add::<EXPLAIN>(
                 bits,
                 fmix(SEED_LENGTH.wrapping_mul(K1) ^ length),
                 GROUP_WORDS,
@@ -540,18 +560,18 @@ impl Extractor {
                 kind: FeatureKind::Shouting,
                 ..source
             };
-            self.add(
+            self.add::<EXPLAIN>(
                 bits,
                 fmix(SEED_SHOUTING.wrapping_mul(K1) ^ u64::from(shouting.min(4))),
                 GROUP_WORDS,
                 source,
             );
         }
-        self.count(locate);
+        self.count::<EXPLAIN>(locate);
     }
 
     #[inline(always)]
-    fn bigram(
+    fn bigram<const EXPLAIN: bool>(
         &mut self,
         config: &FeatureConfig,
         h: u64,
@@ -567,7 +587,7 @@ impl Extractor {
                 start: pstart,
                 end,
             };
-            self.add(
+            self.add::<EXPLAIN>(
                 config.bits,
                 fmix(SEED_LATIN_BIGRAM ^ ph.wrapping_mul(K1) ^ h.wrapping_mul(K2)),
                 GROUP_WORDS,
@@ -578,7 +598,7 @@ impl Extractor {
     }
 
     #[inline(always)]
-    fn latin_word(
+    fn latin_word<const EXPLAIN: bool>(
         &mut self,
         config: &FeatureConfig,
         word: &str,
@@ -594,13 +614,18 @@ impl Extractor {
                 start: start32,
                 end,
             };
-            self.add(config.bits, h, GROUP_WORDS, source);
-            self.bigram(config, h, start32, end, prev);
+            self.add::<EXPLAIN>(config.bits, h, GROUP_WORDS, source);
+            self.bigram::<EXPLAIN>(config, h, start32, end, prev);
         }
     }
 
     #[inline(always)]
-    fn latin_chars(&mut self, config: &FeatureConfig, word: &str, start: usize) {
+    fn latin_chars<const EXPLAIN: bool>(
+        &mut self,
+        config: &FeatureConfig,
+        word: &str,
+        start: usize,
+    ) {
         let [lo, hi] = config.latin_chars;
         if lo == 0 {
             return;
@@ -635,7 +660,7 @@ impl Extractor {
                     start: s,
                     end: e.max(s),
                 };
-                self.add(
+                self.add::<EXPLAIN>(
                     config.bits,
                     ngram_hash(acc, SEED_LATIN_CHARS + n as u64),
                     GROUP_CHARS,
@@ -647,7 +672,12 @@ impl Extractor {
     }
 
     #[inline(always)]
-    fn cjk_run(&mut self, config: &FeatureConfig, segmenter: Option<&Segmenter>, text: &str) {
+    fn cjk_run<const EXPLAIN: bool>(
+        &mut self,
+        config: &FeatureConfig,
+        segmenter: Option<&Segmenter>,
+        text: &str,
+    ) {
         let [lo, hi] = config.cjk_chars;
         let run = std::mem::take(&mut self.run);
         if lo > 0 {
@@ -666,7 +696,7 @@ impl Extractor {
                         start: run[i].0,
                         end: last.0 + last.1.len_utf8() as u32,
                     };
-                    self.add(
+                    self.add::<EXPLAIN>(
                         config.bits,
                         ngram_hash(acc, SEED_CJK_CHARS + n as u64),
                         GROUP_CHARS,
@@ -690,14 +720,14 @@ impl Extractor {
                             end: end as u32,
                         };
                         let h = hash_str(SEED_CJK_WORD, &text[start..end]);
-                        self.add(config.bits, h, GROUP_WORDS, source);
+                        self.add::<EXPLAIN>(config.bits, h, GROUP_WORDS, source);
                         if start < usize::from(config.opening_words) {
                             let source = Source {
                                 kind: FeatureKind::OpeningWord,
                                 ..source
                             };
                             let h = fmix(h ^ SEED_OPENING_WORD.wrapping_mul(K1));
-                            self.add(config.bits, h, GROUP_WORDS, source);
+                            self.add::<EXPLAIN>(config.bits, h, GROUP_WORDS, source);
                         }
                     }
                 });
@@ -714,7 +744,7 @@ fn grow(table: &mut Vec<(u32, u32)>, slots: &[Slot], epoch: u32) {
     table.clear();
     table.resize(size, (0, 0));
     for (i, slot) in slots.iter().enumerate() {
-        let mut pos = table_pos(slot.bucket, size);
+        let mut pos = table_pos(slot.bucket, size - 1);
         while table[pos].0 & EPOCH_MASK == epoch {
             pos = (pos + 1) & (size - 1);
         }
@@ -726,9 +756,10 @@ fn grow(table: &mut Vec<(u32, u32)>, slots: &[Slot], epoch: u32) {
 const EPOCH_ONE: u32 = 1 << 24;
 const EPOCH_MASK: u32 = !(EPOCH_ONE - 1);
 
+/// Where `bucket` starts its probe in a table of `mask + 1` slots.
 #[inline]
-fn table_pos(bucket: u32, size: usize) -> usize {
-    (bucket.wrapping_mul(0x9E37_79B1) as usize) & (size - 1)
+fn table_pos(bucket: u32, mask: usize) -> usize {
+    (bucket.wrapping_mul(0x9E37_79B1) as usize) & mask
 }
 
 /// Turns counts into weights: sublinear term frequency, optional IDF, unit length per group.
