@@ -709,28 +709,33 @@ impl Extractor {
             // placeholders split the run into the stretches of text that have words
             let mut scratch = std::mem::take(&mut self.segment);
             for part in run.split(|(_, c)| Placeholder::from_char(*c).is_some()) {
-                segmenter.segment(part, &mut scratch, |a, b| {
-                    if b - a >= 2 {
-                        let start = part[a].0 as usize;
-                        let last = part[b - 1];
-                        let end = last.0 as usize + last.1.len_utf8();
-                        let source = Source {
-                            kind: FeatureKind::CjkWord,
-                            start: start as u32,
-                            end: end as u32,
-                        };
-                        let h = hash_str(SEED_CJK_WORD, &text[start..end]);
-                        self.add::<EXPLAIN>(config.bits, h, GROUP_WORDS, source);
-                        if start < usize::from(config.opening_words) {
+                segmenter.segment(
+                    part,
+                    &mut scratch,
+                    #[inline(always)]
+                    |a, b| {
+                        if b - a >= 2 {
+                            let start = part[a].0 as usize;
+                            let last = part[b - 1];
+                            let end = last.0 as usize + last.1.len_utf8();
                             let source = Source {
-                                kind: FeatureKind::OpeningWord,
-                                ..source
+                                kind: FeatureKind::CjkWord,
+                                start: start as u32,
+                                end: end as u32,
                             };
-                            let h = fmix(h ^ SEED_OPENING_WORD.wrapping_mul(K1));
+                            let h = hash_str(SEED_CJK_WORD, &text[start..end]);
                             self.add::<EXPLAIN>(config.bits, h, GROUP_WORDS, source);
+                            if start < usize::from(config.opening_words) {
+                                let source = Source {
+                                    kind: FeatureKind::OpeningWord,
+                                    ..source
+                                };
+                                let h = fmix(h ^ SEED_OPENING_WORD.wrapping_mul(K1));
+                                self.add::<EXPLAIN>(config.bits, h, GROUP_WORDS, source);
+                            }
                         }
-                    }
-                });
+                    },
+                );
             }
             self.segment = scratch;
         }

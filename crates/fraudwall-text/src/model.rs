@@ -692,19 +692,19 @@ impl Model {
         let [mut chars, mut words] = [0f32; 2];
         // once, not a check of the lazy table per slot
         let term_weights: &[f32; 32] = &TERM_WEIGHTS;
-        for (slot, &row) in scratch
-            .extractor
-            .slots
-            .iter()
-            .zip(&scratch.extractor.located)
-        {
+        // an idf of 1 leaves the weight exactly as it was: without idf, no row is read here
+        let idf = self.idf_scale != 0.0;
+        let group_norm = features.group_norm;
+        let slots = &scratch.extractor.slots;
+        for (slot, &row) in slots.iter().zip(&scratch.extractor.located) {
             let tf = match term_weights.get(slot.count as usize) {
                 Some(&tf) => tf,
                 None => term_weight(slot.count),
             };
-            let v = tf * self.idf(row as usize);
+            let v = if idf { tf * self.idf(row as usize) } else { tf };
             let square = v * v;
-            let words_group = group_index(features.group_norm, slot.group) == 1;
+            // as `group_index` reads it
+            let words_group = group_norm && slot.group != 0;
             chars += if words_group { 0.0 } else { square };
             words += if words_group { square } else { 0.0 };
             values.push(v);
