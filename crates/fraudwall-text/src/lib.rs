@@ -4,7 +4,8 @@
 //! Architecture invariant: this crate is pure. It reads no files, opens no sockets, spawns no
 //! threads, and never panics on input; callers hand it bytes and strings. The only state it
 //! keeps is lazily built lookup tables (the jieba dictionary used while training, a model's own
-//! word segmenter).
+//! word segmenter). Its only unsafe code is a cache prefetch (`cache.rs`) and the call into
+//! scoring compiled for x86-64-v3, made once the CPU is known to have it.
 //!
 //! ```no_run
 //! use fraudwall_text::{Model, Scratch};
@@ -16,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+mod cache;
 mod cues;
 mod embed;
 mod eval;

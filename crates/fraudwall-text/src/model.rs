@@ -277,13 +277,12 @@ impl Rows {
         &self.data[at..at + self.stride]
     }
 
-    /// The first lane of the row at `index`.
-    #[inline]
-    fn lane(&self, index: usize) -> i16 {
-        self.data
-            .get(self.start + index * self.stride)
-            .copied()
-            .unwrap_or(0)
+    /// Asks the cache for the row at `index`, without waiting for it.
+    #[inline(always)]
+    fn prefetch(&self, index: usize) {
+        if let Some(lane) = self.data.get(self.start + index * self.stride) {
+            crate::cache::prefetch(lane);
+        }
     }
 
     /// The row of `bucket`.
@@ -668,23 +667,21 @@ impl Model {
             .normalizer
             .normalize_into(text, &mut scratch.normalized);
         scratch.extractor.explain = explain;
-        // Each distinct feature's row is found as the feature is first counted.
+        // Each distinct feature's row is found, and fetched into the cache, as the feature is
+        // first counted: the fetches overlap the counting of the features that follow, and the
+        // scoring then finds the rows in cache.
         scratch.extractor.extract_located(
             features,
             self.segmenter.as_ref(),
             self.cues.as_ref(),
             &scratch.normalized.text,
             scratch.normalized.shouting,
-            |bucket| self.rows.index(bucket) as u32,
+            |bucket| {
+                let row = self.rows.index(bucket);
+                self.rows.prefetch(row);
+                row as u32
+            },
         );
-        // Scoring is bound by cache misses on the weight rows. A loop that does nothing but
-        // load each row keeps many misses in flight at once (the loads are all it holds in the
-        // reorder buffer, with no branch to mispredict); the scoring loop then hits cache.
-        let mut touch = 0i32;
-        for &row in &scratch.extractor.located {
-            touch = touch.wrapping_add(i32::from(self.rows.lane(row as usize)));
-        }
-        std::hint::black_box(touch);
         let values = &mut scratch.values;
         values.clear();
         // Two sums, each a chain of additions in the order `weigh` makes them: adding zero
