@@ -350,7 +350,6 @@ impl Extractor {
         let epoch = *epoch;
         // the table's size changes only when it grows
         let mut mask = table.len() - 1;
-
         for (k, &(bucket, group)) in found.iter().enumerate() {
             let key = bucket | epoch;
             let mut pos = table_pos(bucket, mask);
