@@ -196,6 +196,8 @@ const GROUP_WORDS: u8 = 1;
 pub(crate) struct Slot {
     pub bucket: u32,
     pub count: u32,
+    /// What [`Extractor::extract_located`] located the bucket at (a model's row).
+    pub row: u32,
     pub group: u8,
 }
 
@@ -203,8 +205,6 @@ pub(crate) struct Slot {
 #[derive(Debug, Clone)]
 pub(crate) struct Extractor {
     pub slots: Vec<Slot>,
-    /// Per slot, what [`Extractor::extract_located`] located its bucket at.
-    pub located: Vec<u32>,
     /// Where each slot's feature first occurred, when `explain` is set: only reasons read it.
     pub sources: Vec<Source>,
     pub explain: bool,
@@ -230,7 +230,6 @@ impl Default for Extractor {
     fn default() -> Self {
         Extractor {
             slots: Vec::with_capacity(512),
-            located: Vec::with_capacity(512),
             sources: Vec::new(),
             explain: false,
             found: Vec::with_capacity(1024),
@@ -333,7 +332,7 @@ impl Extractor {
     }
 
     /// Counts `found` into `slots`, in order of first occurrence, and `locate`s each slot's
-    /// bucket into `located`.
+    /// bucket into its `row`.
     #[inline(always)]
     fn count<const EXPLAIN: bool>(&mut self, mut locate: impl FnMut(u32) -> u32) {
         let Extractor {
@@ -341,12 +340,10 @@ impl Extractor {
             found_sources,
             table,
             slots,
-            located,
             sources,
             epoch,
             ..
         } = self;
-        located.clear();
         let epoch = *epoch;
         // the table's size changes only when it grows
         let mut mask = table.len() - 1;
@@ -364,9 +361,9 @@ impl Extractor {
                     slots.push(Slot {
                         bucket,
                         count: 1,
+                        row: locate(bucket),
                         group,
                     });
-                    located.push(locate(bucket));
                     if EXPLAIN {
                         sources.push(found_sources[k]);
                     }
@@ -394,9 +391,8 @@ impl Extractor {
     }
 
     /// [`Extractor::extract`], with `locate` called on each distinct bucket as it is first
-    /// found, its results kept in `self.located`. A model looks up its weight row there: the
-    /// load then overlaps the counting of the features that follow instead of waiting for all
-    /// of them.
+    /// found, its result kept as the slot's `row`. A model finds its weight row there, and asks
+    /// the cache for it: the fetch then overlaps the counting of the features that follow.
     #[inline(always)]
     pub fn extract_located(
         &mut self,

@@ -693,12 +693,16 @@ impl Model {
         let idf = self.idf_scale != 0.0;
         let group_norm = features.group_norm;
         let slots = &scratch.extractor.slots;
-        for (slot, &row) in slots.iter().zip(&scratch.extractor.located) {
+        for slot in slots {
             let tf = match term_weights.get(slot.count as usize) {
                 Some(&tf) => tf,
                 None => term_weight(slot.count),
             };
-            let v = if idf { tf * self.idf(row as usize) } else { tf };
+            let v = if idf {
+                tf * self.idf(slot.row as usize)
+            } else {
+                tf
+            };
             let square = v * v;
             // as `group_index` reads it
             let words_group = group_norm && slot.group != 0;
@@ -759,21 +763,16 @@ impl Model {
         // fifteen (the taxonomy's thirteen types, spam and normal) a row of 16.
         let slots = &scratch.extractor.slots;
         let values = &mut scratch.values;
-        let found = &scratch.extractor.located;
         let rows = &self.rows;
         match self.stride {
-            8 => accumulate::<8>(
-                rows, slots, found, values, scale, group_norm, classes, probs,
-            ),
-            16 => accumulate::<16>(
-                rows, slots, found, values, scale, group_norm, classes, probs,
-            ),
+            8 => accumulate::<8>(rows, slots, values, scale, group_norm, classes, probs),
+            16 => accumulate::<16>(rows, slots, values, scale, group_norm, classes, probs),
             _ => {
                 probs.resize(classes, 0.0);
-                for ((slot, &row), v) in slots.iter().zip(found).zip(values.iter_mut()) {
+                for (slot, v) in slots.iter().zip(values.iter_mut()) {
                     *v *= scale[group_index(group_norm, slot.group)];
                     let v = *v;
-                    let row = &rows.at(row as usize)[1..=classes];
+                    let row = &rows.at(slot.row as usize)[1..=classes];
                     for (p, &q) in probs.iter_mut().zip(row) {
                         *p += v * f32::from(q);
                     }
@@ -850,14 +849,14 @@ impl Model {
     ) -> Vec<Reason> {
         let contributions = &mut scratch.contributions;
         contributions.clear();
-        for (i, (&row, &v)) in scratch
+        for (i, (slot, &v)) in scratch
             .extractor
-            .located
+            .slots
             .iter()
             .zip(&scratch.values)
             .enumerate()
         {
-            let row = &self.rows.at(row as usize)[1..];
+            let row = &self.rows.at(slot.row as usize)[1..];
             let delta = f32::from(row[class]) - f32::from(row[reference]);
             let c = v * delta * self.scale;
             if c > 0.0 {
@@ -924,7 +923,6 @@ impl Model {
 fn accumulate<const S: usize>(
     rows: &Rows,
     slots: &[crate::features::Slot],
-    found: &[u32],
     values: &mut [f32],
     scale: [f32; 2],
     group_norm: bool,
@@ -932,12 +930,12 @@ fn accumulate<const S: usize>(
     probs: &mut Vec<f32>,
 ) {
     let mut acc = [0f32; S];
-    for ((slot, &row), v) in slots.iter().zip(found).zip(values.iter_mut()) {
+    for (slot, v) in slots.iter().zip(values.iter_mut()) {
         *v *= scale[group_index(group_norm, slot.group)];
         let v = *v;
         if let Some(row) = rows
             .data
-            .get(rows.start + row as usize * S..)
+            .get(rows.start + slot.row as usize * S..)
             .and_then(|r| r.get(..S))
         {
             for (a, &q) in acc.iter_mut().zip(row) {
