@@ -1,8 +1,8 @@
 //! Hints to the CPU's caches: the crate's only unsafe code.
 //!
-//! Classification is bound by loads that miss the cache (weight rows, the deduplication
-//! table). A prefetch asks for a line early, while other work goes on, and unlike a load it
-//! does not hold up the instructions after it until the line arrives.
+//! Classification is bound by loads of weight rows that miss the cache. A prefetch asks for a
+//! line early, while other work goes on, and unlike a load it does not hold up the
+//! instructions after it until the line arrives.
 
 /// Asks for the cache line that holds `item`, without waiting for it.
 #[inline(always)]

@@ -300,9 +300,6 @@ impl PartialEq for Rows {
     }
 }
 
-/// `term_weight` of small counts, which are most: `ln` is a library call. The values come from
-/// the same call at run time (`black_box` keeps the compiler from folding it at build time,
-/// perhaps differently), so they are the same to the bit.
 /// Whether the CPU runs x86-64-v3's instructions, which [`Model::scores`] then uses.
 #[cfg(target_arch = "x86_64")]
 static X86_64_V3: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| {
@@ -313,6 +310,9 @@ static X86_64_V3: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| {
         && std::arch::is_x86_feature_detected!("popcnt")
 });
 
+/// `term_weight` of small counts, which are most: `ln` is a library call. The values come from
+/// the same call at run time (`black_box` keeps the compiler from folding it at build time,
+/// perhaps differently), so they are the same to the bit.
 static TERM_WEIGHTS: std::sync::LazyLock<[f32; 32]> = std::sync::LazyLock::new(|| {
     std::array::from_fn(|c| term_weight(std::hint::black_box(c as u32)))
 });
@@ -704,8 +704,7 @@ impl Model {
                 tf
             };
             let square = v * v;
-            // as `group_index` reads it
-            let words_group = group_norm && slot.group != 0;
+            let words_group = group_index(group_norm, slot.group) == 1;
             chars += if words_group { 0.0 } else { square };
             words += if words_group { square } else { 0.0 };
             values.push(v);
